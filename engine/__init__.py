@@ -1,0 +1,1 @@
+"""TĐKT Flow engine: the only package that imports SpiffWorkflow."""

@@ -1,0 +1,1 @@
+"""TĐKT Flow background jobs (Celery)."""

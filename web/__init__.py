@@ -1,0 +1,1 @@
+"""TĐKT Flow web application (Flask)."""
