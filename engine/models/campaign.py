@@ -1,0 +1,30 @@
+"""Campaigns (phong trào / đợt thi đua): the period nominations belong to."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.models.base import Base, utcnow
+
+CAMPAIGN_KINDS = ("annual", "thematic", "adhoc")
+
+
+class Campaign(Base):
+    __tablename__ = "campaign"
+    __table_args__ = (CheckConstraint("kind IN ('annual', 'thematic', 'adhoc')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    registration_deadline: Mapped[date]
+    nomination_deadline: Mapped[date]
+    legal_basis: Mapped[str] = mapped_column(String(40))
+    title_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

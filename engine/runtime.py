@@ -1,0 +1,32 @@
+"""The process-wide runtime: settings, database engine, session factory and Redis URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.config import Settings
+from engine.db import make_engine, make_session_factory
+from engine.redis_service import start_embedded
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    redis_url: str
+
+    def dispose(self) -> None:
+        """Close every pooled database connection."""
+        self.engine.dispose()
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Create the engine and session factory; start the embedded Redis when none is configured."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.db_url)
+    redis_url = settings.redis_url or start_embedded(settings.data_dir)
+    return Runtime(settings, engine, make_session_factory(engine), redis_url)

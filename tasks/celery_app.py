@@ -1,0 +1,57 @@
+"""The Celery application; every task runs inside the Flask application context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask
+
+from engine.redis_service import celery_url
+
+celery_app = Celery("tdkt")
+
+
+class AppContextTask(Task):
+    """A task that runs inside the Flask app context, so it shares the app's runtime."""
+
+    abstract = True
+    flask_app: Flask | None = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.flask_app is None:
+            raise RuntimeError("Celery is not bound to a Flask app; call init_celery(app) first")
+        with self.flask_app.app_context():
+            return self.run(*args, **kwargs)
+
+
+def init_celery(app: Flask) -> Celery:
+    """Bind the Celery app to ``app``: broker, result backend and schedule from its settings."""
+    from engine.runtime import Runtime
+
+    runtime: Runtime = app.extensions["tdkt"]
+    settings = runtime.settings
+    broker = celery_url(runtime.redis_url)
+    celery_app.conf.update(
+        broker_url=broker,
+        result_backend=None,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        timezone="Asia/Ho_Chi_Minh",
+        enable_utc=True,
+        beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
+        beat_schedule={
+            "heartbeat": {
+                "task": "tasks.health.heartbeat",
+                "schedule": settings.timer_sweep_seconds,
+            },
+        },
+        include=["tasks.health"],
+    )
+    AppContextTask.flask_app = app
+    celery_app.Task = AppContextTask
+    app.extensions["celery"] = celery_app
+    return celery_app

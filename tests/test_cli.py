@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def _tdkt(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TDKT_")}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "web.cli", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_unreachable_database_gives_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = _tdkt(
+        "db",
+        "upgrade",
+        env={
+            "TDKT_DATA_DIR": str(tmp_path),
+            "TDKT_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+        },
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("tdkt: TDKT_DATABASE_URL: cannot connect to the database")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_database_url_gives_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = _tdkt(
+        "db", "upgrade", env={"TDKT_DATA_DIR": str(tmp_path), "TDKT_DATABASE_URL": "oracle://x"}
+    )
+    assert result.returncode == 2
+    assert (
+        result.stderr
+        == "tdkt: TDKT_DATABASE_URL: expected a postgresql:// or sqlite:/// URL (got 'oracle://x')\n"
+    )
+
+
+def test_unreachable_redis_gives_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = _tdkt(
+        "run", env={"TDKT_DATA_DIR": str(tmp_path), "TDKT_REDIS_URL": "redis://127.0.0.1:1/0"}
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "tdkt: TDKT_REDIS_URL: cannot reach Redis at redis://127.0.0.1:1/0"
+    )
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_db_upgrade_demo_load_and_check_on_a_new_data_dir(tmp_path: Path) -> None:
+    env = {"TDKT_DATA_DIR": str(tmp_path)}
+    assert _tdkt("db", "upgrade", env=env).returncode == 0
+    loaded = _tdkt("demo", "load", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "added 7 units" in loaded.stdout
+    again = _tdkt("demo", "load", env=env)
+    assert "added 0 units, 0 users" in again.stdout
+    check = _tdkt("db", "check", env=env)
+    assert check.returncode == 0, check.stderr

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.demo import UNITS, load_demo
+from engine.models import Campaign, CouncilMember, CouncilTerm, OrgUnit, RoleMembership, User
+
+
+def _counts(session: Session) -> dict[str, int]:
+    return {
+        model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+        for model in (OrgUnit, User, RoleMembership, CouncilTerm, CouncilMember, Campaign)
+    }
+
+
+def test_demo_organisation_is_realistic(db_session: Session) -> None:
+    load_demo(db_session, today=date(2026, 11, 24))
+    db_session.commit()
+    counts = _counts(db_session)
+    assert counts["org_unit"] == len(UNITS) == 7
+    assert 55 <= counts["app_user"] <= 70
+    names = {u.full_name for u in db_session.scalars(select(User))}
+    assert "Nông Văn Thắng" in names
+    assert len(names) == counts["app_user"], "every demo person has a distinct name"
+    term = db_session.scalars(select(CouncilTerm)).one()
+    positions = sorted(m.position for m in term.members)
+    assert len(term.members) == 7
+    assert positions.count("chair") == 1
+    campaign = db_session.scalars(select(Campaign)).one()
+    assert campaign.year == 2026
+    assert campaign.legal_basis == "ND152_2025"
+
+
+def test_demo_unit_heads_are_scoped_to_their_unit(db_session: Session) -> None:
+    load_demo(db_session)
+    db_session.commit()
+    head = db_session.scalars(select(User).where(User.username == "truongphong.qlkh")).one()
+    assert head.unit is not None
+    assert head.has_role("unit_head", head.unit_id)
+    assert not head.has_role("unit_head", head.unit_id + 1)
+
+
+def test_loading_demo_twice_changes_nothing(db_session: Session) -> None:
+    first = load_demo(db_session)
+    db_session.commit()
+    before = _counts(db_session)
+    second = load_demo(db_session)
+    db_session.commit()
+    assert sum(first.values()) > 0
+    assert set(second.values()) == {0}
+    assert _counts(db_session) == before

@@ -1,0 +1,192 @@
+"""The ``tdkt`` command: run everything, manage the schema, load demo data, run workers."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from engine.config import ConfigError, Settings, load_settings
+from engine.db import DatabaseUnavailable, check_connection
+from engine.redis_service import RedisUnavailable, check_redis
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class StartupError(Exception):
+    """Something the user must fix before the command can run; the message says what."""
+
+
+def _settings() -> Settings:
+    return load_settings()
+
+
+def _checked_runtime(settings: Settings) -> Any:
+    from engine.runtime import build_runtime
+
+    runtime = build_runtime(settings)
+    try:
+        check_connection(runtime.engine)
+    except DatabaseUnavailable as exc:
+        where = "TDKT_DATABASE_URL" if settings.database_url else "the SQLite file in TDKT_DATA_DIR"
+        raise StartupError(f"{where}: cannot connect to the database: {exc}") from None
+    try:
+        check_redis(runtime.redis_url)
+    except RedisUnavailable as exc:
+        raise StartupError(
+            f"TDKT_REDIS_URL: cannot reach Redis at {settings.redis_url}: {exc}"
+        ) from None
+    return runtime
+
+
+def main() -> None:
+    """Run the CLI; configuration and connection problems end with one line and exit code 2."""
+    try:
+        cli.main(standalone_mode=False)
+    except (ConfigError, StartupError) as exc:
+        click.echo(f"tdkt: {exc}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+
+
+@click.group()
+def cli() -> None:
+    """TĐKT Flow: nomination dossiers for emulation and commendation."""
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every Alembic migration to the configured database."""
+    from engine.migrate import upgrade
+
+    runtime = _checked_runtime(_settings())
+    upgrade(runtime.engine)
+    click.echo("database schema is up to date")
+
+
+@db_group.command("check")
+def db_check() -> None:
+    """Exit non-zero if the models and the migrated schema disagree."""
+    from engine.migrate import schema_differences
+
+    runtime = _checked_runtime(_settings())
+    diffs = schema_differences(runtime.engine)
+    if diffs:
+        for diff in diffs:
+            click.echo(f"differs: {diff}", err=True)
+        raise StartupError("models and migrations disagree: add an Alembic revision")
+    click.echo("models and migrations agree")
+
+
+@cli.group("demo")
+def demo_group() -> None:
+    """Demo data."""
+
+
+@demo_group.command("load")
+def demo_load() -> None:
+    """Load the demo organisation (idempotent: a second load changes nothing)."""
+    from engine.db import transaction
+    from engine.demo import load_demo
+
+    runtime = _checked_runtime(_settings())
+    with transaction(runtime.session_factory) as session:
+        added = load_demo(session)
+    summary = ", ".join(f"{count} {what}" for what, count in added.items())
+    click.echo(f"demo data loaded: added {summary}")
+
+
+@cli.command("worker")
+@click.option("--concurrency", "-c", default=1, show_default=True, help="Worker processes.")
+def worker(concurrency: int) -> None:
+    """Run a Celery worker."""
+    app = _flask_app()
+    from tasks.celery_app import init_celery
+
+    init_celery(app).worker_main(
+        [
+            "worker",
+            "--loglevel",
+            app.extensions["tdkt"].settings.log_level,
+            "--concurrency",
+            str(concurrency),
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
+
+
+@cli.command("beat")
+def beat() -> None:
+    """Run the Celery beat scheduler (run exactly one)."""
+    app = _flask_app()
+    from tasks.celery_app import init_celery
+
+    init_celery(app).start(["beat", "--loglevel", app.extensions["tdkt"].settings.log_level])
+
+
+def _flask_app() -> Any:
+    settings = _settings()
+    _checked_runtime(settings)
+    from web.app import create_app
+
+    return create_app(settings=settings)
+
+
+@cli.command("run")
+@click.option("--host", default=None, help="Address to serve on (default TDKT_HOST).")
+@click.option("--port", type=int, default=None, help="Port to serve on (default TDKT_PORT).")
+def run(host: str | None, port: int | None) -> None:
+    """Migrate, load demo data, then run web, worker and beat together (Ctrl-C stops all)."""
+    from honcho.manager import Manager
+
+    from engine.db import transaction
+    from engine.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+    from engine.migrate import upgrade
+
+    settings = _settings()
+    runtime = _checked_runtime(settings)
+    upgrade(runtime.engine)
+    if settings.demo:
+        with transaction(runtime.session_factory) as session:
+            load_demo(session)
+    runtime.dispose()
+
+    host = host or settings.host
+    port = port or settings.port
+    env = dict(os.environ, TDKT_REDIS_URL=runtime.redis_url, PYTHONUNBUFFERED="1")
+    python = sys.executable
+    manager = Manager()
+    manager.add_process(
+        "web",
+        f"{python} -m gunicorn --workers {settings.web_workers} --bind {host}:{port} "
+        "--access-logfile - web.wsgi:app",
+        env=env,
+    )
+    manager.add_process("worker", f"{python} -m web.cli worker", env=env)
+    manager.add_process("beat", f"{python} -m web.cli beat", env=env)
+
+    click.echo(f"\nTĐKT Flow is starting at http://{host}:{port}/")
+    if settings.demo:
+        click.echo(f"Demo log-ins (password {DEMO_PASSWORD}):")
+        for account in DEMO_ACCOUNTS:
+            click.echo(f"  {account.username:<20} {account.full_name} — {account.position}")
+    click.echo("Press Ctrl-C to stop web, worker and beat.\n")
+    manager.loop()
+    sys.exit(manager.returncode or 0)
+
+
+if __name__ == "__main__":
+    main()
