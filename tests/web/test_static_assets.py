@@ -307,3 +307,15 @@ def test_due_cell_marks_the_state_in_text_as_well_as_colour(
     assert '<time datetime="2025-05-12">12/05/2025</time>' in html
     assert (note in html) if note else ("due-note" not in html)
     assert str(macros.due_row_class(state)).strip() == ("" if state == "ok" else f"is-{state}")
+
+
+def test_style_guide_renders_every_component_from_existing_files(env: Environment) -> None:
+    html = env.get_template("_design.html").render(
+        signed_in_context(bpmn_demo_url="/demo.bpmn", bpmn_demo_state={"current": ["Task_1"]})
+    )
+    for css_class in ("flash--error", "btn--danger", "card--alert", "is-overdue", "pagination"):
+        assert css_class in html
+    assert 'data-bpmn-url="/demo.bpmn"' in html
+    assert not re.search(r"\son[a-z]+=", html), "inline handlers break a strict CSP"
+    for path in static_paths(html):
+        assert (STATIC / path).is_file(), path

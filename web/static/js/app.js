@@ -2,7 +2,7 @@
  * TĐKT Flow — progressive enhancement. Every page works without it; it adds:
  *  - the CSRF header on htmx requests (token from <meta name="csrf-token">),
  *  - confirm dialogs for elements and forms carrying data-confirm="…",
- *  - dismiss buttons on flash messages,
+ *  - dismiss buttons on flash messages, print buttons (data-print),
  *  - renderBpmn(): a bpmn-js diagram with completed/current markers and a heat overlay,
  *    also started declaratively from <div data-bpmn-url="…" data-bpmn-state='{…}'>.
  */
@@ -57,12 +57,16 @@
   );
 
   document.addEventListener("click", function (event) {
-    var button = event.target instanceof Element ? event.target.closest(".flash-dismiss") : null;
-    if (button) {
-      var flash = button.closest(".flash");
-      if (flash) {
-        flash.remove();
-      }
+    if (!(event.target instanceof Element)) {
+      return;
+    }
+    var dismiss = event.target.closest(".flash-dismiss");
+    var flash = dismiss ? dismiss.closest(".flash") : null;
+    if (flash) {
+      flash.remove();
+    }
+    if (event.target.closest("[data-print]")) {
+      window.print();
     }
   });
 
