@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import http.server
 import json
 import re
+import shutil
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -319,3 +323,84 @@ def test_style_guide_renders_every_component_from_existing_files(env: Environmen
     assert not re.search(r"\son[a-z]+=", html), "inline handlers break a strict CSP"
     for path in static_paths(html):
         assert (STATIC / path).is_file(), path
+
+
+DEMO_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+  xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="d" targetNamespace="t">
+  <bpmn:process id="p"><bpmn:userTask id="Prepare" name="Chuẩn bị hồ sơ"/>
+    <bpmn:userTask id="Review" name="Bình xét"/></bpmn:process>
+  <bpmndi:BPMNDiagram id="dd"><bpmndi:BPMNPlane id="pl" bpmnElement="p">
+    <bpmndi:BPMNShape id="s1" bpmnElement="Prepare"><dc:Bounds x="100" y="80" width="100"
+      height="80"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="s2" bpmnElement="Review"><dc:Bounds x="260" y="80" width="100"
+      height="80"/></bpmndi:BPMNShape>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>"""
+
+
+@pytest.mark.browser
+def test_app_js_draws_markers_and_sends_csrf_in_chromium(env: Environment, tmp_path: Path) -> None:
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("Debian's chromium is not installed")
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    shutil.copytree(STATIC, tmp_path / "static")
+    (tmp_path / "demo.bpmn").write_text(DEMO_BPMN, encoding="utf-8")
+    page_html = env.from_string(
+        '{% extends "base.html" %}{% import "_macros.html" as m %}'
+        "{% block head %}{{ m.bpmn_head() }}{% endblock %}"
+        '{% block content %}{{ m.bpmn_diagram("/demo.bpmn", state, heat_unit="ngày") }}'
+        '<button id="go" hx-post="/go" hx-swap="none">go</button>'
+        '<button id="no" data-confirm="?" hx-post="/no" hx-swap="none">no</button>{% endblock %}'
+        "{% block scripts %}{{ m.bpmn_script() }}{% endblock %}"
+    ).render(
+        signed_in_context(
+            state={
+                "completed": ["Prepare", "Missing"],
+                "current": ["Review"],
+                "heat": {"Review": 4},
+            }
+        )
+    )
+    (tmp_path / "index.html").write_text(page_html, encoding="utf-8")
+    posts: list[tuple[str, str | None]] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_POST(self) -> None:
+            posts.append((self.path, self.headers.get("X-CSRFToken")))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Handler, directory=str(tmp_path))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(chromium))
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"http://127.0.0.1:{server.server_port}/index.html")
+            page.wait_for_selector(".bpmn-heat-label")
+            marked = "els => els.map(e => e.dataset.elementId)"
+            assert page.eval_on_selector_all(".djs-element.bpmn-completed", marked) == ["Prepare"]
+            assert page.eval_on_selector_all(".djs-element.bpmn-current", marked) == ["Review"]
+            assert page.eval_on_selector_all(".djs-element.bpmn-heat-5", marked) == ["Review"]
+            assert page.text_content(".bpmn-heat-label") == "4 ngày"
+            assert page.is_visible(".bjs-powered-by")  # the bpmn-js licence requires it
+            page.click("#go")
+            page.once("dialog", lambda dialog: dialog.dismiss())
+            page.click("#no")
+            page.wait_for_timeout(300)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert posts == [("/go", "tok-123")]
+    assert errors == []
