@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast lint format bench migrate demo clean
+.PHONY: install browser run test lint format bench migrate demo clean
 
 install: $(STAMP)
 
@@ -18,7 +18,13 @@ $(STAMP): pyproject.toml
 run: install  ## migrate, load the demo, serve web + worker + beat (Ctrl-C stops all)
 	$(BIN)/tdkt run
 
-test: install  ## the whole suite (PostgreSQL/Redis when TDKT_TEST_*_URL are set)
+# Browser tests drive Debian's chromium through Playwright (a downloaded browser does not work).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "make: the browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+test: install browser  ## the whole suite (PostgreSQL/Redis when TDKT_TEST_*_URL are set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -2,6 +2,7 @@
 
 from engine.models.base import Base
 from engine.models.campaign import Campaign
+from engine.models.dossier import AwardRecord, CouncilSession, Dossier, SealedBallot
 from engine.models.org import (
     ROLES,
     CouncilMember,
@@ -11,15 +12,24 @@ from engine.models.org import (
     RoleMembership,
     User,
 )
+from engine.models.workflow import AuditEvent, HumanTask, ProcessInstance, WorkflowSpec
 
 __all__ = [
     "ROLES",
+    "AuditEvent",
+    "AwardRecord",
     "Base",
     "Campaign",
     "CouncilMember",
+    "CouncilSession",
     "CouncilTerm",
+    "Dossier",
+    "HumanTask",
     "OrgUnit",
+    "ProcessInstance",
     "Role",
     "RoleMembership",
+    "SealedBallot",
     "User",
+    "WorkflowSpec",
 ]

@@ -342,10 +342,10 @@ DEMO_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 
 @pytest.mark.browser
 def test_app_js_draws_markers_and_sends_csrf_in_chromium(env: Environment, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
     chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("Debian's chromium is not installed")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    assert chromium.exists(), "Debian's chromium is missing: `make test` installs it (make browser)"
     shutil.copytree(STATIC, tmp_path / "static")
     (tmp_path / "demo.bpmn").write_text(DEMO_BPMN, encoding="utf-8")
     page_html = env.from_string(
