@@ -1,0 +1,73 @@
+"""Domain events an operation publishes inside its transaction.
+
+Operations call ``publish`` before they commit; subscribers (notifications, the outbox) write
+their rows in the same transaction, so a rolled-back step leaves no notification behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class TaskReady:
+    """A human task became ready for its candidate group (or its assignee)."""
+
+    task_id: int
+
+
+@dataclass(frozen=True)
+class TaskAssigned:
+    """A task was claimed or reassigned; ``previous_id`` held it before (None: nobody)."""
+
+    task_id: int
+    assignee_id: int | None
+    previous_id: int | None
+    by_id: int | None
+
+
+@dataclass(frozen=True)
+class TaskCompleted:
+    task_id: int
+    by_id: int | None
+
+
+@dataclass(frozen=True)
+class DossierReturned:
+    """A reviewer sent the dossier back for revision, with the reason given."""
+
+    dossier_id: int
+    task_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class DossierDecided:
+    """The dossier reached an outcome: awarded, rejected, not_selected, not_approved, …"""
+
+    dossier_id: int
+    outcome: str
+
+
+Event = TaskReady | TaskAssigned | TaskCompleted | DossierReturned | DossierDecided
+Subscriber = Callable[[Session, list[Event]], None]
+
+_subscribers: list[Subscriber] = []
+
+
+def subscribe(subscriber: Subscriber) -> Subscriber:
+    """Register ``subscriber`` (usable as a decorator); registering twice has no effect."""
+    if subscriber not in _subscribers:
+        _subscribers.append(subscriber)
+    return subscriber
+
+
+def publish(session: Session, events: list[Event]) -> None:
+    """Hand ``events`` to every subscriber, inside the caller's transaction."""
+    if not events:
+        return
+    for subscriber in list(_subscribers):
+        subscriber(session, events)
