@@ -15,7 +15,9 @@ from typing import Any
 import time_machine
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -61,6 +63,13 @@ class Run:
         with time_machine.travel(self.now, tick=False):
             self.wf.refresh_timers()
             self.wf.do_engine_steps()
+
+    def reload(self) -> None:
+        """Save the instance to JSON and load it back, as the engine does between steps."""
+        serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+        engine = self.wf.script_engine
+        self.wf = serializer.deserialize_json(serializer.serialize_json(self.wf))
+        self.wf.script_engine = engine
 
     @property
     def data(self) -> dict[str, Any]:

@@ -269,3 +269,11 @@ def test_province_does_not_approve():
     )
     assert_ended(run, "not_approved")
     assert run.data["awarded"] is False
+
+
+def test_instance_survives_save_and_load_while_waiting_for_council():
+    run = start("BKT")
+    to_council(run)
+    run.reload()
+    run.send("council_result", SELECTED)
+    assert run.ready_ids() == ["prepare_submission"]
