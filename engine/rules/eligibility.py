@@ -1,0 +1,372 @@
+"""Check a nominee's prerequisites for a title from the award history.
+
+The criteria follow DESIGN.md "Titles and forms" (Luật Thi đua, khen thưởng 2022) and, for
+dossiers judged under NĐ 91/2017, the older rule that a recognised initiative is mandatory for
+Chiến sĩ thi đua cơ sở. A criterion that cannot be decided from the data is reported as unmet with
+a reason that says a person must verify it, so nothing passes on a silent guess; the engine's
+``overridden`` flag is how a secretariat lets such a dossier through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from engine.rules.legal_basis import get_basis
+from engine.rules.titles import get_title
+
+Rating = Literal["excellent", "good", "complete", "incomplete"]
+_RATING_ORDER: dict[str, int] = {"incomplete": 0, "complete": 1, "good": 2, "excellent": 3}
+_RATING_LABEL: dict[str, str] = {
+    "excellent": "hoàn thành xuất sắc nhiệm vụ",
+    "good": "hoàn thành tốt nhiệm vụ",
+    "complete": "hoàn thành nhiệm vụ",
+    "incomplete": "không hoàn thành nhiệm vụ",
+}
+
+LAW_2022 = "Luật TĐKT 2022"
+
+
+@dataclass(frozen=True)
+class AwardRecord:
+    """One award the nominee received: the year it was for and the title code."""
+
+    year: int
+    title_code: str
+
+
+@dataclass(frozen=True)
+class YearFacts:
+    """What is known about one year of the nominee's work."""
+
+    year: int
+    rating: Rating
+    initiatives: int = 0
+    """Initiatives (sáng kiến) or accepted research recognised for that year."""
+    initiative_scope: Literal["unit", "province", "national"] | None = None
+    """The widest scope of effect recognised for that year's initiatives."""
+
+
+@dataclass(frozen=True)
+class Nominee:
+    """The nominee as the dossier describes it."""
+
+    kind: Literal["individual", "collective"]
+    campaign_year: int
+    pending_titles: frozenset[str] = frozenset()
+    """Titles nominated for the same year in the same campaign (e.g. LDTT with CSTDCS)."""
+
+
+@dataclass(frozen=True)
+class History:
+    """The nominee's award history and yearly facts."""
+
+    awards: Sequence[AwardRecord] = ()
+    years: Sequence[YearFacts] = ()
+
+    def has(self, title_code: str, year: int) -> bool:
+        """Return whether the nominee holds this title for this year."""
+        return any(a.title_code == title_code and a.year == year for a in self.awards)
+
+    def facts(self, year: int) -> YearFacts | None:
+        """Return the facts recorded for this year, if any."""
+        return next((f for f in self.years if f.year == year), None)
+
+    def last_year_of(self, title_code: str, before: int) -> int | None:
+        """Return the latest year before ``before`` in which the title was awarded."""
+        years = [a.year for a in self.awards if a.title_code == title_code and a.year < before]
+        return max(years) if years else None
+
+
+@dataclass(frozen=True)
+class UnitStats:
+    """Figures of a collective nominee for the campaign year (used by TTLDXS)."""
+
+    members: int
+    complete_duties: int
+    ldtt: int
+    cstdcs: int
+    disciplined: int = 0
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One prerequisite, whether it was met, and the article it comes from."""
+
+    description: str
+    citation: str
+    met: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class EligibilityResult:
+    """The outcome of a check: eligible only when every criterion is met."""
+
+    eligible: bool
+    unmet: list[str]
+    checked: list[Criterion] = field(default_factory=list)
+
+    def to_task_data(self, overridden: bool = False) -> dict[str, object]:
+        """Return the ``eligibility`` value a nomination instance starts with."""
+        return {"eligible": self.eligible, "unmet": list(self.unmet), "overridden": overridden}
+
+
+class _Checker:
+    def __init__(self, nominee: Nominee, history: History) -> None:
+        self.nominee = nominee
+        self.history = history
+        self.year = nominee.campaign_year
+        self.checked: list[Criterion] = []
+
+    def add(self, description: str, citation: str, met: bool, reason: str) -> None:
+        self.checked.append(Criterion(description, citation, met, "" if met else reason))
+
+    def holds(self, title_code: str, year: int) -> bool:
+        pending = year == self.year and title_code in self.nominee.pending_titles
+        return pending or self.history.has(title_code, year)
+
+    def consecutive(self, predicate: Callable[[int], bool], count: int, last: int) -> bool:
+        return all(predicate(y) for y in range(last - count + 1, last + 1))
+
+    def rating_at_least(self, year: int, minimum: Rating) -> bool:
+        facts = self.history.facts(year)
+        return facts is not None and _RATING_ORDER[facts.rating] >= _RATING_ORDER[minimum]
+
+    def initiatives(self, years: Iterable[int]) -> int:
+        return sum(f.initiatives for y in years if (f := self.history.facts(y)) is not None)
+
+    def require_rating(self, minimum: Rating, citation: str) -> None:
+        label = _RATING_LABEL[minimum]
+        facts = self.history.facts(self.year)
+        if facts is None:
+            reason = f"Chưa có kết quả đánh giá, xếp loại năm {self.year}"
+        else:
+            reason = (
+                f"Năm {self.year} được đánh giá {_RATING_LABEL[facts.rating]}, "
+                f"chưa đạt mức {label} trở lên"
+            )
+        met = self.rating_at_least(self.year, minimum)
+        self.add(f"Năm {self.year}: {label} trở lên", citation, met, reason)
+
+
+def _ldtt(c: _Checker, basis: str) -> None:
+    c.require_rating("good", f"{LAW_2022} Điều 24")
+
+
+def _cstdcs(c: _Checker, basis: str) -> None:
+    y = c.year
+    c.add(
+        f"Đạt danh hiệu Lao động tiên tiến năm {y}",
+        f"{LAW_2022} Điều 23",
+        c.holds("LDTT", y),
+        f"Chưa đạt (hoặc chưa được đề nghị cùng đợt) danh hiệu Lao động tiên tiến năm {y}",
+    )
+    if basis == "ND91_2017":
+        c.add(
+            f"Có sáng kiến được công nhận năm {y} (bắt buộc)",
+            "Luật TĐKT 2003 Điều 23; NĐ 91/2017",
+            c.initiatives([y]) >= 1,
+            f"Theo NĐ 91/2017, Chiến sĩ thi đua cơ sở bắt buộc có sáng kiến được công nhận; "
+            f"năm {y} chưa có sáng kiến nào được công nhận",
+        )
+        return
+    excellent = c.rating_at_least(y, "excellent")
+    c.add(
+        f"Năm {y}: hoàn thành xuất sắc nhiệm vụ, hoặc có sáng kiến/đề tài được công nhận",
+        f"{LAW_2022} Điều 23",
+        excellent or c.initiatives([y]) >= 1,
+        f"Năm {y} chưa hoàn thành xuất sắc nhiệm vụ và chưa có sáng kiến, đề tài được công nhận",
+    )
+
+
+def _cstdt(c: _Checker, basis: str) -> None:
+    y = c.year
+
+    def cstdcs(year: int) -> bool:
+        return c.holds("CSTDCS", year)
+
+    # The third consecutive year may be the campaign year when it is nominated in the same round.
+    last = y if cstdcs(y) else y - 1
+    window = range(last - 2, last + 1)
+    c.add(
+        "Ba lần liên tục đạt danh hiệu Chiến sĩ thi đua cơ sở",
+        f"{LAW_2022} Điều 22",
+        c.consecutive(cstdcs, 3, last),
+        f"Chưa đủ 3 năm liên tục đạt Chiến sĩ thi đua cơ sở "
+        f"(đã xét các năm {window.start}–{window.stop - 1})",
+    )
+    wide = any(
+        (f := c.history.facts(year)) is not None and f.initiative_scope in ("province", "national")
+        for year in window
+    )
+    c.add(
+        "Có sáng kiến/đề tài có phạm vi ảnh hưởng trong toàn tỉnh",
+        f"{LAW_2022} Điều 22",
+        wide,
+        f"Chưa có sáng kiến, đề tài được công nhận có phạm vi ảnh hưởng trong toàn tỉnh "
+        f"trong các năm {window.start}–{window.stop - 1}",
+    )
+
+
+def _ttldtt(c: _Checker, basis: str) -> None:
+    c.require_rating("good", f"{LAW_2022} Điều 28")
+
+
+def _ttldxs(c: _Checker, basis: str, stats: UnitStats | None) -> None:
+    citation = f"{LAW_2022} Điều 27"
+    c.require_rating("excellent", citation)
+    if stats is None:
+        c.add(
+            "Số liệu của tập thể (quân số, LĐTT, CSTĐCS)",
+            citation,
+            False,
+            "Chưa có số liệu của tập thể để kiểm tra tỷ lệ hoàn thành nhiệm vụ và LĐTT",
+        )
+        return
+    c.add(
+        "100% cá nhân trong tập thể hoàn thành nhiệm vụ",
+        citation,
+        stats.members > 0 and stats.complete_duties == stats.members,
+        f"Mới có {stats.complete_duties}/{stats.members} cá nhân hoàn thành nhiệm vụ "
+        "(yêu cầu 100%)",
+    )
+    c.add(
+        "Ít nhất 70% cá nhân đạt danh hiệu Lao động tiên tiến",
+        citation,
+        stats.members > 0 and stats.ldtt * 100 >= 70 * stats.members,
+        f"Mới có {stats.ldtt}/{stats.members} cá nhân đạt Lao động tiên tiến (yêu cầu từ 70%)",
+    )
+    c.add(
+        "Có cá nhân đạt danh hiệu Chiến sĩ thi đua cơ sở",
+        citation,
+        stats.cstdcs >= 1,
+        "Chưa có cá nhân nào đạt danh hiệu Chiến sĩ thi đua cơ sở",
+    )
+    c.add(
+        "Không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên",
+        citation,
+        stats.disciplined == 0,
+        f"Có {stats.disciplined} cá nhân bị kỷ luật",
+    )
+
+
+def _gk(c: _Checker, basis: str) -> None:
+    c.require_rating("good", f"{LAW_2022} Điều 75; quy chế TĐKT của Sở")
+
+
+def _bkt(c: _Checker, basis: str) -> None:
+    y = c.year
+    citation = f"{LAW_2022} Điều 74"
+
+    def excellent(year: int) -> bool:
+        return c.rating_at_least(year, "excellent")
+
+    if c.nominee.kind == "collective":
+        c.add(
+            "Hai năm liên tục hoàn thành xuất sắc nhiệm vụ",
+            citation,
+            c.consecutive(excellent, 2, y),
+            f"Chưa hoàn thành xuất sắc nhiệm vụ 2 năm liên tục ({y - 1}–{y})",
+        )
+        return
+
+    def cstdcs(year: int) -> bool:
+        return c.holds("CSTDCS", year)
+
+    two_cstdcs = c.consecutive(cstdcs, 2, y) or c.consecutive(cstdcs, 2, y - 1)
+    excellent_with_initiatives = c.consecutive(excellent, 2, y) and c.initiatives([y - 1, y]) >= 2
+    c.add(
+        "Hai lần liên tục đạt Chiến sĩ thi đua cơ sở, hoặc 2 năm liên tục hoàn thành xuất sắc "
+        "nhiệm vụ và có 2 sáng kiến được công nhận",
+        citation,
+        two_cstdcs or excellent_with_initiatives,
+        f"Chưa có 2 lần liên tục đạt Chiến sĩ thi đua cơ sở, cũng chưa có 2 năm liên tục "
+        f"({y - 1}–{y}) hoàn thành xuất sắc nhiệm vụ kèm 2 sáng kiến được công nhận",
+    )
+
+
+def _since_award(
+    c: _Checker, prerequisite: str, prerequisite_name: str, minimum: Rating, citation: str
+) -> None:
+    y = c.year
+    since = c.history.last_year_of(prerequisite, before=y)
+    c.add(
+        f"Đã được tặng {prerequisite_name}",
+        citation,
+        since is not None,
+        f"Chưa được tặng {prerequisite_name}",
+    )
+    if since is None:
+        return
+    years = range(since + 1, y + 1)
+    label = _RATING_LABEL[minimum]
+    c.add(
+        f"Từ 5 năm liên tục trở lên {label} kể từ khi được tặng {prerequisite_name}",
+        citation,
+        len(years) >= 5 and all(c.rating_at_least(year, minimum) for year in years),
+        f"Từ năm {since + 1} đến {y} chưa đủ 5 năm liên tục {label}",
+    )
+    if c.nominee.kind == "individual":
+        count = sum(1 for year in years if c.holds("CSTDCS", year))
+        c.add(
+            f"Trong thời gian đó có 3 lần đạt Chiến sĩ thi đua cơ sở (từ {since + 1})",
+            citation,
+            count >= 3,
+            f"Từ năm {since + 1} đến {y} mới có {count} lần đạt Chiến sĩ thi đua cơ sở (cần 3)",
+        )
+    else:
+        c.add(
+            "Tiêu chí tương đương 3 lần Chiến sĩ thi đua cơ sở đối với tập thể",
+            citation,
+            False,
+            "Tiêu chí cho tập thể chưa được cơ quan xác nhận: thư ký Hội đồng phải xác minh "
+            "và cho phép xét tiếp nếu đạt",
+        )
+
+
+def _bkttg(c: _Checker, basis: str) -> None:
+    _since_award(c, "BKT", "Bằng khen của Chủ tịch UBND tỉnh", "good", f"{LAW_2022} Điều 73")
+
+
+def _hcld3(c: _Checker, basis: str) -> None:
+    _since_award(c, "BKTTG", "Bằng khen của Thủ tướng", "excellent", f"{LAW_2022} Điều 44")
+
+
+_SIMPLE: dict[str, Callable[[_Checker, str], None]] = {
+    "LDTT": _ldtt,
+    "CSTDCS": _cstdcs,
+    "CSTDT": _cstdt,
+    "TTLDTT": _ttldtt,
+    "GK": _gk,
+    "BKT": _bkt,
+    "BKTTG": _bkttg,
+    "HCLD3": _hcld3,
+}
+
+
+def check_eligibility(
+    title_code: str,
+    legal_basis: str,
+    nominee: Nominee,
+    history: History,
+    unit_stats: UnitStats | None = None,
+) -> EligibilityResult:
+    """Check every prerequisite of the title and list the unmet ones in Vietnamese."""
+    title = get_title(title_code)
+    get_basis(legal_basis)
+    checker = _Checker(nominee, history)
+    checker.add(
+        f"Đối tượng phù hợp với danh hiệu {title.name}",
+        LAW_2022,
+        nominee.kind in title.nominee_kinds,
+        f"Danh hiệu {title.name} không xét cho "
+        f"{'cá nhân' if nominee.kind == 'individual' else 'tập thể'}",
+    )
+    if title_code == "TTLDXS":
+        _ttldxs(checker, legal_basis, unit_stats)
+    else:
+        _SIMPLE[title_code](checker, legal_basis)
+    unmet = [f"{c.reason} ({c.citation})" for c in checker.checked if not c.met]
+    return EligibilityResult(eligible=not unmet, unmet=unmet, checked=checker.checked)
