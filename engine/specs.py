@@ -159,7 +159,9 @@ def _check_field(file: str, element_id: str, field: Any, names: set[str]) -> Non
             isinstance(c, dict) and "value" in c for c in choices
         ):
             raise DeployError(
-                file, element_id, f"formFields: choice field {name!r} needs choices [{{value, label}}]"
+                file,
+                element_id,
+                f"formFields: choice field {name!r} needs choices [{{value, label}}]",
             )
 
 

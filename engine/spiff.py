@@ -57,7 +57,7 @@ _calendar = WorkingCalendar()
 
 def set_calendar(calendar: WorkingCalendar) -> None:
     """Use ``calendar`` (with the administrator's overrides) for ``working_days_ahead``."""
-    global _calendar  # noqa: PLW0603 - one calendar per process, replaced at start-up
+    global _calendar
     _calendar = calendar
 
 
@@ -124,7 +124,9 @@ def _uuid(value: str) -> Any:
     return UUID(value)
 
 
-_REGISTRY = BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, BpmnWorkflow: _SpeclessWorkflowConverter})
+_REGISTRY = BpmnWorkflowSerializer.configure(
+    {**SPIFF_CONFIG, BpmnWorkflow: _SpeclessWorkflowConverter}
+)
 _SERIALIZER = BpmnWorkflowSerializer(_REGISTRY)
 # The registry switches a shared "encoder mode" flag while it serializes; two threads serializing
 # at once would flip it under each other, so conversions take turns (they hold the GIL anyway).
@@ -179,6 +181,11 @@ def load_workflow(state: str | dict[str, Any], spec_set: SpecSet) -> Any:
 def new_workflow(spec_set: SpecSet) -> Any:
     """Return a new workflow of ``spec_set`` with the script engine."""
     return BpmnWorkflow(spec_set.spec, spec_set.subprocess_specs, script_engine=SCRIPT_ENGINE)
+
+
+def set_start_data(workflow: Any, data: dict[str, Any]) -> None:
+    """Put the start data into the workflow's start task (before the first engine steps)."""
+    workflow.get_tasks(state=TaskState.READY)[0].data.update(data)
 
 
 # --- parsing ------------------------------------------------------------------------------------
@@ -245,7 +252,12 @@ def parse(bpmn: dict[str, bytes], dmn: dict[str, bytes]) -> tuple[list[ParsedPro
             raise ParseFailure(_file_of(parser, process_id), process_id, _describe(exc)) from None
         files = {spec.file, *(s.file for s in subs.values())}
         processes.append(
-            ParsedProcess(process_id, spec.description or process_id, SpecSet(spec, subs), tuple(sorted(files)))
+            ParsedProcess(
+                process_id,
+                spec.description or process_id,
+                SpecSet(spec, subs),
+                tuple(sorted(files)),
+            )
         )
     return processes, parser
 
@@ -352,7 +364,9 @@ def timer_literal_problem(text: str) -> str | None:
         else:
             TimerEventDefinition.parse_time_or_duration(value)
     except Exception as exc:  # the library raises ValueError or its own exceptions
-        return f"timer value {value!r} is not an ISO 8601 date, duration or cycle ({_describe(exc)})"
+        return (
+            f"timer value {value!r} is not an ISO 8601 date, duration or cycle ({_describe(exc)})"
+        )
     return None
 
 
