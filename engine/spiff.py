@@ -25,6 +25,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
 )
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask as SubWorkflowTaskMixin
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
@@ -241,10 +242,19 @@ def parse(bpmn: dict[str, bytes], dmn: dict[str, bytes]) -> tuple[list[ParsedPro
     for name, xml in sorted(bpmn.items()):
         _add(parser.add_bpmn_str, name, xml)
     processes = []
+    known = set(parser.get_process_ids())
     for process_id in parser.get_process_ids():
         try:
             spec = parser.get_spec(process_id)
+            for ts in spec.task_specs.values():
+                called = getattr(ts, "spec", None) if isinstance(ts, SubWorkflowTaskMixin) else None
+                if called is not None and called not in known:
+                    raise ParseFailure(
+                        spec.file, ts.bpmn_id, f"calls process {called!r}, which no file defines"
+                    )
             subs = parser.get_subprocess_specs(process_id)
+        except ParseFailure:
+            raise
         except ValidationException as exc:
             file = exc.file_name or _file_of(parser, process_id)
             raise ParseFailure(file, exc.id or process_id, str(exc.args[0])) from None

@@ -40,7 +40,9 @@ def _engine_state() -> Iterator[None]:
     specs.clear_cache()
 
 
-def _user(session: Session, username: str, unit: OrgUnit | None, *roles: tuple[str, int | None]) -> User:
+def _user(
+    session: Session, username: str, unit: OrgUnit | None, *roles: tuple[str, int | None]
+) -> User:
     user = User(
         username=username,
         full_name=f"Người dùng {username}",
@@ -73,15 +75,15 @@ def world(db_session: Session) -> World:
         title_codes=["LDTT"],
     )
     s.add(campaign)
-    users = dict(
-        clerk_a=_user(s, "clerk_a", unit_a, ("unit_clerk", unit_a.id)),
-        head_a=_user(s, "head_a", unit_a, ("unit_head", unit_a.id)),
-        head_b=_user(s, "head_b", unit_b, ("unit_head", unit_b.id)),
-        secretary=_user(s, "secretary", None, ("secretariat", None)),
-        member=_user(s, "member", None, ("council_member", None)),
-        admin=_user(s, "admin", None, ("admin", None)),
-        outsider=_user(s, "outsider", unit_b),
-    )
+    users = {
+        "clerk_a": _user(s, "clerk_a", unit_a, ("unit_clerk", unit_a.id)),
+        "head_a": _user(s, "head_a", unit_a, ("unit_head", unit_a.id)),
+        "head_b": _user(s, "head_b", unit_b, ("unit_head", unit_b.id)),
+        "secretary": _user(s, "secretary", None, ("secretariat", None)),
+        "member": _user(s, "member", None, ("council_member", None)),
+        "admin": _user(s, "admin", None, ("admin", None)),
+        "outsider": _user(s, "outsider", unit_b),
+    }
     s.flush()
     dossier = Dossier(
         campaign_id=campaign.id,

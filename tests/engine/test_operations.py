@@ -63,19 +63,23 @@ def _snapshot(session: Session, instance_id: int) -> tuple[object, ...]:
     return (instance.state, instance.revision, instance.next_timer_at, tasks, audits, dossier)
 
 
-def test_start_projects_the_first_task_scoped_to_the_unit(db_session: Session, world: World) -> None:
+def test_start_projects_the_first_task_scoped_to_the_unit(
+    db_session: Session, world: World
+) -> None:
     instance = _start(db_session, world)
     task = _row(db_session, _only(db_session, instance.id))
     assert (task.element_id, task.name, task.lane) == ("prepare", "Chuẩn bị hồ sơ", "unit_clerk")
     assert (task.candidate_role, task.candidate_unit_id) == ("unit_clerk", world.unit_a.id)
     assert task.stage == "prepare"
     assert [f["name"] for f in task.form] == ["title", "pages", "signed_on", "urgent"]
-    assert task.due_at is not None and task.due_at > task.created_at
+    assert task.due_at is not None
+    assert task.due_at > task.created_at
     assert db_session.get(Dossier, world.dossier.id, populate_existing=True).stage == "prepare"
     db_session.rollback()
     # The state holds no spec: the spec lives once in workflow_spec.
     state = json.loads(instance.state)
-    assert "spec" not in state["wf"] and "subprocess_specs" not in state["wf"]
+    assert "spec" not in state["wf"]
+    assert "subprocess_specs" not in state["wf"]
 
 
 def test_complete_walks_the_process_to_its_outcome(db_session: Session, world: World) -> None:
@@ -89,17 +93,22 @@ def test_complete_walks_the_process_to_its_outcome(db_session: Session, world: W
     assert row.due_at == spiff.calendar().add_working_days(row.created_at, 3)
     operations.complete(db_session, approve, world.head_a, {"decision": "approve"})
     finished = db_session.get(ProcessInstance, instance.id, populate_existing=True)
-    assert finished is not None and finished.status == "completed"
+    assert finished is not None
+    assert finished.status == "completed"
     assert finished.next_timer_at is None
     dossier = db_session.get(Dossier, world.dossier.id, populate_existing=True)
-    assert dossier is not None and (dossier.stage, dossier.status) == ("archived", "awarded")
+    assert dossier is not None
+    assert (dossier.stage, dossier.status) == ("archived", "awarded")
     actions = db_session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions == ["spec_deployed", "instance_started", "task_completed", "task_completed"]
     summary = db_session.scalars(select(AuditEvent.summary).order_by(AuditEvent.id)).all()[2]
-    assert summary["data"]["pages"] == 12 and summary["next"] == ["approve"]
+    assert summary["data"]["pages"] == 12
+    assert summary["next"] == ["approve"]
 
 
-def test_only_the_unit_head_of_the_dossiers_unit_may_review(db_session: Session, world: World) -> None:
+def test_only_the_unit_head_of_the_dossiers_unit_may_review(
+    db_session: Session, world: World
+) -> None:
     instance = _start(db_session, world)
     operations.complete(db_session, _only(db_session, instance.id), world.clerk_a, {"title": "x"})
     approve = _only(db_session, instance.id)
@@ -120,7 +129,9 @@ def test_completing_a_finished_task_is_a_conflict(db_session: Session, world: Wo
         operations.complete(db_session, 999_999, world.clerk_a, {"title": "x"})
 
 
-def test_form_errors_are_reported_per_field_in_vietnamese(db_session: Session, world: World) -> None:
+def test_form_errors_are_reported_per_field_in_vietnamese(
+    db_session: Session, world: World
+) -> None:
     instance = _start(db_session, world)
     prepare = _only(db_session, instance.id)
     with pytest.raises(ValidationFailed) as caught:
@@ -207,7 +218,9 @@ def test_revision_loop_is_bounded(db_session: Session, world: World) -> None:
     # max_returns = 3 (conftest): prepare may be reached 4 times; the 4th return is refused.
     instance = _start(db_session, world)
     for _ in range(3):
-        operations.complete(db_session, _only(db_session, instance.id), world.clerk_a, {"title": "x"})
+        operations.complete(
+            db_session, _only(db_session, instance.id), world.clerk_a, {"title": "x"}
+        )
         approve = _only(db_session, instance.id)
         operations.complete(
             db_session, approve, world.head_a, {"decision": "return", "reason": "bổ sung"}
@@ -242,10 +255,14 @@ def test_an_exception_mid_step_leaves_everything_as_saved(
     assert _snapshot(db_session, instance.id) == before
     monkeypatch.undo()
     operations.complete(db_session, approve, world.head_a, {"decision": "approve"})
-    assert db_session.get(ProcessInstance, instance.id, populate_existing=True).status == "completed"
+    assert (
+        db_session.get(ProcessInstance, instance.id, populate_existing=True).status == "completed"
+    )
 
 
-def test_operations_refuse_a_session_already_in_a_transaction(db_session: Session, world: World) -> None:
+def test_operations_refuse_a_session_already_in_a_transaction(
+    db_session: Session, world: World
+) -> None:
     db_session.execute(select(1))
     with pytest.raises(RuntimeError, match="own transaction"):
         _start(db_session, world)
