@@ -476,6 +476,11 @@ def next_timer_at(workflow: Any) -> datetime | None:
     return min(dues) if dues else None
 
 
+_TIMER_TYPES = frozenset(
+    {"TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition"}
+)
+
+
 def _timer_dues(event: Any) -> Iterator[datetime]:
     value = getattr(event, "value", None)
     event_type = getattr(event, "event_type", "") or ""
@@ -483,7 +488,7 @@ def _timer_dues(event: Any) -> Iterator[datetime]:
         for sub in value:
             yield from _timer_dues(sub)
         return
-    if "Timer" not in event_type or value is None:
+    if event_type not in _TIMER_TYPES or value is None:
         return
     if isinstance(value, dict):
         value = value.get("next")
