@@ -63,9 +63,9 @@ def test_two_threads_completing_one_task_advance_it_once(
         conflicts = [r for r in results if isinstance(r, Conflict)]
         assert (len(done), len(conflicts)) == (1, 1), results
         rows = db_session.execute(
-            select(HumanTask.element_id, HumanTask.status).where(
-                HumanTask.instance_id == instance_id
-            ).order_by(HumanTask.id)
+            select(HumanTask.element_id, HumanTask.status)
+            .where(HumanTask.instance_id == instance_id)
+            .order_by(HumanTask.id)
         ).all()
         revision = db_session.scalar(
             select(ProcessInstance.revision).where(ProcessInstance.id == instance_id)
@@ -104,9 +104,12 @@ def test_a_due_timer_fires_once_under_two_sweeps(
     assert sorted(results) == [0, 1]
     assert fired == [1]
     saved = db_session.get(ProcessInstance, instance_id, populate_existing=True)
-    assert saved is not None and (saved.status, saved.next_timer_at) == ("completed", None)
+    assert saved is not None
+    assert (saved.status, saved.next_timer_at) == ("completed", None)
     task = db_session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)).one()
     assert task.status == "cancelled"
     assert db_session.get(Dossier, world.dossier.id, populate_existing=True).status == "rejected"
-    actions = db_session.scalars(select(AuditEvent.action).where(AuditEvent.instance_id == instance_id)).all()
+    actions = db_session.scalars(
+        select(AuditEvent.action).where(AuditEvent.instance_id == instance_id)
+    ).all()
     assert actions.count("timer_fired") == 1

@@ -64,11 +64,16 @@ def test_council_result_reaches_each_dossier_instance(db_session: Session, world
 
     by_id = {
         i.id: i
-        for i in db_session.scalars(select(ProcessInstance).execution_options(populate_existing=True))
+        for i in db_session.scalars(
+            select(ProcessInstance).execution_options(populate_existing=True)
+        )
     }
     assert by_id[council.id].status == by_id[n1].status == by_id[n2].status == "completed"
     outcomes = dict(db_session.execute(select(Dossier.id, Dossier.status)).all())
-    assert outcomes == {d1: "awarded" if d1 % 2 else "not_selected", d2: "awarded" if d2 % 2 else "not_selected"}
+    assert outcomes == {
+        d1: "awarded" if d1 % 2 else "not_selected",
+        d2: "awarded" if d2 % 2 else "not_selected",
+    }
     # The vote went to the ballot box only: not in task data, not in the audit trail.
     assert sealed == [(vote.id, ballot)]
     assert "disagree" not in by_id[council.id].state
@@ -83,8 +88,12 @@ def test_council_result_reaches_each_dossier_instance(db_session: Session, world
     assert sorted(delivered) == sorted([n1, n2])
 
 
-def test_deliver_message_directly_and_refuse_when_not_waiting(db_session: Session, world: World) -> None:
-    instance_id = operations.start(db_session, "nomination", data={}, dossier_id=world.dossier.id).id
+def test_deliver_message_directly_and_refuse_when_not_waiting(
+    db_session: Session, world: World
+) -> None:
+    instance_id = operations.start(
+        db_session, "nomination", data={}, dossier_id=world.dossier.id
+    ).id
     done = operations.deliver_message(db_session, instance_id, "council_result", {"selected": True})
     assert done.status == "completed"
     with pytest.raises(Conflict):
@@ -97,7 +106,9 @@ def test_deliver_message_directly_and_refuse_when_not_waiting(db_session: Sessio
 def test_a_ballot_without_a_ballot_box_is_refused(db_session: Session, world: World) -> None:
     forms.unregister_field_handler("ballot")
     council = operations.start(db_session, "session", data={"dossier_ids": []})
-    vote_id = db_session.scalars(select(HumanTask.id).where(HumanTask.instance_id == council.id)).one()
+    vote_id = db_session.scalars(
+        select(HumanTask.id).where(HumanTask.instance_id == council.id)
+    ).one()
     db_session.commit()
     with pytest.raises(ValidationFailed):
         operations.complete(db_session, vote_id, world.member, {"ballot": {"1": "agree"}})
