@@ -141,22 +141,18 @@ def main() -> None:
     statements = [s for s, _c in service["per_step"]]
     commits = {c for _s, c in service["per_step"]}
     quantiles = statistics.quantiles(durations, n=100)
-    print(
-        f"database:                {engine.dialect.name} ({engine.url.render_as_string(hide_password=True)})"
-    )
+    where = engine.url.render_as_string(hide_password=True)
+    print(f"database:                {engine.dialect.name} ({where})")
     print(f"instances x steps:       {instances} x 5 = {len(durations)} completions")
     print(f"service layer:           {service_rate:8.1f} steps/s")
-    print(
-        f"raw SpiffWorkflow:       {raw_rate:8.1f} steps/s  (deserialize, run, engine steps, serialize)"
-    )
+    print(f"raw SpiffWorkflow:       {raw_rate:8.1f} steps/s  (load, run, engine steps, dump)")
     print(f"ratio service/raw:       {service_rate / raw_rate:8.2f}  (target >= 0.5)")
-    print(
-        f"service p50 / p95:       {quantiles[49] * 1000:.2f} / {quantiles[94] * 1000:.2f} ms per step"
-    )
+    p50, p95 = quantiles[49] * 1000, quantiles[94] * 1000
+    print(f"service p50 / p95:       {p50:.2f} / {p95:.2f} ms per step")
     print(f"raw p50:                 {statistics.median(raw) * 1000:.2f} ms per step")
     print(
-        f"SQL per completion:      max {max(statements)}, median {statistics.median(statements):.0f}"
-        " statements (target <= 10)"
+        f"SQL per completion:      max {max(statements)}, "
+        f"median {statistics.median(statements):.0f} statements (target <= 10)"
     )
     print(f"commits per completion:  {sorted(commits)} (target exactly 1)")
     print(
