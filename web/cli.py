@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -106,6 +107,30 @@ def demo_load() -> None:
         added = load_demo(session)
     summary = ", ".join(f"{count} {what}" for what, count in added.items())
     click.echo(f"demo data loaded: added {summary}")
+
+
+@cli.command("deploy")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def deploy(paths: tuple[Path, ...]) -> None:
+    """Deploy BPMN/DMN files or folders (a folder: every .bpmn with the .dmn files)."""
+    from engine import operations
+    from engine.db import make_engine, make_session_factory
+    from engine.errors import DeployError
+
+    # Deploying needs the database only, not Redis.
+    engine = make_engine(_settings().db_url)
+    try:
+        check_connection(engine)
+        with make_session_factory(engine)() as session:
+            deployed = operations.deploy(session, list(paths))
+    except DatabaseUnavailable as exc:
+        raise StartupError(f"cannot connect to the database: {exc}") from None
+    except DeployError as exc:
+        raise StartupError(exc.message) from None
+    finally:
+        engine.dispose()
+    for spec in deployed:
+        click.echo(f"{spec.process_id}: version {spec.version} ({spec.content_hash[:12]})")
 
 
 @cli.command("worker")

@@ -1,0 +1,165 @@
+"""Benchmark the engine's service layer against raw SpiffWorkflow on a 5-user-task process.
+
+Prints steps/s for both and their ratio (target >= 0.5), p50/p95 ms per service step, SQL
+statements and commits per completion (target <= 10 and exactly 1), and an instance's JSON size.
+SQLite in a temporary folder by default; PostgreSQL when TDKT_DATABASE_URL is set (its schema is
+dropped and rebuilt: point it at a scratch database).
+
+    .venv/bin/python bench/engine.py [instances]
+"""
+
+# ruff: noqa: E402 - the path fix below must run before the engine imports
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+# This file is named like the package it measures: drop its folder from the import path first.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+
+from sqlalchemy import event, select, text
+
+from engine import operations, specs, spiff
+from engine.config import load_settings
+from engine.db import make_engine, make_session_factory
+from engine.migrate import upgrade
+from engine.models import HumanTask, OrgUnit, ProcessInstance, RoleMembership, User
+
+BPMN = Path(__file__).with_name("five_steps.bpmn")
+ROLES = ("unit_clerk", "unit_head", "secretariat", "director")
+
+
+def _database() -> Any:
+    url = os.environ.get("TDKT_DATABASE_URL")
+    if url:
+        engine = make_engine(load_settings({}, database_url=url).db_url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="tdkt-bench-"))
+        engine = make_engine(load_settings({}, data_dir=str(folder)).db_url)
+    upgrade(engine)
+    return engine
+
+
+def _actor(factory: Any) -> User:
+    with factory() as session:
+        unit = OrgUnit(code="U1", name="Phòng 1")
+        session.add(unit)
+        session.flush()
+        user = User(username="bench", full_name="Bench", email="bench@example.vn", unit_id=unit.id)
+        for role in ROLES:
+            user.memberships.append(
+                RoleMembership(role_code=role, unit_id=unit.id if role.startswith("unit") else None)
+            )
+        session.add(user)
+        session.commit()
+        _ = list(user.memberships)
+        return user
+
+
+def _service(factory: Any, engine: Any, actor: User, instances: int) -> dict[str, Any]:
+    data = {"unit_id": actor.unit_id}
+    form = {"decision": "approve", "note": "ok"}
+    durations: list[float] = []
+    counts = {"statements": 0, "commits": 0}
+    per_step: list[tuple[int, int]] = []
+    sizes: list[int] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(*_args: Any) -> None:
+        counts["statements"] += 1
+
+    @event.listens_for(engine, "commit")
+    def _commit(*_args: Any) -> None:
+        counts["commits"] += 1
+
+    with factory() as session:
+        for _ in range(instances):
+            instance_id = operations.start(session, "bench_five", data=data).id
+            for step in range(5):
+                task_id = session.scalar(
+                    select(HumanTask.id).where(
+                        HumanTask.instance_id == instance_id, HumanTask.status == "ready"
+                    )
+                )
+                session.commit()
+                if step == 3:
+                    state = session.scalar(
+                        select(ProcessInstance.state).where(ProcessInstance.id == instance_id)
+                    )
+                    session.commit()
+                    sizes.append(len(state or ""))
+                counts["statements"] = counts["commits"] = 0
+                began = time.perf_counter()
+                operations.complete(session, task_id, actor, form)
+                durations.append(time.perf_counter() - began)
+                per_step.append((counts["statements"], counts["commits"]))
+    return {"durations": durations, "per_step": per_step, "size": statistics.median(sizes)}
+
+
+def _raw(instances: int) -> list[float]:
+    bpmn, dmn = specs.read_sources([BPMN])
+    (process,) = specs.validate(bpmn, dmn)
+    durations = []
+    for _ in range(instances):
+        workflow = spiff.new_workflow(process.spec_set)
+        spiff.set_start_data(workflow, {"unit_id": 1})
+        spiff.do_engine_steps(workflow)
+        state = spiff.dump_workflow(workflow)
+        for _step in range(5):
+            began = time.perf_counter()
+            workflow = spiff.load_workflow(state, process.spec_set)
+            task = spiff.ready_user_tasks(workflow)[0]
+            spiff.run_task(task, {"decision": "approve", "note": "ok"})
+            spiff.do_engine_steps(workflow)
+            state = spiff.dump_workflow(workflow)
+            durations.append(time.perf_counter() - began)
+    return durations
+
+
+def main() -> None:
+    instances = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    engine = _database()
+    factory = make_session_factory(engine)
+    actor = _actor(factory)
+    with factory() as session:
+        operations.deploy(session, [BPMN])
+    _raw(10)  # warm up both paths
+    service = _service(factory, engine, actor, instances)
+    raw = _raw(instances)
+    durations = sorted(service["durations"])
+    service_rate = len(durations) / sum(durations)
+    raw_rate = len(raw) / sum(raw)
+    statements = [s for s, _c in service["per_step"]]
+    commits = {c for _s, c in service["per_step"]}
+    quantiles = statistics.quantiles(durations, n=100)
+    where = engine.url.render_as_string(hide_password=True)
+    print(f"database:                {engine.dialect.name} ({where})")
+    print(f"instances x steps:       {instances} x 5 = {len(durations)} completions")
+    print(f"service layer:           {service_rate:8.1f} steps/s")
+    print(f"raw SpiffWorkflow:       {raw_rate:8.1f} steps/s  (load, run, engine steps, dump)")
+    print(f"ratio service/raw:       {service_rate / raw_rate:8.2f}  (target >= 0.5)")
+    p50, p95 = quantiles[49] * 1000, quantiles[94] * 1000
+    print(f"service p50 / p95:       {p50:.2f} / {p95:.2f} ms per step")
+    print(f"raw p50:                 {statistics.median(raw) * 1000:.2f} ms per step")
+    print(
+        f"SQL per completion:      max {max(statements)}, "
+        f"median {statistics.median(statements):.0f} statements (target <= 10)"
+    )
+    print(f"commits per completion:  {sorted(commits)} (target exactly 1)")
+    print(
+        f"instance JSON size:      {service['size']:.0f} bytes at the 4th (council) step, no spec"
+    )
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

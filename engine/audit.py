@@ -1,0 +1,34 @@
+"""The audit trail: one helper every operation writes through (append-only, DESIGN.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine.models import AuditEvent, HumanTask, ProcessInstance
+from engine.models.base import utcnow
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    actor_id: int | None,
+    instance: ProcessInstance | None = None,
+    task: HumanTask | None = None,
+    summary: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit event for ``action`` in the caller's transaction; return it."""
+    event = AuditEvent(
+        at=utcnow(),
+        actor_id=actor_id,
+        action=action,
+        instance_id=instance.id if instance is not None else None,
+        dossier_id=instance.dossier_id if instance is not None else None,
+        task_id=task.id if task is not None else None,
+        element_id=task.element_id if task is not None else None,
+        summary=summary or {},
+    )
+    session.add(event)
+    return event

@@ -1,0 +1,149 @@
+"""Check submitted data against a task's declared form (``formFields``), in Vietnamese.
+
+A field type may have a handler (``register_field_handler``): the procedure registers one for
+``ballot`` that seals the vote and returns a receipt, so the vote itself never reaches task data
+or the audit trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine.errors import ValidationFailed
+from engine.models import HumanTask
+
+#: Field types whose values are secret: never stored in task data or audit summaries.
+SECRET_TYPES = frozenset({"ballot"})
+
+FieldHandler = Callable[[Session, HumanTask, Any], Any]
+_handlers: dict[str, FieldHandler] = {}
+
+
+def register_field_handler(field_type: str, handler: FieldHandler) -> None:
+    """Let ``handler(session, task, value)`` take the value of every ``field_type`` field.
+
+    Its return value (e.g. a ballot receipt) is what the task data gets instead of the value.
+    """
+    _handlers[field_type] = handler
+
+
+def unregister_field_handler(field_type: str) -> None:
+    """Remove the handler of ``field_type`` (tests)."""
+    _handlers.pop(field_type, None)
+
+
+def has_secret_field(form: list[dict[str, Any]]) -> bool:
+    """Return whether the form holds a field whose value must stay secret."""
+    return any(f.get("type") in SECRET_TYPES for f in form)
+
+
+def _label(field: dict[str, Any]) -> str:
+    return str(field.get("label") or field["name"])
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _coerce(field: dict[str, Any], value: Any) -> Any:
+    """Return the value in its declared type; raise ValueError with a message for people."""
+    kind = field.get("type")
+    if kind in ("text", "textarea"):
+        if not isinstance(value, str):
+            raise ValueError("phải là văn bản")
+        return value.strip()
+    if kind == "choice":
+        allowed = [c["value"] for c in field.get("choices", [])]
+        if value not in allowed:
+            labels = ", ".join(str(c.get("label", c["value"])) for c in field.get("choices", []))
+            raise ValueError(f"phải là một trong các lựa chọn: {labels}")
+        return value
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        if value in ("true", "false"):
+            return value == "true"
+        raise ValueError("phải là Có hoặc Không")
+    if kind == "integer":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value.strip())
+        raise ValueError("phải là số nguyên")
+    if kind == "date":
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                pass
+        raise ValueError("phải là ngày theo dạng YYYY-MM-DD")
+    if kind == "ballot":
+        if not isinstance(value, dict):
+            raise ValueError("phiếu bầu không hợp lệ")
+        return value
+    raise ValueError(f"kiểu trường «{kind}» không được hỗ trợ")
+
+
+def validate(form: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]:
+    """Return ``data`` checked and converted; every declared field is present (None if empty).
+
+    Raise ValidationFailed with a message per field: unknown field, missing required value,
+    wrong type, value not among the choices.
+    """
+    errors: dict[str, str] = {}
+    declared = {f["name"]: f for f in form}
+    for name in data:
+        if name not in declared:
+            errors[name] = "Trường này không có trong biểu mẫu của bước."
+    cleaned: dict[str, Any] = {}
+    for name, field in declared.items():
+        value = data.get(name)
+        if _empty(value):
+            cleaned[name] = None
+            continue
+        try:
+            cleaned[name] = _coerce(field, value)
+        except ValueError as exc:
+            errors[name] = f"«{_label(field)}» {exc}."
+    for name, field in declared.items():
+        if name in errors or not _empty(cleaned.get(name)):
+            continue
+        condition = field.get("requiredIf")
+        required = bool(field.get("required"))
+        if isinstance(condition, dict):
+            required = required or cleaned.get(condition.get("field", "")) in condition.get(
+                "in", []
+            )
+        if required:
+            errors[name] = f"Vui lòng nhập «{_label(field)}»."
+    if errors:
+        raise ValidationFailed("Dữ liệu nhập chưa hợp lệ, vui lòng kiểm tra lại.", errors)
+    return cleaned
+
+
+def take_secrets(session: Session, task: HumanTask, cleaned: dict[str, Any]) -> dict[str, Any]:
+    """Hand secret fields to their handlers; return the data with their receipts instead."""
+    result = dict(cleaned)
+    for field in task.form:
+        kind = field.get("type")
+        if kind not in SECRET_TYPES:
+            continue
+        handler = _handlers.get(kind)
+        if handler is None:
+            raise ValidationFailed(
+                "Hệ thống chưa cấu hình hòm phiếu kín; không thể nhận phiếu.",
+                {field["name"]: "Chưa thể bỏ phiếu."},
+            )
+        result[field["name"]] = handler(session, task, cleaned[field["name"]])
+    return result
+
+
+def audit_summary(form: list[dict[str, Any]], cleaned: dict[str, Any]) -> dict[str, Any]:
+    """Return what the audit trail records of a submission (never a secret field's content)."""
+    if has_secret_field(form):
+        return {"note": "ballot cast"}
+    return {"data": cleaned}

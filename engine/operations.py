@@ -1,0 +1,417 @@
+"""Engine operations: the only code that changes workflow state (STYLE.md, "one place").
+
+Each operation is one transaction that it begins and commits on the given session, which must
+not already be in a transaction. On any exception the transaction rolls back to the last saved
+state and the exception propagates; the in-memory workflow is thrown away with it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit, events, forms, specs, spiff, stepping
+from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
+from engine.models.base import utcnow
+from engine.models.org import UNIT_SCOPED_ROLES
+from engine.timers import fire_due_timers
+
+__all__ = [
+    "MigrationCheck",
+    "can_act",
+    "cancel",
+    "check_migration",
+    "claim",
+    "complete",
+    "deliver_message",
+    "deploy",
+    "fire_due_timers",
+    "migrate",
+    "reassign",
+    "start",
+    "unclaim",
+]
+
+
+@contextmanager
+def _transaction(session: Session) -> Iterator[None]:
+    if session.in_transaction():
+        raise RuntimeError(
+            "engine operations begin their own transaction: commit or roll back the session first"
+        )
+    with session.begin():
+        yield
+
+
+# --- deploy and start ---------------------------------------------------------------------------
+
+
+def deploy(
+    session: Session, paths: Sequence[Path], actor_id: int | None = None
+) -> list[WorkflowSpec]:
+    """Deploy the .bpmn/.dmn files (folders: every file in them); unchanged files are a no-op."""
+    bpmn, dmn = specs.read_sources(paths)
+    with _transaction(session):
+        existing = set(session.scalars(select(WorkflowSpec.id)))
+        result = specs.deploy_sources(session, bpmn, dmn, actor_id)
+        for row in result:
+            if row.id not in existing:
+                audit.record(
+                    session,
+                    "spec_deployed",
+                    actor_id=actor_id,
+                    summary={
+                        "process_id": row.process_id,
+                        "version": row.version,
+                        "hash": row.content_hash,
+                        "files": sorted(row.sources),
+                    },
+                )
+    return result
+
+
+def start(
+    session: Session,
+    process_id: str,
+    *,
+    data: dict[str, Any],
+    dossier_id: int | None = None,
+    council_session_id: int | None = None,
+    actor_id: int | None = None,
+) -> ProcessInstance:
+    """Start ``process_id`` on its current version with ``data``; return the saved instance."""
+    try:
+        start_data = json.loads(json.dumps(data))
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(f"Dữ liệu khởi tạo không chuyển được sang JSON: {exc}") from None
+    with _transaction(session):
+        row = specs.current_spec(session, process_id)
+        spec_set = specs.spec_set_for_id(session, row.id)
+        workflow = spiff.new_workflow(spec_set)
+        spiff.set_start_data(workflow, start_data)
+        now = utcnow()
+        instance = ProcessInstance(
+            spec_id=row.id,
+            process_id=process_id,
+            dossier_id=dossier_id,
+            council_session_id=council_session_id,
+            status="running",
+            state="{}",
+            revision=0,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(instance)
+        session.flush()
+        step = stepping.Step(instance, workflow, {}, [], now=now)
+        spiff.do_engine_steps(workflow)
+        changes = stepping.save(session, step, actor_id)
+        audit.record(
+            session,
+            "instance_started",
+            actor_id=actor_id,
+            instance=instance,
+            summary={
+                "process_id": process_id,
+                "version": row.version,
+                "ready": [r.element_id for r, _t in changes.created],
+            },
+        )
+    return instance
+
+
+# --- human tasks --------------------------------------------------------------------------------
+
+
+def can_act(user: User, task: HumanTask) -> bool:
+    """Return whether ``user`` may complete ``task``: its assignee, or a holder of its role.
+
+    A claimed or assigned task belongs to its assignee alone. Administrators get no special
+    right here: a secret ballot or a unit head's review is not theirs to give.
+    """
+    if not user.active:
+        return False
+    if task.assignee_id is not None:
+        return task.assignee_id == user.id
+    if task.candidate_role is None:
+        return False
+    unit = task.candidate_unit_id if task.candidate_role in UNIT_SCOPED_ROLES else None
+    return user.has_role(task.candidate_role, unit)
+
+
+def _lock_task(session: Session, task_id: int) -> tuple[HumanTask, ProcessInstance]:
+    row = session.execute(
+        select(HumanTask, ProcessInstance)
+        .join(ProcessInstance, HumanTask.instance_id == ProcessInstance.id)
+        .where(HumanTask.id == task_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None:
+        raise NotFound(f"Không tìm thấy công việc #{task_id}.")
+    return row[0], row[1]
+
+
+def _require_ready(task: HumanTask) -> None:
+    if task.status != "ready":
+        raise Conflict(
+            f"Công việc «{task.name}» không còn chờ xử lý ({task.status}); "
+            "có thể người khác vừa xử lý. Vui lòng tải lại trang."
+        )
+
+
+def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) -> HumanTask:
+    """Complete a ready task with form ``data``, run the engine to the next wait, save."""
+    with _transaction(session):
+        task, instance = _lock_task(session, task_id)
+        _require_ready(task)
+        if not can_act(actor, task):
+            raise Forbidden(f"Bạn không có quyền xử lý công việc «{task.name}».")
+        cleaned = forms.validate(task.form, data)
+        task_data = forms.take_secrets(session, task, cleaned)
+        rows = stepping.open_rows(session, instance.id)
+        step = stepping.load(session, instance, rows)
+        spiff_task = spiff.get_task(step.workflow, task.task_uuid)
+        if spiff_task is None or not spiff.is_ready(spiff_task):
+            raise Conflict(f"Công việc «{task.name}» không còn chờ xử lý.")
+        spiff.run_task(spiff_task, task_data)
+        spiff.do_engine_steps(step.workflow)
+        task.status = "completed"
+        task.completed_at = step.now
+        task.completed_by = actor.id
+        step.published.append(events.TaskCompleted(task.id, actor.id))
+        decision = cleaned.get("decision")
+        if instance.dossier_id is not None and decision == "return":
+            reason = cleaned.get("reason") or ""
+            step.published.append(events.DossierReturned(instance.dossier_id, task.id, str(reason)))
+        changes = stepping.save(session, step, actor.id)
+        summary = forms.audit_summary(task.form, cleaned)
+        summary["next"] = [r.element_id for r, _t in changes.created]
+        audit.record(
+            session,
+            "task_completed",
+            actor_id=actor.id,
+            instance=instance,
+            task=task,
+            summary=summary,
+        )
+    return task
+
+
+def _assign(
+    session: Session,
+    task: HumanTask,
+    instance: ProcessInstance,
+    assignee_id: int | None,
+    actor: User,
+    action: str,
+) -> HumanTask:
+    previous = task.assignee_id
+    task.assignee_id = assignee_id
+    audit.record(
+        session,
+        action,
+        actor_id=actor.id,
+        instance=instance,
+        task=task,
+        summary={"assignee_id": assignee_id, "previous_id": previous},
+    )
+    events.publish(session, [events.TaskAssigned(task.id, assignee_id, previous, actor.id)])
+    return task
+
+
+def claim(session: Session, task_id: int, actor: User) -> HumanTask:
+    """Take a ready task for oneself so that others in the group see it is being handled."""
+    with _transaction(session):
+        task, instance = _lock_task(session, task_id)
+        _require_ready(task)
+        if task.assignee_id == actor.id:
+            return task
+        if task.assignee_id is not None:
+            raise Conflict(f"Công việc «{task.name}» đã có người nhận xử lý.")
+        if not can_act(actor, task):
+            raise Forbidden(f"Bạn không có quyền nhận công việc «{task.name}».")
+        return _assign(session, task, instance, actor.id, actor, "task_claimed")
+
+
+def unclaim(session: Session, task_id: int, actor: User) -> HumanTask:
+    """Give a claimed task back to its group (its assignee, or whoever may reassign it)."""
+    with _transaction(session):
+        task, instance = _lock_task(session, task_id)
+        _require_ready(task)
+        if task.assignee_id is None:
+            return task
+        if task.assignee_id != actor.id and not may_reassign(actor, task):
+            raise Forbidden(f"Bạn không thể trả lại công việc «{task.name}» của người khác.")
+        return _assign(session, task, instance, None, actor, "task_unclaimed")
+
+
+def may_reassign(actor: User, task: HumanTask) -> bool:
+    """Return whether ``actor`` may hand ``task`` on: unit head (own unit), secretariat, admin."""
+    if actor.has_role("admin") or actor.has_role("secretariat"):
+        return True
+    unit = task.candidate_unit_id
+    return unit is not None and any(
+        m.role_code == "unit_head" and m.unit_id == unit for m in actor.memberships
+    )
+
+
+def reassign(session: Session, task_id: int, actor: User, assignee_id: int) -> HumanTask:
+    """Hand a ready task to ``assignee_id``, who must be able to act on it."""
+    with _transaction(session):
+        task, instance = _lock_task(session, task_id)
+        _require_ready(task)
+        if not may_reassign(actor, task):
+            raise Forbidden(
+                "Chỉ trưởng đơn vị, Thường trực Hội đồng hoặc quản trị được giao lại việc."
+            )
+        assignee = session.get(User, assignee_id)
+        if assignee is None:
+            raise NotFound(f"Không tìm thấy người dùng #{assignee_id}.")
+        probe = HumanTask(
+            candidate_role=task.candidate_role, candidate_unit_id=task.candidate_unit_id
+        )
+        if not can_act(assignee, probe):
+            raise ValidationFailed(
+                f"{assignee.full_name} không thuộc nhóm xử lý công việc «{task.name}».",
+                {"assignee_id": "Người được giao không có vai trò phù hợp."},
+            )
+        return _assign(session, task, instance, assignee_id, actor, "task_reassigned")
+
+
+# --- instances ----------------------------------------------------------------------------------
+
+
+def _may_cancel(session: Session, actor: User, instance: ProcessInstance) -> bool:
+    if actor.has_role("admin") or actor.has_role("secretariat"):
+        return True
+    if instance.dossier_id is None:
+        return False
+    unit_id = session.scalar(select(Dossier.unit_id).where(Dossier.id == instance.dossier_id))
+    return any(m.role_code in UNIT_SCOPED_ROLES and m.unit_id == unit_id for m in actor.memberships)
+
+
+def cancel(session: Session, instance_id: int, actor: User, reason: str) -> ProcessInstance:
+    """Stop a running instance (withdraw a dossier, cancel a session) with a reason."""
+    if not reason or not reason.strip():
+        raise ValidationFailed("Vui lòng nêu lý do hủy.", {"reason": "Vui lòng nêu lý do hủy."})
+    with _transaction(session):
+        instance = stepping.require_instance(session, instance_id)
+        require = stepping.require_running
+        require(instance)
+        if not _may_cancel(session, actor, instance):
+            raise Forbidden("Bạn không có quyền hủy hồ sơ/quy trình này.")
+        step = stepping.load(session, instance)
+        spiff.cancel_workflow(step.workflow)
+        instance.status = "cancelled"
+        instance.cancel_reason = reason.strip()
+        instance.completed_at = step.now
+        instance.state = stepping.dump_state(step.workflow, step.reached)
+        instance.revision += 1
+        instance.updated_at = step.now
+        instance.next_timer_at = None
+        for row in step.open_rows:
+            row.status = "cancelled"
+            row.completed_at = step.now
+        if instance.dossier_id is not None:
+            stepping.projection.update_dossier(
+                session, instance.dossier_id, {"status": "cancelled"}, step.now
+            )
+            events.publish(session, [events.DossierDecided(instance.dossier_id, "cancelled")])
+        audit.record(
+            session,
+            "instance_cancelled",
+            actor_id=actor.id,
+            instance=instance,
+            summary={"reason": reason.strip()},
+        )
+    return instance
+
+
+def deliver_message(
+    session: Session,
+    instance_id: int,
+    name: str,
+    payload: dict[str, Any],
+    actor_id: int | None = None,
+) -> ProcessInstance:
+    """Deliver message ``name`` to a waiting instance; Conflict if it does not wait for it."""
+    with _transaction(session):
+        return stepping.deliver(session, instance_id, name, payload, actor_id)
+
+
+# --- migration ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MigrationCheck:
+    ok: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def _migration_plan(
+    session: Session, instance: ProcessInstance, spec_id: int
+) -> tuple[MigrationCheck, Any]:
+    target = session.get(WorkflowSpec, spec_id)
+    if target is None:
+        raise NotFound(f"Phiên bản quy trình #{spec_id} không tồn tại.")
+    reasons = []
+    if instance.status != "running":
+        reasons.append(f"Quy trình đã kết thúc ({instance.status}).")
+    if target.process_id != instance.process_id:
+        reasons.append(f"Phiên bản #{spec_id} thuộc quy trình khác ({target.process_id}).")
+    if target.id == instance.spec_id:
+        reasons.append("Quy trình đã ở phiên bản này.")
+    if reasons:
+        return MigrationCheck(False, reasons), None
+    step = stepping.load(session, instance)
+    new = specs.spec_set_for_id(session, spec_id)
+    diff, sub_diffs = spiff.diff_against(step.workflow, new)
+    changed, removed = spiff.changed_elements(diff)
+    reasons += [f"Bước «{e}» đã chạy và đã thay đổi trong phiên bản mới." for e in sorted(changed)]
+    reasons += [
+        f"Bước «{e}» đã chạy hoặc đang chờ nhưng không còn trong phiên bản mới."
+        for e in sorted(removed)
+    ]
+    return MigrationCheck(not reasons, reasons), (step, diff, sub_diffs, new)
+
+
+def check_migration(session: Session, instance_id: int, spec_id: int) -> MigrationCheck:
+    """Say whether the instance can move to version ``spec_id``, and if not, why."""
+    with _transaction(session):
+        instance = stepping.require_instance(session, instance_id)
+        check, _plan = _migration_plan(session, instance, spec_id)
+    return check
+
+
+def migrate(session: Session, instance_id: int, spec_id: int, actor: User) -> ProcessInstance:
+    """Move a live instance to version ``spec_id`` (admin only); Conflict with reasons if unsafe."""
+    with _transaction(session):
+        if not actor.has_role("admin"):
+            raise Forbidden("Chỉ quản trị hệ thống được chuyển phiên bản quy trình.")
+        instance = stepping.require_instance(session, instance_id)
+        check, plan = _migration_plan(session, instance, spec_id)
+        if not check.ok:
+            raise Conflict("Không thể chuyển phiên bản: " + " ".join(check.reasons))
+        step, diff, sub_diffs, new = plan
+        previous = instance.spec_id
+        spiff.migrate(step.workflow, diff, sub_diffs, new)
+        spiff.do_engine_steps(step.workflow)
+        instance.spec_id = spec_id
+        stepping.save(session, step, actor.id)
+        audit.record(
+            session,
+            "instance_migrated",
+            actor_id=actor.id,
+            instance=instance,
+            summary={"from_spec_id": previous, "to_spec_id": spec_id},
+        )
+    return instance

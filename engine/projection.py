@@ -1,0 +1,152 @@
+"""Keep ``human_task`` and ``dossier`` in step with a workflow after each engine step.
+
+Lists read these tables only (DESIGN.md, engine rule 3), so every step must leave them exactly
+as the workflow is: new ready user tasks get a row, rows whose task vanished (a boundary event
+cancelled it) are marked cancelled, and the dossier's stage and status follow.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from engine import spiff
+from engine.errors import RevisionLimitExceeded
+from engine.models import Dossier, HumanTask, ProcessInstance
+from engine.models.org import ROLES, UNIT_SCOPED_ROLES
+
+ROLE_CODES = frozenset(r.code for r in ROLES)
+#: Dossier statuses an ``outcome`` may set; anything else ends the dossier as "completed".
+OUTCOMES = frozenset(
+    {"awarded", "rejected", "blocked", "withdrawn", "not_selected", "not_approved", "cancelled"}
+)
+
+
+@dataclass
+class Changes:
+    """What one sync did: rows created and rows cancelled."""
+
+    created: list[tuple[HumanTask, Any]] = field(default_factory=list)
+    cancelled: list[HumanTask] = field(default_factory=list)
+
+
+def due_at(props: dict[str, str], data: dict[str, Any], created: datetime) -> datetime | None:
+    """Return the task's due time from ``dueWorkingDays`` (a number or a data variable)."""
+    raw = props.get("dueWorkingDays")
+    if raw is None:
+        return None
+    raw = raw.strip()
+    value: Any = raw if raw.lstrip("-").isdigit() else data.get(raw)
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        return None
+    return spiff.calendar().add_working_days(created, days)
+
+
+def new_row(instance: ProcessInstance, task: Any, now: datetime) -> HumanTask:
+    """Return the human_task row for a ready workflow task."""
+    element_id, name, lane = spiff.task_element(task)
+    props = spiff.task_properties(task)
+    role = lane if lane in ROLE_CODES else None
+    unit_id = task.data.get("unit_id") if role in UNIT_SCOPED_ROLES else None
+    item = spiff.multi_instance_item(task)
+    # A multi-instance task over people (the council's ballots) goes to each person.
+    assignee = item.get("user_id") if isinstance(item, dict) else None
+    return HumanTask(
+        task_uuid=str(task.id),
+        instance_id=instance.id,
+        dossier_id=instance.dossier_id,
+        element_id=element_id,
+        name=name,
+        lane=lane,
+        stage=props.get("stage"),
+        candidate_role=role,
+        candidate_unit_id=unit_id if isinstance(unit_id, int) else None,
+        assignee_id=assignee if isinstance(assignee, int) else None,
+        form=json.loads(props["formFields"]) if props.get("formFields") else [],
+        created_at=now,
+        due_at=due_at(props, task.data, now),
+        status="ready",
+    )
+
+
+def sync(
+    session: Session,
+    instance: ProcessInstance,
+    workflow: Any,
+    open_rows: list[HumanTask],
+    reached: dict[str, list[Any]],
+    max_returns: int,
+    now: datetime,
+) -> Changes:
+    """Bring the instance's open human_task rows in line with the workflow's ready tasks.
+
+    ``reached`` counts arrivals per user-task element; more than ``max_returns + 1`` arrivals
+    raise RevisionLimitExceeded (SpiffWorkflow's task tree grows with every loop and breaks
+    near depth 1000, SPIFF_NOTES.md).
+    """
+    changes = Changes()
+    ready = {str(t.id): t for t in spiff.ready_user_tasks(workflow)}
+    for row in open_rows:
+        if row.status == "ready" and row.task_uuid not in ready:
+            row.status = "cancelled"
+            row.completed_at = now
+            changes.cancelled.append(row)
+    known = {row.task_uuid for row in open_rows}
+    for uuid, task in ready.items():
+        if uuid in known:
+            continue
+        _count_arrival(reached, task, max_returns)
+        row = new_row(instance, task, now)
+        session.add(row)
+        changes.created.append((row, task))
+    return changes
+
+
+def _count_arrival(reached: dict[str, list[Any]], task: Any, max_returns: int) -> None:
+    element_id, name, _lane = spiff.task_element(task)
+    activation = spiff.activation_id(task)
+    count, last = reached.get(element_id, [0, None])
+    if last == activation:
+        return
+    count += 1
+    reached[element_id] = [count, activation]
+    if count > max_returns + 1:
+        raise RevisionLimitExceeded(
+            f"Bước «{name}» đã được thực hiện lại {count - 1} lần, vượt quá giới hạn "
+            f"{max_returns} lần trả lại cho một hồ sơ (TDKT_MAX_RETURNS). Hồ sơ không được "
+            "chuyển tiếp; đề nghị rút hồ sơ và lập hồ sơ mới."
+        )
+
+
+def dossier_values(workflow: Any, changes: Changes, completed: bool) -> dict[str, Any]:
+    """Return the dossier columns this step changes (stage, status)."""
+    values: dict[str, Any] = {}
+    for row, _task in changes.created:
+        if row.stage:
+            values["stage"] = row.stage
+            break
+    if completed:
+        data = spiff.workflow_data(workflow)
+        if isinstance(data.get("stage"), str):
+            values["stage"] = data["stage"]
+        outcome = data.get("outcome")
+        values["status"] = outcome if outcome in OUTCOMES else "completed"
+    return values
+
+
+def update_dossier(
+    session: Session, dossier_id: int | None, values: dict[str, Any], now: datetime
+) -> None:
+    """Write the dossier's new stage/status with one UPDATE (no need to load it)."""
+    if dossier_id is None or not values:
+        return
+    session.execute(
+        update(Dossier).where(Dossier.id == dossier_id).values(**values, updated_at=now)
+    )

@@ -1,0 +1,267 @@
+"""Deploying BPMN/DMN: validate everything, store each process spec once by hash, cache it.
+
+A deploy checks the XML schema, parses with SpiffWorkflow, and compiles every piece of Python a
+model holds (gateway conditions, timer expressions, scripts, DMN cells) plus the ``formFields``
+and ``dueWorkingDays`` properties, so a typo is refused at deploy and never met by a reviewer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import spiff
+from engine.errors import DeployError, NotFound
+from engine.models import WorkflowSpec
+
+FIELD_TYPES = frozenset({"text", "textarea", "choice", "boolean", "integer", "date", "ballot"})
+
+_cache: dict[tuple[str, str], spiff.SpecSet] = {}
+_by_id: dict[int, spiff.SpecSet] = {}
+_cache_lock = threading.Lock()
+
+
+def read_sources(paths: Sequence[Path]) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Return ({name: xml} of BPMN, {name: xml} of DMN) for files and folders in ``paths``."""
+    bpmn: dict[str, bytes] = {}
+    dmn: dict[str, bytes] = {}
+    for path in paths:
+        files = sorted(path.glob("*")) if path.is_dir() else [path]
+        for file in files:
+            target = {".bpmn": bpmn, ".dmn": dmn}.get(file.suffix.lower())
+            if target is None:
+                if not path.is_dir():
+                    raise DeployError(file.name, None, "not a .bpmn or .dmn file")
+                continue
+            try:
+                target[file.name] = file.read_bytes()
+            except OSError as exc:
+                raise DeployError(file.name, None, f"cannot read: {exc.strerror}") from None
+    if not bpmn:
+        raise DeployError(", ".join(str(p) for p in paths) or "?", None, "no .bpmn file to deploy")
+    return bpmn, dmn
+
+
+def content_hash(sources: dict[str, bytes]) -> str:
+    """Return the SHA-256 over the files' names and contents, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(sources):
+        digest.update(name.encode())
+        digest.update(b"\0")
+        digest.update(sources[name])
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def validate(bpmn: dict[str, bytes], dmn: dict[str, bytes]) -> list[spiff.ParsedProcess]:
+    """Parse and check the sources; raise DeployError naming file, element and problem."""
+    try:
+        processes, parser = spiff.parse(bpmn, dmn)
+    except spiff.ParseFailure as exc:
+        raise DeployError(exc.file, exc.element_id, exc.problem) from None
+    if not processes:
+        raise DeployError(", ".join(sorted(bpmn)), None, "no executable process in the files")
+    try:
+        expressions = list(spiff.expressions(processes, parser))
+    except spiff.ValidationException as exc:
+        raise DeployError(exc.file_name or "?", exc.id or None, str(exc.args[0])) from None
+    for expr in expressions:
+        _compile(expr)
+    for process in processes:
+        for file, element_id, props in _user_task_properties(process):
+            check_properties(file, element_id, props)
+    return processes
+
+
+def _compile(expr: spiff.Expression) -> None:
+    text = expr.text
+    try:
+        if expr.mode == "dmn_cell":
+            _compile_dmn_cell(text)
+        else:
+            compile(text, f"<{expr.element_id}>", expr.mode)
+    except SyntaxError as exc:
+        raise DeployError(
+            expr.file, expr.element_id, f"{expr.kind} {text!r} is not valid Python: {exc.msg}"
+        ) from None
+    if expr.kind == "timer":
+        problem = spiff.timer_literal_problem(text)
+        if problem:
+            raise DeployError(expr.file, expr.element_id, problem)
+
+
+def _compile_dmn_cell(text: str) -> None:
+    # The same reading as SpiffWorkflow's DMNEngine: "?" stands for the input; otherwise a cell
+    # is either a value (compared with ==) or an operator glued to the input expression.
+    if "?" in text:
+        compile(text.replace("?", "dmninputexpr"), "<dmn>", "eval")
+        return
+    try:
+        compile(text, "<dmn>", "eval")
+    except SyntaxError:
+        compile(f"v {text}", "<dmn>", "eval")
+
+
+def _user_task_properties(process: spiff.ParsedProcess) -> list[tuple[str, str, dict[str, str]]]:
+    found = []
+    for spec in [process.spec_set.spec, *process.spec_set.subprocess_specs.values()]:
+        for ts in spec.task_specs.values():
+            props = (getattr(ts, "extensions", None) or {}).get("properties")
+            if props:
+                found.append((spec.file, ts.bpmn_id or ts.name, dict(props)))
+    return found
+
+
+def check_properties(file: str, element_id: str, props: dict[str, str]) -> None:
+    """Check ``formFields`` (JSON list of fields) and ``dueWorkingDays`` of one user task."""
+    raw = props.get("formFields")
+    if raw is not None:
+        try:
+            fields = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise DeployError(file, element_id, f"formFields is not valid JSON: {exc}") from None
+        if not isinstance(fields, list):
+            raise DeployError(file, element_id, "formFields must be a JSON array of fields")
+        names: set[str] = set()
+        for field in fields:
+            _check_field(file, element_id, field, names)
+    due = props.get("dueWorkingDays")
+    if due is not None and not (due.strip().lstrip("-").isdigit() or due.strip().isidentifier()):
+        raise DeployError(
+            file, element_id, f"dueWorkingDays {due!r} is neither an integer nor a variable name"
+        )
+
+
+def _check_field(file: str, element_id: str, field: Any, names: set[str]) -> None:
+    if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+        raise DeployError(file, element_id, f"formFields: {field!r} has no name")
+    name = field["name"]
+    if name in names:
+        raise DeployError(file, element_id, f"formFields: field {name!r} is declared twice")
+    names.add(name)
+    if field.get("type") not in FIELD_TYPES:
+        raise DeployError(
+            file,
+            element_id,
+            f"formFields: field {name!r} has type {field.get('type')!r}; "
+            f"expected one of {', '.join(sorted(FIELD_TYPES))}",
+        )
+    if field["type"] == "choice":
+        choices = field.get("choices")
+        if not isinstance(choices, list) or not all(
+            isinstance(c, dict) and "value" in c for c in choices
+        ):
+            raise DeployError(
+                file,
+                element_id,
+                f"formFields: choice field {name!r} needs choices [{{value, label}}]",
+            )
+
+
+def deploy_sources(
+    session: Session, bpmn: dict[str, bytes], dmn: dict[str, bytes], actor_id: int | None
+) -> list[WorkflowSpec]:
+    """Store a new version of every process whose files changed; return the current specs.
+
+    Runs inside the caller's transaction; nothing is written unless every file is valid.
+    """
+    processes = validate(bpmn, dmn)
+    result = []
+    for process in processes:
+        sources = {name: bpmn[name] for name in process.files if name in bpmn}
+        sources.update(dmn)
+        digest = content_hash(sources)
+        existing = session.scalar(
+            select(WorkflowSpec).where(
+                WorkflowSpec.process_id == process.process_id,
+                WorkflowSpec.content_hash == digest,
+            )
+        )
+        latest = latest_spec(session, process.process_id)
+        if existing is not None and latest is not None and latest.id == existing.id:
+            result.append(existing)
+            continue
+        version = (
+            session.scalar(
+                select(func.max(WorkflowSpec.version)).where(
+                    WorkflowSpec.process_id == process.process_id
+                )
+            )
+            or 0
+        ) + 1
+        # Re-deploying an older content makes it current again under a new version number.
+        row = WorkflowSpec(
+            process_id=process.process_id,
+            name=process.name,
+            version=version,
+            content_hash=digest if existing is None else f"{digest[:56]}{version:08d}",
+            serialized=spiff.dump_spec(process.spec_set),
+            sources={name: xml.decode("utf-8") for name, xml in sources.items()},
+            deployed_by=actor_id,
+        )
+        session.add(row)
+        session.flush()
+        with _cache_lock:
+            _cache[(row.process_id, row.content_hash)] = process.spec_set
+        result.append(row)
+    return result
+
+
+def latest_spec(session: Session, process_id: str) -> WorkflowSpec | None:
+    """Return the newest deployed version of ``process_id``."""
+    return session.scalar(
+        select(WorkflowSpec)
+        .where(WorkflowSpec.process_id == process_id)
+        .order_by(WorkflowSpec.version.desc())
+        .limit(1)
+    )
+
+
+def current_spec(session: Session, process_id: str) -> WorkflowSpec:
+    """Return the version new instances of ``process_id`` start on; NotFound if none."""
+    spec = latest_spec(session, process_id)
+    if spec is None:
+        raise NotFound(f"Quy trình «{process_id}» chưa được triển khai.")
+    return spec
+
+
+def spec_set_for(row: WorkflowSpec) -> spiff.SpecSet:
+    """Return the parsed spec of a deployed row, from the per-process cache when possible."""
+    key = (row.process_id, row.content_hash)
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    loaded = spiff.load_spec(row.serialized)
+    with _cache_lock:
+        return _cache.setdefault(key, loaded)
+
+
+def spec_set_for_id(session: Session, spec_id: int) -> spiff.SpecSet:
+    """Return the parsed spec of deployed row ``spec_id``, without a query once cached.
+
+    Spec rows are never changed or deleted, so their id is as good a key as their hash.
+    """
+    cached = _by_id.get(spec_id)
+    if cached is not None:
+        return cached
+    row = session.get(WorkflowSpec, spec_id)
+    if row is None:
+        raise NotFound(f"Phiên bản quy trình #{spec_id} không tồn tại.")
+    spec_set = spec_set_for(row)
+    with _cache_lock:
+        _by_id[spec_id] = spec_set
+    return spec_set
+
+
+def clear_cache() -> None:
+    """Forget every cached spec (tests; a process that must reload specs)."""
+    with _cache_lock:
+        _cache.clear()
+        _by_id.clear()

@@ -1,0 +1,246 @@
+"""Load a locked instance, advance it, save it with its projection: the inside of every operation.
+
+Nothing here commits: operations own the transaction (one per step, DESIGN.md rule 2), so an
+exception anywhere leaves the last saved state, projection and audit untouched.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit, events, projection, specs, spiff
+from engine.config import load_settings
+from engine.errors import Conflict, NotFound
+from engine.models import HumanTask, ProcessInstance
+from engine.models.base import utcnow
+
+#: How deep thrown messages may fan out (council → dossiers → …) before we call it a cycle.
+MAX_MESSAGE_DEPTH = 4
+
+_max_returns: int | None = None
+
+
+def configure(max_returns: int) -> None:
+    """Set the revision-loop limit (TDKT_MAX_RETURNS); read from the environment otherwise."""
+    global _max_returns
+    _max_returns = max_returns
+
+
+def max_returns() -> int:
+    global _max_returns
+    if _max_returns is None:
+        _max_returns = load_settings().max_returns
+    return _max_returns
+
+
+@dataclass
+class Step:
+    """A loaded instance during one operation."""
+
+    instance: ProcessInstance
+    workflow: Any
+    reached: dict[str, list[Any]]
+    open_rows: list[HumanTask]
+    now: datetime = field(default_factory=utcnow)
+    published: list[events.Event] = field(default_factory=list)
+
+
+def lock_instance(
+    session: Session, instance_id: int, *, skip_locked: bool = False
+) -> ProcessInstance | None:
+    """Return the instance row locked for this transaction (SQLite: BEGIN IMMEDIATE holds it)."""
+    return session.scalar(
+        select(ProcessInstance)
+        .where(ProcessInstance.id == instance_id)
+        .with_for_update(skip_locked=skip_locked)
+        .execution_options(populate_existing=True)
+    )
+
+
+def require_instance(session: Session, instance_id: int) -> ProcessInstance:
+    instance = lock_instance(session, instance_id)
+    if instance is None:
+        raise NotFound(f"Không tìm thấy quy trình #{instance_id}.")
+    return instance
+
+
+def require_running(instance: ProcessInstance) -> None:
+    if instance.status != "running":
+        raise Conflict(f"Quy trình #{instance.id} đã kết thúc ({instance.status}).")
+
+
+def open_rows(session: Session, instance_id: int) -> list[HumanTask]:
+    return list(
+        session.scalars(
+            select(HumanTask)
+            .where(HumanTask.instance_id == instance_id, HumanTask.status == "ready")
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def load(session: Session, instance: ProcessInstance, rows: list[HumanTask] | None = None) -> Step:
+    """Deserialize the instance (spec from the cache) and its open task rows."""
+    spec_set = specs.spec_set_for_id(session, instance.spec_id)
+    envelope = json.loads(instance.state)
+    workflow = spiff.load_workflow(envelope["wf"], spec_set)
+    rows = open_rows(session, instance.id) if rows is None else rows
+    return Step(instance, workflow, envelope.get("reached", {}), rows)
+
+
+def dump_state(workflow: Any, reached: dict[str, list[Any]]) -> str:
+    """Return the instance's stored state: the workflow without spec, plus arrival counts."""
+    return '{"reached":' + json.dumps(reached) + ',"wf":' + spiff.dump_workflow(workflow) + "}"
+
+
+def save(session: Session, step: Step, actor_id: int | None, depth: int = 0) -> projection.Changes:
+    """Route thrown messages, project tasks, store state and timers, publish events."""
+    instance, workflow = step.instance, step.workflow
+    for name, payload in spiff.thrown_messages(workflow):
+        route_thrown(session, instance, name, payload, actor_id, depth)
+    changes = projection.sync(
+        session, instance, workflow, step.open_rows, step.reached, max_returns(), step.now
+    )
+    completed = spiff.is_completed(workflow)
+    instance.state = dump_state(workflow, step.reached)
+    instance.revision += 1
+    instance.updated_at = step.now
+    instance.next_timer_at = None if completed else spiff.next_timer_at(workflow)
+    if completed and instance.status == "running":
+        instance.status = "completed"
+        instance.completed_at = step.now
+    values = projection.dossier_values(workflow, changes, completed)
+    projection.update_dossier(session, instance.dossier_id, values, step.now)
+    if changes.created:
+        session.flush()
+    step.published.extend(events.TaskReady(row.id) for row, _t in changes.created)
+    if completed and instance.dossier_id is not None and "status" in values:
+        step.published.append(events.DossierDecided(instance.dossier_id, values["status"]))
+    events.publish(session, step.published)
+    return changes
+
+
+# --- messages between instances ------------------------------------------------------------------
+
+Route = Callable[[Session, ProcessInstance, Any], list[tuple[int, Any]]]
+_routes: dict[str, Route] = {}
+
+
+def register_message_route(name: str, route: Route) -> None:
+    """Let ``route(session, sender, payload)`` say which instances get a thrown message ``name``.
+
+    It returns (instance id, payload for that instance) pairs.
+    """
+    _routes[name] = route
+
+
+def route_thrown(
+    session: Session,
+    sender: ProcessInstance,
+    name: str,
+    payload: Any,
+    actor_id: int | None,
+    depth: int,
+) -> None:
+    """Deliver a message a workflow threw to the instances its route names (same transaction)."""
+    route = _routes.get(name)
+    if route is None:
+        audit.record(
+            session,
+            "message_unrouted",
+            actor_id=actor_id,
+            instance=sender,
+            summary={"message": name},
+        )
+        return
+    if depth >= MAX_MESSAGE_DEPTH:
+        raise Conflict(
+            f"Thông điệp «{name}» lan truyền quá {MAX_MESSAGE_DEPTH} cấp; nghi vòng lặp."
+        )
+    for target_id, target_payload in route(session, sender, payload):
+        deliver(session, target_id, name, target_payload, actor_id, depth=depth + 1, strict=False)
+
+
+def deliver(
+    session: Session,
+    instance_id: int,
+    name: str,
+    payload: Any,
+    actor_id: int | None,
+    *,
+    depth: int = 0,
+    strict: bool = True,
+) -> ProcessInstance:
+    """Send message ``name`` to one instance and advance it.
+
+    ``strict``: an instance that does not wait for the message is a Conflict; otherwise (fan-out
+    from another instance) the miss is recorded in the audit trail and the sender goes on.
+    """
+    instance = require_instance(session, instance_id)
+    if instance.status != "running" and not strict:
+        audit.record(
+            session,
+            "message_not_delivered",
+            actor_id=actor_id,
+            instance=instance,
+            summary={"message": name, "reason": instance.status},
+        )
+        return instance
+    require_running(instance)
+    step = load(session, instance)
+    try:
+        spiff.send_message(step.workflow, name, payload)
+    except spiff.NotWaiting:
+        if strict:
+            raise Conflict(
+                f"Quy trình #{instance_id} không chờ thông điệp «{name}» lúc này."
+            ) from None
+        audit.record(
+            session,
+            "message_not_delivered",
+            actor_id=actor_id,
+            instance=instance,
+            summary={"message": name, "reason": "not waiting"},
+        )
+        return instance
+    spiff.do_engine_steps(step.workflow)
+    save(session, step, actor_id, depth)
+    audit.record(
+        session,
+        "message_delivered",
+        actor_id=actor_id,
+        instance=instance,
+        summary={"message": name},
+    )
+    return instance
+
+
+def _council_result_route(
+    session: Session, sender: ProcessInstance, payload: Any
+) -> list[tuple[int, Any]]:
+    """Fan a council session's ``session_results`` out to each dossier's running instance."""
+    if not isinstance(payload, dict):
+        return []
+    by_dossier = {int(k): v for k, v in payload.items() if str(k).isdigit()}
+    if not by_dossier:
+        return []
+    rows = session.execute(
+        select(ProcessInstance.id, ProcessInstance.dossier_id)
+        .where(
+            ProcessInstance.dossier_id.in_(by_dossier),
+            ProcessInstance.status == "running",
+            ProcessInstance.id != sender.id,
+        )
+        .order_by(ProcessInstance.id)
+    )
+    return [(instance_id, by_dossier[dossier_id]) for instance_id, dossier_id in rows if dossier_id]
+
+
+register_message_route("council_result", _council_result_route)
