@@ -88,8 +88,11 @@ class CouncilSession(Base):
     meeting_date: Mapped[date]
     #: open | voting | closed
     status: Mapped[str] = mapped_column(String(20), default="open")
-    #: SHA-256 over the sealed ballots, recorded when the tally is computed.
+    #: SHA-256 over the sealed ballots and the nonce, recorded when the tally is computed.
     seal_hash: Mapped[str | None] = mapped_column(String(64))
+    #: Secret salt of the seal hash (without it a 7-member ballot could be guessed from the
+    #: hash); kept so that an auditor can verify the sealed ballots were not changed.
+    seal_nonce: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -1,8 +1,8 @@
-"""performance records, rule settings, one live dossier per nominee
+"""performance records, rule settings, seal nonce, one live dossier per nominee
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-24 00:31:46.816605
+Create Date: 2026-11-24 00:33:26.608764
 """
 
 from collections.abc import Sequence
@@ -54,6 +54,9 @@ def upgrade() -> None:
     with op.batch_alter_table('rule_setting', schema=None) as batch_op:
         batch_op.create_index('uq_rule_setting_basis_title_key', ['legal_basis', 'title_code', 'key'], unique=True)
 
+    with op.batch_alter_table('council_session', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('seal_nonce', sa.String(length=64), nullable=True))
+
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.create_index('uq_dossier_collective_title_campaign', ['campaign_id', 'title_code', 'nominee_unit_id'], unique=True, postgresql_where=sa.text("nominee_kind = 'collective' AND status NOT IN ('withdrawn', 'cancelled')"), sqlite_where=sa.text("nominee_kind = 'collective' AND status NOT IN ('withdrawn', 'cancelled')"))
         batch_op.create_index('uq_dossier_individual_title_campaign', ['campaign_id', 'title_code', 'nominee_user_id'], unique=True, postgresql_where=sa.text("nominee_kind = 'individual' AND status NOT IN ('withdrawn', 'cancelled')"), sqlite_where=sa.text("nominee_kind = 'individual' AND status NOT IN ('withdrawn', 'cancelled')"))
@@ -66,6 +69,9 @@ def downgrade() -> None:
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.drop_index('uq_dossier_individual_title_campaign', postgresql_where=sa.text("nominee_kind = 'individual' AND status NOT IN ('withdrawn', 'cancelled')"), sqlite_where=sa.text("nominee_kind = 'individual' AND status NOT IN ('withdrawn', 'cancelled')"))
         batch_op.drop_index('uq_dossier_collective_title_campaign', postgresql_where=sa.text("nominee_kind = 'collective' AND status NOT IN ('withdrawn', 'cancelled')"), sqlite_where=sa.text("nominee_kind = 'collective' AND status NOT IN ('withdrawn', 'cancelled')"))
+
+    with op.batch_alter_table('council_session', schema=None) as batch_op:
+        batch_op.drop_column('seal_nonce')
 
     with op.batch_alter_table('rule_setting', schema=None) as batch_op:
         batch_op.drop_index('uq_rule_setting_basis_title_key')
