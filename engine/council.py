@@ -220,24 +220,32 @@ def sealed_ballots(
     return present, written
 
 
-def tally(session: Session, council_session_id: int, **workflow_data: Any) -> dict[str, Any]:
+def tally(
+    session: Session,
+    council_session_id: int,
+    *,
+    members: list[Any],
+    dossiers: list[Mapping[str, Any]],
+    vote_rules: list[Mapping[str, Any]],
+    recused: Mapping[str, list[Any]] | None = None,
+    quotas: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
     """Count the session from its sealed ballots and record the seal hash; return the tally.
 
-    ``workflow_data`` carries the session's members, dossiers, vote_rules, recused and quotas;
-    the ballots themselves always come from the sealed table, never from the workflow.
+    The ballots always come from the sealed table, never from the workflow's data.
     """
     council_session = session.get(CouncilSession, council_session_id)
     if council_session is None:
         raise NotFound("Không tìm thấy phiên họp Hội đồng.")
     present, written = sealed_ballots(session, council_session_id)
     result = tally_rules.tally_session(
-        members=workflow_data["members"],
+        members=members,
         ballots=present,
         written_ballots=written,
-        dossiers=workflow_data["dossiers"],
-        vote_rules=workflow_data["vote_rules"],
-        recused=workflow_data.get("recused") or {},
-        quotas=workflow_data.get("quotas") or {},
+        dossiers=dossiers,
+        vote_rules=vote_rules,
+        recused=recused or {},
+        quotas=quotas or {},
     )
     council_session.seal_nonce = secrets.token_hex(16)
     council_session.seal_hash = tally_rules.seal_hash(
