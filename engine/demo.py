@@ -13,7 +13,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from engine.models import Campaign, CouncilMember, CouncilTerm, OrgUnit, RoleMembership, User
+from engine.models import (
+    AwardRecord,
+    Campaign,
+    CouncilMember,
+    CouncilTerm,
+    OrgUnit,
+    PerformanceRecord,
+    RoleMembership,
+    RuleSetting,
+    User,
+)
+from engine.text import search_key
 
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - printed on purpose: demo accounts only
 
@@ -233,7 +244,16 @@ def _staff_names() -> list[tuple[str, str]]:
 def load_demo(session: Session, today: date | None = None) -> dict[str, int]:
     """Create whatever of the demo organisation is missing; return how many rows were added."""
     today = today or date.today()
-    added = {"units": 0, "users": 0, "memberships": 0, "council_members": 0, "campaigns": 0}
+    added = {
+        "units": 0,
+        "users": 0,
+        "memberships": 0,
+        "council_members": 0,
+        "campaigns": 0,
+        "ratings": 0,
+        "awards": 0,
+        "rule_settings": 0,
+    }
     password_hash = generate_password_hash(DEMO_PASSWORD)
 
     units: dict[str, OrgUnit] = {u.code: u for u in session.scalars(select(OrgUnit))}
@@ -314,4 +334,92 @@ def load_demo(session: Session, today: date | None = None) -> dict[str, int]:
         )
         added["campaigns"] += 1
     session.flush()
+    _load_history(session, list(users.values()), today.year, added)
+    _load_rule_settings(session, users["admin"].id, added)
+    session.flush()
     return added
+
+
+HISTORY_YEARS = 5
+
+
+def _load_history(session: Session, users: list[User], year: int, added: dict[str, int]) -> None:
+    """Give every person five past years of ratings and the awards those ratings earned.
+
+    The pattern is deterministic and varied, so that the demo shows both eligible nominees and
+    ones blocked with reasons (e.g. no initiative for Chiến sĩ thi đua cơ sở).
+    """
+    rated = {(p.user_id, p.year) for p in session.scalars(select(PerformanceRecord))}
+    awarded = {a.import_key for a in session.scalars(select(AwardRecord))}
+    for index, user in enumerate(sorted(users, key=lambda u: u.username)):
+        if user.username == "admin":
+            continue
+        for past in range(year - HISTORY_YEARS, year):
+            excellent = (index + past) % 3 != 0
+            initiatives = 1 if (index + past) % 2 == 0 else 0
+            if (user.id, past) not in rated:
+                session.add(
+                    PerformanceRecord(
+                        user_id=user.id,
+                        year=past,
+                        rating="excellent" if excellent else "good",
+                        initiatives=initiatives,
+                        initiative_scope="unit" if initiatives else None,
+                    )
+                )
+                added["ratings"] += 1
+            titles = ["LDTT"] + (["CSTDCS"] if excellent and initiatives else [])
+            for title in titles:
+                key = f"demo:{user.username}:{past}:{title}"
+                if key in awarded:
+                    continue
+                session.add(
+                    AwardRecord(
+                        nominee_kind="individual",
+                        user_id=user.id,
+                        nominee_name=user.full_name,
+                        nominee_search=search_key(user.full_name),
+                        title_code=title,
+                        year=past,
+                        decision_no=f"{10 + past % 90}/QĐ-SKHCN",
+                        decision_date=date(past + 1, 1, 15),
+                        issued_by="Giám đốc Sở Khoa học và Công nghệ",
+                        source="import",
+                        import_key=key,
+                    )
+                )
+                added["awards"] += 1
+
+
+#: The demo agency's council regulation: the figures NĐ 98/2023 and NĐ 152/2025 leave to it.
+DEMO_RULE_SETTINGS: tuple[tuple[str, str, str, object], ...] = tuple(
+    (basis, title, key, value)
+    for basis in ("ND98_2023", "ND152_2025")
+    for title, key, value in (
+        ("*", "threshold_percent", 50),
+        ("*", "threshold_base", "all_members"),
+        ("*", "threshold_strict", True),
+        ("*", "quorum_percent", "200/3"),
+        ("CSTDT", "threshold_percent", 90),
+        ("CSTDT", "threshold_strict", False),
+        ("CSTDCS", "cstdcs_quota_percent", 15),
+    )
+)
+
+
+def _load_rule_settings(session: Session, admin_id: int, added: dict[str, int]) -> None:
+    existing = {(r.legal_basis, r.title_code, r.key) for r in session.scalars(select(RuleSetting))}
+    for basis, title, key, value in DEMO_RULE_SETTINGS:
+        if (basis, title, key) in existing:
+            continue
+        session.add(
+            RuleSetting(
+                legal_basis=basis,
+                title_code=title,
+                key=key,
+                value=value,
+                citation="Quy chế hoạt động Hội đồng TĐKT Sở (dữ liệu minh hoạ)",
+                set_by=admin_id,
+            )
+        )
+        added["rule_settings"] += 1

@@ -2,7 +2,14 @@
 
 from engine.models.base import Base
 from engine.models.campaign import Campaign
-from engine.models.dossier import AwardRecord, CouncilSession, Dossier, SealedBallot
+from engine.models.dossier import (
+    AwardRecord,
+    CouncilSession,
+    Dossier,
+    PerformanceRecord,
+    RuleSetting,
+    SealedBallot,
+)
 from engine.models.org import (
     ROLES,
     CouncilMember,
@@ -26,9 +33,11 @@ __all__ = [
     "Dossier",
     "HumanTask",
     "OrgUnit",
+    "PerformanceRecord",
     "ProcessInstance",
     "Role",
     "RoleMembership",
+    "RuleSetting",
     "SealedBallot",
     "User",
     "WorkflowSpec",

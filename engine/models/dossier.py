@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, utcnow
@@ -13,6 +13,8 @@ from engine.models.campaign import Campaign
 from engine.models.org import OrgUnit, User
 
 NOMINEE_KINDS = ("individual", "collective")
+LIVE_INDIVIDUAL = text("nominee_kind = 'individual' AND status NOT IN ('withdrawn', 'cancelled')")
+LIVE_COLLECTIVE = text("nominee_kind = 'collective' AND status NOT IN ('withdrawn', 'cancelled')")
 
 
 class Dossier(Base):
@@ -23,6 +25,25 @@ class Dossier(Base):
         CheckConstraint("nominee_kind IN ('individual', 'collective')", name="nominee_kind"),
         # Dashboard and lists: dossiers by campaign, stage and unit.
         Index("ix_dossier_campaign_stage_unit", "campaign_id", "stage", "unit_id"),
+        # One live dossier per nominee × title × campaign (a withdrawn one may be filed again).
+        Index(
+            "uq_dossier_individual_title_campaign",
+            "campaign_id",
+            "title_code",
+            "nominee_user_id",
+            unique=True,
+            postgresql_where=LIVE_INDIVIDUAL,
+            sqlite_where=LIVE_INDIVIDUAL,
+        ),
+        Index(
+            "uq_dossier_collective_title_campaign",
+            "campaign_id",
+            "title_code",
+            "nominee_unit_id",
+            unique=True,
+            postgresql_where=LIVE_COLLECTIVE,
+            sqlite_where=LIVE_COLLECTIVE,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,8 +88,11 @@ class CouncilSession(Base):
     meeting_date: Mapped[date]
     #: open | voting | closed
     status: Mapped[str] = mapped_column(String(20), default="open")
-    #: SHA-256 over the sealed ballots, recorded when the tally is computed.
+    #: SHA-256 over the sealed ballots and the nonce, recorded when the tally is computed.
     seal_hash: Mapped[str | None] = mapped_column(String(64))
+    #: Secret salt of the seal hash (without it a 7-member ballot could be guessed from the
+    #: hash); kept so that an auditor can verify the sealed ballots were not changed.
+    seal_nonce: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -125,3 +149,54 @@ class AwardRecord(Base):
     #: Identity of an imported row, so importing the same file again adds nothing.
     import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+RATINGS = ("excellent", "good", "complete", "incomplete")
+
+
+class PerformanceRecord(Base):
+    """A year's rating (xếp loại) and recognised initiatives of a person or a collective.
+
+    Eligibility reads it beside the award history: e.g. BKT needs two years of excellent
+    completion with two initiatives. Individual rows carry ``user_id``, collective rows ``unit_id``.
+    """
+
+    __tablename__ = "performance_record"
+    __table_args__ = (
+        CheckConstraint("rating IN ('excellent', 'good', 'complete', 'incomplete')", name="rating"),
+        CheckConstraint("(user_id IS NULL) <> (unit_id IS NULL)", name="one_nominee"),
+        # Eligibility: a nominee's facts by year.
+        Index("uq_performance_record_user_year", "user_id", "year", unique=True),
+        Index("uq_performance_record_unit_year", "unit_id", "year", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
+    year: Mapped[int]
+    rating: Mapped[str] = mapped_column(String(20))
+    initiatives: Mapped[int] = mapped_column(default=0)
+    #: unit | province | national: the widest effect recognised for that year's initiatives
+    initiative_scope: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class RuleSetting(Base):
+    """A figure the legal basis leaves to the agency (or that is not yet confirmed), set by an
+    administrator: it fills the DMN's unconfirmed rows, with who set it and when."""
+
+    __tablename__ = "rule_setting"
+    __table_args__ = (
+        Index("uq_rule_setting_basis_title_key", "legal_basis", "title_code", "key", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legal_basis: Mapped[str] = mapped_column(String(40))
+    #: a title code, or "*" for every title under the basis
+    title_code: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(60))
+    value: Mapped[Any] = mapped_column(JSON)
+    #: Where the figure comes from (the agency's regulation, a decision number …).
+    citation: Mapped[str] = mapped_column(Text)
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,266 @@
+"""Council sessions: who votes, on which dossiers, and the sealed secret ballot.
+
+A session is one meeting over many dossiers. Each member's ballot task hands its votes to
+:func:`seal_ballot`, which stores them in ``sealed_ballot`` and leaves only a receipt in the
+workflow; :func:`tally` reads the sealed ballots back when the session is counted. No page, API,
+export or log reads individual votes: only the tally does.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import rule_settings
+from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.models import (
+    CouncilMember,
+    CouncilSession,
+    CouncilTerm,
+    Dossier,
+    SealedBallot,
+    User,
+)
+from engine.rules import tally as tally_rules
+
+VALID_VOTES = frozenset({"agree", "disagree", "recuse"})
+
+
+def current_term(session: Session, on: date) -> CouncilTerm:
+    """Return the council term in force on ``on``."""
+    term = session.scalars(
+        select(CouncilTerm)
+        .where(CouncilTerm.starts_on <= on)
+        .where((CouncilTerm.ends_on.is_(None)) | (CouncilTerm.ends_on >= on))
+        .order_by(CouncilTerm.starts_on.desc())
+    ).first()
+    if term is None:
+        raise NotFound(f"Không có Hội đồng TĐKT nào đương nhiệm vào ngày {on:%d/%m/%Y}.")
+    return term
+
+
+def dossiers_awaiting_council(session: Session, campaign_id: int) -> list[Dossier]:
+    """Return the campaign's live dossiers that wait for a council session."""
+    return list(
+        session.scalars(
+            select(Dossier)
+            .where(Dossier.campaign_id == campaign_id)
+            .where(Dossier.stage == "council", Dossier.status == "active")
+            .order_by(Dossier.unit_id, Dossier.title_code, Dossier.nominee_search)
+        )
+    )
+
+
+def session_start_data(
+    session: Session, council_session: CouncilSession, dossiers: Iterable[Dossier]
+) -> dict[str, Any]:
+    """Return the start data of a ``tdkt_council_session`` instance (workflows/README.md)."""
+    term = session.get(CouncilTerm, council_session.term_id)
+    assert term is not None
+    members = [{"user_id": m.user_id, "name": m.user.full_name} for m in term.members]
+    member_ids = {m.user_id for m in term.members}
+    dossier_list = list(dossiers)
+    recused = {
+        str(d.id): [d.nominee_user_id]
+        for d in dossier_list
+        if d.nominee_user_id is not None and d.nominee_user_id in member_ids
+    }
+    return {
+        "council_session_id": council_session.id,
+        "meeting_date": council_session.meeting_date.isoformat(),
+        "members": members,
+        "dossiers": [
+            {
+                "dossier_id": d.id,
+                "title_code": d.title_code,
+                "unit_id": d.unit_id,
+                "legal_basis": d.legal_basis,
+                "nominee_name": d.nominee_name,
+            }
+            for d in dossier_list
+        ],
+        "recused": recused,
+        "quotas": quotas_for(session, dossier_list),
+    }
+
+
+def quotas_for(session: Session, dossiers: list[Dossier]) -> dict[str, int]:
+    """Return the CSTĐ cơ sở quota of every unit with such a dossier in the session."""
+    settings = rule_settings.settings_for(session, {d.legal_basis for d in dossiers})
+    quotas: dict[str, int] = {}
+    for dossier in dossiers:
+        if dossier.title_code != "CSTDCS":
+            continue
+        ldtt = _ldtt_count(session, dossier.unit_id, dossier.campaign_id)
+        percent = rule_settings.cstdcs_quota_percent(settings, dossier.legal_basis)
+        if percent is not None:
+            quota = int(ldtt * tally_rules.parse_percent(percent) // 100)
+        else:
+            # Raises UnconfirmedRuleError for a basis with no confirmed quota: never a guess.
+            quota = tally_rules.cstdcs_quota(ldtt, dossier.legal_basis)
+        quotas[tally_rules.quota_key("CSTDCS", dossier.unit_id)] = quota
+    return quotas
+
+
+def _ldtt_count(session: Session, unit_id: int, campaign_id: int) -> int:
+    rows = session.scalars(
+        select(Dossier.id).where(
+            Dossier.unit_id == unit_id,
+            Dossier.campaign_id == campaign_id,
+            Dossier.title_code == "LDTT",
+            Dossier.status.in_(("active", "awarded")),
+        )
+    )
+    return len(list(rows))
+
+
+def new_council_session(
+    session: Session, actor: User, campaign_id: int, meeting_date: date
+) -> CouncilSession:
+    """Add a council session row for the meeting (the caller starts its workflow)."""
+    if not (actor.has_role("secretariat") or actor.has_role("admin")):
+        raise Forbidden("Chỉ Thường trực Hội đồng mới được mở phiên họp.")
+    term = current_term(session, meeting_date)
+    council_session = CouncilSession(
+        campaign_id=campaign_id, term_id=term.id, meeting_date=meeting_date, status="voting"
+    )
+    session.add(council_session)
+    session.flush()
+    return council_session
+
+
+def is_member(session: Session, council_session: CouncilSession, user_id: int) -> bool:
+    """Return whether ``user_id`` sits on the council of this session."""
+    return (
+        session.scalar(
+            select(CouncilMember.id).where(
+                CouncilMember.term_id == council_session.term_id, CouncilMember.user_id == user_id
+            )
+        )
+        is not None
+    )
+
+
+def seal_ballot(
+    session: Session,
+    council_session_id: int,
+    member_id: int,
+    votes: Mapping[str, Any],
+    dossier_ids: Iterable[int],
+    *,
+    written: bool = False,
+) -> dict[str, Any]:
+    """Store one member's votes sealed; return the receipt the workflow keeps instead.
+
+    Raises ValidationFailed for a vote that is not agree/disagree/recuse or a dossier outside
+    the session, and Conflict when the member has already voted in this session.
+    """
+    council_session = session.get(CouncilSession, council_session_id)
+    if council_session is None:
+        raise NotFound("Không tìm thấy phiên họp Hội đồng.")
+    if not is_member(session, council_session, member_id):
+        raise Forbidden("Người này không phải thành viên Hội đồng của phiên họp.")
+    allowed = {int(d) for d in dossier_ids}
+    clean: dict[int, str] = {}
+    for key, vote in votes.items():
+        try:
+            dossier_id = int(key)
+        except (TypeError, ValueError):
+            raise ValidationFailed(
+                "Phiếu bầu không hợp lệ.", {"ballot": "Hồ sơ không hợp lệ."}
+            ) from None
+        if dossier_id not in allowed:
+            raise ValidationFailed(
+                "Phiếu bầu không hợp lệ.", {"ballot": "Hồ sơ không thuộc phiên họp này."}
+            )
+        if vote not in VALID_VOTES:
+            raise ValidationFailed(
+                "Phiếu bầu không hợp lệ.",
+                {"ballot": "Mỗi hồ sơ chọn Đồng ý, Không đồng ý hoặc Không tham gia biểu quyết."},
+            )
+        clean[dossier_id] = str(vote)
+    already = session.scalar(
+        select(SealedBallot.id).where(
+            SealedBallot.session_id == council_session_id, SealedBallot.member_id == member_id
+        )
+    )
+    if already is not None:
+        raise Conflict("Thành viên này đã bỏ phiếu trong phiên họp.")
+    for dossier_id, vote in clean.items():
+        session.add(
+            SealedBallot(
+                session_id=council_session_id,
+                member_id=member_id,
+                dossier_id=dossier_id,
+                vote=vote,
+                written=written,
+            )
+        )
+    session.flush()
+    return {"sealed": True, "member_id": member_id, "written": written, "count": len(clean)}
+
+
+def sealed_ballots(
+    session: Session, council_session_id: int
+) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """Return (ballots of members present, written ballots), each {member id: {dossier: vote}}."""
+    present: dict[str, dict[str, str]] = {}
+    written: dict[str, dict[str, str]] = {}
+    rows = session.scalars(
+        select(SealedBallot).where(SealedBallot.session_id == council_session_id)
+    )
+    for row in rows:
+        target = written if row.written else present
+        target.setdefault(str(row.member_id), {})[str(row.dossier_id)] = row.vote
+    return present, written
+
+
+def tally(
+    session: Session,
+    council_session_id: int,
+    *,
+    members: list[Any],
+    dossiers: list[Mapping[str, Any]],
+    vote_rules: list[Mapping[str, Any]],
+    recused: Mapping[str, list[Any]] | None = None,
+    quotas: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
+    """Count the session from its sealed ballots and record the seal hash; return the tally.
+
+    The ballots always come from the sealed table, never from the workflow's data.
+    """
+    council_session = session.get(CouncilSession, council_session_id)
+    if council_session is None:
+        raise NotFound("Không tìm thấy phiên họp Hội đồng.")
+    present, written = sealed_ballots(session, council_session_id)
+    result = tally_rules.tally_session(
+        members=members,
+        ballots=present,
+        written_ballots=written,
+        dossiers=dossiers,
+        vote_rules=vote_rules,
+        recused=recused or {},
+        quotas=quotas or {},
+    )
+    council_session.seal_nonce = secrets.token_hex(16)
+    council_session.seal_hash = tally_rules.seal_hash(
+        {**present, **written}, council_session.seal_nonce
+    )
+    council_session.status = "closed"
+    result["minutes"]["seal_hash"] = council_session.seal_hash
+    return result
+
+
+def verify_seal(session: Session, council_session_id: int) -> bool:
+    """Return whether the sealed ballots still hash to the seal recorded at the tally."""
+    council_session = session.get(CouncilSession, council_session_id)
+    if council_session is None or council_session.seal_hash is None:
+        return False
+    present, written = sealed_ballots(session, council_session_id)
+    nonce = council_session.seal_nonce or ""
+    return tally_rules.seal_hash({**present, **written}, nonce) == council_session.seal_hash
