@@ -7,9 +7,10 @@ cancelled it) are marked cancelled, and the dossier's stage and status follow.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -126,18 +127,37 @@ def _count_arrival(reached: dict[str, list[Any]], task: Any, max_returns: int) -
 
 
 def dossier_values(workflow: Any, changes: Changes, completed: bool) -> dict[str, Any]:
-    """Return the dossier columns this step changes (stage, status)."""
+    """Return the dossier columns this step changes (stage, status, award decision).
+
+    The stage is the new task's ``stage`` property, or else the ``stage`` the procedure's
+    scripts keep in data (e.g. ``council`` while the dossier waits for the session).
+    """
     values: dict[str, Any] = {}
     for row, _task in changes.created:
         if row.stage:
             values["stage"] = row.stage
             break
+    data = spiff.workflow_data(workflow)
+    if "stage" not in values and isinstance(data.get("stage"), str):
+        values["stage"] = data["stage"]
     if completed:
-        data = spiff.workflow_data(workflow)
-        if isinstance(data.get("stage"), str):
-            values["stage"] = data["stage"]
         outcome = data.get("outcome")
         values["status"] = outcome if outcome in OUTCOMES else "completed"
+        if outcome == "awarded":
+            values.update(_award_decision(data))
+    return values
+
+
+def _award_decision(data: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    number = data.get("award_decision_no")
+    if isinstance(number, str) and number.strip():
+        values["decision_no"] = number.strip()
+    when = data.get("award_decision_date")
+    if isinstance(when, str):
+        # The form validated it as a date; a value that still does not parse is left out.
+        with contextlib.suppress(ValueError):
+            values["decision_date"] = date.fromisoformat(when)
     return values
 
 
