@@ -24,6 +24,8 @@ _TITLES: dict[str, tuple[str, frozenset[str]]] = {
 _BY_KEY = {search_key(name): code for code, (name, _kinds) in _TITLES.items()}
 
 KIND_NAMES = {"individual": "cá nhân", "collective": "tập thể"}
+#: Emulation titles (danh hiệu thi đua); the other codes are forms of commendation (hình thức).
+_EMULATION_TITLES = frozenset({"LDTT", "CSTDCS", "TTLDTT", "CSTDT", "TTLDXS"})
 
 
 def title_codes() -> list[str]:
@@ -49,3 +51,8 @@ def title_code_for(text: str) -> str | None:
     if cleaned.upper() in _TITLES:
         return cleaned.upper()
     return _BY_KEY.get(search_key(cleaned))
+
+
+def is_emulation_title(code: str) -> bool:
+    """Return whether the code is an emulation title (danh hiệu), not a form of commendation."""
+    return code in _EMULATION_TITLES

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -14,10 +16,13 @@ from engine.models import (
     CouncilSession,
     CouncilTerm,
     Dossier,
+    HumanTask,
     OrgUnit,
+    ProcessInstance,
     RoleMembership,
     SealedBallot,
     User,
+    WorkflowSpec,
 )
 from engine.text import search_key
 
@@ -156,3 +161,59 @@ def make_council_session(
             )
     session.flush()
     return council
+
+
+def at(day: int, month: int = 12, year: int = 2025) -> datetime:
+    """10:00 in Hà Nội (03:00 UTC) on the given day; December 2025 has no public holiday."""
+    return datetime(year, month, day, 3, tzinfo=UTC)
+
+
+def make_task(
+    session: Session,
+    dossier: Dossier,
+    stage: str,
+    created_at: datetime,
+    completed_at: datetime | None = None,
+    due_at: datetime | None = None,
+    assignee: User | None = None,
+    candidate_role: str | None = None,
+    element_id: str | None = None,
+) -> HumanTask:
+    """A human task of ``dossier``'s instance (created with a spec the first time)."""
+    instance = session.scalar(
+        select(ProcessInstance).where(ProcessInstance.dossier_id == dossier.id)
+    )
+    if instance is None:
+        spec = session.scalar(select(WorkflowSpec))
+        if spec is None:
+            spec = WorkflowSpec(
+                process_id="tdkt_nomination", version=1, content_hash="0" * 64,
+                serialized="{}", sources={"tdkt_nomination.bpmn": "<definitions/>"},
+            )  # fmt: skip
+            session.add(spec)
+            session.flush()
+        instance = ProcessInstance(
+            spec_id=spec.id, process_id="tdkt_nomination", dossier_id=dossier.id, state="{}"
+        )
+        session.add(instance)
+        session.flush()
+    task = HumanTask(
+        task_uuid=str(uuid.uuid4()),
+        instance_id=instance.id,
+        dossier_id=dossier.id,
+        element_id=element_id or stage,
+        name=f"Bước {stage}",
+        stage=stage,
+        candidate_role=candidate_role,
+        candidate_unit_id=dossier.unit_id
+        if candidate_role in ("unit_clerk", "unit_head")
+        else None,
+        assignee_id=assignee.id if assignee else None,
+        created_at=created_at,
+        due_at=due_at,
+        completed_at=completed_at,
+        status="completed" if completed_at else "ready",
+    )
+    session.add(task)
+    session.flush()
+    return task
