@@ -271,3 +271,17 @@ def _percent(part: int, whole: int) -> str:
     if whole <= 0:
         return "—"
     return f"{part * 100 / whole:.1f}%".replace(".", ",")
+
+
+def dossier_ids_for(
+    session: Session, campaign_id: int, title_code: str | None = None, stage: str | None = None
+) -> list[int]:
+    """Return the ids of a campaign's live or awarded dossiers, optionally of a title or stage."""
+    query = select(Dossier.id).where(
+        Dossier.campaign_id == campaign_id, Dossier.status.in_(("active", "awarded"))
+    )
+    if title_code:
+        query = query.where(Dossier.title_code == title_code)
+    if stage:
+        query = query.where(Dossier.stage == stage)
+    return list(session.scalars(query.order_by(Dossier.id)))
