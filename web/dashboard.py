@@ -107,6 +107,11 @@ def _tables(data: dict[str, Any]) -> dict[str, Table]:
         "overdue_person": _overdue_table(
             "Quá hạn theo người xử lý", "Người / nhóm", data["overdue_person"]
         ),
+        "heat": Table(
+            "Thời gian chờ trung vị theo phần tử sơ đồ (ngày làm việc)",
+            ["Phần tử (BPMN)", "Trung vị"],
+            [[element, days] for element, days in sorted(data["heat"].items())],
+        ),
         "steps": Table(
             f"Thời gian xử lý theo bước ({data['start']:%d/%m/%Y}–{data['end']:%d/%m/%Y})",
             ["Bước", "Số việc", "Trung vị", "P90", "Hạn", "Số việc quá hạn"],

@@ -132,3 +132,29 @@ def test_documents_page_generates_a_small_list_at_once(client: FlaskClient, agen
     assert response.mimetype == XLSX
     names = [row[1] for row in _xlsx_rows(response.data)[3:5]]
     assert names == ["Lương Đức Cường", "Hoàng Thị Thu Hà"]
+
+
+def test_a_background_document_shows_progress_then_downloads(
+    app: Flask, client: FlaskClient, agency: Agency
+) -> None:
+    from engine.documents.jobs import documents_dir, request_document, run_document
+
+    rt = app.extensions["tdkt"]
+    with transaction(rt.session_factory) as session:
+        ids = [make_dossier(session, agency, "cb3", "LDTT").id for _ in range(3)]
+        document = request_document(
+            session, "decision", {"dossier_ids": ids}, agency.users["giamdoc"].id, 3
+        )
+    _log_in(client, agency, "giamdoc")
+    row = client.get(f"/documents/{document.id}/status").get_data(as_text=True)
+    assert 'hx-trigger="every 2s"' in row
+    assert "<progress" in row
+    run_document(rt.session_factory, document.id, documents_dir(rt.settings.data_dir))
+    row = client.get(f"/documents/{document.id}/status").get_data(as_text=True)
+    assert "hx-trigger" not in row
+    assert f'href="/documents/{document.id}/download"' in row
+    download = client.get(f"/documents/{document.id}/download")
+    assert download.status_code == 200
+    assert download.data[:2] == b"PK"
+    _log_in(client, agency, "thuky")
+    assert client.get(f"/documents/{document.id}/download").status_code == 404, "not theirs"
