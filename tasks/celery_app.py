@@ -49,7 +49,7 @@ def init_celery(app: Flask) -> Celery:
                 "schedule": settings.timer_sweep_seconds,
             },
         },
-        include=["tasks.health"],
+        include=["tasks.health", "tasks.documents"],
     )
     AppContextTask.flask_app = app
     celery_app.Task = AppContextTask

@@ -55,6 +55,15 @@ def create_app(
     from web import auth
 
     app.register_blueprint(auth.bp)
+    from web import dashboard
+
+    app.register_blueprint(dashboard.bp)
+    from web import documents
+
+    app.register_blueprint(documents.bp)
+    from web import awards
+
+    app.register_blueprint(awards.bp)
     app.teardown_appcontext(_close_session)
 
     @app.get("/")

@@ -133,6 +133,43 @@ def deploy(paths: tuple[Path, ...]) -> None:
         click.echo(f"{spec.process_id}: version {spec.version} ({spec.content_hash[:12]})")
 
 
+@cli.group("awards")
+def awards_group() -> None:
+    """Award history."""
+
+
+@awards_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--partial", is_flag=True, help="Import the valid rows even if some are invalid.")
+def awards_import(file: Path, partial: bool) -> None:
+    """Import historical awards from an XLSX or CSV file (docs/award-import.md)."""
+    from engine.awards import ImportFileError, import_awards
+    from engine.db import transaction
+
+    try:
+        content = file.read_bytes()
+    except OSError as exc:
+        raise StartupError(f"{file}: {exc.strerror}") from None
+    runtime = _checked_runtime(_settings())
+    try:
+        with transaction(runtime.session_factory) as session:
+            report = import_awards(session, content, file.name, partial=partial)
+    except ImportFileError as exc:
+        raise StartupError(str(exc)) from None
+    for row in report.invalid:
+        click.echo(f"dòng {row.row}: {'; '.join(row.reasons)}", err=True)
+    if not report.committed:
+        click.echo(
+            f"{len(report.invalid)} dòng lỗi: chưa nhập dòng nào (--partial nhập các dòng hợp lệ)",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(
+        f"đã nhập {report.imported} dòng, {report.existing} dòng đã có, "
+        f"{len(report.invalid)} dòng lỗi"
+    )
+
+
 @cli.command("worker")
 @click.option("--concurrency", "-c", default=1, show_default=True, help="Worker processes.")
 def worker(concurrency: int) -> None:

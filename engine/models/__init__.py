@@ -2,6 +2,7 @@
 
 from engine.models.base import Base
 from engine.models.campaign import Campaign
+from engine.models.documents import GeneratedDocument
 from engine.models.dossier import (
     AwardRecord,
     CouncilSession,
@@ -31,6 +32,7 @@ __all__ = [
     "CouncilSession",
     "CouncilTerm",
     "Dossier",
+    "GeneratedDocument",
     "HumanTask",
     "OrgUnit",
     "PerformanceRecord",

@@ -138,6 +138,11 @@ class AwardRecord(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     nominee_name: Mapped[str] = mapped_column(String(255))
     nominee_search: Mapped[str] = mapped_column(String(255), index=True)
+    #: The unit as the source names it (an individual's unit at the time, a collective's parent);
+    #: kept as text because imported history names units that no longer exist.
+    unit_name: Mapped[str | None] = mapped_column(String(255))
+    #: ``unit_name`` without diacritics, for the look-up page.
+    unit_search: Mapped[str | None] = mapped_column(String(255))
     title_code: Mapped[str] = mapped_column(String(20), index=True)
     year: Mapped[int] = mapped_column(index=True)
     decision_no: Mapped[str | None] = mapped_column(String(80))

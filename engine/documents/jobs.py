@@ -1,0 +1,117 @@
+"""Documents rendered in the background: request, claim, render with progress, store the file."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.db import transaction
+from engine.documents.context import DocumentInputError
+from engine.documents.render import KINDS, render_document
+from engine.models import GeneratedDocument
+from engine.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+#: Above this many dossiers a document is rendered by a worker, with a progress bar.
+BACKGROUND_THRESHOLD = 40
+# Progress is written about this many times per document, not once per dossier.
+_PROGRESS_STEPS = 20
+
+
+def request_document(
+    session: Session, kind: str, params: dict[str, Any], user_id: int | None, total_items: int
+) -> GeneratedDocument:
+    """Record a document to render (status queued); the caller commits, then enqueues its id."""
+    if kind not in KINDS:
+        raise DocumentInputError(f"Không có loại văn bản “{kind}”.")
+    document = GeneratedDocument(
+        kind=kind, params=params, requested_by=user_id, total_items=total_items
+    )
+    session.add(document)
+    session.flush()
+    return document
+
+
+def _claim(factory: sessionmaker[Session], document_id: int) -> bool:
+    """Mark the document running; false when it is done or failed already (a repeated task).
+
+    A document left ``running`` by a worker that died is claimed again: rendering writes the
+    same file, so a second run is harmless.
+    """
+    with transaction(factory) as session:
+        claimed = session.execute(
+            update(GeneratedDocument)
+            .where(
+                GeneratedDocument.id == document_id,
+                GeneratedDocument.status.in_(("queued", "running")),
+            )
+            .values(status="running", done_items=0)
+        )
+        return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+
+def run_document(factory: sessionmaker[Session], document_id: int, out_dir: Path) -> None:
+    """Render a requested document, recording progress, and store it under ``out_dir``."""
+    if not _claim(factory, document_id):
+        log.info("document %s is already finished; nothing to do", document_id)
+        return
+    try:
+        # One session reads and records progress; committing each progress step also ends the
+        # read transaction, so SQLite (a write lock per transaction) is never held for long.
+        with factory() as session:
+            document = session.get(GeneratedDocument, document_id)
+            assert document is not None
+            last = 0
+
+            def progress(done: int, total: int) -> None:
+                nonlocal last
+                if done - last >= max(1, total // _PROGRESS_STEPS) or done == total:
+                    last = done
+                    session.execute(
+                        update(GeneratedDocument)
+                        .where(GeneratedDocument.id == document_id)
+                        .values(done_items=done, total_items=total)
+                    )
+                    session.commit()
+
+            rendered = render_document(session, document.kind, document.params, progress)
+            session.commit()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        relative = f"{document_id}-{rendered.filename}"
+        partial = out_dir / f".{relative}.part"
+        partial.write_bytes(rendered.content)
+        os.replace(partial, out_dir / relative)
+    except Exception as exc:
+        message = str(exc) if isinstance(exc, DocumentInputError) else f"Lỗi khi tạo văn bản: {exc}"
+        log.exception("document %s failed", document_id)
+        _finish(factory, document_id, status="failed", error=message)
+        return
+    _finish(factory, document_id, status="done", filename=rendered.filename, file_path=relative)
+
+
+def _finish(factory: sessionmaker[Session], document_id: int, **values: Any) -> None:
+    with transaction(factory) as session:
+        session.execute(
+            update(GeneratedDocument)
+            .where(GeneratedDocument.id == document_id)
+            .values(finished_at=utcnow(), **values)
+        )
+
+
+def stored_file(document: GeneratedDocument, out_dir: Path) -> Path | None:
+    """Return the rendered file of a finished document, if it is still there."""
+    if document.status != "done" or not document.file_path:
+        return None
+    path = out_dir / document.file_path
+    return path if path.is_file() else None
+
+
+def documents_dir(data_dir: Path) -> Path:
+    """Return where rendered documents are stored: ``TDKT_DATA_DIR/documents``."""
+    return data_dir / "documents"

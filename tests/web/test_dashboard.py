@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from engine.db import transaction
+from tests.reporting_data import Agency, at, make_agency, make_dossier, make_staff, make_task
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def agency(app: Flask) -> Agency:
+    with transaction(app.extensions["tdkt"].session_factory) as session:
+        agency = make_agency(session)
+        first = make_dossier(session, agency, "cb1", "CSTDCS", stage="unit_review")
+        make_dossier(session, agency, "cb2", "LDTT", stage="council")
+        make_task(
+            session, first, "unit_review", at(1, 1), due_at=at(8, 1), candidate_role="unit_head"
+        )
+        make_task(session, first, "prepare", at(1, 1), completed_at=at(6, 1))
+    return agency
+
+
+def _log_in(client: FlaskClient, agency: Agency, username: str) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = str(agency.users[username].id)
+        session["_fresh"] = True
+
+
+def _xlsx_rows(content: bytes) -> list[list[object]]:
+    return [list(r) for r in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)]
+
+
+def test_dashboard_renders_for_the_director(client: FlaskClient, agency: Agency) -> None:
+    _log_in(client, agency, "giamdoc")
+    response = client.get("/dashboard/?from=2025-01-01&to=2025-01-31")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Hồ sơ theo bước và đơn vị" in page
+    qlkh = agency.units["QLKH"].id
+    assert f'href="/dossiers?stage=unit_review&amp;unit={qlkh}"' in page
+    assert '<svg class="chart"' in page
+    assert "Chiến sĩ thi đua cơ sở" in page
+    assert "Trưởng đơn vị – Phòng Quản lý Khoa học" in page, "overdue by person"
+    assert "Chuẩn bị hồ sơ" in page, "time per step"
+
+
+def test_dashboard_is_refused_to_a_unit_clerk(client: FlaskClient, agency: Agency) -> None:
+    _log_in(client, agency, "vanthu")
+    assert client.get("/dashboard/").status_code == 403
+    assert client.get("/dashboard/export/titles.xlsx").status_code == 403
+    assert client.get("/documents/").status_code == 403
+    assert client.get("/awards/").status_code == 403
+
+
+def test_dashboard_sends_anonymous_users_to_log_in(client: FlaskClient, agency: Agency) -> None:
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_dashboard_list_downloads_as_xlsx(client: FlaskClient, agency: Agency) -> None:
+    _log_in(client, agency, "thuky")
+    response = client.get("/dashboard/export/stage_unit.xlsx")
+    assert response.status_code == 200
+    assert response.mimetype == XLSX
+    rows = _xlsx_rows(response.data)
+    assert rows[0] == ["Hồ sơ theo bước và đơn vị", None, None, None]
+    assert rows[2] == ["Bước", "Phòng Kế hoạch – Tài chính", "Phòng Quản lý Khoa học", "Cộng"]
+    assert rows[3] == ["Bình xét tại đơn vị", 0, 1, 1]
+    assert rows[4] == ["Họp Hội đồng", 1, 0, 1]
+    assert rows[5] == ["Cộng", 1, 1, 2]
+    overdue = _xlsx_rows(client.get("/dashboard/export/overdue.xlsx").data)
+    assert overdue[3][0] == "Hoàng Thị Thu Hà"
+    assert client.get("/dashboard/export/nothing.xlsx").status_code == 404
+
+
+def _csrf(page: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match
+    return match.group(1)
+
+
+def test_award_upload_reports_rows_then_statistics_and_look_up(
+    client: FlaskClient, agency: Agency
+) -> None:
+    _log_in(client, agency, "thuky")
+    token = _csrf(client.get("/awards/import").get_data(as_text=True))
+    bad = "Họ tên,Loại,Danh hiệu,Năm\nNông Văn Thắng,cá nhân,LDTT,2024\n,cá nhân,LDTT,2024\n"
+    response = client.post(
+        "/awards/import",
+        data={"csrf_token": token, "file": (io.BytesIO(bad.encode()), "a.csv")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert "chưa nhập dòng nào" in page
+    assert "thiếu họ tên / tên tập thể" in page
+    good = bad.splitlines()[:2]
+    response = client.post(
+        "/awards/import",
+        data={"csrf_token": token, "file": (io.BytesIO("\n".join(good).encode()), "a.csv")},
+        content_type="multipart/form-data",
+    )
+    assert "Đã nhập 1 dòng" in response.get_data(as_text=True)
+    stats = client.get("/awards/statistics?from=2024&to=2024").get_data(as_text=True)
+    assert "Năm 2024, có 1 lượt tập thể, cá nhân được khen thưởng" in stats
+    export = _xlsx_rows(client.get("/awards/statistics.xlsx?from=2024&to=2024").data)
+    assert export[3] == ["Lao động tiên tiến", "cá nhân", 1, 1]
+    assert export[-1] == ["Tổng cộng", None, 1, 1]
+    found = client.get("/awards/?q=nong van thang").get_data(as_text=True)
+    assert "Nông Văn Thắng" in found
+
+
+def test_documents_page_generates_a_small_list_at_once(client: FlaskClient, agency: Agency) -> None:
+    _log_in(client, agency, "giamdoc")
+    page = client.get("/documents/").get_data(as_text=True)
+    response = client.post(
+        "/documents/generate",
+        data={
+            "csrf_token": _csrf(page),
+            "kind": "nominee_list_xlsx",
+            "campaign_id": str(agency.campaign.id),  # type: ignore[union-attr]
+        },
+    )
+    assert response.status_code == 200
+    assert response.mimetype == XLSX
+    names = [row[1] for row in _xlsx_rows(response.data)[3:5]]
+    assert names == ["Lương Đức Cường", "Hoàng Thị Thu Hà"]
+
+
+def test_a_background_document_shows_progress_then_downloads(
+    app: Flask, client: FlaskClient, agency: Agency
+) -> None:
+    from engine.documents.jobs import documents_dir, request_document, run_document
+
+    rt = app.extensions["tdkt"]
+    with transaction(rt.session_factory) as session:
+        ids = [
+            make_dossier(session, agency, name, "LDTT").id
+            for name in make_staff(session, agency, 3)
+        ]
+        document = request_document(
+            session, "decision", {"dossier_ids": ids}, agency.users["giamdoc"].id, 3
+        )
+    _log_in(client, agency, "giamdoc")
+    row = client.get(f"/documents/{document.id}/status").get_data(as_text=True)
+    assert 'hx-trigger="every 2s"' in row
+    assert "<progress" in row
+    run_document(rt.session_factory, document.id, documents_dir(rt.settings.data_dir))
+    row = client.get(f"/documents/{document.id}/status").get_data(as_text=True)
+    assert "hx-trigger" not in row
+    assert f'href="/documents/{document.id}/download"' in row
+    download = client.get(f"/documents/{document.id}/download")
+    assert download.status_code == 200
+    assert download.data[:2] == b"PK"
+    _log_in(client, agency, "thuky")
+    assert client.get(f"/documents/{document.id}/download").status_code == 404, "not theirs"

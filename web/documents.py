@@ -1,0 +1,151 @@
+"""Documents page: Tờ trình, Danh sách, Quyết định, Biên bản; large batches in the background."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from engine.documents.context import DocumentInputError, dossier_ids_for
+from engine.documents.jobs import (
+    BACKGROUND_THRESHOLD,
+    documents_dir,
+    request_document,
+    stored_file,
+)
+from engine.documents.render import KINDS, render_document
+from engine.models import Campaign, CouncilSession, GeneratedDocument
+from engine.stats import STAGES
+from engine.titles import title_codes, title_name
+from web.reporting import require_manager
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+bp.before_request(require_manager)
+
+RECENT = 20
+
+
+def _download(filename: str, mimetype: str, content: bytes) -> Response:
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )
+
+
+@bp.get("/")
+def index() -> str:
+    from web.app import db
+
+    session = db()
+    return render_template(
+        "documents/index.html",
+        kinds={k: v.name for k, v in KINDS.items() if k != "minutes"},
+        campaigns=session.scalars(select(Campaign).order_by(Campaign.year.desc())).all(),
+        councils=session.scalars(
+            select(CouncilSession).order_by(CouncilSession.meeting_date.desc())
+        ).all(),
+        titles=[(c, title_name(c)) for c in title_codes()],
+        stages=STAGES,
+        documents=session.scalars(
+            select(GeneratedDocument)
+            .where(GeneratedDocument.requested_by == current_user.id)
+            .order_by(GeneratedDocument.created_at.desc())
+            .limit(RECENT)
+        ).all(),
+        kind_names={k: v.name for k, v in KINDS.items()},
+        threshold=BACKGROUND_THRESHOLD,
+    )
+
+
+@bp.post("/generate")
+def generate() -> WerkzeugResponse:
+    """Render a small document at once; queue a large one for a worker and show its progress."""
+    from web.app import db
+
+    session = db()
+    kind = request.form.get("kind", "")
+    params: dict[str, Any] = {
+        "number": request.form.get("number", "").strip(),
+        "on": request.form.get("on") or None,
+    }
+    if kind == "minutes":
+        params["session_id"] = request.form.get("session_id", type=int)
+        count = 1
+    else:
+        campaign_id = request.form.get("campaign_id", type=int)
+        if campaign_id is None:
+            flash("Chọn đợt thi đua.", "error")
+            return redirect(url_for("documents.index"))
+        params["dossier_ids"] = dossier_ids_for(
+            session,
+            campaign_id,
+            request.form.get("title") or None,
+            request.form.get("stage") or None,
+        )
+        count = len(params["dossier_ids"])
+    try:
+        if count <= BACKGROUND_THRESHOLD:
+            rendered = render_document(session, kind, params)
+            return _download(rendered.filename, rendered.mimetype, rendered.content)
+        document = request_document(session, kind, params, current_user.id, count)
+    except (DocumentInputError, KeyError, TypeError) as exc:
+        session.rollback()
+        flash(str(exc) if isinstance(exc, DocumentInputError) else "Yêu cầu không hợp lệ.", "error")
+        return redirect(url_for("documents.index"))
+    session.commit()
+    _enqueue(document.id)
+    flash(f"Đang tạo văn bản cho {count} hồ sơ; trang này cập nhật tiến độ.", "info")
+    return redirect(url_for("documents.index"))
+
+
+def _enqueue(document_id: int) -> None:
+    """Send the id to a worker (after the commit that recorded the request)."""
+    from flask import current_app
+
+    from tasks.celery_app import init_celery
+    from tasks.documents import render
+
+    if "celery" not in current_app.extensions:
+        init_celery(current_app._get_current_object())  # type: ignore[attr-defined]
+    render.delay(document_id)
+
+
+def _own_document(document_id: int) -> GeneratedDocument:
+    from web.app import db
+
+    document = db().get(GeneratedDocument, document_id)
+    if document is None or document.requested_by != current_user.id:
+        abort(404)
+    return document
+
+
+@bp.get("/<int:document_id>/status")
+def status(document_id: int) -> str:
+    """Return the document's row; htmx polls it while the worker renders."""
+    return render_template(
+        "documents/_row.html",
+        d=_own_document(document_id),
+        kind_names={k: v.name for k, v in KINDS.items()},
+    )
+
+
+@bp.get("/<int:document_id>/download")
+def download(document_id: int) -> Response:
+    from web.app import runtime
+
+    document = _own_document(document_id)
+    path = stored_file(document, documents_dir(runtime().settings.data_dir))
+    if path is None or document.filename is None:
+        abort(404)
+    kind = KINDS[document.kind]
+    mimetype = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if kind.template is None
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    return _download(document.filename, mimetype, path.read_bytes())
