@@ -11,7 +11,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from sqlalchemy.orm import Session
 
@@ -51,7 +51,7 @@ class AttachmentStore:
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
-    def put(self, head: bytes, stream: BinaryIO, max_bytes: int) -> tuple[str, int]:
+    def put(self, head: bytes, stream: IO[bytes], max_bytes: int) -> tuple[str, int]:
         """Store ``head`` then the rest of ``stream``; return (sha256, size).
 
         Raises ValidationFailed, keeping nothing, when the file exceeds ``max_bytes``.
@@ -110,7 +110,7 @@ def add_attachment(
     task_id: int,
     actor: User,
     filename: str,
-    stream: BinaryIO,
+    stream: IO[bytes],
     max_bytes: int,
 ) -> Attachment:
     """Attach a file to the task's dossier; only whoever may act on the open task may."""
