@@ -93,5 +93,5 @@ def test_real_responses_match_the_openapi_document(
 def test_the_check_catches_a_response_that_drifts_from_the_document(spec: OpenAPI) -> None:
     request = MockRequest("http://localhost", "get", "/api/v1/tasks/mine")
     drifted = MockResponse(b'{"items": [{"id": "one"}], "meta": {}}')
-    with pytest.raises(Exception, match="validat"):
+    with pytest.raises(Exception, match="not valid for schema"):
         spec.validate_response(request, drifted)
