@@ -54,8 +54,16 @@ def local_iso(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
+def role_name(code: str | None) -> str:
+    """Return the Vietnamese name of a role (lane) code, or the code when unknown."""
+    from engine.models import ROLES
+
+    return next((r.name for r in ROLES if r.code == code), code or "")
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.add_template_filter(role_name, "role_name")
     app.add_template_filter(local_date, "vndate")
     app.add_template_filter(local_datetime, "vndatetime")
     app.add_template_filter(local_iso, "isotime")
