@@ -290,3 +290,19 @@ def test_committed_mo_matches_the_po() -> None:
         }
 
     assert pairs(compiled) == pairs(source)
+
+
+def test_login_still_works_when_the_rate_limit_redis_is_down(settings: Any, world: World) -> None:
+    from web.app import create_app
+
+    app = create_app(
+        {"TESTING": True, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}, settings=settings
+    )
+    client = app.test_client()
+    token = csrf_token(client)
+    response = client.post(
+        "/login",
+        data={"username": "head_a", "password": factories.PASSWORD, "csrf_token": token},
+    )
+    app.extensions["tdkt"].dispose()
+    assert response.status_code == 302
