@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install browser run test lint format bench migrate demo clean
+.PHONY: install browser run test lint format bench migrate demo translations clean
 
 install: $(STAMP)
 
@@ -35,6 +35,11 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Re-extract the interface's messages, fill English from scripts/translations_en.py, compile
+# the .mo (committed, so a fresh clone needs no build step).
+translations: install
+	$(BIN)/python scripts/translations_en.py
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -69,3 +69,32 @@ def test_db_upgrade_demo_load_and_check_on_a_new_data_dir(tmp_path: Path) -> Non
     assert "added 0 units, 0 users" in again.stdout
     check = _tdkt("db", "check", env=env)
     assert check.returncode == 0, check.stderr
+
+
+def test_token_create_prints_a_token_that_authenticates_and_stores_only_its_hash(
+    tmp_path: Path,
+) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.engine import make_url
+
+    from engine.db import make_engine, make_session_factory
+    from engine.models import ApiToken
+    from engine.tokens import authenticate, hash_token
+
+    env = {"TDKT_DATA_DIR": str(tmp_path), "TDKT_SECRET_KEY": "x"}
+    assert _tdkt("db", "upgrade", env=env).returncode == 0
+    assert _tdkt("demo", "load", env=env).returncode == 0
+    result = _tdkt("token", "create", "giamdoc", "--name", "test", env=env)
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip()
+    engine = make_engine(make_url(f"sqlite:///{tmp_path / 'tdkt.sqlite3'}"))
+    with make_session_factory(engine)() as session:
+        stored = session.scalars(select(ApiToken.token_hash)).all()
+        assert stored == [hash_token(token)]
+        user = authenticate(session, token)
+        assert user is not None
+        assert user.username == "giamdoc"
+    engine.dispose()
+    missing = _tdkt("token", "create", "nobody", env=env)
+    assert missing.returncode == 2
+    assert "no active user named 'nobody'" in missing.stderr

@@ -7,7 +7,10 @@ from typing import Any
 
 from flask import Flask, g, redirect, url_for
 from flask_babel import Babel
-from flask_login import LoginManager
+from flask_babel import lazy_gettext as _l
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -20,10 +23,10 @@ csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
 login_manager.login_message_category = "info"
-
-LANGUAGES = ("vi", "en")
+#: Rate limits (failed log-ins); storage is Redis, in memory while Redis is unreachable.
+limiter = Limiter(get_remote_address, in_memory_fallback_enabled=True)
 
 
 def create_app(
@@ -33,12 +36,19 @@ def create_app(
     settings = settings or load_settings()
     rt = build_runtime(settings)
     app = Flask(__name__)
+    secure = bool(settings.base_url and settings.base_url.startswith("https://"))
     app.config.update(
         SECRET_KEY=settings.resolved_secret_key(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=bool(settings.base_url and settings.base_url.startswith("https://")),
+        SESSION_COOKIE_SECURE=secure,
         REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        RATELIMIT_STORAGE_URI=limits_storage_uri(rt.redis_url),
+        # A down Redis must not hang log-ins: give up fast and fall back to memory.
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        RATELIMIT_HEADERS_ENABLED=True,
         MAX_CONTENT_LENGTH=settings.upload_max_mb * 1024 * 1024,
         BABEL_DEFAULT_LOCALE="vi",
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
@@ -48,26 +58,44 @@ def create_app(
     app.extensions["tdkt"] = rt
     logging.basicConfig(level=settings.log_level)
 
-    csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
-    login_manager.init_app(app)
+    from web import (
+        api,
+        auth,
+        awards,
+        ballots,
+        dashboard,
+        documents,
+        dossiers,
+        errors,
+        i18n,
+        nav,
+        security,
+        tasks,
+    )
 
-    from web import auth
+    csrf.init_app(app)
+    security.init_app(app, csrf)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    nav.init_app(app)
+    errors.init_app(app)
 
     app.register_blueprint(auth.bp)
-    from web import dashboard
-
+    app.register_blueprint(tasks.bp)
+    app.register_blueprint(dossiers.bp)
+    app.register_blueprint(ballots.bp)
+    app.register_blueprint(api.bp)
     app.register_blueprint(dashboard.bp)
-    from web import documents
-
     app.register_blueprint(documents.bp)
-    from web import awards
-
     app.register_blueprint(awards.bp)
     app.teardown_appcontext(_close_session)
 
     @app.get("/")
     def index() -> Response:
+        if current_user.is_authenticated:
+            return redirect(url_for("tasks.inbox", box="mine"))
         return redirect(url_for("auth.login"))
 
     @app.get("/healthz")
@@ -123,13 +151,26 @@ def _close_session(_exc: BaseException | None) -> None:
         session.close()
 
 
-def _select_locale() -> str | None:
-    from flask import request, session
+def limits_storage_uri(redis_url: str) -> str:
+    """Return the Redis URL in the form the ``limits`` package expects (unix sockets differ)."""
+    from engine.redis_service import client_url
 
-    chosen = session.get("lang")
-    if chosen in LANGUAGES:
-        return str(chosen)
-    return request.accept_languages.best_match(LANGUAGES) or "vi"
+    url = client_url(redis_url)
+    return "redis+unix://" + url.removeprefix("unix://") if url.startswith("unix://") else url
+
+
+def ready_session() -> Session:
+    """Return this request's session outside any transaction, for an operation to begin its own.
+
+    Reads done so far (the user, the page's checks) autobegan a transaction; committing it ends
+    it without expiring what was loaded. Nothing may be pending at this point.
+    """
+    session = db()
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a view changed rows outside an operation")
+    if session.in_transaction():
+        session.commit()
+    return session
 
 
 @login_manager.user_loader

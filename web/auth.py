@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -13,16 +15,32 @@ from wtforms.validators import DataRequired
 
 from engine.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from engine.models import User
+from web.app import limiter
 
 bp = Blueprint("auth", __name__)
 
+#: Failed log-ins allowed per client address, and per username from anywhere.
+LOGIN_LIMIT_PER_ADDRESS = "10 per minute; 50 per hour"
+LOGIN_LIMIT_PER_USERNAME = "20 per hour"
+
+
+def _failed(response: Response) -> bool:
+    """A log-in failed unless it redirected; only failures use up the limit."""
+    return response.status_code != 302
+
+
+def _username_key() -> str:
+    return "login-user:" + (request.form.get("username") or "").strip().lower()
+
 
 class LoginForm(FlaskForm):
-    username = StringField("Tên đăng nhập", validators=[DataRequired("Nhập tên đăng nhập.")])
-    password = PasswordField("Mật khẩu", validators=[DataRequired("Nhập mật khẩu.")])
+    username = StringField(
+        _l("Tên đăng nhập"), validators=[DataRequired(_l("Nhập tên đăng nhập."))]
+    )
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Nhập mật khẩu."))])
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     """Return ``target`` if it is a path on this site (no open redirect), else None."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
@@ -30,6 +48,10 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT_PER_ADDRESS, methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    LOGIN_LIMIT_PER_USERNAME, methods=["POST"], key_func=_username_key, deduct_when=_failed
+)
 def login() -> str | Response:
     from web.app import db, runtime
 
@@ -44,8 +66,8 @@ def login() -> str | Response:
             and check_password_hash(user.password_hash, password)
         ):
             login_user(LoginUser(user))
-            return redirect(_safe_next(request.args.get("next")) or url_for("auth.login"))
-        flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
+            return redirect(safe_next(request.args.get("next")) or url_for("index"))
+        flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
     demo = DEMO_ACCOUNTS if runtime().settings.demo else ()
     return render_template("login.html", form=form, demo_accounts=demo, demo_password=DEMO_PASSWORD)
 
@@ -53,7 +75,7 @@ def login() -> str | Response:
 @bp.post("/logout")
 def logout() -> Response:
     logout_user()
-    flash("Đã đăng xuất.", "info")
+    flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
 

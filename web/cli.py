@@ -170,6 +170,32 @@ def awards_import(file: Path, partial: bool) -> None:
     )
 
 
+@cli.group("token")
+def token_group() -> None:
+    """API tokens."""
+
+
+@token_group.command("create")
+@click.argument("username")
+@click.option("--name", default="", help="What the token is for (shown in listings).")
+def token_create(username: str, name: str) -> None:
+    """Create an API token for USERNAME and print it; only its hash is kept."""
+    from sqlalchemy import select
+
+    from engine.db import transaction
+    from engine.models import User
+    from engine.tokens import create_token
+
+    runtime = _checked_runtime(_settings())
+    with transaction(runtime.session_factory) as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None or not user.active:
+            raise StartupError(f"no active user named {username!r}")
+        token = create_token(session, user, name)
+    click.echo(token)
+    click.echo("Keep it secret: it is shown only now.", err=True)
+
+
 @cli.command("worker")
 @click.option("--concurrency", "-c", default=1, show_default=True, help="Worker processes.")
 def worker(concurrency: int) -> None:

@@ -1,7 +1,9 @@
 """SQLAlchemy models. Import every model module here so Alembic sees the whole schema."""
 
+from engine.models.api_token import ApiToken
 from engine.models.base import Base
 from engine.models.campaign import Campaign
+from engine.models.content import Attachment, Comment
 from engine.models.documents import GeneratedDocument
 from engine.models.dossier import (
     AwardRecord,
@@ -24,10 +26,13 @@ from engine.models.workflow import AuditEvent, HumanTask, ProcessInstance, Workf
 
 __all__ = [
     "ROLES",
+    "ApiToken",
+    "Attachment",
     "AuditEvent",
     "AwardRecord",
     "Base",
     "Campaign",
+    "Comment",
     "CouncilMember",
     "CouncilSession",
     "CouncilTerm",

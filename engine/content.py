@@ -1,0 +1,187 @@
+"""Attachments and comments on a dossier: checked, stored, audited, one transaction each.
+
+Like engine operations, each function begins and commits its own transaction on a session that
+is not already in one, and raises EngineError subclasses the web maps to pages and JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy.orm import Session
+
+from engine import queries
+from engine.errors import Forbidden, NotFound, ValidationFailed
+from engine.models import Attachment, AuditEvent, Comment, HumanTask, User
+
+#: Extension → (content type served, magic bytes the file must start with).
+ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    ".xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (b"PK\x03\x04",),
+    ),
+    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
+    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
+    ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
+}
+MAX_COMMENT_CHARS = 5000
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class AttachmentStore:
+    """Files named by the SHA-256 of their bytes, so the same file is stored once."""
+
+    root: Path
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    def put(self, head: bytes, stream: IO[bytes], max_bytes: int) -> tuple[str, int]:
+        """Store ``head`` then the rest of ``stream``; return (sha256, size).
+
+        Raises ValidationFailed, keeping nothing, when the file exceeds ``max_bytes``.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as tmp:
+                chunk = head
+                while chunk:
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise ValidationFailed(
+                            "Tệp quá lớn.",
+                            {"file": f"Tệp vượt quá {max_bytes // (1024 * 1024)} MB."},
+                        )
+                    digest.update(chunk)
+                    tmp.write(chunk)
+                    chunk = stream.read(_CHUNK)
+            sha = digest.hexdigest()
+            target = self.path(sha)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                os.unlink(tmp_name)
+            else:
+                os.replace(tmp_name, target)
+            return sha, size
+        except BaseException:
+            if os.path.exists(tmp_name):
+                os.unlink(tmp_name)
+            raise
+
+
+def _check_type(filename: str, head: bytes) -> str:
+    ext = Path(filename).suffix.lower()
+    allowed = ALLOWED_TYPES.get(ext)
+    if allowed is None:
+        kinds = ", ".join(sorted(e.lstrip(".") for e in ALLOWED_TYPES))
+        raise ValidationFailed(
+            "Loại tệp không được phép.", {"file": f"Chỉ nhận các loại tệp: {kinds}."}
+        )
+    content_type, magics = allowed
+    if not head.startswith(magics):
+        raise ValidationFailed(
+            "Nội dung tệp không khớp với phần mở rộng.",
+            {"file": "Nội dung tệp không khớp với phần mở rộng."},
+        )
+    return content_type
+
+
+def add_attachment(
+    session: Session,
+    store: AttachmentStore,
+    task_id: int,
+    actor: User,
+    filename: str,
+    stream: IO[bytes],
+    max_bytes: int,
+) -> Attachment:
+    """Attach a file to the task's dossier; only whoever may act on the open task may."""
+    filename = Path(filename.replace("\\", "/")).name.strip()[:255]
+    if not filename:
+        raise ValidationFailed("Chưa chọn tệp.", {"file": "Chưa chọn tệp."})
+    with session.begin():
+        task = queries.get_task_for(session, actor, task_id)
+        if task.dossier_id is None:
+            raise NotFound("Việc này không gắn với hồ sơ nào.")
+        if not queries.may_act(actor, task):
+            raise Forbidden("Bạn không xử lý việc này nên không thể đính kèm tệp.")
+        head = stream.read(16)
+        content_type = _check_type(filename, head)
+        sha, size = store.put(head, stream, max_bytes)
+        attachment = Attachment(
+            dossier_id=task.dossier_id,
+            task_id=task.id,
+            filename=filename,
+            content_type=content_type,
+            size=size,
+            sha256=sha,
+            uploaded_by=actor.id,
+        )
+        session.add(attachment)
+        session.flush()
+        _audit(session, actor, task, "attachment_added", {"filename": filename, "sha256": sha})
+    return attachment
+
+
+def add_comment(
+    session: Session, dossier_id: int, actor: User, body: str, task_id: int | None = None
+) -> Comment:
+    """Add a comment to a dossier the actor may see."""
+    body = body.strip()
+    if not body:
+        raise ValidationFailed("Chưa nhập nội dung.", {"body": "Chưa nhập nội dung."})
+    if len(body) > MAX_COMMENT_CHARS:
+        raise ValidationFailed("Ý kiến quá dài.", {"body": f"Tối đa {MAX_COMMENT_CHARS} ký tự."})
+    with session.begin():
+        dossier = queries.get_visible_dossier(session, actor, dossier_id)
+        task = session.get(HumanTask, task_id) if task_id is not None else None
+        comment = Comment(
+            dossier_id=dossier.id,
+            task_id=task.id if task and task.dossier_id == dossier.id else None,
+            author_id=actor.id,
+            body=body,
+        )
+        session.add(comment)
+        session.flush()
+        session.add(
+            AuditEvent(
+                actor_id=actor.id,
+                action="comment_added",
+                dossier_id=dossier.id,
+                summary={"comment_id": comment.id},
+            )
+        )
+    return comment
+
+
+def _audit(
+    session: Session, actor: User, task: HumanTask, action: str, summary: dict[str, str]
+) -> None:
+    session.add(
+        AuditEvent(
+            actor_id=actor.id,
+            action=action,
+            instance_id=task.instance_id,
+            dossier_id=task.dossier_id,
+            task_id=task.id,
+            summary=summary,
+        )
+    )

@@ -1,0 +1,490 @@
+"""The read side: who may see what, inboxes, dossier lists and the facts a dossier page shows.
+
+Pages and the API both ask here, so a permission has one definition. Lists read only the indexed
+tables (human_task, dossier, audit_event); nothing here loads a workflow (DESIGN.md, rule 3).
+Writes belong to engine operations; ``may_act`` mirrors the candidate rule operations enforce.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Generic, Literal, TypeVar
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from engine.errors import NotFound
+from engine.models import (
+    Attachment,
+    AuditEvent,
+    Campaign,
+    Comment,
+    Dossier,
+    HumanTask,
+    OrgUnit,
+    ProcessInstance,
+    User,
+    WorkflowSpec,
+)
+from engine.models.base import utcnow
+from engine.text import search_key
+
+#: Roles that see every unit's dossiers (the council, its secretariat, the director, admins).
+AGENCY_WIDE_ROLES = frozenset({"secretariat", "council_member", "director", "admin"})
+#: A task is "due soon" when its deadline is this close.
+DUE_SOON = timedelta(days=2)
+PER_PAGE = 25
+Box = Literal["mine", "group"]
+DueState = Literal["overdue", "soon", "ok"]
+T = TypeVar("T")
+
+
+# --- Permissions -------------------------------------------------------------------------------
+
+
+def sees_all_dossiers(user: User) -> bool:
+    """Return whether ``user`` holds a role that sees every unit's dossiers."""
+    return any(m.role_code in AGENCY_WIDE_ROLES for m in user.memberships)
+
+
+def user_unit_ids(user: User) -> set[int]:
+    """Return the units whose dossiers ``user`` sees: their own and those of their unit roles."""
+    units = {m.unit_id for m in user.memberships if m.unit_id is not None}
+    if user.unit_id is not None:
+        units.add(user.unit_id)
+    return units
+
+
+def _dossier_visibility(user: User) -> ColumnElement[bool]:
+    if sees_all_dossiers(user):
+        return true()
+    units = user_unit_ids(user)
+    return Dossier.unit_id.in_(units) if units else false()
+
+
+def visible_dossiers(user: User) -> Select[Dossier]:
+    """Return a SELECT of the dossiers ``user`` may see; callers add filters and order."""
+    return select(Dossier).where(_dossier_visibility(user))
+
+
+def can_see_dossier(user: User, dossier: Dossier) -> bool:
+    """Return whether ``user`` may see ``dossier`` (the Python twin of ``visible_dossiers``)."""
+    return sees_all_dossiers(user) or dossier.unit_id in user_unit_ids(user)
+
+
+def get_visible_dossier(session: Session, user: User, dossier_id: int) -> Dossier:
+    """Return the dossier, or raise NotFound when it does not exist or ``user`` may not see it."""
+    dossier = session.get(Dossier, dossier_id)
+    if dossier is None or not can_see_dossier(user, dossier):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    return dossier
+
+
+def _candidate_clause(user: User) -> ColumnElement[bool]:
+    """Open tasks of a lane ``user`` belongs to; a unit-scoped membership matches only its unit."""
+    clauses: list[ColumnElement[bool]] = []
+    for m in user.memberships:
+        if m.unit_id is None:
+            clauses.append(HumanTask.candidate_role == m.role_code)
+        else:
+            clauses.append(
+                and_(
+                    HumanTask.candidate_role == m.role_code,
+                    HumanTask.candidate_unit_id == m.unit_id,
+                )
+            )
+    return or_(*clauses) if clauses else false()
+
+
+def is_candidate(user: User, task: HumanTask) -> bool:
+    """Return whether ``user`` belongs to the task's lane (for its unit, when unit-scoped)."""
+    return any(
+        m.role_code == task.candidate_role
+        and (m.unit_id is None or m.unit_id == task.candidate_unit_id)
+        for m in user.memberships
+    )
+
+
+def may_act(user: User, task: HumanTask) -> bool:
+    """Return whether ``user`` may work on the open ``task``: its assignee, or a free candidate."""
+    if task.completed_at is not None or task.status != "ready":
+        return False
+    if task.assignee_id is not None:
+        return task.assignee_id == user.id
+    return is_candidate(user, task)
+
+
+def get_task_for(session: Session, user: User, task_id: int) -> HumanTask:
+    """Return the task if ``user`` may see it, else raise NotFound.
+
+    A task on a dossier is visible with its dossier; a task without one (a council ballot) only
+    to whoever may act on it or did.
+    """
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound("Không tìm thấy việc.")
+    if task.dossier_id is not None:
+        get_visible_dossier(session, user, task.dossier_id)
+    elif not (may_act(user, task) or user.id in (task.assignee_id, task.completed_by)):
+        raise NotFound("Không tìm thấy việc.")
+    return task
+
+
+# --- Inboxes -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+@dataclass
+class ListFilters:
+    """Filters, search, sort and page of an inbox or the dossier list, parsed from a query."""
+
+    campaign_id: int | None = None
+    stage: str | None = None
+    title_code: str | None = None
+    unit_id: int | None = None
+    due: DueState | None = None
+    q: str = ""
+    sort: str = "due"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @classmethod
+    def from_args(cls, args: Any, sorts: Sequence[str]) -> ListFilters:
+        """Parse request arguments leniently: an unknown or malformed value is ignored."""
+
+        def integer(name: str) -> int | None:
+            value = args.get(name, "")
+            return int(value) if str(value).isdigit() else None
+
+        due = args.get("due")
+        sort = args.get("sort", "")
+        return cls(
+            campaign_id=integer("campaign"),
+            stage=args.get("stage") or None,
+            title_code=args.get("title") or None,
+            unit_id=integer("unit"),
+            due=due if due in ("overdue", "soon", "ok") else None,
+            q=(args.get("q") or "").strip()[:100],
+            sort=sort if sort in sorts else sorts[0],
+            page=max(1, integer("page") or 1),
+        )
+
+    def as_args(self, **changes: Any) -> dict[str, Any]:
+        """Return the query arguments that reproduce these filters, with ``changes`` applied."""
+        args = {
+            "campaign": self.campaign_id,
+            "stage": self.stage,
+            "title": self.title_code,
+            "unit": self.unit_id,
+            "due": self.due,
+            "q": self.q or None,
+            "sort": self.sort,
+            "page": self.page if self.page > 1 else None,
+        }
+        args.update(changes)
+        return {k: v for k, v in args.items() if v is not None}
+
+
+@dataclass
+class TaskRow:
+    task: HumanTask
+    dossier: Dossier | None
+    unit_name: str | None
+    campaign_name: str | None
+    assignee_name: str | None = None
+    now: datetime = field(default_factory=utcnow)
+
+    @property
+    def due_state(self) -> DueState | None:
+        return due_state(self.task.due_at, self.now)
+
+
+def due_state(due_at: datetime | None, now: datetime) -> DueState | None:
+    """Return overdue / soon / ok for a deadline (None when there is none)."""
+    if due_at is None:
+        return None
+    if due_at < now:
+        return "overdue"
+    return "soon" if due_at < now + DUE_SOON else "ok"
+
+
+TASK_SORTS: dict[str, Callable[[], list[Any]]] = {
+    "due": lambda: [HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id],
+    "-due": lambda: [HumanTask.due_at.is_(None), HumanTask.due_at.desc(), HumanTask.id],
+    "waiting": lambda: [HumanTask.created_at, HumanTask.id],
+    "-waiting": lambda: [HumanTask.created_at.desc(), HumanTask.id],
+    "nominee": lambda: [Dossier.nominee_search, HumanTask.id],
+    "-nominee": lambda: [Dossier.nominee_search.desc(), HumanTask.id],
+    "dossier": lambda: [HumanTask.dossier_id, HumanTask.id],
+    "-dossier": lambda: [HumanTask.dossier_id.desc(), HumanTask.id],
+}
+
+
+def _open_tasks(user: User, box: Box) -> Select[HumanTask]:
+    # completed_at IS NULL matches the partial indexes' predicate, so they are usable.
+    query = select(HumanTask).where(HumanTask.completed_at.is_(None), HumanTask.status == "ready")
+    if box == "mine":
+        return query.where(HumanTask.assignee_id == user.id)
+    return query.where(HumanTask.assignee_id.is_(None), _candidate_clause(user))
+
+
+def task_counts(session: Session, user: User) -> dict[str, int]:
+    """Return how many open tasks are ``mine`` and how many my groups may claim (``group``)."""
+    counts = {}
+    for box in ("mine", "group"):
+        query = _open_tasks(user, box).with_only_columns(func.count())
+        counts[box] = session.scalar(query) or 0
+    return counts
+
+
+def _apply_dossier_filters(query: Select[Any], filters: ListFilters) -> Select[Any]:
+    if filters.campaign_id is not None:
+        query = query.where(Dossier.campaign_id == filters.campaign_id)
+    if filters.title_code:
+        query = query.where(Dossier.title_code == filters.title_code)
+    if filters.unit_id is not None:
+        query = query.where(Dossier.unit_id == filters.unit_id)
+    if filters.q:
+        query = query.where(Dossier.nominee_search.contains(search_key(filters.q), autoescape=True))
+    return query
+
+
+def inbox(
+    session: Session, user: User, box: Box, filters: ListFilters, now: datetime | None = None
+) -> Page[TaskRow]:
+    """Return one page of ``user``'s tasks (``mine``) or of the tasks their groups may claim."""
+    now = now or utcnow()
+    query = (
+        _open_tasks(user, box)
+        .outerjoin(Dossier, Dossier.id == HumanTask.dossier_id)
+        .outerjoin(OrgUnit, OrgUnit.id == Dossier.unit_id)
+        .outerjoin(Campaign, Campaign.id == Dossier.campaign_id)
+        .add_columns(Dossier, OrgUnit.name, Campaign.name)
+    )
+    query = _apply_dossier_filters(query, filters)
+    if filters.stage:
+        query = query.where(HumanTask.stage == filters.stage)
+    if filters.due == "overdue":
+        query = query.where(HumanTask.due_at < now)
+    elif filters.due == "soon":
+        query = query.where(HumanTask.due_at >= now, HumanTask.due_at < now + DUE_SOON)
+    elif filters.due == "ok":
+        query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now + DUE_SOON))
+    total = session.scalar(query.with_only_columns(func.count(HumanTask.id))) or 0
+    order = TASK_SORTS.get(filters.sort, TASK_SORTS["due"])()
+    rows = session.execute(
+        query.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+    ).all()
+    items = [TaskRow(task, dossier, unit, camp, now=now) for task, dossier, unit, camp in rows]
+    return Page(items, total, filters.page, filters.per_page)
+
+
+def task_row(session: Session, task: HumanTask) -> TaskRow:
+    """Return the inbox row of one task (for its detail page or API answer)."""
+    dossier = session.get(Dossier, task.dossier_id) if task.dossier_id else None
+    assignee = session.get(User, task.assignee_id) if task.assignee_id else None
+    return TaskRow(
+        task,
+        dossier,
+        dossier.unit.name if dossier else None,
+        dossier.campaign.name if dossier else None,
+        assignee_name=assignee.full_name if assignee else None,
+    )
+
+
+@dataclass
+class FilterChoices:
+    campaigns: list[tuple[int, str]]
+    units: list[tuple[int, str]]
+    titles: list[str]
+    stages: list[str]
+
+
+def filter_choices(session: Session, user: User) -> FilterChoices:
+    """Return what the list filters offer: campaigns, the units ``user`` sees, titles, stages."""
+    units = select(OrgUnit.id, OrgUnit.name).where(OrgUnit.active).order_by(OrgUnit.name)
+    if not sees_all_dossiers(user):
+        units = units.where(OrgUnit.id.in_(user_unit_ids(user)))
+    return FilterChoices(
+        campaigns=[
+            (r.id, r.name)
+            for r in session.execute(
+                select(Campaign.id, Campaign.name).order_by(Campaign.year.desc(), Campaign.name)
+            )
+        ],
+        units=[(r.id, r.name) for r in session.execute(units)],
+        titles=list(session.scalars(select(Dossier.title_code).distinct().order_by("title_code"))),
+        stages=list(session.scalars(select(Dossier.stage).distinct().order_by("stage"))),
+    )
+
+
+# --- Dossiers ----------------------------------------------------------------------------------
+
+DOSSIER_SORTS: dict[str, Callable[[], list[Any]]] = {
+    "-updated": lambda: [Dossier.updated_at.desc(), Dossier.id.desc()],
+    "updated": lambda: [Dossier.updated_at, Dossier.id],
+    "nominee": lambda: [Dossier.nominee_search, Dossier.id],
+    "-nominee": lambda: [Dossier.nominee_search.desc(), Dossier.id],
+    "id": lambda: [Dossier.id],
+    "-id": lambda: [Dossier.id.desc()],
+}
+
+
+def dossier_list(session: Session, user: User, filters: ListFilters) -> Page[Dossier]:
+    """Return one page of the dossiers ``user`` may see, filtered and sorted."""
+    query = _apply_dossier_filters(visible_dossiers(user), filters)
+    if filters.stage:
+        query = query.where(Dossier.stage == filters.stage)
+    total = session.scalar(query.with_only_columns(func.count(Dossier.id))) or 0
+    order = DOSSIER_SORTS.get(filters.sort, DOSSIER_SORTS["-updated"])()
+    items = list(
+        session.scalars(
+            query.order_by(*order)
+            .limit(filters.per_page)
+            .offset((filters.page - 1) * filters.per_page)
+        )
+    )
+    return Page(items, total, filters.page, filters.per_page)
+
+
+@dataclass
+class Holder:
+    """Who holds an open step: the assignee, or the lane that may claim it."""
+
+    task: HumanTask
+    assignee_name: str | None
+    unit_name: str | None
+
+
+def open_steps(session: Session, dossier_id: int) -> list[Holder]:
+    """Return the dossier's open tasks with who holds each."""
+    rows = session.execute(
+        select(HumanTask, User.full_name, OrgUnit.name)
+        .outerjoin(User, User.id == HumanTask.assignee_id)
+        .outerjoin(OrgUnit, OrgUnit.id == HumanTask.candidate_unit_id)
+        .where(HumanTask.dossier_id == dossier_id, HumanTask.completed_at.is_(None))
+        .where(HumanTask.status == "ready")
+        .order_by(HumanTask.created_at)
+    ).all()
+    return [Holder(task, name, unit) for task, name, unit in rows]
+
+
+@dataclass
+class TimelineEntry:
+    event: AuditEvent
+    actor_name: str | None
+
+
+def timeline(session: Session, dossier_id: int) -> list[TimelineEntry]:
+    """Return the dossier's audit trail, oldest first, with the actors' names."""
+    rows = session.execute(
+        select(AuditEvent, User.full_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.dossier_id == dossier_id)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    return [TimelineEntry(event, name) for event, name in rows]
+
+
+def dossier_instance(session: Session, dossier_id: int) -> ProcessInstance | None:
+    """Return the dossier's newest process instance."""
+    return session.scalar(
+        select(ProcessInstance)
+        .where(ProcessInstance.dossier_id == dossier_id)
+        .order_by(ProcessInstance.id.desc())
+        .limit(1)
+    )
+
+
+def diagram_source(session: Session, dossier_id: int) -> str | None:
+    """Return the BPMN XML the dossier's instance runs, from the deployed spec's sources."""
+    inst = dossier_instance(session, dossier_id)
+    if inst is None:
+        return None
+    spec = session.get(WorkflowSpec, inst.spec_id)
+    if spec is None:
+        return None
+    bpmn = [xml for name, xml in sorted(spec.sources.items()) if name.endswith(".bpmn")]
+    return bpmn[0] if bpmn else None
+
+
+def diagram_state(session: Session, dossier_id: int) -> dict[str, list[str]]:
+    """Return the element ids to mark on the diagram: completed steps and the current ones."""
+    rows = session.execute(
+        select(HumanTask.element_id, HumanTask.status).where(HumanTask.dossier_id == dossier_id)
+    ).all()
+    current = sorted({e for e, status in rows if status == "ready"})
+    completed = {e for e, status in rows if status == "completed"}
+    completed |= set(
+        session.scalars(
+            select(AuditEvent.element_id).where(
+                AuditEvent.dossier_id == dossier_id, AuditEvent.element_id.is_not(None)
+            )
+        )
+    )
+    return {"completed": sorted(completed - set(current)), "current": current}
+
+
+def attachments(session: Session, dossier_id: int) -> list[Attachment]:
+    """Return the dossier's attachments in upload order."""
+    return list(
+        session.scalars(
+            select(Attachment)
+            .where(Attachment.dossier_id == dossier_id)
+            .order_by(Attachment.uploaded_at, Attachment.id)
+        )
+    )
+
+
+def comments(session: Session, dossier_id: int) -> list[Comment]:
+    """Return the dossier's comments in order."""
+    return list(
+        session.scalars(
+            select(Comment)
+            .where(Comment.dossier_id == dossier_id)
+            .order_by(Comment.created_at, Comment.id)
+        )
+    )
+
+
+# --- Ballots -----------------------------------------------------------------------------------
+
+
+@dataclass
+class BallotLine:
+    field: dict[str, Any]
+    dossier: Dossier | None
+
+
+def ballot_sheet(session: Session, task: HumanTask) -> list[BallotLine]:
+    """Return the ballot task's lines: each ``ballot`` field with the dossier it is about."""
+    lines = []
+    for field_def in task.form:
+        if field_def.get("type") != "ballot":
+            continue
+        dossier_id = field_def.get("dossier_id")
+        if dossier_id is None and str(field_def.get("name", "")).startswith("vote_"):
+            suffix = str(field_def["name"]).removeprefix("vote_")
+            dossier_id = int(suffix) if suffix.isdigit() else None
+        dossier = session.get(Dossier, dossier_id) if dossier_id is not None else None
+        lines.append(BallotLine(field_def, dossier))
+    return lines
+
+
+def is_ballot(task: HumanTask) -> bool:
+    """Return whether the task is a ballot sheet (its form has ``ballot`` fields)."""
+    return any(f.get("type") == "ballot" for f in task.form)

@@ -1,0 +1,43 @@
+"""API tokens: created once and shown once; requests are matched by the token's SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import ApiToken, User
+from engine.models.base import utcnow
+
+PREFIX = "tdkt_"
+#: Record a token's use at most this often, so reads do not turn into writes.
+TOUCH_EVERY = timedelta(hours=1)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, user: User, name: str = "") -> str:
+    """Create a token for ``user`` in the caller's transaction and return it (never stored)."""
+    token = PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, name=name, token_hash=hash_token(token)))
+    session.flush()
+    return token
+
+
+def authenticate(session: Session, token: str) -> User | None:
+    """Return the active user a live token belongs to, or None."""
+    if not token.startswith(PREFIX):
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
+        row.last_used_at = now
+        session.commit()
+    return row.user

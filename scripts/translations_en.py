@@ -1,0 +1,300 @@
+"""English translations of the interface, kept as data; `make translations` writes the .po/.mo.
+
+Run: python scripts/translations_en.py  (extracts messages, fills English, compiles).
+A message missing here stays untranslated in the .po (shown in Vietnamese) and is listed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+POT = ROOT / "build" / "messages.pot"
+PO = ROOT / "web" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+
+EN: dict[str, str] = {
+    "Biểu mẫu": "Forms",
+    "Biểu đồ thời gian chờ": "Waiting time chart",
+    "Bình xét": "Unit review",
+    "Bình xét tại đơn vị": "Unit review",
+    "Bước": "Step",
+    "Bước hiện tại": "Current step",
+    "Bạn không có quyền thực hiện thao tác này.": "You are not allowed to do this.",
+    "Bạn đã gửi phiếu bầu này. Kết quả chỉ được công bố dưới dạng tổng hợp trong biên bản họp.": (
+        "You have sent this ballot. Results are published only as totals in the minutes."
+    ),
+    "Bảng": "Tables",
+    "Bắt đầu quy trình": "Procedure started",
+    "Bỏ phiếu kín: mỗi thành viên chỉ gửi một lần; không ai xem được phiếu của người khác.": (
+        "Secret ballot: each member sends once; nobody can see another member's votes."
+    ),
+    "Chi tiết và lịch sử": "Details and history",
+    "Chuyển đến nội dung chính": "Skip to main content",
+    "Chuẩn bị hồ sơ": "Preparing the dossier",
+    "Chưa chọn tệp.": "No file chosen.",
+    "Chưa có sự kiện nào.": "No events yet.",
+    "Chưa có tệp đính kèm.": "No attachments yet.",
+    "Chưa có ý kiến.": "No comments yet.",
+    "Chưa kiểm tra": "Not checked yet",
+    "Chưa nhập tóm tắt thành tích.": "The achievement summary is missing.",
+    "Chưa đủ điều kiện": "Not eligible",
+    "Chọn": "Select",
+    "Chọn một phương án.": "Choose one option.",
+    "Chọn việc": "Select task",
+    "Chờ (ngày)": "Waiting (days)",
+    "Chờ quyết định": "Awaiting decision",
+    "Chờ từ": "Waiting since",
+    "Chức vụ": "Position",
+    "Chữ phụ (.muted) vẫn đạt tương phản AA.": "Secondary text (.muted) still meets AA contrast.",
+    "Chữ và dấu tiếng Việt": "Vietnamese text and diacritics",
+    "Các thành phần dùng chung: chép đúng cấu trúc HTML dưới đây.": (
+        "Shared components: copy the HTML structure below exactly."
+    ),
+    "Còn 2 ngày làm việc đến hạn.": "2 working days left.",
+    "Còn hạn": "On time",
+    "Công khai": "Public posting",
+    "Căn cứ pháp lý": "Legal basis",
+    "Cấp trên yêu cầu bổ sung": "Supplement requested",
+    "Cần đăng nhập hoặc mã truy cập (token).": "Log in or send an access token.",
+    "Danh hiệu": "Title",
+    "Danh hiệu / hình thức": "Title / form",
+    "Danh hiệu đề nghị": "Proposed title",
+    "Danh sách hồ sơ trong phiên họp": "Dossiers of the session",
+    "Duyệt": "Approve",
+    "Giai đoạn": "Stage",
+    "Giai đoạn hồ sơ": "Dossier stages",
+    "Giao lại việc": "Task reassigned",
+    "Gửi": "Send",
+    "Gửi phiếu": "Send ballot",
+    "Gửi phiếu bầu? Sau khi gửi không sửa được.": "Send the ballot? It cannot be changed after.",
+    "Gửi ý kiến": "Send comment",
+    "Hoàn thành": "Complete",
+    "Hoàn thành bước": "Step completed",
+    "Huỷ quy trình": "Procedure cancelled",
+    "Hạn": "Due",
+    "Hạn xử lý": "Due date",
+    "Họ và tên": "Full name",
+    "Họp Hội đồng": "Council session",
+    "Hồ sơ": "Dossiers",
+    "Hồ sơ đang chờ Hội đồng họp.": "The dossier awaits the council session.",
+    "Hồ sơ đang xử lý": "Dossiers in progress",
+    "Hồ sơ đề nghị khen thưởng": "Nomination dossiers",
+    "In": "Print",
+    "Không có bước nào đang chờ xử lý.": "No step is waiting.",
+    "Không có hồ sơ nào.": "No dossiers.",
+    "Không có quyền": "Not allowed",
+    "Không có việc nào.": "No tasks.",
+    "Không dùng được": "Disabled",
+    "Không hiển thị được sơ đồ quy trình.": "The process diagram cannot be shown.",
+    "Không thực hiện được": "Could not be done",
+    "Không tìm thấy": "Not found",
+    "Không tìm thấy trang hoặc đối tượng yêu cầu.": "The page or item was not found.",
+    "Không được đề nghị": "Not proposed",
+    "Không đồng ý": "Disagree",
+    "Kiểm tra điều kiện": "Eligibility check",
+    "Kết quả kiểm tra điều kiện": "Eligibility result",
+    "Lưu nháp": "Save draft",
+    "Lịch sử xử lý": "History",
+    "Lọc": "Filter",
+    "Lỗi": "Error",
+    "Mẫu giao diện": "Style guide",
+    "Mật khẩu": "Password",
+    "Mật khẩu của mọi tài khoản:": "Password of every account:",
+    "Ngày họp": "Meeting date",
+    "Ngày họp bình xét tại đơn vị.": "Date of the unit's review meeting.",
+    "Ngôn ngữ": "Language",
+    "Nhận các việc đã chọn": "Claim selected tasks",
+    "Nhận việc": "Claim",
+    "Nhập mật khẩu.": "Enter the password.",
+    "Nhập tên đăng nhập.": "Enter the username.",
+    "Nhỏ": "Small",
+    "Nút": "Buttons",
+    "Năm": "Year",
+    "Phiên làm việc đã hết hạn; hãy tải lại trang và thử lại.": (
+        "Your session expired; reload the page and try again."
+    ),
+    "Phiếu bầu": "Ballot",
+    "Phiếu bầu này đã được gửi trước đó.": "This ballot was already sent.",
+    "Phiếu bầu: Nguyễn Văn Hùng": "Ballot: Nguyễn Văn Hùng",
+    "Phân trang": "Pagination",
+    "Phương thức không được hỗ trợ.": "Method not allowed.",
+    "Quyết định": "Decision",
+    "Quá hạn": "Overdue",
+    "Quản trị": "Administration",
+    "Sau": "Next",
+    "Sơ đồ quy trình": "Process diagram",
+    "Sắp đến hạn": "Due soon",
+    "Số sáng kiến được công nhận": "Recognised initiatives",
+    "Thao tác": "Actions",
+    "Thao tác quá nhiều lần, vui lòng thử lại sau.": "Too many attempts; try again later.",
+    "Thêm tệp": "Add a file",
+    "Thêm ý kiến": "Comment added",
+    "Thông báo": "Notifications",
+    "Thông báo (flash)": "Messages (flash)",
+    "Thông tin": "Information",
+    "Thẩm định": "Appraisal",
+    "Thẻ tổng hợp": "Summary cards",
+    "Thời gian chờ": "Waiting time",
+    "Thời gian chờ trung vị theo bước (ngày làm việc), vạch đỏ là hạn": (
+        "Median waiting time per step (working days); the red line is the limit"
+    ),
+    "Trang": "Page",
+    "Trang chủ": "Home",
+    "Trong lúc bạn mở trang, việc này đã được hoàn thành hoặc chuyển sang bước khác. "
+    "Dữ liệu bạn vừa nhập chưa được lưu.": (
+        "While you had the page open, this task was completed or moved on. "
+        "What you entered has not been saved."
+    ),
+    "Trình cấp trên": "Submitted upward",
+    "Trước": "Previous",
+    "Trả lại": "Return",
+    "Trả lại để bổ sung": "Returned for revision",
+    "Trả việc về nhóm": "Give back to the group",
+    "Tài khoản thử nghiệm": "Demo accounts",
+    "Tên đăng nhập": "Username",
+    "Tên đăng nhập hoặc mật khẩu không đúng.": "Wrong username or password.",
+    "Tìm": "Search",
+    "Tìm theo tên": "Search by name",
+    "Tình trạng": "Status",
+    "Tóm tắt": "Summary",
+    "Tóm tắt thành tích": "Achievement summary",
+    "TĐKT Flow — quản lý hồ sơ thi đua, khen thưởng": (
+        "TĐKT Flow — emulation and commendation dossiers"
+    ),
+    "Tạo hồ sơ": "New dossier",
+    "Tải lên": "Upload",
+    "Tất cả": "All",
+    "Tệp hoặc yêu cầu quá lớn.": "The file or request is too large.",
+    "Tệp đính kèm": "Attachments",
+    "Tối đa %(mb)s MB; loại tệp: %(types)s.": "At most %(mb)s MB; file types: %(types)s.",
+    "Tối đa 2 trang.": "At most 2 pages.",
+    "Tổng": "Total",
+    "Tổng hợp": "Dashboard",
+    "Từ chối": "Reject",
+    "Từ chối hồ sơ này?": "Reject this dossier?",
+    "Việc của nhóm": "Group tasks",
+    "Việc của tôi": "My tasks",
+    "Việc nhóm của bạn có thể nhận; nhận để bắt đầu xử lý.": (
+        "Tasks your groups may claim; claim one to start."
+    ),
+    "Việc này đã được người khác hoàn thành.": "Someone else already completed this task.",
+    "Việc này đã được người khác xử lý": "Someone else already handled this task",
+    "Việc đã giao cho bạn hoặc bạn đã nhận.": "Tasks assigned to you or claimed by you.",
+    "Vui lòng chọn ý kiến cho mọi hồ sơ.": "Choose a vote for every dossier.",
+    "Vui lòng sửa các lỗi bên dưới.": "Please correct the errors below.",
+    "Vui lòng đăng nhập để tiếp tục.": "Please log in to continue.",
+    "Về Việc của tôi": "Back to My tasks",
+    "Về trang chính": "Back to the start page",
+    "Xem Việc của nhóm": "See Group tasks",
+    "Xem danh sách": "See the list",
+    "Xem hồ sơ": "See dossier",
+    "Xem lịch sử": "See history",
+    "Xử lý": "Open",
+    "Yêu cầu không hợp lệ.": "Bad request.",
+    "bắt buộc": "required",
+    "chưa đọc": "unread",
+    "chờ nhóm %(role)s nhận": "waiting for group %(role)s to claim it",
+    "cá nhân": "individual",
+    "hạn": "due",
+    "ngày": "days",
+    "tập thể": "collective",
+    "việc": "tasks",
+    "Ý kiến": "Comments",
+    "Đang xử lý": "In progress",
+    "Điều hướng chính": "Main navigation",
+    "Đã có biên bản họp": "Minutes available",
+    "Đã gửi phiếu bầu.": "Ballot sent.",
+    "Đã gửi ý kiến.": "Comment sent.",
+    "Đã hoàn thành: %(name)s.": "Completed: %(name)s.",
+    "Đã khen thưởng": "Awarded",
+    "Đã lưu hồ sơ.": "Dossier saved.",
+    "Đã lưu trữ": "Archived",
+    "Đã nhận việc.": "Task claimed.",
+    "Đã rút": "Withdrawn",
+    "Đã thay đổi": "Changed",
+    "Đã trả việc về nhóm.": "Task given back to the group.",
+    "Đã xong": "Done",
+    "Đã đính kèm tệp.": "File attached.",
+    "Đã đăng xuất.": "Logged out.",
+    "Đính kèm tệp": "File attached",
+    "Đóng thông báo": "Dismiss message",
+    "Đăng ký": "Registration",
+    "Đăng nhập": "Log in",
+    "Đăng xuất": "Log out",
+    "Đơn vị": "Unit",
+    "Đơn vị nộp hồ sơ": "The unit submitted the dossier",
+    "Đơn vị đề nghị": "Nominating unit",
+    "Đặt bpmn_demo_url để xem sơ đồ.": "Set bpmn_demo_url to see a diagram.",
+    "Đối tượng": "Nominee",
+    "Đối tượng đã thay đổi.": "The item has changed.",
+    "Đồng ý": "Agree",
+    "Đợt thi đua": "Campaign",
+    "Đủ điều kiện": "Eligible",
+    "Đủ điều kiện (kiểm tra tự động)": "Eligible (automatic check)",
+    "đang do %(name)s xử lý": "held by %(name)s",
+    "đợt thi đua năm 2025": "2025 campaign",
+    "— Chọn —": "— Choose —",
+}
+EN_PLURAL: dict[str, tuple[str, str]] = {
+    "Đã nhận %(num)d việc.": ("Claimed %(num)d task.", "Claimed %(num)d tasks."),
+}
+
+
+def main() -> int:
+    POT.parent.mkdir(exist_ok=True)
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-o",
+            str(POT),
+            "--no-location",
+            "--sort-output",
+            "--omit-header",
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with POT.open("rb") as handle:
+        catalog = read_po(handle, locale="en", domain="messages")
+    missing = []
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            plural = EN_PLURAL.get(message.id[0])
+            if plural:
+                message.string = plural
+            else:
+                missing.append(message.id[0])
+        elif message.id in EN:
+            message.string = EN[message.id]
+        else:
+            missing.append(message.id)
+    catalog.project, catalog.version = "TĐKT Flow", "1"
+    catalog.fuzzy = False
+    PO.parent.mkdir(parents=True, exist_ok=True)
+    with PO.open("wb") as handle:
+        write_po(handle, catalog, omit_header=False, width=100)
+    with PO.with_suffix(".mo").open("wb") as handle:
+        write_mo(handle, catalog)
+    for message_id in missing:
+        print(f"untranslated: {message_id}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""The OpenAPI document is valid and every real API answer matches it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from openapi_core import OpenAPI
+from openapi_core.testing import MockRequest, MockResponse
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.db import transaction
+from engine.tokens import create_token
+from tests import factories
+from tests.web.conftest import World
+
+
+@pytest.fixture
+def spec(client: FlaskClient) -> OpenAPI:
+    return OpenAPI.from_dict(client.get("/api/v1/openapi.json").get_json())
+
+
+def _check(
+    spec: OpenAPI,
+    client: FlaskClient,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    body: dict[str, Any] | None = None,
+    status: int = 200,
+) -> dict[str, Any]:
+    response = client.open(f"/api/v1{path}", method=method, json=body, headers=headers)
+    assert response.status_code == status, response.get_data(as_text=True)
+    url, _, query = path.partition("?")
+    args = dict(p.split("=", 1) for p in query.split("&")) if query else None
+    request = MockRequest(
+        "http://localhost",
+        method.lower(),
+        f"/api/v1{url}",
+        args=args,
+        headers=headers,
+        data=None if body is None else json.dumps(body).encode(),
+    )
+    spec.validate_response(request, MockResponse(response.data, status_code=status))
+    result: dict[str, Any] = response.get_json()
+    return result
+
+
+@pytest.mark.usefixtures("fake_ops")
+def test_real_responses_match_the_openapi_document(
+    client: FlaskClient, spec: OpenAPI, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    with transaction(session_factory) as s:
+        head = create_token(s, s.merge(world.users["head_a"]))
+        member = create_token(s, s.merge(world.users["council"]))
+        campaign = factories.campaign(s)
+        council = factories.council_session(s, campaign)
+        ballot = factories.ballot_task(
+            s, council, s.merge(world.users["council"]), [s.merge(world.dossier)]
+        )
+        ballot_id = ballot.id
+    h = {"Authorization": f"Bearer {head}"}
+    t, d = world.task.id, world.dossier.id
+
+    assert _check(spec, client, "GET", "/tasks/group?q=nguyen", h)["meta"]["total"] == 1
+    _check(spec, client, "GET", "/tasks/mine?due=overdue&sort=-due", h)
+    _check(spec, client, "GET", f"/tasks/{t}", h)
+    assert _check(spec, client, "POST", f"/tasks/{t}/claim", h)["assignee_id"] is not None
+    _check(spec, client, "POST", f"/tasks/{t}/unclaim", h)
+    invalid = _check(
+        spec, client, "POST", f"/tasks/{t}/complete", h, {"data": {"decision": "x"}}, 422
+    )
+    assert invalid["error"]["fields"] == {"minutes_no": "Trường này là bắt buộc."}
+    done = {"data": {"decision": "approve", "minutes_no": "12/BB"}}
+    assert _check(spec, client, "POST", f"/tasks/{t}/complete", h, done)["status"] == "completed"
+    _check(spec, client, "POST", f"/tasks/{t}/complete", h, done, 409)
+    _check(spec, client, "GET", "/dossiers?sort=nominee", h)
+    detail = _check(spec, client, "GET", f"/dossiers/{d}", h)
+    assert detail["timeline"][0]["action"] == "task_completed"
+    _check(spec, client, "GET", "/dossiers/999999", h, status=404)
+    _check(spec, client, "POST", f"/tasks/{t}/claim", {}, status=401)
+
+    m = {"Authorization": f"Bearer {member}"}
+    _check(spec, client, "POST", f"/ballots/{ballot_id}", m, {"votes": {"999": "agree"}}, 422)
+    receipt = _check(spec, client, "POST", f"/ballots/{ballot_id}", m, {"votes": {str(d): "agree"}})
+    assert receipt == {"task_id": ballot_id, "submitted": True}
+    _check(spec, client, "POST", f"/ballots/{ballot_id}", m, {"votes": {str(d): "agree"}}, 409)
+    _check(spec, client, "POST", f"/ballots/{ballot_id}", h, {"votes": {str(d): "agree"}}, 404)
+
+
+def test_the_check_catches_a_response_that_drifts_from_the_document(spec: OpenAPI) -> None:
+    request = MockRequest("http://localhost", "get", "/api/v1/tasks/mine")
+    drifted = MockResponse(b'{"items": [{"id": "one"}], "meta": {}}')
+    with pytest.raises(Exception, match="not valid for schema"):
+        spec.validate_response(request, drifted)

@@ -1,0 +1,215 @@
+"""The API's request and response bodies; the OpenAPI document is generated from these."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine import queries
+from engine.models import Attachment, Comment, Dossier, HumanTask
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(Model):
+    code: str = Field(description="Stable machine-readable code, e.g. not_found, conflict")
+    message: str = Field(description="What went wrong, for people")
+    fields: dict[str, str] | None = Field(
+        default=None, description="Per-field messages when code is validation_failed"
+    )
+
+
+class ErrorResponse(Model):
+    error: ErrorBody
+
+
+class DossierSummary(Model):
+    id: int
+    nominee_name: str
+    nominee_kind: Literal["individual", "collective"]
+    title_code: str
+    unit_id: int
+    campaign_id: int
+    year: int
+    stage: str
+    status: str
+
+    @classmethod
+    def of(cls, d: Dossier) -> DossierSummary:
+        return cls(
+            id=d.id,
+            nominee_name=d.nominee_name,
+            nominee_kind=d.nominee_kind,
+            title_code=d.title_code,
+            unit_id=d.unit_id,
+            campaign_id=d.campaign_id,
+            year=d.year,
+            stage=d.stage,
+            status=d.status,
+        )
+
+
+class Choice(Model):
+    value: str
+    label: str
+
+
+class FormField(Model):
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    type: str = "text"
+    label: str = ""
+    required: bool = False
+    choices: list[Choice] | None = None
+    help: str | None = None
+
+
+class Task(Model):
+    id: int
+    name: str
+    element_id: str
+    stage: str | None
+    status: str
+    candidate_role: str | None
+    candidate_unit_id: int | None
+    assignee_id: int | None
+    created_at: datetime
+    due_at: datetime | None
+    due_state: Literal["overdue", "soon", "ok"] | None
+    dossier: DossierSummary | None
+
+    @classmethod
+    def of(cls, row: queries.TaskRow) -> Task:
+        t: HumanTask = row.task
+        return cls(
+            id=t.id,
+            name=t.name,
+            element_id=t.element_id,
+            stage=t.stage,
+            status=t.status,
+            candidate_role=t.candidate_role,
+            candidate_unit_id=t.candidate_unit_id,
+            assignee_id=t.assignee_id,
+            created_at=t.created_at,
+            due_at=t.due_at,
+            due_state=row.due_state,
+            dossier=DossierSummary.of(row.dossier) if row.dossier else None,
+        )
+
+
+class TaskDetail(Task):
+    form: list[FormField]
+    can_act: bool
+
+    @classmethod
+    def detail(cls, row: queries.TaskRow, can_act: bool) -> TaskDetail:
+        base = Task.of(row).model_dump()
+        return cls(**base, form=[FormField(**f) for f in row.task.form], can_act=can_act)
+
+
+class PageInfo(Model):
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+
+class TaskList(Model):
+    items: list[Task]
+    meta: PageInfo
+
+
+class DossierList(Model):
+    items: list[DossierSummary]
+    meta: PageInfo
+
+
+class Step(Model):
+    task_id: int
+    name: str
+    element_id: str
+    candidate_role: str | None
+    candidate_unit_id: int | None
+    assignee_id: int | None
+    due_at: datetime | None
+
+
+class TimelineItem(Model):
+    at: datetime
+    action: str
+    actor_id: int | None
+    actor_name: str | None
+    element_id: str | None
+
+
+class AttachmentInfo(Model):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+    @classmethod
+    def of(cls, a: Attachment) -> AttachmentInfo:
+        return cls(
+            id=a.id,
+            filename=a.filename,
+            content_type=a.content_type,
+            size=a.size,
+            sha256=a.sha256,
+            uploaded_at=a.uploaded_at,
+        )
+
+
+class CommentInfo(Model):
+    id: int
+    author_id: int
+    author_name: str
+    body: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, c: Comment) -> CommentInfo:
+        return cls(
+            id=c.id,
+            author_id=c.author_id,
+            author_name=c.author.full_name,
+            body=c.body,
+            created_at=c.created_at,
+        )
+
+
+class DossierDetail(DossierSummary):
+    unit_name: str
+    campaign_name: str
+    legal_basis: str
+    nominee_position: str | None
+    achievements: str | None
+    eligibility: dict[str, Any]
+    decision_no: str | None
+    decision_date: date | None
+    open_steps: list[Step]
+    timeline: list[TimelineItem]
+    attachments: list[AttachmentInfo]
+    comments: list[CommentInfo]
+
+
+class CompleteRequest(Model):
+    data: dict[str, Any] = Field(description="Values of the task's declared form fields")
+
+
+class BallotRequest(Model):
+    votes: dict[str, Literal["agree", "disagree"]] = Field(
+        description="Dossier id (as a string) → vote, for every dossier on the sheet"
+    )
+
+
+class BallotReceipt(Model):
+    task_id: int
+    submitted: Literal[True]

@@ -1,0 +1,68 @@
+"""The council member's ballot sheet: every dossier of the session, one vote each, sent once.
+
+The page never reads sealed ballots: before submission it shows the empty sheet, after it only
+that the sheet was sent. Nobody's votes, the member's own included, are shown back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine import queries
+from engine.errors import Conflict, ValidationFailed
+from engine.models import HumanTask
+from web.app import db, ready_session
+from web.common import actor, form_data, require_login
+
+bp = Blueprint("ballots", __name__)
+require_login(bp)
+
+
+def _ballot_task(task_id: int) -> HumanTask:
+    task = queries.get_task_for(db(), actor(), task_id)
+    if not queries.is_ballot(task):
+        abort(404)
+    return task
+
+
+def _render(task: HumanTask, errors: dict[str, str] | None = None, status: int = 200) -> Any:
+    user = actor()
+    submitted = task.status != "ready"
+    if not submitted and not queries.may_act(user, task):
+        abort(403)
+    return render_template(
+        "ballot.html",
+        task=task,
+        lines=queries.ballot_sheet(db(), task),
+        submitted=submitted,
+        values=request.form.to_dict() if errors else {},
+        errors=errors or {},
+    ), status
+
+
+@bp.get("/ballots/<int:task_id>")
+def sheet(task_id: int) -> Any:
+    return _render(_ballot_task(task_id))
+
+
+@bp.post("/ballots/<int:task_id>")
+def cast(task_id: int) -> Any:
+    import engine.operations as operations
+
+    task = _ballot_task(task_id)
+    data = form_data(task.form, request.form)
+    try:
+        operations.complete(ready_session(), task_id, actor(), data)
+    except Conflict:
+        db().rollback()
+        flash(_("Phiếu bầu này đã được gửi trước đó."), "warning")
+        return redirect(url_for("ballots.sheet", task_id=task_id))
+    except ValidationFailed as exc:
+        db().rollback()
+        flash(exc.message, "error")
+        return _render(task, exc.field_errors, 422)
+    flash(_("Đã gửi phiếu bầu."), "success")
+    return redirect(url_for("tasks.inbox", box="mine"))

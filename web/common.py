@@ -1,0 +1,76 @@
+"""Helpers every page blueprint shares: the signed-in user, log-in guard, paging links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from engine.models import User
+from engine.queries import ListFilters, Page
+from web.app import login_manager
+
+
+def actor() -> User:
+    """Return the signed-in user's model."""
+    user: User = current_user.user
+    return user
+
+
+def require_login(bp: Blueprint) -> None:
+    """Send anyone not signed in to the log-in page, for every view of ``bp``."""
+
+    @bp.before_request
+    def _guard() -> Any:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+
+@dataclass
+class PageLinks:
+    """What the pagination macro needs: number, pages, total and href(n)."""
+
+    number: int
+    pages: int
+    total: int
+    href: Callable[[int], str]
+
+
+def page_links(page: Page[Any], filters: ListFilters, endpoint: str, **values: Any) -> PageLinks:
+    return PageLinks(
+        page.number,
+        page.pages,
+        page.total,
+        lambda n: url_for(endpoint, **values, **filters.as_args(page=n if n > 1 else None)),
+    )
+
+
+def sort_link(
+    filters: ListFilters, key: str, endpoint: str, **values: Any
+) -> tuple[str, str | None]:
+    """Return (href, aria-sort direction) for a sortable column header."""
+    direction = None
+    next_sort = key
+    if filters.sort == key:
+        direction, next_sort = "ascending", f"-{key}"
+    elif filters.sort == f"-{key}":
+        direction = "descending"
+    href = url_for(endpoint, **values, **filters.as_args(sort=next_sort, page=None))
+    return href, direction
+
+
+def form_data(fields: list[dict[str, Any]], form: MultiDict[str, str]) -> dict[str, Any]:
+    """Return the submitted values of the declared fields (the engine validates them)."""
+    data: dict[str, Any] = {}
+    for field_def in fields:
+        name = str(field_def.get("name", ""))
+        if field_def.get("type") == "boolean":
+            data[name] = form.get(name) in ("1", "on", "true")
+        elif name in form:
+            data[name] = form.get(name, "").strip()
+    return data

@@ -1,0 +1,61 @@
+"""Errors as pages for people and as ``{"error": {"code", "message"}}`` for the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import EngineError, ValidationFailed
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(
+    status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> tuple[dict[str, Any], int]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}, status
+
+
+_HTTP_MESSAGES = {
+    400: _l("Yêu cầu không hợp lệ."),
+    401: _l("Cần đăng nhập hoặc mã truy cập (token)."),
+    403: _l("Bạn không có quyền thực hiện thao tác này."),
+    404: _l("Không tìm thấy trang hoặc đối tượng yêu cầu."),
+    405: _l("Phương thức không được hỗ trợ."),
+    409: _l("Đối tượng đã thay đổi."),
+    413: _l("Tệp hoặc yêu cầu quá lớn."),
+    429: _l("Thao tác quá nhiều lần, vui lòng thử lại sau."),
+}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(EngineError)
+    def _engine_error(exc: EngineError) -> Any:
+        if wants_json():
+            fields = exc.field_errors if isinstance(exc, ValidationFailed) else None
+            return json_error(exc.http_status, exc.code, exc.message, fields)
+        return render_template(
+            "error.html", status=exc.http_status, message=exc.message
+        ), exc.http_status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Any:
+        status = exc.code or 500
+        message = str(_HTTP_MESSAGES.get(status) or exc.description or "")
+        if wants_json():
+            code = (exc.name or "error").lower().replace(" ", "_")
+            return json_error(status, code, message)
+        if status == 400 and "CSRF" in (exc.description or ""):
+            message = str(_l("Phiên làm việc đã hết hạn; hãy tải lại trang và thử lại."))
+        response = exc.get_response()
+        response.set_data(render_template("error.html", status=status, message=message))
+        response.mimetype = "text/html"
+        return response

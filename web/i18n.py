@@ -1,0 +1,69 @@
+"""Languages (Vietnamese by default, English) and dates shown in Asia/Ho_Chi_Minh."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Flask, redirect, request, session
+from werkzeug.wrappers import Response
+
+LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    """Return the language chosen with the switch; Vietnamese until someone chooses."""
+    chosen = session.get("lang")
+    return str(chosen) if chosen in LANGUAGES else "vi"
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str) -> Response:
+    from web.auth import safe_next
+
+    if code in LANGUAGES:
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next")) or "/")
+
+
+def local_date(value: datetime | date | None) -> str:
+    """Format as dd/mm/yyyy; a datetime (stored in UTC) is shown in Vietnam's time zone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LOCAL_TZ)
+    return value.strftime("%d/%m/%Y")
+
+
+def local_datetime(value: datetime | None) -> str:
+    """Format a UTC timestamp as dd/mm/yyyy HH:MM in Vietnam's time zone."""
+    if value is None:
+        return ""
+    return value.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+
+
+def local_iso(value: datetime | date | None) -> str:
+    """Return the ISO form for a <time datetime> attribute."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(LOCAL_TZ).isoformat(timespec="minutes")
+    return value.isoformat()
+
+
+def role_name(code: str | None) -> str:
+    """Return the Vietnamese name of a role (lane) code, or the code when unknown."""
+    from engine.models import ROLES
+
+    return next((r.name for r in ROLES if r.code == code), code or "")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.add_template_filter(role_name, "role_name")
+    app.add_template_filter(local_date, "vndate")
+    app.add_template_filter(local_datetime, "vndatetime")
+    app.add_template_filter(local_iso, "isotime")

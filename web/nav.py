@@ -1,0 +1,81 @@
+"""What base.html needs on every page: navigation, task counts, languages, log-out target."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from engine import queries
+from engine.models import User
+from web.i18n import LANGUAGES
+
+#: Extra counters merged into nav_counts (notifications registers "unread" here).
+NavCounter = Callable[[User], dict[str, int]]
+_counters: list[NavCounter] = []
+
+
+def register_counter(counter: NavCounter) -> NavCounter:
+    """Add a function whose counts are merged into ``nav_counts`` (usable as a decorator)."""
+    if counter not in _counters:
+        _counters.append(counter)
+    return counter
+
+
+def _endpoint_href(app: Flask, endpoint: str) -> str | None:
+    return url_for(endpoint) if endpoint in app.view_functions else None
+
+
+def nav_context(app: Flask) -> dict[str, Any]:
+    lang = str(get_locale() or "vi")
+    here = request.full_path if request.query_string else request.path
+    context: dict[str, Any] = {
+        "lang": lang,
+        "languages": [
+            {
+                "code": code,
+                "label": label,
+                "href": url_for("i18n.set_language", code=code, next=here),
+                "active": code == lang,
+            }
+            for code, label in LANGUAGES.items()
+        ],
+        "logout_href": url_for("auth.logout"),
+    }
+    if not current_user.is_authenticated:
+        return context
+    from web.app import db
+
+    user: User = current_user.user
+    counts: dict[str, int] = queries.task_counts(db(), user)
+    for counter in _counters:
+        counts.update(counter(user))
+    endpoint = request.endpoint or ""
+    box = (request.view_args or {}).get("box")
+    links = [
+        {"key": "mine", "href": url_for("tasks.inbox", box="mine"), "active": box == "mine"},
+        {"key": "group", "href": url_for("tasks.inbox", box="group"), "active": box == "group"},
+        {
+            "key": "dossiers",
+            "href": url_for("dossiers.index"),
+            "active": endpoint.startswith("dossiers."),
+        },
+    ]
+    dashboard = _endpoint_href(app, "dashboard.index")
+    if dashboard:
+        links.append(
+            {"key": "dashboard", "href": dashboard, "active": endpoint == "dashboard.index"}
+        )
+    context.update(
+        nav_links=links,
+        nav_counts=counts,
+        notifications_href=_endpoint_href(app, "notifications.index"),
+    )
+    return context
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(lambda: nav_context(app))
