@@ -3,6 +3,13 @@
 from engine.models.base import Base
 from engine.models.campaign import Campaign
 from engine.models.dossier import AwardRecord, CouncilSession, Dossier, SealedBallot
+from engine.models.notify import (
+    CalendarOverrideDay,
+    Notification,
+    Outbox,
+    ReminderLadderRow,
+    ReminderSent,
+)
 from engine.models.org import (
     ROLES,
     CouncilMember,
@@ -19,14 +26,19 @@ __all__ = [
     "AuditEvent",
     "AwardRecord",
     "Base",
+    "CalendarOverrideDay",
     "Campaign",
     "CouncilMember",
     "CouncilSession",
     "CouncilTerm",
     "Dossier",
     "HumanTask",
+    "Notification",
     "OrgUnit",
+    "Outbox",
     "ProcessInstance",
+    "ReminderLadderRow",
+    "ReminderSent",
     "Role",
     "RoleMembership",
     "SealedBallot",
