@@ -52,9 +52,13 @@ def create_app(
     babel.init_app(app, locale_selector=_select_locale)
     login_manager.init_app(app)
 
-    from web import auth
+    from tasks.celery_app import init_celery
+    from web import auth, notifications
 
+    # The web queues e-mails after commit; it never waits on the broker (engine.notify).
+    init_celery(app)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(notifications.bp)
     app.teardown_appcontext(_close_session)
 
     @app.get("/")

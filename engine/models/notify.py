@@ -1,4 +1,4 @@
-"""Notifications: the calendar overrides and reminder ladders admins edit, what was sent, the outbox.
+"""Notifications: calendar overrides and reminder ladders admins edit, what was sent, the outbox.
 
 Only :mod:`engine.notify` writes these tables (and the web's admin pages through it).
 """
@@ -65,9 +65,7 @@ class ReminderSent(Base):
     """One rung occurrence handled for one task; the unique key makes each rung at most once."""
 
     __tablename__ = "reminder_sent"
-    __table_args__ = (
-        UniqueConstraint("task_id", "rung_key", name="uq_reminder_sent_task_rung"),
-    )
+    __table_args__ = (UniqueConstraint("task_id", "rung_key", name="uq_reminder_sent_task_rung"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"))
@@ -111,9 +109,7 @@ class Outbox(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('pending', 'sending', 'sent', 'failed')", name="status"
-        ),
+        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
         CheckConstraint("channel IN ('email', 'digest')", name="channel"),
         # The delivery sweep (channel email) and the digest builder (channel digest): what is due.
         Index(
