@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -242,6 +242,16 @@ def remind_task(
     return sent
 
 
+def due_tasks_query(now: datetime, limit: int) -> Select[tuple[int]]:
+    """Return the sweep's query: open tasks whose next rung has come (a partial index)."""
+    return (
+        select(HumanTask.id)
+        .where(HumanTask.completed_at.is_(None), HumanTask.next_reminder_at <= now)
+        .order_by(HumanTask.next_reminder_at)
+        .limit(limit)
+    )
+
+
 @dataclass(frozen=True)
 class SweepResult:
     tasks: int
@@ -258,14 +268,7 @@ def run_reminder_sweep(
     task in its own transaction; a task that fails is logged and the others go on.
     """
     with transaction(session_factory) as session:
-        task_ids = list(
-            session.scalars(
-                select(HumanTask.id)
-                .where(HumanTask.completed_at.is_(None), HumanTask.next_reminder_at <= now)
-                .order_by(HumanTask.next_reminder_at)
-                .limit(limit)
-            )
-        )
+        task_ids = list(session.scalars(due_tasks_query(now, limit)))
         if not task_ids:
             return SweepResult(0, 0, 0)
         calendar, ladders = load_calendar(session), load_ladders(session)

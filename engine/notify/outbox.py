@@ -30,7 +30,7 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from sqlalchemy import and_, distinct, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.calendar import WorkingCalendar
@@ -281,7 +281,7 @@ def failed_messages(session: Session, limit: int = 200) -> list[tuple[Outbox, Us
         .order_by(Outbox.id.desc())
         .limit(limit)
     )
-    return [(outbox, user) for outbox, user in rows.tuples()]
+    return [(outbox, user) for outbox, user in rows]
 
 
 def retry_failed(session: Session, outbox_id: int, now: datetime) -> bool:
@@ -302,7 +302,9 @@ def build_digests(session_factory: sessionmaker[Session], now: datetime) -> int:
     with transaction(session_factory) as session:
         user_ids = list(
             session.scalars(
-                select(distinct(Outbox.user_id)).where(
+                select(Outbox.user_id)
+                .distinct()
+                .where(
                     Outbox.status == "pending",
                     Outbox.channel == "digest",
                     Outbox.next_attempt_at <= now,
