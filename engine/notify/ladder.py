@@ -242,7 +242,7 @@ def remind_task(
     return sent
 
 
-def due_tasks_query(now: datetime, limit: int) -> Select[tuple[int]]:
+def due_tasks_query(now: datetime, limit: int) -> Select[int]:
     """Return the sweep's query: open tasks whose next rung has come (a partial index)."""
     return (
         select(HumanTask.id)

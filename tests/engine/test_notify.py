@@ -267,9 +267,13 @@ def test_returned_and_decided_dossiers_notify_clerks_and_nominee(
 def test_a_rolled_back_step_leaves_no_notification(
     session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
 ) -> None:
-    with pytest.raises(RuntimeError), transaction(session_factory) as s:
-        factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
-        raise RuntimeError("the step failed")
+    def failing_step() -> None:
+        with transaction(session_factory) as s:
+            factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
+            raise RuntimeError("the step failed")
+
+    with pytest.raises(RuntimeError):
+        failing_step()
     assert notes(session_factory) == []
     assert outbox(session_factory) == []
 
