@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -74,3 +79,44 @@ def notes(session_factory: sessionmaker[Session]) -> list[tuple[str, int, int | 
 def outbox(session_factory: sessionmaker[Session]) -> list[Outbox]:
     with session_factory() as s:
         return list(s.scalars(select(Outbox).order_by(Outbox.id)))
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it accepted; ``reply`` can refuse instead."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.reply: str | None = None
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        if self.reply is not None:
+            return self.reply
+        self.messages.append(
+            cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(envelope.content))
+        )
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on loopback; yields its inbox and port."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def text_of(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())

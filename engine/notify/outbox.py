@@ -24,6 +24,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from functools import cache
@@ -40,6 +41,12 @@ from engine.models import Notification, Outbox, User
 from engine.notify.core import current_config, next_digest_at, send_after_commit
 
 log = logging.getLogger(__name__)
+
+#: Python folds long encoded-word headers at a space and the space is lost on reading ("Bình xét"
+#: arrives as "Bìnhxét"); headers up to RFC 5322's hard limit of 998 are not folded, and a subject
+#: of SUBJECT_MAX characters stays under it even fully encoded.
+MAIL_POLICY = policy.default.clone(max_line_length=998)
+SUBJECT_MAX = 150
 
 #: Longest wait between two attempts of one message.
 MAX_BACKOFF = timedelta(hours=6)
@@ -178,8 +185,8 @@ def build_message(
         day = WorkingCalendar(tz=config.tz).local_date(row.created_at).strftime("%d/%m/%Y")
         context.update(notes=notes, day=day)
         subject, template = f"[TĐKT] Tổng hợp {len(notes)} thông báo ngày {day}", "digest"
-    message = EmailMessage()
-    message["Subject"] = subject
+    message = EmailMessage(policy=MAIL_POLICY)
+    message["Subject"] = subject[:SUBJECT_MAX]
     message["From"] = mail_from
     message["To"] = formataddr((user.full_name, user.email))
     message["Message-ID"] = message_id
