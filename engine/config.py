@@ -12,7 +12,14 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -48,6 +55,13 @@ class Settings(BaseModel):
     max_returns: int = Field(default=10, ge=1, le=200)
     timer_sweep_seconds: float = Field(default=30.0, gt=0)
     reminder_sweep_seconds: float = Field(default=60.0, gt=0)
+    outbox_sweep_seconds: float = Field(default=30.0, gt=0)
+    beat_lock_seconds: int = Field(default=30, ge=5, le=3600)
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    mail_max_attempts: int = Field(default=8, ge=1, le=50)
+    mail_retry_seconds: float = Field(default=60.0, gt=0)
+    mail_lease_seconds: float = Field(default=300.0, gt=0)
+    mail_timeout_seconds: float = Field(default=30.0, gt=0)
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_user: str | None = None
@@ -91,6 +105,16 @@ class Settings(BaseModel):
             )
         return value
 
+    @model_validator(mode="after")
+    def _lease_outlasts_a_send(self) -> Settings:
+        # A claim must outlive one SMTP conversation, or a slow send would be taken again.
+        if self.mail_lease_seconds < 3 * self.mail_timeout_seconds:
+            raise ValueError(
+                f"mail_lease_seconds: must be at least 3 × TDKT_MAIL_TIMEOUT_SECONDS "
+                f"({3 * self.mail_timeout_seconds:g})"
+            )
+        return self
+
     @property
     def db_url(self) -> URL:
         """Return the database URL, defaulting to a SQLite file in the data folder."""
@@ -100,6 +124,11 @@ class Settings(BaseModel):
         if url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
         return url
+
+    @property
+    def public_url(self) -> str:
+        """Return the URL links in e-mails start with (TDKT_BASE_URL, else host and port)."""
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def resolved_secret_key(self) -> str:
         """Return the secret key, generating and keeping one in the data folder if none is set."""
@@ -146,8 +175,11 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         return Settings.model_validate(values)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "?"
         message = str(first["msg"]).removeprefix("Value error, ")
-        raise ConfigError(
-            f"{ENV_PREFIX}{field.upper()}: {message} (got {first.get('input')!r})"
-        ) from None
+        if first["loc"]:
+            field, got = str(first["loc"][0]), first.get("input")
+        else:
+            # A check across settings names its field first: "<field>: <problem>".
+            field, _, message = message.partition(": ")
+            got = values.get(field)
+        raise ConfigError(f"{ENV_PREFIX}{field.upper()}: {message} (got {got!r})") from None

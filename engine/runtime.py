@@ -26,7 +26,16 @@ class Runtime:
 
 def build_runtime(settings: Settings) -> Runtime:
     """Create the engine and session factory; start the embedded Redis when none is configured."""
+    from engine import notify
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    notify.configure(
+        notify.NotifyConfig(
+            base_url=settings.public_url,
+            email=bool(settings.smtp_host),
+            digest_hour=settings.digest_hour,
+        )
+    )
     engine = make_engine(settings.db_url)
     redis_url = settings.redis_url or start_embedded(settings.data_dir)
     return Runtime(settings, engine, make_session_factory(engine), redis_url)

@@ -43,15 +43,38 @@ def init_celery(app: Flask) -> Celery:
         timezone="Asia/Ho_Chi_Minh",
         enable_utc=True,
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
+        beat_scheduler="tasks.beat:LockedScheduler",
+        tdkt_beat_lock_seconds=settings.beat_lock_seconds,
         beat_schedule={
             "heartbeat": {
                 "task": "tasks.health.heartbeat",
                 "schedule": settings.timer_sweep_seconds,
             },
+            "sweep-timers": {
+                "task": "tasks.timers.sweep_timers",
+                "schedule": settings.timer_sweep_seconds,
+                "options": {"expires": settings.timer_sweep_seconds},
+            },
+            "sweep-reminders": {
+                "task": "tasks.notify.sweep_reminders",
+                "schedule": settings.reminder_sweep_seconds,
+                "options": {"expires": settings.reminder_sweep_seconds},
+            },
+            "deliver-outbox": {
+                "task": "tasks.notify.deliver_outbox",
+                "schedule": settings.outbox_sweep_seconds,
+                "options": {"expires": settings.outbox_sweep_seconds},
+            },
         },
-        include=["tasks.health", "tasks.documents"],
+        # A dead Redis must not hold up a web request that queues an e-mail after commit.
+        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
+        include=["tasks.health", "tasks.documents", "tasks.notify", "tasks.timers"],
     )
     AppContextTask.flask_app = app
     celery_app.Task = AppContextTask
+    # Registers the tasks and the after-commit enqueue of e-mails.
+    import tasks.notify
+    import tasks.timers  # noqa: F401
+
     app.extensions["celery"] = celery_app
     return celery_app

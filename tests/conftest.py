@@ -23,6 +23,8 @@ from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
 from engine.redis_service import client_url, start_embedded, stop_embedded
 
+pytest_plugins = ["tests.notify_helpers"]
+
 # Tables whose rows are part of the schema (seeded by migrations) and survive the per-test reset.
 SEEDED_TABLES = {"alembic_version", "role"}
 

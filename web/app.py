@@ -69,6 +69,7 @@ def create_app(
         errors,
         i18n,
         nav,
+        notifications,
         security,
         tasks,
     )
@@ -82,6 +83,10 @@ def create_app(
     nav.init_app(app)
     errors.init_app(app)
 
+    from tasks.celery_app import init_celery
+
+    # The web queues e-mails after commit; it never waits on the broker (engine.notify).
+    init_celery(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(dossiers.bp)
@@ -90,6 +95,7 @@ def create_app(
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(awards.bp)
+    app.register_blueprint(notifications.bp)
     app.teardown_appcontext(_close_session)
 
     @app.get("/")

@@ -13,6 +13,13 @@ from engine.models.dossier import (
     RuleSetting,
     SealedBallot,
 )
+from engine.models.notify import (
+    CalendarOverrideDay,
+    Notification,
+    Outbox,
+    ReminderLadderRow,
+    ReminderSent,
+)
 from engine.models.org import (
     ROLES,
     CouncilMember,
@@ -31,6 +38,7 @@ __all__ = [
     "AuditEvent",
     "AwardRecord",
     "Base",
+    "CalendarOverrideDay",
     "Campaign",
     "Comment",
     "CouncilMember",
@@ -39,9 +47,13 @@ __all__ = [
     "Dossier",
     "GeneratedDocument",
     "HumanTask",
+    "Notification",
     "OrgUnit",
+    "Outbox",
     "PerformanceRecord",
     "ProcessInstance",
+    "ReminderLadderRow",
+    "ReminderSent",
     "Role",
     "RoleMembership",
     "RuleSetting",

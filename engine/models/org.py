@@ -49,6 +49,7 @@ class User(Base):
     """A person who logs in; full names keep their Vietnamese diacritics."""
 
     __tablename__ = "app_user"
+    __table_args__ = (CheckConstraint("email_mode IN ('immediate', 'digest')", name="email_mode"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -58,6 +59,10 @@ class User(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: immediate: one e-mail per notification; digest: one e-mail a day with all of them.
+    email_mode: Mapped[str] = mapped_column(
+        String(10), default="immediate", server_default="immediate"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[OrgUnit | None] = relationship()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from engine.models.base import Base, utcnow
 
 OPEN = text("completed_at IS NULL")
+REMINDER_PENDING = text("completed_at IS NULL AND next_reminder_at IS NOT NULL")
 
 
 class WorkflowSpec(Base):
@@ -93,6 +94,13 @@ class HumanTask(Base):
         ),
         # "Overdue" and the reminder sweep: open tasks by due date (dashboard, tasks/reminders).
         Index("ix_human_task_open_due", "due_at", postgresql_where=OPEN, sqlite_where=OPEN),
+        # The reminder sweep: open tasks whose next rung has come (engine.notify).
+        Index(
+            "ix_human_task_open_next_reminder",
+            "next_reminder_at",
+            postgresql_where=REMINDER_PENDING,
+            sqlite_where=REMINDER_PENDING,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,6 +119,8 @@ class HumanTask(Base):
     form: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime | None]
+    #: When the reminder ladder's next rung fires (None: no rung left); kept by engine.notify.
+    next_reminder_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     #: ready | completed | cancelled (cancelled: the instance moved on without it)

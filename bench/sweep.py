@@ -1,0 +1,279 @@
+"""Time the reminder sweep against many open tasks, and firing due timers with 2 processes.
+
+SQLite (a temporary file) by default; PostgreSQL when TDKT_DATABASE_URL is set, in a schema of
+its own (``bench_sweep``, dropped and recreated) so the database's other data is left alone.
+
+    python bench/sweep.py
+    TDKT_DATABASE_URL=postgresql://postgres@127.0.0.1/notify_dev python bench/sweep.py
+
+The timer part uses ``engine.operations.fire_due_timers`` when it exists; before the engine
+branch is merged it times the same claim-and-advance mechanics (one transaction per instance,
+``FOR UPDATE SKIP LOCKED`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) with an empty step.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import Engine, func, insert, select, text, update
+from sqlalchemy.engine import URL, make_url
+
+from engine.db import make_engine, make_session_factory, transaction
+from engine.migrate import upgrade
+from engine.models import HumanTask, ProcessInstance, WorkflowSpec
+from engine.notify import run_reminder_sweep
+
+SCHEMA = "bench_sweep"
+TASK_COUNTS = (10_000, 100_000)
+TIMERS = 10_000
+WORKERS = 2
+
+
+def _url() -> URL:
+    configured = os.environ.get("TDKT_DATABASE_URL")
+    if not configured:
+        path = Path(tempfile.mkdtemp(prefix="tdkt-bench-")) / "bench.sqlite3"
+        return make_url(f"sqlite:///{path}")
+    url = make_url(configured)
+    return url.set(drivername="postgresql+psycopg") if url.drivername == "postgresql" else url
+
+
+def _engine(url: URL) -> Engine:
+    if url.get_backend_name() == "postgresql":
+        return make_engine(url, connect_args={"options": f"-csearch_path={SCHEMA}"})
+    return make_engine(url)
+
+
+def _fresh_schema(url: URL, name: str) -> tuple[URL, Engine]:
+    """Return an empty migrated database: a new SQLite file, or the PostgreSQL bench schema."""
+    if url.get_backend_name() == "sqlite":
+        url = url.set(database=str(Path(str(url.database)).with_name(f"{name}.sqlite3")))
+    else:
+        admin = make_engine(url)
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+        admin.dispose()
+    engine = _engine(url)
+    upgrade(engine)
+    return url, engine
+
+
+def _instance(engine: Engine) -> int:
+    with engine.begin() as conn:
+        spec_id = conn.execute(
+            insert(WorkflowSpec)
+            .values(
+                process_id="bench",
+                name="bench",
+                version=1,
+                content_hash=uuid.uuid4().hex,
+                serialized="{}",
+                sources={},
+                deployed_at=datetime.now(UTC),
+            )
+            .returning(WorkflowSpec.id)
+        ).scalar_one()
+        return int(
+            conn.execute(
+                insert(ProcessInstance)
+                .values(
+                    spec_id=spec_id,
+                    process_id="bench",
+                    status="running",
+                    state="{}",
+                    revision=0,
+                    created_at=datetime.now(UTC),
+                    updated_at=datetime.now(UTC),
+                )
+                .returning(ProcessInstance.id)
+            ).scalar_one()
+        )
+
+
+def _add_open_tasks(engine: Engine, instance_id: int, count: int, now: datetime) -> None:
+    """Add ``count`` open tasks whose next rung is days away, plus as many completed ones."""
+    rows: list[dict[str, Any]] = []
+    for i in range(count * 2):
+        open_ = i % 2 == 0
+        rows.append(
+            {
+                "task_uuid": str(uuid.uuid4()),
+                "instance_id": instance_id,
+                "element_id": "unit_review",
+                "name": "Bình xét tại đơn vị",
+                "candidate_role": "unit_head",
+                "form": [],
+                "status": "ready" if open_ else "completed",
+                "created_at": now - timedelta(days=1),
+                "due_at": now + timedelta(days=5 + i % 20),
+                "next_reminder_at": now + timedelta(days=2 + i % 20) if open_ else None,
+                "completed_at": None if open_ else now,
+            }
+        )
+        if len(rows) == 10_000:
+            with engine.begin() as conn:
+                conn.execute(insert(HumanTask), rows)
+            rows = []
+    if rows:
+        with engine.begin() as conn:
+            conn.execute(insert(HumanTask), rows)
+    # What autovacuum would have done by the time a sweep meets these rows in production.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("VACUUM ANALYZE human_task"))
+        else:
+            conn.exec_driver_sql("ANALYZE")
+
+
+def bench_reminder_sweep(url: URL) -> None:
+    url, engine = _fresh_schema(url, "sweep")
+    factory = make_session_factory(engine)
+    instance_id = _instance(engine)
+    now = datetime.now(UTC)
+    have = 0
+    print("reminder sweep, no task due (median of 50 sweeps):")
+    for count in TASK_COUNTS:
+        _add_open_tasks(engine, instance_id, count - have, now)
+        have = count
+        run_reminder_sweep(factory, now)  # warm the connection pool and caches
+        timings = []
+        for _ in range(50):
+            start = time.perf_counter()
+            result = run_reminder_sweep(factory, now)
+            timings.append(time.perf_counter() - start)
+            assert result.tasks == 0
+        with factory() as s:
+            open_tasks = s.scalar(
+                select(func.count()).select_from(HumanTask).where(HumanTask.completed_at.is_(None))
+            )
+        print(
+            f"  {open_tasks:>7} open tasks: {statistics.median(timings) * 1000:7.3f} ms "
+            f"(p90 {statistics.quantiles(timings, n=10)[-1] * 1000:.3f} ms)"
+        )
+    engine.dispose()
+
+
+def _claim_and_advance(factory: Any, now: datetime) -> bool:
+    """Stand-in for one fire_due_timers step: claim one due instance and advance it."""
+    with transaction(factory) as session:
+        query = (
+            select(ProcessInstance)
+            .where(ProcessInstance.next_timer_at <= now)
+            .order_by(ProcessInstance.next_timer_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        instance = session.scalars(query).first()
+        if instance is None:
+            return False
+        instance.next_timer_at = None
+        instance.revision += 1
+    return True
+
+
+def _timer_worker(url_text: str, now: datetime, results: Any) -> None:
+    engine = _engine(make_url(url_text))
+    factory = make_session_factory(engine)
+    fired = 0
+    try:
+        from engine.operations import (  # type: ignore[import-not-found, unused-ignore]
+            fire_due_timers,
+        )
+    except ImportError:
+        while _claim_and_advance(factory, now):
+            fired += 1
+    else:
+        while True:
+            count = fire_due_timers(factory, now, limit=100)
+            fired += count
+            if count == 0:
+                break
+    engine.dispose()
+    results.put(fired)
+
+
+def bench_timers(url: URL) -> None:
+    url, engine = _fresh_schema(url, "timers")
+    instance_id = _instance(engine)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        spec_id = conn.scalar(
+            select(ProcessInstance.spec_id).where(ProcessInstance.id == instance_id)
+        )
+        conn.execute(
+            insert(ProcessInstance),
+            [
+                {
+                    "spec_id": spec_id,
+                    "process_id": "bench",
+                    "status": "running",
+                    "state": "{}",
+                    "revision": 0,
+                    "next_timer_at": now - timedelta(seconds=i % 600),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(TIMERS)
+            ],
+        )
+    engine.dispose()
+    try:
+        import engine.operations  # type: ignore[import-not-found, unused-ignore]
+
+        what = "engine.operations.fire_due_timers"
+    except ImportError:
+        what = "claim-and-advance stand-in (engine.operations not merged yet)"
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    url_text = url.render_as_string(hide_password=False)
+    procs = [
+        context.Process(target=_timer_worker, args=(url_text, now, results)) for _ in range(WORKERS)
+    ]
+    start = time.perf_counter()
+    for p in procs:
+        p.start()
+    counts = [results.get() for _ in procs]
+    elapsed = time.perf_counter() - start
+    for p in procs:
+        p.join()
+    engine = _engine(url)
+    with engine.begin() as conn:
+        twice = conn.scalar(
+            select(func.count()).select_from(ProcessInstance).where(ProcessInstance.revision > 1)
+        )
+        left = conn.scalar(
+            select(func.count())
+            .select_from(ProcessInstance)
+            .where(ProcessInstance.next_timer_at.is_not(None))
+        )
+        conn.execute(update(ProcessInstance).values(revision=0))
+    engine.dispose()
+    print(f"firing {TIMERS} due timers with {WORKERS} processes ({what}):")
+    print(
+        f"  {sum(counts)} fired ({' + '.join(map(str, counts))}) in {elapsed:.2f} s "
+        f"(including process start): {sum(counts) / elapsed:,.0f} per second; "
+        f"fired twice: {twice}, left due: {left}"
+    )
+
+
+def main() -> None:
+    url = _url()
+    print(f"database: {url.get_backend_name()} ({url.render_as_string(hide_password=True)})")
+    bench_reminder_sweep(url)
+    bench_timers(url)
+
+
+if __name__ == "__main__":
+    main()

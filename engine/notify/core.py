@@ -1,0 +1,323 @@
+"""Writing notifications: texts, recipients, the in-app list and the after-commit hand-over.
+
+The one place that writes notifications. It subscribes to the engine's domain events and writes
+in-app notifications and outbox rows in the operation's own transaction; the reminder sweep does
+the same for the reminder ladder, one transaction per task. E-mail leaves only after commit:
+outbox ids written in a session are handed to the registered dispatchers (the Celery enqueue) from
+an ``after_commit`` hook, and a periodic delivery sweep picks up whatever a failed enqueue left
+(see :mod:`engine.outbox`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from sqlalchemy import event, or_, select
+from sqlalchemy.orm import Session
+
+from engine.calendar import DEFAULT_TZ, WorkingCalendar
+from engine.models import (
+    Dossier,
+    HumanTask,
+    Notification,
+    Outbox,
+    RoleMembership,
+    User,
+)
+from engine.models.base import utcnow
+from engine.models.org import UNIT_SCOPED_ROLES
+
+log = logging.getLogger(__name__)
+
+_OUTBOX_IDS = "tdkt_outbox_ids"
+
+Dispatcher = Callable[[list[int]], None]
+_dispatchers: list[Dispatcher] = []
+
+
+@dataclass(frozen=True)
+class NotifyConfig:
+    """What notifications need from the settings; :func:`configure` sets it per process."""
+
+    base_url: str = "http://127.0.0.1:5000"
+    email: bool = False
+    digest_hour: int = 7
+    tz: str = DEFAULT_TZ
+
+
+_config = NotifyConfig()
+
+
+def configure(config: NotifyConfig) -> None:
+    """Set this process's notification settings (called by the runtime)."""
+    global _config
+    _config = config
+
+
+def current_config() -> NotifyConfig:
+    """Return this process's notification settings."""
+    return _config
+
+
+def on_outbox_commit(dispatcher: Dispatcher) -> Dispatcher:
+    """Register ``dispatcher``, called after commit with the ids of new e-mails to send."""
+    if dispatcher not in _dispatchers:
+        _dispatchers.append(dispatcher)
+    return dispatcher
+
+
+def send_after_commit(session: Session, outbox_id: int) -> None:
+    """Hand ``outbox_id`` to the dispatchers once ``session``'s transaction commits."""
+    session.info.setdefault(_OUTBOX_IDS, []).append(outbox_id)
+
+
+@event.listens_for(Session, "after_commit")
+def _dispatch_after_commit(session: Session) -> None:
+    ids = session.info.pop(_OUTBOX_IDS, None)
+    if not ids:
+        return
+    for dispatcher in list(_dispatchers):
+        try:
+            dispatcher(list(ids))
+        except Exception:
+            # The delivery sweep sends them anyway; the step itself is committed.
+            log.exception("could not enqueue delivery of outbox %s; the sweep will send them", ids)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_OUTBOX_IDS, None)
+
+
+# --- texts -----------------------------------------------------------------------------------
+
+
+@cache
+def _templates() -> Environment:
+    return Environment(
+        loader=PackageLoader("web", "templates/email"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+        autoescape=False,  # noqa: S701 - these are plain-text templates (subject and body)
+    )
+
+
+def compose(kind: str, **context: Any) -> tuple[str, str]:
+    """Return the Vietnamese subject (the template's first line) and body of ``kind``."""
+    text = _templates().get_template(f"{kind}.txt").render(**context)
+    subject, _, body = text.strip().partition("\n")
+    return subject.strip(), body.strip()
+
+
+def _local_day(instant: datetime | None) -> str:
+    if instant is None:
+        return ""
+    return WorkingCalendar(tz=_config.tz).local_date(instant).strftime("%d/%m/%Y")
+
+
+def task_link(task_id: int) -> str:
+    """Return the absolute link to a task's page."""
+    return f"{_config.base_url}/tasks/{task_id}"
+
+
+def dossier_link(dossier_id: int) -> str:
+    """Return the absolute link to a dossier's page."""
+    return f"{_config.base_url}/dossiers/{dossier_id}"
+
+
+# --- recipients ------------------------------------------------------------------------------
+
+
+def role_holders(session: Session, role: str, unit_id: int | None) -> list[User]:
+    """Return the active users holding ``role`` (for ``unit_id`` when the role is unit-scoped)."""
+    query = (
+        select(User)
+        .join(RoleMembership, RoleMembership.user_id == User.id)
+        .where(RoleMembership.role_code == role, User.active.is_(True))
+    )
+    if role in UNIT_SCOPED_ROLES and unit_id is not None:
+        query = query.where(
+            or_(RoleMembership.unit_id == unit_id, RoleMembership.unit_id.is_(None))
+        )
+    return list(session.scalars(query.distinct().order_by(User.id)))
+
+
+def _task_unit(session: Session, task: HumanTask) -> int | None:
+    if task.candidate_unit_id is not None:
+        return task.candidate_unit_id
+    if task.dossier_id is not None:
+        return session.scalar(select(Dossier.unit_id).where(Dossier.id == task.dossier_id))
+    return None
+
+
+def holders(session: Session, task: HumanTask) -> list[User]:
+    """Return who holds ``task``: its assignee, else every candidate of its lane."""
+    if task.assignee_id is not None:
+        user = session.get(User, task.assignee_id)
+        return [user] if user is not None and user.active else []
+    if task.candidate_role is None:
+        return []
+    return role_holders(session, task.candidate_role, _task_unit(session, task))
+
+
+def escalation_targets(session: Session, task: HumanTask) -> list[User]:
+    """Return who an overdue ``task`` escalates to: the unit head, else the secretariat.
+
+    Unit lanes (unit-scoped roles other than the unit head's own) go to the unit's head; other
+    lanes, and units without a head, go to the council secretariat.
+    """
+    if task.candidate_role in UNIT_SCOPED_ROLES and task.candidate_role != "unit_head":
+        heads = role_holders(session, "unit_head", _task_unit(session, task))
+        if heads:
+            return heads
+    return role_holders(session, "secretariat", None)
+
+
+# --- writing notifications -------------------------------------------------------------------
+
+
+def next_digest_at(now: datetime) -> datetime:
+    """Return when the next daily digest leaves: the next ``digest_hour`` o'clock, local time."""
+    cal = WorkingCalendar(tz=_config.tz)
+    local = now.astimezone(cal.tz)
+    at = local.replace(hour=_config.digest_hour, minute=0, second=0, microsecond=0)
+    if at <= local:
+        at += timedelta(days=1)
+    return at.astimezone(now.tzinfo)
+
+
+def notify(
+    session: Session,
+    user: User,
+    kind: str,
+    link: str,
+    *,
+    now: datetime | None = None,
+    task_id: int | None = None,
+    dossier_id: int | None = None,
+    **context: Any,
+) -> Notification:
+    """Write one notification for ``user`` and, if e-mail is on, its outbox row."""
+    now = now or utcnow()
+    subject, body = compose(kind, user=user, link=link, **context)
+    note = Notification(
+        user_id=user.id,
+        kind=kind,
+        subject=subject[:255],
+        body=body,
+        link=link,
+        task_id=task_id,
+        dossier_id=dossier_id,
+        created_at=now,
+    )
+    session.add(note)
+    session.flush()
+    if _config.email and user.email:
+        digest = user.email_mode == "digest"
+        row = Outbox(
+            notification_id=note.id,
+            user_id=user.id,
+            channel="digest" if digest else "email",
+            status="pending",
+            dedupe_key=f"n{note.id}",
+            next_attempt_at=next_digest_at(now) if digest else now,
+            created_at=now,
+        )
+        session.add(row)
+        session.flush()
+        if not digest:
+            send_after_commit(session, row.id)
+    return note
+
+
+def task_context(session: Session, task: HumanTask) -> dict[str, Any]:
+    dossier = session.get(Dossier, task.dossier_id) if task.dossier_id is not None else None
+    return {
+        "task": task,
+        "dossier": dossier,
+        "due": _local_day(task.due_at),
+    }
+
+
+def notify_task(
+    session: Session, users: Iterable[User], kind: str, task: HumanTask, **extra: Any
+) -> None:
+    context = task_context(session, task) | extra
+    for user in users:
+        notify(
+            session,
+            user,
+            kind,
+            task_link(task.id),
+            task_id=task.id,
+            dossier_id=task.dossier_id,
+            **context,
+        )
+
+
+def dossier_clerks(session: Session, dossier: Dossier) -> list[User]:
+    return role_holders(session, "unit_clerk", dossier.unit_id)
+
+
+# --- the in-app list -------------------------------------------------------------------------
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    """Return how many of the user's notifications are unread (the bell)."""
+    from sqlalchemy import func
+
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def recent(session: Session, user_id: int, limit: int = 100) -> list[Notification]:
+    """Return the user's latest notifications, newest first."""
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def notification_for(session: Session, user_id: int, notification_id: int) -> Notification | None:
+    """Return the user's notification ``notification_id`` (None if it is not theirs)."""
+    note = session.get(Notification, notification_id)
+    return note if note is not None and note.user_id == user_id else None
+
+
+def mark_read(session: Session, user_id: int, notification_id: int | None = None) -> int:
+    """Mark one (or every) unread notification of the user read; return how many changed."""
+    from sqlalchemy import update
+
+    statement = (
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    if notification_id is not None:
+        statement = statement.where(Notification.id == notification_id)
+    return session.execute(statement).rowcount  # type: ignore[attr-defined]
+
+
+def set_email_mode(session: Session, user_id: int, mode: str) -> None:
+    """Choose immediate e-mails or a daily digest for the user."""
+    if mode not in ("immediate", "digest"):
+        raise ValueError(f"email mode must be 'immediate' or 'digest', got {mode!r}")
+    user = session.get(User, user_id)
+    if user is not None:
+        user.email_mode = mode

@@ -1,0 +1,79 @@
+"""Domain events turned into notifications, inside the publishing operation's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from engine import events
+from engine.models import Dossier, HumanTask, User
+from engine.notify.core import dossier_clerks, dossier_link, holders, notify, notify_task
+from engine.notify.ladder import load_calendar, load_ladders, schedule_task
+
+
+@events.subscribe
+def on_events(session: Session, published: list[events.Event]) -> None:
+    """Turn domain events into notifications, inside the publishing operation's transaction."""
+    for item in published:
+        if isinstance(item, events.TaskReady):
+            task = session.get(HumanTask, item.task_id)
+            if task is not None:
+                notify_task(session, holders(session, task), "task_ready", task)
+                schedule_task(session, task, load_calendar(session), load_ladders(session))
+        elif isinstance(item, events.TaskAssigned):
+            task = session.get(HumanTask, item.task_id)
+            # Claiming a task oneself needs no message; being given one does.
+            if task is not None and item.assignee_id not in (None, item.by_id):
+                assignee = session.get(User, item.assignee_id)
+                if assignee is not None and assignee.active:
+                    notify_task(session, [assignee], "task_assigned", task)
+        elif isinstance(item, events.TaskCompleted):
+            task = session.get(HumanTask, item.task_id)
+            if task is not None:
+                task.next_reminder_at = None
+        elif isinstance(item, events.DossierReturned):
+            dossier = session.get(Dossier, item.dossier_id)
+            if dossier is not None:
+                for user in dossier_clerks(session, dossier):
+                    notify(
+                        session,
+                        user,
+                        "dossier_returned",
+                        dossier_link(dossier.id),
+                        task_id=item.task_id,
+                        dossier_id=dossier.id,
+                        dossier=dossier,
+                        reason=item.reason,
+                    )
+        elif isinstance(item, events.DossierDecided):
+            _on_decided(session, item)
+
+
+OUTCOME_LABELS = {
+    "awarded": "được khen thưởng",
+    "rejected": "không được chấp thuận",
+    "not_selected": "không được Hội đồng đề nghị",
+    "not_approved": "không được cấp trên phê duyệt",
+    "withdrawn": "đã rút",
+    "cancelled": "đã hủy",
+}
+
+
+def _on_decided(session: Session, item: events.DossierDecided) -> None:
+    dossier = session.get(Dossier, item.dossier_id)
+    if dossier is None:
+        return
+    users = {u.id: u for u in dossier_clerks(session, dossier)}
+    if dossier.nominee_user_id is not None:
+        nominee = session.get(User, dossier.nominee_user_id)
+        if nominee is not None and nominee.active:
+            users.setdefault(nominee.id, nominee)
+    for user in users.values():
+        notify(
+            session,
+            user,
+            "dossier_decided",
+            dossier_link(dossier.id),
+            dossier_id=dossier.id,
+            dossier=dossier,
+            outcome=OUTCOME_LABELS.get(item.outcome, item.outcome),
+        )

@@ -1,0 +1,92 @@
+"""Exactly one beat: a scheduler that only schedules while it holds a Redis lock.
+
+Any number of ``tdkt beat`` processes may run (a stand-by on another machine, or one started by
+mistake); each asks for the lock on every tick. The holder renews it; the others wait and take
+over within one lock period after the holder dies. The lock is atomic: ``SET key token NX EX``
+to take it, a compare-and-expire script to renew it, a compare-and-delete script to release it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from typing import Any
+
+import redis
+from celery.beat import PersistentScheduler
+
+from engine.redis_service import client_url
+
+log = logging.getLogger(__name__)
+
+LOCK_KEY = "tdkt:beat:lock"
+
+_RENEW = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('expire', KEYS[1], ARGV[2])
+end
+return 0
+"""
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('del', KEYS[1])
+end
+return 0
+"""
+
+
+class BeatLock:
+    """The beat lock for one process; :meth:`hold` says whether this process may schedule."""
+
+    def __init__(self, url: str, ttl_seconds: int, key: str = LOCK_KEY) -> None:
+        self.client = redis.Redis.from_url(
+            client_url(url), socket_connect_timeout=2, socket_timeout=2
+        )
+        self.ttl = ttl_seconds
+        self.key = key
+        self.token = uuid.uuid4().hex
+        self.held = False
+
+    def hold(self) -> bool:
+        """Take or renew the lock; return whether this process holds it now."""
+        try:
+            if self.held and self.client.eval(_RENEW, 1, self.key, self.token, self.ttl):
+                return True
+            acquired = bool(self.client.set(self.key, self.token, nx=True, ex=self.ttl))
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            # Without Redis nothing can be queued anyway; do not schedule blind.
+            acquired = False
+            log.warning("beat lock: Redis unavailable (%s); not scheduling", exc)
+        if acquired != self.held:
+            log.info("beat lock %s", "taken: scheduling" if acquired else "lost: standing by")
+        self.held = acquired
+        return acquired
+
+    def release(self) -> None:
+        """Give the lock up if this process holds it."""
+        # An unreachable Redis lets the lock expire by itself.
+        with contextlib.suppress(redis.ConnectionError, redis.TimeoutError):
+            self.client.eval(_RELEASE, 1, self.key, self.token)
+        self.held = False
+        self.client.close()
+
+
+class LockedScheduler(PersistentScheduler):
+    """Celery's persistent scheduler that only sends due tasks while it holds the beat lock."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ttl = int(self.app.conf.get("tdkt_beat_lock_seconds", 30))
+        self.lock = BeatLock(self.app.conf.broker_url, ttl)
+
+    def tick(self, *args: Any, **kwargs: Any) -> float:
+        # Tick at least three times per lock period so the holder renews in time.
+        renew_every = self.lock.ttl / 3
+        if not self.lock.hold():
+            return renew_every
+        return float(min(super().tick(*args, **kwargs), renew_every))
+
+    def close(self) -> None:
+        super().close()
+        self.lock.release()

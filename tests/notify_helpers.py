@@ -1,0 +1,122 @@
+"""Fixtures shared by the notification tests: e-mail switched on, a small organisation."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import notify
+from engine.db import transaction
+from engine.models import Notification, OrgUnit, Outbox, User
+from tests import notify_factories as factories
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+BASE_URL = "https://tdkt.sokhcn.caobang.gov.vn"
+
+
+def local(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=HCM).astimezone(UTC)
+
+
+@pytest.fixture
+def email_on() -> Iterator[notify.NotifyConfig]:
+    """Switch e-mail on (as TDKT_SMTP_HOST would) with a fixed public URL; restore after."""
+    before = notify.current_config()
+    config = notify.NotifyConfig(base_url=BASE_URL, email=True, digest_hour=7)
+    notify.configure(config)
+    yield config
+    notify.configure(before)
+
+
+@dataclass
+class Org:
+    unit: OrgUnit
+    other_unit: OrgUnit
+    clerk: User
+    head: User
+    other_head: User
+    secretary: User
+    admin: User
+    outsider: User
+
+
+@pytest.fixture
+def org(session_factory: sessionmaker[Session]) -> Org:
+    with transaction(session_factory) as s:
+        unit = factories.unit(s, "Phòng Quản lý khoa học")
+        other = factories.unit(s, "Thanh tra Sở")
+        result = Org(
+            unit=unit,
+            other_unit=other,
+            clerk=factories.user(s, "Nông Thị Hoa", ("unit_clerk",), unit.id),
+            head=factories.user(s, "Lương Văn Minh", ("unit_head",), unit.id),
+            other_head=factories.user(s, "Bế Văn Tùng", ("unit_head",), other.id),
+            secretary=factories.user(s, "Hoàng Thị Mai", ("secretariat",)),
+            admin=factories.user(s, "Đàm Quang Huy", ("admin",)),
+            outsider=factories.user(s, "Triệu Văn Nam", (), other.id),
+        )
+    return result
+
+
+def notes(session_factory: sessionmaker[Session]) -> list[tuple[str, int, int | None]]:
+    """Return every notification as (kind, user id, task id), in the order written."""
+    with session_factory() as s:
+        rows = s.scalars(select(Notification).order_by(Notification.id))
+        return [(n.kind, n.user_id, n.task_id) for n in rows]
+
+
+def outbox(session_factory: sessionmaker[Session]) -> list[Outbox]:
+    with session_factory() as s:
+        return list(s.scalars(select(Outbox).order_by(Outbox.id)))
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it accepted; ``reply`` can refuse instead."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.reply: str | None = None
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        if self.reply is not None:
+            return self.reply
+        self.messages.append(
+            cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(envelope.content))
+        )
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on loopback; yields its inbox and port."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def text_of(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())

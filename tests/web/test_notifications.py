@@ -1,0 +1,130 @@
+"""The bell, the notification list and the administrators' failed e-mails page."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.security import generate_password_hash
+
+from engine import notify
+from engine.db import transaction
+from engine.models import Outbox, User
+from engine.models.base import utcnow
+from tests import notify_factories as factories
+from tests.notify_helpers import Org, outbox
+
+PASSWORD = "mat-khau-thu"
+
+
+def _csrf(page: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
+    assert match, "the page carries a CSRF token"
+    return match.group(1)
+
+
+def _login(client: FlaskClient, session_factory: sessionmaker[Session], user: User) -> None:
+    with transaction(session_factory) as s:
+        s.get_one(User, user.id).password_hash = generate_password_hash(PASSWORD)
+    token = _csrf(client.get("/login").get_data(as_text=True))
+    response = client.post(
+        "/login", data={"username": user.username, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
+
+
+def _failed_email(session_factory: sessionmaker[Session], org: Org) -> int:
+    with transaction(session_factory) as s:
+        factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
+    with transaction(session_factory) as s:
+        row = s.get_one(Outbox, outbox(session_factory)[0].id)
+        row.status, row.attempts, row.last_error = "failed", 8, "SMTPDataError: 554 rejected"
+        return row.id
+
+
+def test_bell_counts_unread_and_the_list_shows_them(
+    app: Flask,
+    client: FlaskClient,
+    session_factory: sessionmaker[Session],
+    org: Org,
+) -> None:
+    with transaction(session_factory) as s:
+        factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
+    _login(client, session_factory, org.secretary)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert '<span class="nav-badge" aria-hidden="true">1</span>' in page
+    assert "Việc mới cần xử lý: Bình xét tại đơn vị" in page
+    token = _csrf(page)
+    response = client.post("/notifications/read-all", data={"csrf_token": token})
+    assert response.status_code == 302
+    page = client.get("/notifications").get_data(as_text=True)
+    # The bell's badge is gone; the group-tasks badge beside it still counts the open task.
+    assert '<span class="nav-badge" aria-hidden="true">' not in page
+
+
+def test_opening_a_notification_marks_it_read_and_follows_its_link(
+    app: Flask, client: FlaskClient, session_factory: sessionmaker[Session], org: Org
+) -> None:
+    with transaction(session_factory) as s:
+        task = factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
+    with session_factory() as s:
+        (note,) = notify.recent(s, org.secretary.id)
+    _login(client, session_factory, org.clerk)
+    token = _csrf(client.get("/notifications").get_data(as_text=True))
+    assert (
+        client.post(f"/notifications/{note.id}/open", data={"csrf_token": token}).status_code == 404
+    )
+    client.post("/logout", data={"csrf_token": token})
+    _login(client, session_factory, org.secretary)
+    response = client.post(f"/notifications/{note.id}/open", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/tasks/{task.id}")
+    with session_factory() as s:
+        assert notify.unread_count(s, org.secretary.id) == 0
+
+
+def test_a_user_chooses_the_daily_digest(
+    app: Flask, client: FlaskClient, session_factory: sessionmaker[Session], org: Org
+) -> None:
+    _login(client, session_factory, org.clerk)
+    token = _csrf(client.get("/notifications").get_data(as_text=True))
+    client.post("/notifications/email-mode", data={"email_mode": "digest", "csrf_token": token})
+    with session_factory() as s:
+        assert s.get_one(User, org.clerk.id).email_mode == "digest"
+
+
+def test_failed_emails_are_listed_for_administrators_and_can_be_retried(
+    app: Flask,
+    client: FlaskClient,
+    session_factory: sessionmaker[Session],
+    org: Org,
+    email_on: notify.NotifyConfig,
+) -> None:
+    outbox_id = _failed_email(session_factory, org)
+    _login(client, session_factory, org.admin)
+    page = client.get("/admin/outbox/failed").get_data(as_text=True)
+    assert "SMTPDataError: 554 rejected" in page
+    assert client.post(f"/admin/outbox/{outbox_id}/retry").status_code == 400  # no CSRF token
+    response = client.post(f"/admin/outbox/{outbox_id}/retry", data={"csrf_token": _csrf(page)})
+    assert response.status_code == 302
+    (row,) = outbox(session_factory)
+    assert (row.status, row.attempts) == ("pending", 0)
+
+
+def test_the_failed_emails_page_refuses_everyone_but_administrators(
+    app: Flask,
+    client: FlaskClient,
+    session_factory: sessionmaker[Session],
+    org: Org,
+    email_on: notify.NotifyConfig,
+) -> None:
+    outbox_id = _failed_email(session_factory, org)
+    assert client.get("/admin/outbox/failed").status_code == 302  # to the log-in page
+    _login(client, session_factory, org.secretary)
+    assert client.get("/admin/outbox/failed").status_code == 403
+    token = _csrf(client.get("/notifications").get_data(as_text=True))
+    retry = client.post(f"/admin/outbox/{outbox_id}/retry", data={"csrf_token": token})
+    assert retry.status_code == 403
+    assert outbox(session_factory)[0].status == "failed"

@@ -1,0 +1,131 @@
+"""The bell, the notification list, the e-mail preference and the failed e-mails page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from engine import notify
+from engine.models import User
+from engine.models.base import utcnow
+from web import nav
+
+bp = Blueprint("notifications", __name__)
+
+KIND_LABELS = {
+    "task_ready": "Việc mới",
+    "task_assigned": "Được giao việc",
+    "due_soon": "Sắp đến hạn",
+    "due_today": "Đến hạn",
+    "overdue": "Quá hạn",
+    "escalated": "Báo cáo quá hạn",
+    "dossier_returned": "Trả lại hồ sơ",
+    "dossier_decided": "Kết quả hồ sơ",
+}
+KIND_TONES = {
+    "due_soon": "warning",
+    "due_today": "warning",
+    "overdue": "danger",
+    "escalated": "danger",
+}
+
+
+@nav.register_counter
+def _unread(user: User) -> dict[str, int]:
+    """Give the navigation bell its unread count (web/nav.py merges it into nav_counts)."""
+    from web.app import db
+
+    return {"unread": notify.unread_count(db(), user.id)}
+
+
+@bp.get("/notifications")
+@login_required
+def index() -> str:
+    from web.app import db
+
+    return render_template(
+        "notifications/index.html",
+        notes=notify.recent(db(), current_user.id),
+        kind_labels=KIND_LABELS,
+        kind_tones=KIND_TONES,
+        email_mode=current_user.email_mode,
+    )
+
+
+@bp.post("/notifications/<int:notification_id>/open")
+@login_required
+def open_one(notification_id: int) -> Response:
+    """Mark the notification read and follow its link."""
+    from web.app import db
+
+    session = db()
+    note = next(
+        (n for n in notify.recent(session, current_user.id, 1000) if n.id == notification_id), None
+    )
+    if note is None:
+        abort(404)
+    notify.mark_read(session, current_user.id, notification_id)
+    session.commit()
+    return redirect(note.link)
+
+
+@bp.post("/notifications/read-all")
+@login_required
+def read_all() -> Response:
+    from web.app import db
+
+    session = db()
+    count = notify.mark_read(session, current_user.id)
+    session.commit()
+    flash(f"Đã đánh dấu {count} thông báo là đã đọc.", "success")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.post("/notifications/email-mode")
+@login_required
+def email_mode() -> Response:
+    from web.app import db
+
+    mode = request.form.get("email_mode", "")
+    if mode not in ("immediate", "digest"):
+        abort(400)
+    session = db()
+    notify.set_email_mode(session, current_user.id, mode)
+    session.commit()
+    flash(
+        "Đã chọn nhận thư tổng hợp mỗi ngày."
+        if mode == "digest"
+        else "Đã chọn nhận thư ngay khi có thông báo.",
+        "success",
+    )
+    return redirect(url_for("notifications.index"))
+
+
+def _require_admin() -> None:
+    if not current_user.has_role("admin"):
+        abort(403)
+
+
+@bp.get("/admin/outbox/failed")
+@login_required
+def failed() -> str:
+    from web.app import db
+
+    _require_admin()
+    return render_template("notifications/failed.html", rows=notify.failed_messages(db()))
+
+
+@bp.post("/admin/outbox/<int:outbox_id>/retry")
+@login_required
+def retry(outbox_id: int) -> Response:
+    from web.app import db
+
+    _require_admin()
+    session = db()
+    if notify.retry_failed(session, outbox_id, utcnow()):
+        session.commit()
+        flash(f"Đã đưa thư #{outbox_id} vào hàng gửi lại.", "success")
+    else:
+        flash(f"Thư #{outbox_id} không ở trạng thái gửi lỗi.", "warning")
+    return redirect(url_for("notifications.failed"))
