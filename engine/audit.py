@@ -17,15 +17,19 @@ def record(
     actor_id: int | None,
     instance: ProcessInstance | None = None,
     task: HumanTask | None = None,
+    dossier_id: int | None = None,
     summary: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Add an audit event for ``action`` in the caller's transaction; return it."""
+    """Add an audit event for ``action`` in the caller's transaction; return it.
+
+    The dossier is the instance's, or ``dossier_id`` for a change outside any workflow.
+    """
     event = AuditEvent(
         at=utcnow(),
         actor_id=actor_id,
         action=action,
         instance_id=instance.id if instance is not None else None,
-        dossier_id=instance.dossier_id if instance is not None else None,
+        dossier_id=instance.dossier_id if instance is not None else dossier_id,
         task_id=task.id if task is not None else None,
         element_id=task.element_id if task is not None else None,
         summary=summary or {},

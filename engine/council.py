@@ -16,13 +16,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import rule_settings
+from engine import rule_settings, step_context
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import (
     CouncilMember,
     CouncilSession,
     CouncilTerm,
     Dossier,
+    HumanTask,
+    ProcessInstance,
     SealedBallot,
     User,
 )
@@ -264,3 +266,101 @@ def verify_seal(session: Session, council_session_id: int) -> bool:
     present, written = sealed_ballots(session, council_session_id)
     nonce = council_session.seal_nonce or ""
     return tally_rules.seal_hash({**present, **written}, nonce) == council_session.seal_hash
+
+
+# --- operations and engine hooks ------------------------------------------------------------------
+
+
+def open_session(
+    session: Session,
+    actor: User,
+    campaign_id: int,
+    meeting_date: date,
+    dossier_ids: Iterable[int] | None = None,
+) -> CouncilSession:
+    """Open a council session over the dossiers waiting for it, and start its workflow.
+
+    One transaction: the session row, its ballot sheet and the ``tdkt_council_session`` instance
+    commit together or not at all. Without ``dossier_ids`` every dossier of the campaign that
+    waits for the council is put on the sheet.
+    """
+    from engine import operations
+
+    with operations.transaction(session):
+        waiting = {d.id: d for d in dossiers_awaiting_council(session, campaign_id)}
+        chosen = list(waiting) if dossier_ids is None else [int(i) for i in dossier_ids]
+        missing = [str(i) for i in chosen if i not in waiting]
+        if missing:
+            raise Conflict(
+                "Các hồ sơ sau không ở bước chờ họp Hội đồng: " + ", ".join(missing) + "."
+            )
+        if not chosen:
+            raise ValidationFailed(
+                "Chưa có hồ sơ nào chờ họp Hội đồng trong đợt này.",
+                {"dossier_ids": "Chọn ít nhất một hồ sơ."},
+            )
+        council_session = new_council_session(session, actor, campaign_id, meeting_date)
+        council_session.dossier_ids = chosen
+        data = session_start_data(session, council_session, [waiting[i] for i in chosen])
+        operations.start_within(
+            session,
+            "tdkt_council_session",
+            data=data,
+            council_session_id=council_session.id,
+            actor_id=actor.id,
+        )
+    return council_session
+
+
+def _ballot_field_handler(session: Session, task: HumanTask, value: Any) -> dict[str, Any]:
+    """Seal the votes of a ballot task (engine.forms hook); the workflow keeps the receipt."""
+    instance = session.get(ProcessInstance, task.instance_id)
+    if instance is None or instance.council_session_id is None:
+        raise ValidationFailed("Phiếu bầu không thuộc phiên họp nào.", {"ballot": "Không hợp lệ."})
+    member_id = task.subject_user_id or task.assignee_id
+    if member_id is None:
+        raise ValidationFailed(
+            "Không xác định được thành viên của phiếu.", {"ballot": "Không hợp lệ."}
+        )
+    if not isinstance(value, Mapping):
+        raise ValidationFailed("Phiếu bầu không hợp lệ.", {"ballot": "Phiếu bầu không hợp lệ."})
+    council_session = session.get(CouncilSession, instance.council_session_id)
+    assert council_session is not None
+    written = task.candidate_role != "council_member"
+    return seal_ballot(
+        session, council_session.id, member_id, value, council_session.dossier_ids, written=written
+    )
+
+
+def _tally_helper(**kwargs: Any) -> dict[str, Any]:
+    """``tally_session`` for the council's script: count from the sealed ballots of this step's
+    session (the ``ballots`` in workflow data are receipts and are ignored)."""
+    session, instance = step_context.current()
+    if instance.council_session_id is None:
+        raise RuntimeError("tally_session runs only in a council session's workflow")
+    return tally(
+        session,
+        instance.council_session_id,
+        members=kwargs["members"],
+        dossiers=kwargs["dossiers"],
+        vote_rules=kwargs["vote_rules"],
+        recused=kwargs.get("recused"),
+        quotas=kwargs.get("quotas"),
+    )
+
+
+def _agency_vote_rules(dossiers: list[Mapping[str, Any]], vote_rules: list[Any]) -> list[Any]:
+    """``agency_vote_rules`` for the council's script: fill unconfirmed DMN rows from the
+    administrator's settings (engine/rule_settings.py)."""
+    session, _instance = step_context.current()
+    settings = rule_settings.settings_for(session, {d["legal_basis"] for d in dossiers})
+    return rule_settings.fill_vote_rules(settings, dossiers, vote_rules)
+
+
+def install() -> None:
+    """Register the ballot box and the council's script helpers with the engine (idempotent)."""
+    from engine import forms, spiff
+
+    forms.register_field_handler("ballot", _ballot_field_handler)
+    spiff.register_script_helper("tally_session", _tally_helper)
+    spiff.register_script_helper("agency_vote_rules", _agency_vote_rules)

@@ -354,7 +354,9 @@ def _load_history(session: Session, users: list[User], year: int, added: dict[st
     for index, user in enumerate(sorted(users, key=lambda u: u.username)):
         if user.username == "admin":
             continue
-        for past in range(year - HISTORY_YEARS, year):
+        # Ratings include the campaign year itself (rated at year end, before nominations);
+        # awards only the years before it.
+        for past in range(year - HISTORY_YEARS, year + 1):
             excellent = (index + past) % 3 != 0
             initiatives = 1 if (index + past) % 2 == 0 else 0
             if (user.id, past) not in rated:
@@ -368,6 +370,8 @@ def _load_history(session: Session, users: list[User], year: int, added: dict[st
                     )
                 )
                 added["ratings"] += 1
+            if past == year:
+                continue
             titles = ["LDTT"] + (["CSTDCS"] if excellent and initiatives else [])
             for title in titles:
                 key = f"demo:{user.username}:{past}:{title}"
@@ -391,19 +395,25 @@ def _load_history(session: Session, users: list[User], year: int, added: dict[st
                 added["awards"] += 1
 
 
-#: The demo agency's council regulation: the figures NĐ 98/2023 and NĐ 152/2025 leave to it.
-DEMO_RULE_SETTINGS: tuple[tuple[str, str, str, object], ...] = tuple(
-    (basis, title, key, value)
-    for basis in ("ND98_2023", "ND152_2025")
-    for title, key, value in (
-        ("*", "threshold_percent", 50),
-        ("*", "threshold_base", "all_members"),
-        ("*", "threshold_strict", True),
-        ("*", "quorum_percent", "200/3"),
-        ("CSTDT", "threshold_percent", 90),
-        ("CSTDT", "threshold_strict", False),
-        ("CSTDCS", "cstdcs_quota_percent", 15),
-    )
+#: The demo agency's council regulation: the figures NĐ 98/2023 and NĐ 152/2025 leave to it,
+#: and its posting period (công khai) for every basis.
+_AGENCY_FIGURES: tuple[tuple[str, str, object], ...] = (
+    ("*", "posting_days", 5),
+    ("*", "threshold_percent", 50),
+    ("*", "threshold_base", "all_members"),
+    ("*", "threshold_strict", True),
+    ("*", "quorum_percent", "200/3"),
+    ("CSTDT", "threshold_percent", 90),
+    ("CSTDT", "threshold_strict", False),
+    ("CSTDCS", "cstdcs_quota_percent", 15),
+)
+DEMO_RULE_SETTINGS: tuple[tuple[str, str, str, object], ...] = (
+    ("ND91_2017", "*", "posting_days", 5),
+    *(
+        (basis, title, key, value)
+        for basis in ("ND98_2023", "ND152_2025")
+        for title, key, value in _AGENCY_FIGURES
+    ),
 )
 
 

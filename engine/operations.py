@@ -8,7 +8,7 @@ state and the exception propagates; the in-memory workflow is thrown away with i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, events, forms, specs, spiff, stepping
+from engine import audit, events, forms, specs, spiff, step_context, stepping
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
 from engine.models.base import utcnow
@@ -36,13 +36,16 @@ __all__ = [
     "fire_due_timers",
     "migrate",
     "reassign",
+    "register_completion_data",
     "start",
+    "start_within",
     "unclaim",
 ]
 
 
 @contextmanager
-def _transaction(session: Session) -> Iterator[None]:
+def transaction(session: Session) -> Iterator[None]:
+    """Begin the one transaction of an operation; refuse a session already in one."""
     if session.in_transaction():
         raise RuntimeError(
             "engine operations begin their own transaction: commit or roll back the session first"
@@ -59,7 +62,7 @@ def deploy(
 ) -> list[WorkflowSpec]:
     """Deploy the .bpmn/.dmn files (folders: every file in them); unchanged files are a no-op."""
     bpmn, dmn = specs.read_sources(paths)
-    with _transaction(session):
+    with transaction(session):
         existing = set(session.scalars(select(WorkflowSpec.id)))
         result = specs.deploy_sources(session, bpmn, dmn, actor_id)
         for row in result:
@@ -88,43 +91,65 @@ def start(
     actor_id: int | None = None,
 ) -> ProcessInstance:
     """Start ``process_id`` on its current version with ``data``; return the saved instance."""
+    with transaction(session):
+        return start_within(
+            session,
+            process_id,
+            data=data,
+            dossier_id=dossier_id,
+            council_session_id=council_session_id,
+            actor_id=actor_id,
+        )
+
+
+def start_within(
+    session: Session,
+    process_id: str,
+    *,
+    data: dict[str, Any],
+    dossier_id: int | None = None,
+    council_session_id: int | None = None,
+    actor_id: int | None = None,
+) -> ProcessInstance:
+    """Start an instance inside the caller's transaction (a domain operation that also writes
+    its own rows, e.g. filing a dossier, starts the workflow in the same commit)."""
     try:
         start_data = json.loads(json.dumps(data))
     except (TypeError, ValueError) as exc:
         raise ValidationFailed(f"Dữ liệu khởi tạo không chuyển được sang JSON: {exc}") from None
-    with _transaction(session):
-        row = specs.current_spec(session, process_id)
-        spec_set = specs.spec_set_for_id(session, row.id)
-        workflow = spiff.new_workflow(spec_set)
-        spiff.set_start_data(workflow, start_data)
-        now = utcnow()
-        instance = ProcessInstance(
-            spec_id=row.id,
-            process_id=process_id,
-            dossier_id=dossier_id,
-            council_session_id=council_session_id,
-            status="running",
-            state="{}",
-            revision=0,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(instance)
-        session.flush()
-        step = stepping.Step(instance, workflow, {}, [], now=now)
-        spiff.do_engine_steps(workflow)
-        changes = stepping.save(session, step, actor_id)
-        audit.record(
-            session,
-            "instance_started",
-            actor_id=actor_id,
-            instance=instance,
-            summary={
-                "process_id": process_id,
-                "version": row.version,
-                "ready": [r.element_id for r, _t in changes.created],
-            },
-        )
+    row = specs.current_spec(session, process_id)
+    spec_set = specs.spec_set_for_id(session, row.id)
+    workflow = spiff.new_workflow(spec_set)
+    spiff.set_start_data(workflow, start_data)
+    now = utcnow()
+    instance = ProcessInstance(
+        spec_id=row.id,
+        process_id=process_id,
+        dossier_id=dossier_id,
+        council_session_id=council_session_id,
+        status="running",
+        state="{}",
+        revision=0,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(instance)
+    session.flush()
+    step_context.bind(session, instance)
+    step = stepping.Step(instance, workflow, {}, [], now=now)
+    spiff.do_engine_steps(workflow)
+    changes = stepping.save(session, step, actor_id)
+    audit.record(
+        session,
+        "instance_started",
+        actor_id=actor_id,
+        instance=instance,
+        summary={
+            "process_id": process_id,
+            "version": row.version,
+            "ready": [r.element_id for r, _t in changes.created],
+        },
+    )
     return instance
 
 
@@ -168,15 +193,31 @@ def _require_ready(task: HumanTask) -> None:
         )
 
 
+CompletionData = Callable[[Session, ProcessInstance, HumanTask], dict[str, Any]]
+_completion_data: dict[str, CompletionData] = {}
+
+
+def register_completion_data(element_id: str, provider: CompletionData) -> None:
+    """Let ``provider`` add data the system knows to every completion of ``element_id``.
+
+    E.g. the dossier's eligibility is checked again from the award history when the clerk
+    submits the dossier, so the gateway after it sees the current result and any override.
+    """
+    _completion_data[element_id] = provider
+
+
 def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) -> HumanTask:
     """Complete a ready task with form ``data``, run the engine to the next wait, save."""
-    with _transaction(session):
+    with transaction(session):
         task, instance = _lock_task(session, task_id)
         _require_ready(task)
         if not can_act(actor, task):
             raise Forbidden(f"Bạn không có quyền xử lý công việc «{task.name}».")
         cleaned = forms.validate(task.form, data)
         task_data = forms.take_secrets(session, task, cleaned)
+        provider = _completion_data.get(task.element_id)
+        if provider is not None:
+            task_data.update(provider(session, instance, task))
         rows = stepping.open_rows(session, instance.id)
         step = stepping.load(session, instance, rows)
         spiff_task = spiff.get_task(step.workflow, task.task_uuid)
@@ -230,7 +271,7 @@ def _assign(
 
 def claim(session: Session, task_id: int, actor: User) -> HumanTask:
     """Take a ready task for oneself so that others in the group see it is being handled."""
-    with _transaction(session):
+    with transaction(session):
         task, instance = _lock_task(session, task_id)
         _require_ready(task)
         if task.assignee_id == actor.id:
@@ -244,7 +285,7 @@ def claim(session: Session, task_id: int, actor: User) -> HumanTask:
 
 def unclaim(session: Session, task_id: int, actor: User) -> HumanTask:
     """Give a claimed task back to its group (its assignee, or whoever may reassign it)."""
-    with _transaction(session):
+    with transaction(session):
         task, instance = _lock_task(session, task_id)
         _require_ready(task)
         if task.assignee_id is None:
@@ -266,7 +307,7 @@ def may_reassign(actor: User, task: HumanTask) -> bool:
 
 def reassign(session: Session, task_id: int, actor: User, assignee_id: int) -> HumanTask:
     """Hand a ready task to ``assignee_id``, who must be able to act on it."""
-    with _transaction(session):
+    with transaction(session):
         task, instance = _lock_task(session, task_id)
         _require_ready(task)
         if not may_reassign(actor, task):
@@ -303,7 +344,7 @@ def cancel(session: Session, instance_id: int, actor: User, reason: str) -> Proc
     """Stop a running instance (withdraw a dossier, cancel a session) with a reason."""
     if not reason or not reason.strip():
         raise ValidationFailed("Vui lòng nêu lý do hủy.", {"reason": "Vui lòng nêu lý do hủy."})
-    with _transaction(session):
+    with transaction(session):
         instance = stepping.require_instance(session, instance_id)
         require = stepping.require_running
         require(instance)
@@ -344,7 +385,7 @@ def deliver_message(
     actor_id: int | None = None,
 ) -> ProcessInstance:
     """Deliver message ``name`` to a waiting instance; Conflict if it does not wait for it."""
-    with _transaction(session):
+    with transaction(session):
         return stepping.deliver(session, instance_id, name, payload, actor_id)
 
 
@@ -386,7 +427,7 @@ def _migration_plan(
 
 def check_migration(session: Session, instance_id: int, spec_id: int) -> MigrationCheck:
     """Say whether the instance can move to version ``spec_id``, and if not, why."""
-    with _transaction(session):
+    with transaction(session):
         instance = stepping.require_instance(session, instance_id)
         check, _plan = _migration_plan(session, instance, spec_id)
     return check
@@ -394,7 +435,7 @@ def check_migration(session: Session, instance_id: int, spec_id: int) -> Migrati
 
 def migrate(session: Session, instance_id: int, spec_id: int, actor: User) -> ProcessInstance:
     """Move a live instance to version ``spec_id`` (admin only); Conflict with reasons if unsafe."""
-    with _transaction(session):
+    with transaction(session):
         if not actor.has_role("admin"):
             raise Forbidden("Chỉ quản trị hệ thống được chuyển phiên bản quy trình.")
         instance = stepping.require_instance(session, instance_id)

@@ -57,8 +57,12 @@ def new_row(instance: ProcessInstance, task: Any, now: datetime) -> HumanTask:
     role = lane if lane in ROLE_CODES else None
     unit_id = task.data.get("unit_id") if role in UNIT_SCOPED_ROLES else None
     item = spiff.multi_instance_item(task)
-    # A multi-instance task over people (the council's ballots) goes to each person.
-    assignee = item.get("user_id") if isinstance(item, dict) else None
+    # A multi-instance task over people is about each person (whose ballot it is); it is also
+    # theirs to do when the task says so (a member's own ballot, not the written ballot the
+    # secretariat enters for an absent member).
+    subject = item.get("user_id") if isinstance(item, dict) else None
+    subject = subject if isinstance(subject, int) else None
+    assignee = subject if props.get("assignToItem", "").strip().lower() == "true" else None
     return HumanTask(
         task_uuid=str(task.id),
         instance_id=instance.id,
@@ -69,7 +73,8 @@ def new_row(instance: ProcessInstance, task: Any, now: datetime) -> HumanTask:
         stage=props.get("stage"),
         candidate_role=role,
         candidate_unit_id=unit_id if isinstance(unit_id, int) else None,
-        assignee_id=assignee if isinstance(assignee, int) else None,
+        assignee_id=assignee,
+        subject_user_id=subject,
         form=json.loads(props["formFields"]) if props.get("formFields") else [],
         created_at=now,
         due_at=due_at(props, task.data, now),
@@ -137,7 +142,7 @@ def dossier_values(workflow: Any, changes: Changes, completed: bool) -> dict[str
         if row.stage:
             values["stage"] = row.stage
             break
-    data = spiff.workflow_data(workflow)
+    data = spiff.workflow_data(workflow) if completed else spiff.frontier_data(workflow)
     if "stage" not in values and isinstance(data.get("stage"), str):
         values["stage"] = data["stage"]
     if completed:

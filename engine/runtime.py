@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine import hooks
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.redis_service import start_embedded
@@ -38,4 +39,8 @@ def build_runtime(settings: Settings) -> Runtime:
     )
     engine = make_engine(settings.db_url)
     redis_url = settings.redis_url or start_embedded(settings.data_dir)
-    return Runtime(settings, engine, make_session_factory(engine), redis_url)
+    factory = make_session_factory(engine)
+    hooks.install(settings)
+    with factory() as session:
+        hooks.refresh_calendar(session)
+    return Runtime(settings, engine, factory, redis_url)

@@ -445,6 +445,19 @@ def workflow_data(workflow: Any) -> dict[str, Any]:
     return dict(last.data) if last is not None else dict(workflow.data)
 
 
+def frontier_data(workflow: Any) -> dict[str, Any]:
+    """Return the data where the instance now waits (its newest ready or waiting task).
+
+    ``last_task`` can lag behind: after a boundary timer fires it is the boundary event, not
+    the script that ran after it.
+    """
+    waiting = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+    if not waiting:
+        return workflow_data(workflow)
+    newest = max(waiting, key=lambda t: t.last_state_change)
+    return dict(newest.data)
+
+
 def is_completed(workflow: Any) -> bool:
     return bool(workflow.completed)
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, events, projection, specs, spiff
+from engine import audit, events, projection, specs, spiff, step_context
 from engine.config import load_settings
 from engine.errors import Conflict, NotFound
 from engine.models import HumanTask, ProcessInstance
@@ -92,6 +92,7 @@ def load(session: Session, instance: ProcessInstance, rows: list[HumanTask] | No
     envelope = json.loads(instance.state)
     workflow = spiff.load_workflow(envelope["wf"], spec_set)
     rows = open_rows(session, instance.id) if rows is None else rows
+    step_context.bind(session, instance)
     return Step(instance, workflow, envelope.get("reached", {}), rows)
 
 
@@ -212,12 +213,13 @@ def deliver(
         return instance
     spiff.do_engine_steps(step.workflow)
     save(session, step, actor_id, depth)
+    # Message payloads are results and reasons (a council tally, a withdrawal), never votes.
     audit.record(
         session,
         "message_delivered",
         actor_id=actor_id,
         instance=instance,
-        summary={"message": name},
+        summary={"message": name, "payload": payload},
     )
     return instance
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 
-from engine import notify
+from engine import hooks, notify
 from engine.models.base import utcnow
 from engine.notify.outbox import MailSettings, deliver_due
 from tasks.celery_app import celery_app
@@ -24,6 +24,9 @@ def sweep_reminders() -> dict[str, int]:
 
     rt = runtime()
     now = utcnow()
+    # Pick up calendar changes made by an administrator in another process.
+    with rt.session_factory() as session:
+        hooks.refresh_calendar(session)
     result = notify.run_reminder_sweep(rt.session_factory, now)
     digests = notify.build_digests(rt.session_factory, now)
     if result.tasks or digests:

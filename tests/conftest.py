@@ -61,6 +61,14 @@ def settings(session_dir: Path, database_url: str, redis_url: str) -> Settings:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def engine_hooks(settings: Settings) -> None:
+    """Register the domain's hooks (ballot box, script helpers) as every process does."""
+    from engine import hooks
+
+    hooks.install(settings)
+
+
 @pytest.fixture(scope="session")
 def db_engine(settings: Settings) -> Iterator[Engine]:
     engine = make_engine(settings.db_url)

@@ -88,6 +88,8 @@ class CouncilSession(Base):
     meeting_date: Mapped[date]
     #: open | voting | closed
     status: Mapped[str] = mapped_column(String(20), default="open")
+    #: The dossiers on the session's ballot sheet, in the order they are listed.
+    dossier_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     #: SHA-256 over the sealed ballots and the nonce, recorded when the tally is computed.
     seal_hash: Mapped[str | None] = mapped_column(String(64))
     #: Secret salt of the seal hash (without it a 7-member ballot could be guessed from the

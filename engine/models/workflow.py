@@ -115,6 +115,8 @@ class HumanTask(Base):
     candidate_role: Mapped[str | None] = mapped_column(ForeignKey("role.code"))
     candidate_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    #: The person a multi-instance task is about (the member whose ballot it is).
+    subject_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     #: The declared form: [{name, type, label, required, choices, help}], copied from the spec.
     form: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -46,7 +46,7 @@ def test_history_reads_awards_and_ratings_of_the_nominee_only(db_session: Sessio
         select(AwardRecord).where(AwardRecord.user_id == person.id)
     ).all()
     assert len(history.awards) == len(own_awards) > 0
-    assert {f.year for f in history.years} == set(range(2021, 2026))
+    assert {f.year for f in history.years} == set(range(2021, 2027))
 
 
 def test_person_without_history_is_blocked_with_every_reason_in_vietnamese(

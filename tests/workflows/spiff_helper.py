@@ -47,6 +47,8 @@ class Run:
             "working_days_ahead": lambda n: (self.now + timedelta(days=int(n))).isoformat(),
             "now_iso": lambda: self.now.isoformat(),
             "tally_session": tally_session,
+            # The engine fills unconfirmed rows from RuleSetting; in memory nothing is set.
+            "agency_vote_rules": lambda dossiers, vote_rules: vote_rules,
         }
         engine = PythonScriptEngine(environment=TaskDataEnvironment(helpers))
         self.wf = BpmnWorkflow(

@@ -1,0 +1,345 @@
+"""Dossiers: filing a nomination, withdrawing it, overriding eligibility, recording the award.
+
+Each public function is one operation (one transaction): the dossier row and its workflow are
+written together, so a dossier never exists without its instance or the other way round.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit, events, nominees, operations, rule_settings, stepping
+from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.models import (
+    AwardRecord,
+    Campaign,
+    Dossier,
+    HumanTask,
+    OrgUnit,
+    ProcessInstance,
+    User,
+)
+from engine.models.base import utcnow
+from engine.rules import titles
+from engine.rules.tally import UnconfirmedRuleError
+from engine.text import search_key
+
+NOMINATION = "tdkt_nomination"
+#: Orders and state titles are posted ≥ 10 working days before the council (NĐ 98/2023 Điều 46).
+STATE_FORMS = frozenset({"BKTTG", "HCLD3"})
+STATE_FORM_POSTING_DAYS = 10
+ISSUERS = {
+    "director": "Giám đốc Sở Khoa học và Công nghệ",
+    "province": "Chủ tịch Ủy ban nhân dân tỉnh",
+    "central": "Thủ tướng Chính phủ / Chủ tịch nước",
+}
+
+
+def _may_file(actor: User, unit_id: int) -> bool:
+    return (
+        actor.has_role("secretariat")
+        or actor.has_role("admin")
+        or actor.has_role("unit_clerk", unit_id)
+    )
+
+
+def posting_days(session: Session, legal_basis: str, title_code: str) -> int:
+    """Return how many working days the dossier is posted for comments (công khai)."""
+    settings = rule_settings.settings_for(session, {legal_basis})
+    for scope in (title_code, "*"):
+        value = settings.get((legal_basis, scope, "posting_days"))
+        if value is not None:
+            return int(value)
+    if title_code in STATE_FORMS:
+        return STATE_FORM_POSTING_DAYS
+    raise UnconfirmedRuleError(
+        f"Số ngày công khai theo {legal_basis} chưa được thiết lập: "
+        "quản trị viên phải nhập trong mục Quy định trước khi lập hồ sơ."
+    )
+
+
+def file_dossier(
+    session: Session,
+    actor: User,
+    *,
+    campaign_id: int,
+    title_code: str,
+    nominee_user_id: int | None = None,
+    nominee_unit_id: int | None = None,
+    achievements: str | None = None,
+) -> Dossier:
+    """File a nomination (nominee × title × campaign) and start its procedure."""
+    with operations.transaction(session):
+        campaign = session.get(Campaign, campaign_id)
+        if campaign is None:
+            raise NotFound(f"Không tìm thấy đợt thi đua #{campaign_id}.")
+        try:
+            title = titles.get_title(title_code)
+        except titles.UnknownTitleError:
+            raise ValidationFailed(
+                "Danh hiệu không hợp lệ.", {"title_code": "Chọn một danh hiệu trong danh sách."}
+            ) from None
+        if title_code not in campaign.title_codes:
+            raise ValidationFailed(
+                f"Đợt «{campaign.name}» không xét {title.name}.",
+                {"title_code": "Danh hiệu này không mở trong đợt thi đua."},
+            )
+        dossier = _new_dossier(session, campaign, title, nominee_user_id, nominee_unit_id)
+        if not _may_file(actor, dossier.unit_id):
+            raise Forbidden("Chỉ cán bộ phụ trách TĐKT của đơn vị được lập hồ sơ cho đơn vị mình.")
+        duplicate = session.scalar(
+            select(Dossier.id).where(
+                Dossier.campaign_id == campaign.id,
+                Dossier.title_code == title_code,
+                Dossier.nominee_kind == dossier.nominee_kind,
+                (Dossier.nominee_user_id == nominee_user_id)
+                if dossier.nominee_kind == "individual"
+                else (Dossier.nominee_unit_id == nominee_unit_id),
+                Dossier.status.not_in(("withdrawn", "cancelled")),
+            )
+        )
+        if duplicate is not None:
+            raise Conflict(
+                f"{dossier.nominee_name} đã có hồ sơ {title.name} trong đợt này (#{duplicate})."
+            )
+        dossier.achievements = achievements
+        dossier.created_by = actor.id
+        session.add(dossier)
+        session.flush()
+        result = nominees.check(session, dossier)
+        dossier.eligibility = {
+            **result.to_task_data(),
+            "checked": [c.description for c in result.checked],
+        }
+        operations.start_within(
+            session,
+            NOMINATION,
+            data={
+                "dossier_id": dossier.id,
+                "unit_id": dossier.unit_id,
+                "campaign_id": campaign.id,
+                "title_code": title_code,
+                "nominee_kind": dossier.nominee_kind,
+                "legal_basis": dossier.legal_basis,
+                "eligibility": result.to_task_data(),
+                "posting_days": posting_days(session, dossier.legal_basis, title_code),
+            },
+            dossier_id=dossier.id,
+            actor_id=actor.id,
+        )
+        audit.record(
+            session,
+            "dossier_filed",
+            actor_id=actor.id,
+            dossier_id=dossier.id,
+            summary={"title_code": title_code, "nominee": dossier.nominee_name},
+        )
+    return dossier
+
+
+def _new_dossier(
+    session: Session,
+    campaign: Campaign,
+    title: titles.Title,
+    nominee_user_id: int | None,
+    nominee_unit_id: int | None,
+) -> Dossier:
+    if (nominee_user_id is None) == (nominee_unit_id is None):
+        raise ValidationFailed(
+            "Chọn một cá nhân hoặc một tập thể được đề nghị.",
+            {"nominee": "Chọn một cá nhân hoặc một tập thể."},
+        )
+    kind = "individual" if nominee_user_id is not None else "collective"
+    if kind not in title.nominee_kinds:
+        who = "cá nhân" if kind == "individual" else "tập thể"
+        raise ValidationFailed(
+            f"{title.name} không xét cho {who}.", {"title_code": f"Không xét cho {who}."}
+        )
+    if nominee_user_id is not None:
+        person = session.get(User, nominee_user_id)
+        if person is None or not person.active or person.unit_id is None:
+            raise NotFound("Không tìm thấy cán bộ được đề nghị (hoặc cán bộ chưa thuộc đơn vị).")
+        unit_id, name, position = person.unit_id, person.full_name, person.position
+    else:
+        unit = session.get(OrgUnit, nominee_unit_id)
+        if unit is None or not unit.active:
+            raise NotFound("Không tìm thấy tập thể được đề nghị.")
+        unit_id, name, position = unit.id, unit.name, None
+    return Dossier(
+        campaign_id=campaign.id,
+        unit_id=unit_id,
+        nominee_kind=kind,
+        nominee_user_id=nominee_user_id,
+        nominee_unit_id=nominee_unit_id,
+        nominee_name=name,
+        nominee_search=search_key(name),
+        nominee_position=position,
+        title_code=title.code,
+        legal_basis=campaign.legal_basis,
+        year=campaign.year,
+        stage="prepare",
+        status="active",
+    )
+
+
+def _running_instance(session: Session, dossier_id: int) -> ProcessInstance:
+    instance = session.scalars(
+        select(ProcessInstance)
+        .where(ProcessInstance.dossier_id == dossier_id, ProcessInstance.status == "running")
+        .order_by(ProcessInstance.id.desc())
+    ).first()
+    if instance is None:
+        raise Conflict(f"Hồ sơ #{dossier_id} không còn trong quy trình.")
+    return instance
+
+
+def withdraw_dossier(session: Session, actor: User, dossier_id: int, reason: str) -> Dossier:
+    """Withdraw a dossier before the council session (the unit's decision), with a reason."""
+    if not reason or not reason.strip():
+        raise ValidationFailed("Vui lòng nêu lý do rút hồ sơ.", {"reason": "Nêu lý do rút hồ sơ."})
+    with operations.transaction(session):
+        dossier = session.get(Dossier, dossier_id)
+        if dossier is None:
+            raise NotFound(f"Không tìm thấy hồ sơ #{dossier_id}.")
+        if not (
+            actor.has_role("unit_clerk", dossier.unit_id)
+            or actor.has_role("unit_head", dossier.unit_id)
+            or actor.has_role("secretariat")
+        ):
+            raise Forbidden("Chỉ đơn vị lập hồ sơ (hoặc Thường trực Hội đồng) được rút hồ sơ.")
+        instance = _running_instance(session, dossier_id)
+        try:
+            stepping.deliver(session, instance.id, "withdraw", {"reason": reason.strip()}, actor.id)
+        except Conflict:
+            raise Conflict(
+                "Không thể rút hồ sơ ở bước này: Hội đồng đã có kết quả đối với hồ sơ."
+            ) from None
+    session.refresh(dossier)
+    return dossier
+
+
+def override_eligibility(session: Session, actor: User, dossier_id: int, reason: str) -> Dossier:
+    """Let an ineligible dossier go on (administrator only), recording who, when and why.
+
+    Before the clerk submits the dossier the override is simply noted; a dossier already
+    blocked by the check is taken up again with a new run of the procedure.
+    """
+    if not actor.has_role("admin"):
+        raise Forbidden("Chỉ quản trị hệ thống được cho phép hồ sơ không đủ điều kiện đi tiếp.")
+    if not reason or not reason.strip():
+        raise ValidationFailed("Vui lòng nêu lý do.", {"reason": "Nêu lý do cho phép."})
+    with operations.transaction(session):
+        dossier = session.get(Dossier, dossier_id)
+        if dossier is None:
+            raise NotFound(f"Không tìm thấy hồ sơ #{dossier_id}.")
+        if dossier.eligibility.get("eligible"):
+            raise Conflict("Hồ sơ đủ điều kiện; không cần cho phép ngoại lệ.")
+        dossier.eligibility = {
+            **dossier.eligibility,
+            "overridden": True,
+            "override": {"by": actor.id, "at": utcnow().isoformat(), "reason": reason.strip()},
+        }
+        if dossier.status == "blocked":
+            dossier.status, dossier.stage = "active", "prepare"
+            session.flush()
+            operations.start_within(
+                session,
+                NOMINATION,
+                data={
+                    "dossier_id": dossier.id,
+                    "unit_id": dossier.unit_id,
+                    "campaign_id": dossier.campaign_id,
+                    "title_code": dossier.title_code,
+                    "nominee_kind": dossier.nominee_kind,
+                    "legal_basis": dossier.legal_basis,
+                    "eligibility": _eligibility_data(dossier),
+                    "posting_days": posting_days(session, dossier.legal_basis, dossier.title_code),
+                },
+                dossier_id=dossier.id,
+                actor_id=actor.id,
+            )
+        elif dossier.status != "active":
+            raise Conflict(f"Hồ sơ đã kết thúc ({dossier.status}).")
+        audit.record(
+            session,
+            "eligibility_overridden",
+            actor_id=actor.id,
+            dossier_id=dossier.id,
+            summary={"reason": reason.strip(), "unmet": dossier.eligibility.get("unmet", [])},
+        )
+    return dossier
+
+
+def _eligibility_data(dossier: Dossier) -> dict[str, Any]:
+    data = dossier.eligibility
+    return {
+        "eligible": bool(data.get("eligible")),
+        "unmet": list(data.get("unmet", [])),
+        "overridden": bool(data.get("overridden")),
+    }
+
+
+def _refresh_eligibility(
+    session: Session, instance: ProcessInstance, task: HumanTask
+) -> dict[str, Any]:
+    """When the clerk submits the dossier, check it again against the history of today."""
+    if instance.dossier_id is None:
+        return {}
+    dossier = session.get(Dossier, instance.dossier_id)
+    if dossier is None:
+        return {}
+    result = nominees.check(session, dossier)
+    overridden = bool(dossier.eligibility.get("overridden"))
+    dossier.eligibility = {
+        **dossier.eligibility,
+        **result.to_task_data(overridden),
+        "checked": [c.description for c in result.checked],
+    }
+    return {"eligibility": result.to_task_data(overridden)}
+
+
+def _record_awards(session: Session, published: list[events.Event]) -> None:
+    """Write the award history when a dossier is awarded (same transaction as the step)."""
+    for event in published:
+        if not isinstance(event, events.DossierDecided) or event.outcome != "awarded":
+            continue
+        row = session.execute(
+            select(Dossier, OrgUnit.name)
+            .join(OrgUnit, OrgUnit.id == Dossier.unit_id)
+            .where(Dossier.id == event.dossier_id)
+            .execution_options(populate_existing=True)
+        ).first()
+        if row is None:
+            continue
+        dossier, unit_name = row
+        exists = session.scalar(select(AwardRecord.id).where(AwardRecord.dossier_id == dossier.id))
+        if exists is not None:
+            continue
+        session.add(
+            AwardRecord(
+                nominee_kind=dossier.nominee_kind,
+                user_id=dossier.nominee_user_id,
+                unit_id=dossier.nominee_unit_id,
+                nominee_name=dossier.nominee_name,
+                nominee_search=dossier.nominee_search,
+                unit_name=unit_name,
+                unit_search=search_key(unit_name),
+                title_code=dossier.title_code,
+                year=dossier.year,
+                decision_no=dossier.decision_no,
+                decision_date=dossier.decision_date or date.today(),
+                issued_by=ISSUERS[titles.get_title(dossier.title_code).decided_by],
+                source="workflow",
+                dossier_id=dossier.id,
+            )
+        )
+
+
+def install() -> None:
+    """Register the dossier hooks with the engine (idempotent)."""
+    operations.register_completion_data("prepare_dossier", _refresh_eligibility)
+    events.subscribe(_record_awards)
