@@ -23,6 +23,11 @@ FieldHandler = Callable[[Session, HumanTask, Any], Any]
 _handlers: dict[str, FieldHandler] = {}
 
 
+def field_handler(field_type: str) -> FieldHandler | None:
+    """Return the handler registered for ``field_type``, if any."""
+    return _handlers.get(field_type)
+
+
 def register_field_handler(field_type: str, handler: FieldHandler) -> None:
     """Let ``handler(session, task, value)`` take the value of every ``field_type`` field.
 

@@ -29,11 +29,18 @@ def _hooks(db_session: Session) -> Iterator[None]:
         sealed.append((task.id, value))
         return {"receipt": f"r-{task.id}"}
 
+    # This module's small BPMN uses its own doubles; put the real hooks back afterwards.
+    real_tally = spiff.script_helper("tally_session")
+    real_seal = forms.field_handler("ballot")
     spiff.register_script_helper("tally_session", tally_session)
     forms.register_field_handler("ballot", seal)
     sealed.clear()
     yield
     forms.unregister_field_handler("ballot")
+    if real_seal is not None:
+        forms.register_field_handler("ballot", real_seal)
+    if real_tally is not None:
+        spiff.register_script_helper("tally_session", real_tally)
 
 
 def _second_dossier(session: Session, world: World) -> int:
