@@ -69,6 +69,10 @@ class Settings(BaseModel):
     smtp_starttls: bool = False
     mail_from: str = "tdkt@localhost"
     upload_max_mb: int = Field(default=20, ge=1, le=1024)
+    workflows_dir: Path = Field(
+        default=Path(__file__).resolve().parents[1] / "workflows",
+        description="BPMN/DMN folder deployed by tdkt run (unchanged files deploy nothing)",
+    )
     demo: bool = True
 
     @field_validator("log_level")

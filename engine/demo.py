@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import generate_password_hash
 
 from engine.models import (
@@ -18,6 +18,8 @@ from engine.models import (
     Campaign,
     CouncilMember,
     CouncilTerm,
+    Dossier,
+    HumanTask,
     OrgUnit,
     PerformanceRecord,
     RoleMembership,
@@ -433,3 +435,104 @@ def _load_rule_settings(session: Session, admin_id: int, added: dict[str, int]) 
             )
         )
         added["rule_settings"] += 1
+
+
+#: Dossiers the demo files and moves along, so that every inbox has work in it:
+#: (clerk, nominee, title, how far: prepare | unit_review | completeness | posting).
+DEMO_DOSSIERS: tuple[tuple[str, str, str, str], ...] = (
+    ("vanthu.qlkh", "cb004", "LDTT", "prepare"),
+    ("vanthu.qlkh", "cb011", "LDTT", "unit_review"),
+    ("vanthu.qlkh", "cb018", "LDTT", "completeness"),
+    ("vanthu.qlkh", "cb025", "LDTT", "posting"),
+    ("vanthu.khtc", "cb003", "LDTT", "unit_review"),
+    ("vanthu.khtc", "cb010", "LDTT", "prepare"),
+    ("vanthu.vp", "cb001", "LDTT", "completeness"),
+    ("vanthu.tdc", "cb006", "CSTDT", "prepare"),
+)
+
+
+def load_demo_dossiers(factory: sessionmaker[Session]) -> int:
+    """File the demo dossiers through the real operations and advance them; return how many.
+
+    Only when the demo campaign has no dossier yet, so loading twice changes nothing.
+    """
+    from engine import dossiers, operations
+
+    with factory() as session:
+        campaign = session.scalars(select(Campaign).order_by(Campaign.year.desc())).first()
+        if campaign is None or session.scalar(
+            select(Dossier.id).where(Dossier.campaign_id == campaign.id)
+        ):
+            return 0
+        campaign_id = campaign.id
+        users = {u.username: u for u in session.scalars(select(User))}
+        for user in users.values():
+            _ = user.memberships  # loaded now: the operations below read roles
+    filed = 0
+    for clerk, nominee, title, until in DEMO_DOSSIERS:
+        with factory() as session:
+            dossier = dossiers.file_dossier(
+                session,
+                users[clerk],
+                campaign_id=campaign_id,
+                title_code=title,
+                nominee_user_id=users[nominee].id,
+                achievements="Hoàn thành xuất sắc nhiệm vụ; tích cực tham gia phong trào.",
+            )
+        filed += 1
+        steps = _DEMO_STEPS[: _DEMO_STEPS_UNTIL[until]]
+        for element, username, data in steps:
+            actor = {
+                "clerk": users[clerk],
+                "unit_head": _unit_head(users, users[clerk]),
+            }.get(username) or users[username]
+            with factory() as session:
+                task_id = session.scalar(
+                    select(HumanTask.id).where(
+                        HumanTask.dossier_id == dossier.id,
+                        HumanTask.element_id == element,
+                        HumanTask.status == "ready",
+                    )
+                )
+            if task_id is None:
+                break
+            with factory() as session:
+                operations.complete(session, task_id, actor, dict(data))
+    return filed
+
+
+def _unit_head(users: dict[str, User], clerk: User) -> User:
+    return next(
+        u
+        for u in users.values()
+        if u.has_role("unit_head", clerk.unit_id) and u.unit_id == clerk.unit_id
+    )
+
+
+_DEMO_STEPS: tuple[tuple[str, str, dict[str, object]], ...] = (
+    (
+        "prepare_dossier",
+        "clerk",
+        {
+            "achievement_report": "Hoàn thành 100% kế hoạch năm; chủ trì 02 nhiệm vụ KH&CN.",
+            "initiative": None,
+            "attachments_note": "Báo cáo thành tích; biên bản họp đơn vị.",
+        },
+    ),
+    (
+        "unit_review",
+        "unit_head",
+        {
+            "unit_decision": "approve",
+            "unit_reason": None,
+            "unit_minutes_no": "01/BB-ĐV",
+            "unit_meeting_date": None,
+        },
+    ),
+    (
+        "completeness_check",
+        "thuky",
+        {"completeness_decision": "accept", "completeness_reason": None},
+    ),
+)
+_DEMO_STEPS_UNTIL = {"prepare": 0, "unit_review": 1, "completeness": 2, "posting": 3}

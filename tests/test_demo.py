@@ -3,10 +3,19 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine.demo import UNITS, load_demo
-from engine.models import Campaign, CouncilMember, CouncilTerm, OrgUnit, RoleMembership, User
+from engine.models import (
+    Campaign,
+    CouncilMember,
+    CouncilTerm,
+    Dossier,
+    HumanTask,
+    OrgUnit,
+    RoleMembership,
+    User,
+)
 
 
 def _counts(session: Session) -> dict[str, int]:
@@ -52,3 +61,28 @@ def test_loading_demo_twice_changes_nothing(db_session: Session) -> None:
     assert sum(first.values()) > 0
     assert set(second.values()) == {0}
     assert _counts(db_session) == before
+
+
+def test_demo_dossiers_are_filed_and_moved_along_once(
+    session_factory: sessionmaker[Session],
+) -> None:
+    from pathlib import Path
+
+    from engine import operations
+    from engine.db import transaction
+    from engine.demo import DEMO_DOSSIERS, load_demo_dossiers
+
+    with transaction(session_factory) as session:
+        load_demo(session, today=date(2026, 11, 24))
+    with session_factory() as session:
+        operations.deploy(session, [Path(__file__).resolve().parents[1] / "workflows"])
+    assert load_demo_dossiers(session_factory) == len(DEMO_DOSSIERS)
+    assert load_demo_dossiers(session_factory) == 0
+    with session_factory() as session:
+        stages = sorted(session.scalars(select(Dossier.stage)))
+        open_tasks = session.scalar(
+            select(func.count()).select_from(HumanTask).where(HumanTask.status == "ready")
+        )
+    assert stages.count("prepare") == 3
+    assert {"unit_review", "completeness", "posting"} <= set(stages)
+    assert open_tasks == len(DEMO_DOSSIERS), "every demo dossier waits for someone"

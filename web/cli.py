@@ -100,13 +100,30 @@ def demo_group() -> None:
 def demo_load() -> None:
     """Load the demo organisation (idempotent: a second load changes nothing)."""
     from engine.db import transaction
-    from engine.demo import load_demo
+    from engine.demo import load_demo, load_demo_dossiers
 
-    runtime = _checked_runtime(_settings())
+    settings = _settings()
+    runtime = _checked_runtime(settings)
+    _deploy_workflows(runtime, settings)
     with transaction(runtime.session_factory) as session:
         added = load_demo(session)
+    added["dossiers"] = load_demo_dossiers(runtime.session_factory)
     summary = ", ".join(f"{count} {what}" for what, count in added.items())
     click.echo(f"demo data loaded: added {summary}")
+
+
+def _deploy_workflows(runtime: Any, settings: Settings) -> None:
+    """Deploy the procedure's BPMN/DMN folder; unchanged files deploy nothing."""
+    from engine import operations
+    from engine.errors import DeployError
+
+    try:
+        with runtime.session_factory() as session:
+            deployed = operations.deploy(session, [settings.workflows_dir])
+    except DeployError as exc:
+        raise StartupError(f"TDKT_WORKFLOWS_DIR: {exc.message}") from None
+    for spec in deployed:
+        click.echo(f"workflow {spec.process_id}: version {spec.version}")
 
 
 @cli.command("deploy")
@@ -241,15 +258,17 @@ def run(host: str | None, port: int | None) -> None:
     from honcho.manager import Manager
 
     from engine.db import transaction
-    from engine.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+    from engine.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo, load_demo_dossiers
     from engine.migrate import upgrade
 
     settings = _settings()
     runtime = _checked_runtime(settings)
     upgrade(runtime.engine)
+    _deploy_workflows(runtime, settings)
     if settings.demo:
         with transaction(runtime.session_factory) as session:
             load_demo(session)
+        load_demo_dossiers(runtime.session_factory)
     runtime.dispose()
 
     host = host or settings.host
