@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.models import AwardRecord, OrgUnit, User
+from engine.rules.titles import KIND_NAMES, title_code_for, title_kinds, title_name
 from engine.text import search_key
-from engine.titles import KIND_NAMES, title_code_for, title_kinds, title_name
 
 #: Field → the headers accepted for it (compared without diacritics, case or spacing).
 COLUMNS: dict[str, tuple[str, ...]] = {

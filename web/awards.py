@@ -9,8 +9,8 @@ from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from engine.awards import AwardQuery, ImportFileError, ImportReport, import_awards, search_awards
+from engine.rules.titles import KIND_NAMES, title_codes, title_name
 from engine.stats import AwardStatistics, award_statistics, award_summary
-from engine.titles import KIND_NAMES, title_codes, title_name
 from web.reporting import require_manager, xlsx_response
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from engine import stats
 from engine.models import Campaign, WorkflowSpec
-from engine.titles import title_name
+from engine.rules.titles import title_name
 from web.charts import Bar, bar_chart
 from web.reporting import calendar, day_bounds, period, require_manager, xlsx_response
 

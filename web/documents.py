@@ -19,8 +19,8 @@ from engine.documents.jobs import (
 )
 from engine.documents.render import KINDS, render_document
 from engine.models import Campaign, CouncilSession, GeneratedDocument
+from engine.rules.titles import title_codes, title_name
 from engine.stats import STAGES
-from engine.titles import title_codes, title_name
 from web.reporting import require_manager
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")

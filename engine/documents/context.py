@@ -24,8 +24,8 @@ from engine.models import (
     SealedBallot,
     User,
 )
+from engine.rules.titles import is_emulation_title, title_codes, title_name
 from engine.stats import format_number
-from engine.titles import is_emulation_title, title_codes, title_name
 
 Progress = Callable[[int, int], None]
 

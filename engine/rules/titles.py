@@ -17,6 +17,8 @@ class Title:
     name: str
     nominee_kinds: frozenset[NomineeKind]
     decided_by: DecidedBy
+    #: An emulation title (danh hiệu thi đua) rather than a form of commendation (hình thức).
+    emulation: bool = False
 
 
 _INDIVIDUAL: frozenset[NomineeKind] = frozenset({"individual"})
@@ -24,12 +26,12 @@ _COLLECTIVE: frozenset[NomineeKind] = frozenset({"collective"})
 _BOTH: frozenset[NomineeKind] = frozenset({"individual", "collective"})
 
 TITLES: tuple[Title, ...] = (
-    Title("LDTT", "Lao động tiên tiến", _INDIVIDUAL, "director"),
-    Title("CSTDCS", "Chiến sĩ thi đua cơ sở", _INDIVIDUAL, "director"),
-    Title("TTLDTT", "Tập thể lao động tiên tiến", _COLLECTIVE, "director"),
+    Title("LDTT", "Lao động tiên tiến", _INDIVIDUAL, "director", emulation=True),
+    Title("CSTDCS", "Chiến sĩ thi đua cơ sở", _INDIVIDUAL, "director", emulation=True),
+    Title("TTLDTT", "Tập thể lao động tiên tiến", _COLLECTIVE, "director", emulation=True),
     Title("GK", "Giấy khen của Giám đốc Sở", _BOTH, "director"),
-    Title("CSTDT", "Chiến sĩ thi đua cấp tỉnh", _INDIVIDUAL, "province"),
-    Title("TTLDXS", "Tập thể lao động xuất sắc", _COLLECTIVE, "province"),
+    Title("CSTDT", "Chiến sĩ thi đua cấp tỉnh", _INDIVIDUAL, "province", emulation=True),
+    Title("TTLDXS", "Tập thể lao động xuất sắc", _COLLECTIVE, "province", emulation=True),
     Title("BKT", "Bằng khen của Chủ tịch UBND tỉnh", _BOTH, "province"),
     Title("BKTTG", "Bằng khen của Thủ tướng Chính phủ", _BOTH, "central"),
     Title("HCLD3", "Huân chương Lao động hạng Ba", _BOTH, "central"),
@@ -49,3 +51,42 @@ def get_title(code: str) -> Title:
         raise UnknownTitleError(
             f"Danh hiệu/hình thức khen thưởng không xác định: {code!r}"
         ) from None
+
+
+KIND_NAMES = {"individual": "cá nhân", "collective": "tập thể"}
+_BY_SEARCH_KEY: dict[str, str] = {}
+
+
+def title_codes() -> list[str]:
+    """Return every title code, in the order lists and statistics show them."""
+    return [title.code for title in TITLES]
+
+
+def title_name(code: str) -> str:
+    """Return the Vietnamese name of a title code (the code itself if unknown)."""
+    title = BY_CODE.get(code)
+    return title.name if title else code
+
+
+def title_kinds(code: str) -> frozenset[str]:
+    """Return the nominee kinds (individual, collective) a title is given to."""
+    title = BY_CODE.get(code)
+    return frozenset(title.nominee_kinds) if title else frozenset()
+
+
+def is_emulation_title(code: str) -> bool:
+    """Return whether the code is an emulation title (danh hiệu), not a form of commendation."""
+    title = BY_CODE.get(code)
+    return bool(title and title.emulation)
+
+
+def title_code_for(text: str) -> str | None:
+    """Return the code for a code or a Vietnamese name written any way ("lao dong tien tien")."""
+    from engine.text import search_key
+
+    if not _BY_SEARCH_KEY:
+        _BY_SEARCH_KEY.update({search_key(t.name): t.code for t in TITLES})
+    cleaned = text.strip()
+    if cleaned.upper() in BY_CODE:
+        return cleaned.upper()
+    return _BY_SEARCH_KEY.get(search_key(cleaned))
