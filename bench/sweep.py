@@ -6,9 +6,9 @@ its own (``bench_sweep``, dropped and recreated) so the database's other data is
     python bench/sweep.py
     TDKT_DATABASE_URL=postgresql://postgres@127.0.0.1/notify_dev python bench/sweep.py
 
-The timer part uses ``engine.operations.fire_due_timers`` when it exists; before the engine
-branch is merged it times the same claim-and-advance mechanics (one transaction per instance,
-``FOR UPDATE SKIP LOCKED`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) with an empty step.
+The timer part fires real workflows with ``engine.operations.fire_due_timers``: one instance of
+``bench/data/timer.bpmn`` is started waiting on a timer that is already due, and its saved state
+is copied into the other instances, so every sweep loads, fires and saves a real workflow.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine, func, insert, select, text, update
+from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.engine import URL, make_url
 
-from engine.db import make_engine, make_session_factory, transaction
+from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
 from engine.models import HumanTask, ProcessInstance, WorkflowSpec
 from engine.notify import run_reminder_sweep
@@ -165,76 +165,64 @@ def bench_reminder_sweep(url: URL) -> None:
     engine.dispose()
 
 
-def _claim_and_advance(factory: Any, now: datetime) -> bool:
-    """Stand-in for one fire_due_timers step: claim one due instance and advance it."""
-    with transaction(factory) as session:
-        query = (
-            select(ProcessInstance)
-            .where(ProcessInstance.next_timer_at <= now)
-            .order_by(ProcessInstance.next_timer_at)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        instance = session.scalars(query).first()
-        if instance is None:
-            return False
-        instance.next_timer_at = None
-        instance.revision += 1
-    return True
-
-
 def _timer_worker(url_text: str, now: datetime, results: Any) -> None:
+    from engine import hooks
+    from engine.config import load_settings
+    from engine.operations import fire_due_timers
+
+    hooks.install(load_settings({}))
     engine = _engine(make_url(url_text))
     factory = make_session_factory(engine)
     fired = 0
-    try:
-        from engine.operations import (  # type: ignore[import-not-found, unused-ignore]
-            fire_due_timers,
-        )
-    except ImportError:
-        while _claim_and_advance(factory, now):
-            fired += 1
-    else:
-        while True:
-            count = fire_due_timers(factory, now, limit=100)
-            fired += count
-            if count == 0:
-                break
+    while True:
+        count = fire_due_timers(factory, now, limit=100)
+        fired += count
+        if count == 0:
+            break
     engine.dispose()
     results.put(fired)
 
 
 def bench_timers(url: URL) -> None:
+    from engine import operations
+
     url, engine = _fresh_schema(url, "timers")
-    instance_id = _instance(engine)
+    factory = make_session_factory(engine)
     now = datetime.now(UTC)
+    with factory() as session:
+        operations.deploy(session, [Path(__file__).resolve().parent / "data" / "timer.bpmn"])
+    with factory() as session:
+        # Due a moment from now: a timer already past would fire during the start itself.
+        due = (now + timedelta(seconds=3)).isoformat()
+        first = operations.start(session, "bench_timer", data={"due": due})
+        first_id = first.id
     with engine.begin() as conn:
-        spec_id = conn.scalar(
-            select(ProcessInstance.spec_id).where(ProcessInstance.id == instance_id)
-        )
+        row = conn.execute(
+            select(
+                ProcessInstance.spec_id, ProcessInstance.state, ProcessInstance.next_timer_at
+            ).where(ProcessInstance.id == first_id)
+        ).one()
+        assert row.next_timer_at is not None, "the bench workflow waits on its timer"
         conn.execute(
             insert(ProcessInstance),
             [
                 {
-                    "spec_id": spec_id,
-                    "process_id": "bench",
+                    "spec_id": row.spec_id,
+                    "process_id": "bench_timer",
                     "status": "running",
-                    "state": "{}",
-                    "revision": 0,
-                    "next_timer_at": now - timedelta(seconds=i % 600),
+                    "state": row.state,
+                    "revision": 1,
+                    "next_timer_at": row.next_timer_at,
                     "created_at": now,
                     "updated_at": now,
                 }
-                for i in range(TIMERS)
+                for _ in range(TIMERS - 1)
             ],
         )
     engine.dispose()
-    try:
-        import engine.operations  # type: ignore[import-not-found, unused-ignore]
-
-        what = "engine.operations.fire_due_timers"
-    except ImportError:
-        what = "claim-and-advance stand-in (engine.operations not merged yet)"
+    time.sleep(max(0.0, (datetime.fromisoformat(due) - datetime.now(UTC)).total_seconds()) + 0.5)
+    now = datetime.now(UTC)
+    what = "engine.operations.fire_due_timers on real workflows"
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
     url_text = url.render_as_string(hide_password=False)
@@ -250,21 +238,26 @@ def bench_timers(url: URL) -> None:
         p.join()
     engine = _engine(url)
     with engine.begin() as conn:
+        # Started = revision 1, fired once = 2: anything above was advanced twice.
         twice = conn.scalar(
-            select(func.count()).select_from(ProcessInstance).where(ProcessInstance.revision > 1)
+            select(func.count()).select_from(ProcessInstance).where(ProcessInstance.revision > 2)
+        )
+        completed = conn.scalar(
+            select(func.count())
+            .select_from(ProcessInstance)
+            .where(ProcessInstance.status == "completed")
         )
         left = conn.scalar(
             select(func.count())
             .select_from(ProcessInstance)
             .where(ProcessInstance.next_timer_at.is_not(None))
         )
-        conn.execute(update(ProcessInstance).values(revision=0))
     engine.dispose()
     print(f"firing {TIMERS} due timers with {WORKERS} processes ({what}):")
     print(
         f"  {sum(counts)} fired ({' + '.join(map(str, counts))}) in {elapsed:.2f} s "
         f"(including process start): {sum(counts) / elapsed:,.0f} per second; "
-        f"fired twice: {twice}, left due: {left}"
+        f"completed: {completed}, fired twice: {twice}, left due: {left}"
     )
 
 

@@ -6,6 +6,7 @@ import logging
 import time
 
 from engine.models.base import utcnow
+from engine.operations import fire_due_timers
 from tasks.celery_app import celery_app
 
 log = logging.getLogger(__name__)
@@ -16,10 +17,6 @@ BATCH = 100
 @celery_app.task(name="tasks.timers.sweep_timers", acks_late=True)
 def sweep_timers() -> int:
     """Fire every timer that is due; return how many instances advanced."""
-    # engine.operations arrives with the engine branch; imported here so this module loads first.
-    from engine.operations import (  # type: ignore[import-not-found, unused-ignore]
-        fire_due_timers,
-    )
     from web.app import runtime
 
     rt = runtime()
