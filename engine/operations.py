@@ -33,9 +33,11 @@ __all__ = [
     "complete",
     "deliver_message",
     "deploy",
+    "deploy_texts",
     "fire_due_timers",
     "migrate",
     "reassign",
+    "reassign_within",
     "start",
     "unclaim",
 ]
@@ -59,6 +61,20 @@ def deploy(
 ) -> list[WorkflowSpec]:
     """Deploy the .bpmn/.dmn files (folders: every file in them); unchanged files are a no-op."""
     bpmn, dmn = specs.read_sources(paths)
+    return _deploy(session, bpmn, dmn, actor_id)
+
+
+def deploy_texts(
+    session: Session, files: dict[str, bytes], actor_id: int | None = None
+) -> list[WorkflowSpec]:
+    """Deploy files given as {name: content} (a browser upload), validated exactly as ``deploy``."""
+    bpmn, dmn = specs.split_sources(files)
+    return _deploy(session, bpmn, dmn, actor_id)
+
+
+def _deploy(
+    session: Session, bpmn: dict[str, bytes], dmn: dict[str, bytes], actor_id: int | None
+) -> list[WorkflowSpec]:
     with _transaction(session):
         existing = set(session.scalars(select(WorkflowSpec.id)))
         result = specs.deploy_sources(session, bpmn, dmn, actor_id)
@@ -267,24 +283,29 @@ def may_reassign(actor: User, task: HumanTask) -> bool:
 def reassign(session: Session, task_id: int, actor: User, assignee_id: int) -> HumanTask:
     """Hand a ready task to ``assignee_id``, who must be able to act on it."""
     with _transaction(session):
-        task, instance = _lock_task(session, task_id)
-        _require_ready(task)
-        if not may_reassign(actor, task):
-            raise Forbidden(
-                "Chỉ trưởng đơn vị, Thường trực Hội đồng hoặc quản trị được giao lại việc."
-            )
-        assignee = session.get(User, assignee_id)
-        if assignee is None:
-            raise NotFound(f"Không tìm thấy người dùng #{assignee_id}.")
-        probe = HumanTask(
-            candidate_role=task.candidate_role, candidate_unit_id=task.candidate_unit_id
+        return reassign_within(session, task_id, actor, assignee_id)
+
+
+def reassign_within(session: Session, task_id: int, actor: User, assignee_id: int) -> HumanTask:
+    """Do what :func:`reassign` does inside the caller's transaction.
+
+    For an operation that hands over several tasks at once (deactivating a user) and must
+    succeed or fail as a whole.
+    """
+    task, instance = _lock_task(session, task_id)
+    _require_ready(task)
+    if not may_reassign(actor, task):
+        raise Forbidden("Chỉ trưởng đơn vị, Thường trực Hội đồng hoặc quản trị được giao lại việc.")
+    assignee = session.get(User, assignee_id)
+    if assignee is None:
+        raise NotFound(f"Không tìm thấy người dùng #{assignee_id}.")
+    probe = HumanTask(candidate_role=task.candidate_role, candidate_unit_id=task.candidate_unit_id)
+    if not can_act(assignee, probe):
+        raise ValidationFailed(
+            f"{assignee.full_name} không thuộc nhóm xử lý công việc «{task.name}».",
+            {"assignee_id": "Người được giao không có vai trò phù hợp."},
         )
-        if not can_act(assignee, probe):
-            raise ValidationFailed(
-                f"{assignee.full_name} không thuộc nhóm xử lý công việc «{task.name}».",
-                {"assignee_id": "Người được giao không có vai trò phù hợp."},
-            )
-        return _assign(session, task, instance, assignee_id, actor, "task_reassigned")
+    return _assign(session, task, instance, assignee_id, actor, "task_reassigned")
 
 
 # --- instances ----------------------------------------------------------------------------------
