@@ -36,18 +36,22 @@ class Changes:
     cancelled: list[HumanTask] = field(default_factory=list)
 
 
-def due_at(props: dict[str, str], data: dict[str, Any], created: datetime) -> datetime | None:
-    """Return the task's due time from ``dueWorkingDays`` (a number or a data variable)."""
+def due_working_days(props: dict[str, str], data: dict[str, Any]) -> int | None:
+    """Return the task's limit in working days from ``dueWorkingDays`` (a number or a variable)."""
     raw = props.get("dueWorkingDays")
     if raw is None:
         return None
     raw = raw.strip()
     value: Any = raw if raw.lstrip("-").isdigit() else data.get(raw)
     try:
-        days = int(value)
+        return int(value)
     except (TypeError, ValueError):
         return None
-    return spiff.calendar().add_working_days(created, days)
+
+
+def due_after(created: datetime, days: int | None) -> datetime | None:
+    """Return when a limit of ``days`` working days given at ``created`` ends (None: no limit)."""
+    return None if days is None else spiff.calendar().add_working_days(created, days)
 
 
 def new_row(instance: ProcessInstance, task: Any, now: datetime) -> HumanTask:
@@ -59,6 +63,7 @@ def new_row(instance: ProcessInstance, task: Any, now: datetime) -> HumanTask:
     item = spiff.multi_instance_item(task)
     # A multi-instance task over people (the council's ballots) goes to each person.
     assignee = item.get("user_id") if isinstance(item, dict) else None
+    days = due_working_days(props, task.data)
     return HumanTask(
         task_uuid=str(task.id),
         instance_id=instance.id,
@@ -72,7 +77,8 @@ def new_row(instance: ProcessInstance, task: Any, now: datetime) -> HumanTask:
         assignee_id=assignee if isinstance(assignee, int) else None,
         form=json.loads(props["formFields"]) if props.get("formFields") else [],
         created_at=now,
-        due_at=due_at(props, task.data, now),
+        due_working_days=days,
+        due_at=due_after(now, days),
         status="ready",
     )
 

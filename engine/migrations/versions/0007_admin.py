@@ -6,6 +6,9 @@ Create Date: 2026-11-25 09:00:00
 
 campaign.opened_at / opened_by: a campaign is a draft until the secretariat opens it, which is
 when the units are notified (engine.admin.open_campaign).
+human_task.due_working_days: the limit due_at was counted from, so that a calendar change can
+recount due dates without loading workflows (engine.admin.set_calendar_day). Rows projected
+before this revision have NULL and are recounted from their old due date.
 """
 
 from collections.abc import Sequence
@@ -22,6 +25,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('human_task', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('due_working_days', sa.Integer(), nullable=True))
     with op.batch_alter_table('campaign', schema=None) as batch_op:
         batch_op.add_column(
             sa.Column('opened_at', engine.models.base.UTCDateTime(timezone=True), nullable=True)
@@ -37,3 +42,5 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f('fk_campaign_opened_by_app_user'), type_='foreignkey')
         batch_op.drop_column('opened_by')
         batch_op.drop_column('opened_at')
+    with op.batch_alter_table('human_task', schema=None) as batch_op:
+        batch_op.drop_column('due_working_days')
