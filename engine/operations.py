@@ -8,8 +8,7 @@ state and the exception propagates; the in-memory workflow is thrown away with i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, events, forms, specs, spiff, stepping
+from engine.db import operation
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
 from engine.models.base import utcnow
@@ -43,14 +43,7 @@ __all__ = [
 ]
 
 
-@contextmanager
-def _transaction(session: Session) -> Iterator[None]:
-    if session.in_transaction():
-        raise RuntimeError(
-            "engine operations begin their own transaction: commit or roll back the session first"
-        )
-    with session.begin():
-        yield
+_transaction = operation
 
 
 # --- deploy and start ---------------------------------------------------------------------------
