@@ -438,10 +438,12 @@ def save_council_term(
 
 
 def set_council_member(
-    session: Session, actor: User, term_id: int, user_id: int, position: str
+    session: Session, actor: User, term_id: int, user_id: int | None, position: str
 ) -> CouncilMember:
     """Add the user to the term (or change their position); one chair and one secretary."""
     require(actor, ADMINS)
+    if user_id is None:
+        raise ValidationFailed("Chọn người dùng.", {"user_id": "Chọn người dùng."})
     if position not in COUNCIL_POSITIONS:
         raise ValidationFailed("Chức danh không hợp lệ.", {"position": "Chức danh không hợp lệ."})
     with operation(session):
