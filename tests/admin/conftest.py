@@ -11,9 +11,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine import specs
 from engine.models import User
 from tests import factories
-from tests.web.conftest import World, csrf_token, sign_in, world  # noqa: F401 - shared fixtures
+from tests.web import conftest as web
+from tests.web.conftest import World, csrf_token, sign_in
 
 __all__ = ["World", "csrf_token", "post", "sign_in"]
+
+#: The web tests' organisation: units A, B, C, one person per role, a dossier with an open task.
+world = web.world
 
 
 @pytest.fixture(autouse=True)

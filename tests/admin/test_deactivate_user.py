@@ -70,7 +70,8 @@ def test_handover_gives_the_successor_the_role_and_the_task(
     with session_factory() as s:
         assert not s.get(User, head.id).active  # type: ignore[union-attr]
         task = s.get(HumanTask, world.task.id)
-        assert task is not None and task.assignee_id == successor.id
+        assert task is not None
+        assert task.assignee_id == successor.id
         assert s.scalar(
             select(RoleMembership).where(
                 RoleMembership.user_id == successor.id,
