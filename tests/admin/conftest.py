@@ -8,7 +8,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import specs
+from engine import specs, spiff
+from engine.calendar import WorkingCalendar
 from engine.models import User
 from tests import factories
 from tests.web import conftest as web
@@ -21,11 +22,12 @@ world = web.world
 
 
 @pytest.fixture(autouse=True)
-def _no_cached_specs() -> Iterator[None]:
-    """Spec ids restart after each reset, so no parsed spec may survive a test."""
+def _fresh_engine_state() -> Iterator[None]:
+    """No parsed spec (ids restart after each reset) and no calendar survives a test."""
     specs.clear_cache()
     yield
     specs.clear_cache()
+    spiff.set_calendar(WorkingCalendar())
 
 
 @pytest.fixture
