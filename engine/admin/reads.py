@@ -6,7 +6,6 @@ Reads only; nothing here changes a row. Lists read indexed tables and never load
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -199,8 +198,3 @@ def user_names(session: Session, ids: set[int | None]) -> dict[int, str]:
         return {}
     rows = session.execute(select(User.id, User.full_name).where(User.id.in_(wanted))).all()
     return {int(r[0]): str(r[1]) for r in rows}
-
-
-def as_dict(row: Any) -> dict[str, Any]:
-    """Return a dataclass-like row's public attributes (templates' values)."""
-    return {k: v for k, v in vars(row).items() if not k.startswith("_")}
