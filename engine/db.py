@@ -72,3 +72,14 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """Yield a session whose work is committed on success and rolled back on any exception."""
     with factory() as session, session.begin():
         yield session
+
+
+@contextmanager
+def operation(session: Session) -> Iterator[None]:
+    """Run one operation's transaction on ``session``, which must not already be in one."""
+    if session.in_transaction():
+        raise RuntimeError(
+            "engine operations begin their own transaction: commit or roll back the session first"
+        )
+    with session.begin():
+        yield

@@ -7,7 +7,7 @@ username, campaign code) and only created when missing, so loading twice changes
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -332,6 +332,8 @@ def load_demo(session: Session, today: date | None = None) -> dict[str, int]:
                 nomination_deadline=date(today.year, 12, 15),
                 legal_basis="ND152_2025" if today >= date(2025, 7, 1) else "ND98_2023",
                 title_codes=["LDTT", "CSTDCS", "TTLDTT", "GK", "CSTDT", "TTLDXS", "BKT"],
+                # The demo's dossiers are under way, so its campaign was launched long ago.
+                opened_at=datetime.combine(date(today.year, 1, 2), time(8), UTC),
             )
         )
         added["campaigns"] += 1

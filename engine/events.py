@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -52,7 +53,30 @@ class DossierDecided:
     outcome: str
 
 
-Event = TaskReady | TaskAssigned | TaskCompleted | DossierReturned | DossierDecided
+@dataclass(frozen=True)
+class DueDatesMoved:
+    """A calendar change moved the due dates of open tasks (ids); their holders are told once."""
+
+    task_ids: tuple[int, ...]
+    day: date
+
+
+@dataclass(frozen=True)
+class CampaignOpened:
+    """The secretariat launched a campaign; the units' clerks are told."""
+
+    campaign_id: int
+
+
+Event = (
+    TaskReady
+    | TaskAssigned
+    | TaskCompleted
+    | DossierReturned
+    | DossierDecided
+    | DueDatesMoved
+    | CampaignOpened
+)
 Subscriber = Callable[[Session, list[Event]], None]
 
 _subscribers: list[Subscriber] = []

@@ -8,8 +8,7 @@ state and the exception propagates; the in-memory workflow is thrown away with i
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, events, forms, specs, spiff, step_context, stepping
+from engine.db import operation
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
 from engine.models.base import utcnow
@@ -33,9 +33,11 @@ __all__ = [
     "complete",
     "deliver_message",
     "deploy",
+    "deploy_texts",
     "fire_due_timers",
     "migrate",
     "reassign",
+    "reassign_within",
     "register_completion_data",
     "start",
     "start_within",
@@ -43,15 +45,8 @@ __all__ = [
 ]
 
 
-@contextmanager
-def transaction(session: Session) -> Iterator[None]:
-    """Begin the one transaction of an operation; refuse a session already in one."""
-    if session.in_transaction():
-        raise RuntimeError(
-            "engine operations begin their own transaction: commit or roll back the session first"
-        )
-    with session.begin():
-        yield
+#: Begin the one transaction of an operation (engine.db.operation); domain modules use it too.
+transaction = operation
 
 
 # --- deploy and start ---------------------------------------------------------------------------
@@ -62,6 +57,20 @@ def deploy(
 ) -> list[WorkflowSpec]:
     """Deploy the .bpmn/.dmn files (folders: every file in them); unchanged files are a no-op."""
     bpmn, dmn = specs.read_sources(paths)
+    return _deploy(session, bpmn, dmn, actor_id)
+
+
+def deploy_texts(
+    session: Session, files: dict[str, bytes], actor_id: int | None = None
+) -> list[WorkflowSpec]:
+    """Deploy files given as {name: content} (a browser upload), validated exactly as ``deploy``."""
+    bpmn, dmn = specs.split_sources(files)
+    return _deploy(session, bpmn, dmn, actor_id)
+
+
+def _deploy(
+    session: Session, bpmn: dict[str, bytes], dmn: dict[str, bytes], actor_id: int | None
+) -> list[WorkflowSpec]:
     with transaction(session):
         existing = set(session.scalars(select(WorkflowSpec.id)))
         result = specs.deploy_sources(session, bpmn, dmn, actor_id)
@@ -308,24 +317,29 @@ def may_reassign(actor: User, task: HumanTask) -> bool:
 def reassign(session: Session, task_id: int, actor: User, assignee_id: int) -> HumanTask:
     """Hand a ready task to ``assignee_id``, who must be able to act on it."""
     with transaction(session):
-        task, instance = _lock_task(session, task_id)
-        _require_ready(task)
-        if not may_reassign(actor, task):
-            raise Forbidden(
-                "Chỉ trưởng đơn vị, Thường trực Hội đồng hoặc quản trị được giao lại việc."
-            )
-        assignee = session.get(User, assignee_id)
-        if assignee is None:
-            raise NotFound(f"Không tìm thấy người dùng #{assignee_id}.")
-        probe = HumanTask(
-            candidate_role=task.candidate_role, candidate_unit_id=task.candidate_unit_id
+        return reassign_within(session, task_id, actor, assignee_id)
+
+
+def reassign_within(session: Session, task_id: int, actor: User, assignee_id: int) -> HumanTask:
+    """Do what :func:`reassign` does inside the caller's transaction.
+
+    For an operation that hands over several tasks at once (deactivating a user) and must
+    succeed or fail as a whole.
+    """
+    task, instance = _lock_task(session, task_id)
+    _require_ready(task)
+    if not may_reassign(actor, task):
+        raise Forbidden("Chỉ trưởng đơn vị, Thường trực Hội đồng hoặc quản trị được giao lại việc.")
+    assignee = session.get(User, assignee_id)
+    if assignee is None:
+        raise NotFound(f"Không tìm thấy người dùng #{assignee_id}.")
+    probe = HumanTask(candidate_role=task.candidate_role, candidate_unit_id=task.candidate_unit_id)
+    if not can_act(assignee, probe):
+        raise ValidationFailed(
+            f"{assignee.full_name} không thuộc nhóm xử lý công việc «{task.name}».",
+            {"assignee_id": "Người được giao không có vai trò phù hợp."},
         )
-        if not can_act(assignee, probe):
-            raise ValidationFailed(
-                f"{assignee.full_name} không thuộc nhóm xử lý công việc «{task.name}».",
-                {"assignee_id": "Người được giao không có vai trò phù hợp."},
-            )
-        return _assign(session, task, instance, assignee_id, actor, "task_reassigned")
+    return _assign(session, task, instance, assignee_id, actor, "task_reassigned")
 
 
 # --- instances ----------------------------------------------------------------------------------

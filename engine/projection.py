@@ -36,18 +36,22 @@ class Changes:
     cancelled: list[HumanTask] = field(default_factory=list)
 
 
-def due_at(props: dict[str, str], data: dict[str, Any], created: datetime) -> datetime | None:
-    """Return the task's due time from ``dueWorkingDays`` (a number or a data variable)."""
+def due_working_days(props: dict[str, str], data: dict[str, Any]) -> int | None:
+    """Return the task's limit in working days from ``dueWorkingDays`` (a number or a variable)."""
     raw = props.get("dueWorkingDays")
     if raw is None:
         return None
     raw = raw.strip()
     value: Any = raw if raw.lstrip("-").isdigit() else data.get(raw)
     try:
-        days = int(value)
+        return int(value)
     except (TypeError, ValueError):
         return None
-    return spiff.calendar().add_working_days(created, days)
+
+
+def due_after(created: datetime, days: int | None) -> datetime | None:
+    """Return when a limit of ``days`` working days given at ``created`` ends (None: no limit)."""
+    return None if days is None else spiff.calendar().add_working_days(created, days)
 
 
 def new_row(instance: ProcessInstance, task: Any, now: datetime) -> HumanTask:
@@ -63,6 +67,7 @@ def new_row(instance: ProcessInstance, task: Any, now: datetime) -> HumanTask:
     subject = item.get("user_id") if isinstance(item, dict) else None
     subject = subject if isinstance(subject, int) else None
     assignee = subject if props.get("assignToItem", "").strip().lower() == "true" else None
+    days = due_working_days(props, task.data)
     return HumanTask(
         task_uuid=str(task.id),
         instance_id=instance.id,
@@ -77,7 +82,8 @@ def new_row(instance: ProcessInstance, task: Any, now: datetime) -> HumanTask:
         subject_user_id=subject,
         form=json.loads(props["formFields"]) if props.get("formFields") else [],
         created_at=now,
-        due_at=due_at(props, task.data, now),
+        due_working_days=days,
+        due_at=due_after(now, days),
         status="ready",
     )
 

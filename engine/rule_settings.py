@@ -7,13 +7,19 @@ A row the DMN already confirms is never overridden: the law wins over a setting.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
+from xml.etree import ElementTree
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.errors import ValidationFailed
 from engine.models import RuleSetting
+from engine.models.base import utcnow
 
 #: The vote-rule figures an administrator may set, with what each means.
 VOTE_RULE_KEYS: dict[str, str] = {
@@ -23,6 +29,135 @@ VOTE_RULE_KEYS: dict[str, str] = {
     "quorum_percent": "Tỷ lệ thành viên tham dự tối thiểu (%), ví dụ 200/3 cho hai phần ba",
 }
 QUOTA_KEY = "cstdcs_quota_percent"
+#: Every key an administrator may set, with what it means.
+SETTING_KEYS: dict[str, str] = VOTE_RULE_KEYS | {
+    QUOTA_KEY: "Tỷ lệ Chiến sĩ thi đua cơ sở tối đa trên số Lao động tiên tiến của đơn vị (%)",
+}
+
+
+def parse_value(key: str, raw: str) -> Any:
+    """Return the typed value of a setting typed into a form; ValidationFailed if it is wrong."""
+    text = (raw or "").strip()
+    problem = None
+    value: Any = None
+    if key not in SETTING_KEYS:
+        raise ValidationFailed("Khóa thiết lập không hợp lệ.", {"key": "Khóa không hợp lệ."})
+    if key == "threshold_base":
+        value = text
+        if text not in ("all_members", "present"):
+            problem = "Nhập all_members hoặc present."
+    elif key == "threshold_strict":
+        value = text.lower() == "true"
+        if text.lower() not in ("true", "false"):
+            problem = "Nhập true hoặc false."
+    else:
+        value, problem = _percent(text)
+    if problem:
+        raise ValidationFailed(f"{SETTING_KEYS[key]}: {problem}", {"value": problem})
+    return value
+
+
+def _percent(text: str) -> tuple[Any, str | None]:
+    # A fraction such as "200/3" is kept as text: the tally compares it exactly.
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(?:/(\d+))?", text)
+    if match is None:
+        return None, "Nhập một số từ 0 đến 100, hoặc một phân số như 200/3."
+    number = Fraction(match.group(1)) / Fraction(match.group(2) or 1)
+    if match.group(2) == "0" or not 0 <= number <= 100:
+        return None, "Tỷ lệ phải từ 0 đến 100."
+    if match.group(2):
+        return text, None
+    return (int(number) if number.denominator == 1 else float(number)), None
+
+
+def save_setting(
+    session: Session,
+    legal_basis: str,
+    title_code: str,
+    key: str,
+    value: Any,
+    citation: str,
+    by_id: int | None,
+) -> tuple[RuleSetting, Any]:
+    """Store a setting in the caller's transaction; return it and the value it replaced."""
+    row = session.scalar(
+        select(RuleSetting).where(
+            RuleSetting.legal_basis == legal_basis,
+            RuleSetting.title_code == title_code,
+            RuleSetting.key == key,
+        )
+    )
+    previous = None
+    if row is None:
+        row = RuleSetting(legal_basis=legal_basis, title_code=title_code, key=key)
+        session.add(row)
+    else:
+        previous = row.value
+    row.value, row.citation, row.set_by, row.set_at = value, citation, by_id, utcnow()
+    session.flush()
+    return row, previous
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One row of a DMN decision table as the rules page shows it, with the article it cites."""
+
+    rule_id: str
+    inputs: list[str]
+    outputs: dict[str, str]
+    citation: str
+
+
+@dataclass(frozen=True)
+class DecisionTable:
+    decision_id: str
+    name: str
+    input_labels: list[str]
+    output_names: list[str]
+    output_labels: list[str]
+    rows: list[DecisionRow]
+
+
+def decision_tables(dmn_xml: str) -> list[DecisionTable]:
+    """Read the decision tables of a DMN file: inputs, outputs and each row's description."""
+    root = ElementTree.fromstring(dmn_xml)  # noqa: S314 - deployed DMN is a trusted artefact
+    ns = {"d": root.tag.partition("}")[0].lstrip("{")}
+    tables = []
+    for decision in root.findall("d:decision", ns):
+        table = decision.find("d:decisionTable", ns)
+        if table is None:
+            continue
+        outputs = table.findall("d:output", ns)
+        names = [o.get("name") or o.get("id") or "" for o in outputs]
+        rows = []
+        for rule in table.findall("d:rule", ns):
+            cells = [
+                (e.findtext("d:text", "", ns) or "").strip()
+                for e in rule.findall("d:inputEntry", ns)
+            ]
+            values = [
+                (e.findtext("d:text", "", ns) or "").strip()
+                for e in rule.findall("d:outputEntry", ns)
+            ]
+            rows.append(
+                DecisionRow(
+                    rule_id=rule.get("id") or "",
+                    inputs=cells,
+                    outputs=dict(zip(names, values, strict=False)),
+                    citation=(rule.findtext("d:description", "", ns) or "").strip(),
+                )
+            )
+        tables.append(
+            DecisionTable(
+                decision_id=decision.get("id") or "",
+                name=decision.get("name") or "",
+                input_labels=[i.get("label") or "" for i in table.findall("d:input", ns)],
+                output_names=names,
+                output_labels=[o.get("label") or "" for o in outputs],
+                rows=rows,
+            )
+        )
+    return tables
 
 
 def settings_for(session: Session, legal_bases: set[str]) -> dict[tuple[str, str, str], Any]:

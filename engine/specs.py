@@ -30,22 +30,34 @@ _cache_lock = threading.Lock()
 
 def read_sources(paths: Sequence[Path]) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """Return ({name: xml} of BPMN, {name: xml} of DMN) for files and folders in ``paths``."""
-    bpmn: dict[str, bytes] = {}
-    dmn: dict[str, bytes] = {}
+    files: dict[str, bytes] = {}
     for path in paths:
-        files = sorted(path.glob("*")) if path.is_dir() else [path]
-        for file in files:
-            target = {".bpmn": bpmn, ".dmn": dmn}.get(file.suffix.lower())
-            if target is None:
-                if not path.is_dir():
-                    raise DeployError(file.name, None, "not a .bpmn or .dmn file")
+        found = sorted(path.glob("*")) if path.is_dir() else [path]
+        for file in found:
+            if path.is_dir() and file.suffix.lower() not in (".bpmn", ".dmn"):
                 continue
+            if file.suffix.lower() not in (".bpmn", ".dmn"):
+                raise DeployError(file.name, None, "not a .bpmn or .dmn file")
             try:
-                target[file.name] = file.read_bytes()
+                files[file.name] = file.read_bytes()
             except OSError as exc:
                 raise DeployError(file.name, None, f"cannot read: {exc.strerror}") from None
+    return split_sources(files, ", ".join(str(p) for p in paths))
+
+
+def split_sources(
+    files: dict[str, bytes], where: str | None = None
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Sort {name: content} into (BPMN, DMN); refuse other files and a set without BPMN."""
+    bpmn: dict[str, bytes] = {}
+    dmn: dict[str, bytes] = {}
+    for name, content in files.items():
+        target = {".bpmn": bpmn, ".dmn": dmn}.get(Path(name).suffix.lower())
+        if target is None:
+            raise DeployError(name, None, "not a .bpmn or .dmn file")
+        target[name] = content
     if not bpmn:
-        raise DeployError(", ".join(str(p) for p in paths) or "?", None, "no .bpmn file to deploy")
+        raise DeployError(where or ", ".join(sorted(files)) or "?", None, "no .bpmn file to deploy")
     return bpmn, dmn
 
 

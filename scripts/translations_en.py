@@ -239,6 +239,161 @@ EN: dict[str, str] = {
     "đang do %(name)s xử lý": "held by %(name)s",
     "đợt thi đua năm 2025": "2025 campaign",
     "— Chọn —": "— Choose —",
+    # The administration pages (issue 8).
+    "Bắt buộc với vai trò của đơn vị (cán bộ TĐKT, trưởng đơn vị).": (
+        "Required for unit roles (unit clerk, unit head)."
+    ),
+    "Bỏ khỏi nhiệm kỳ": "Remove from the term",
+    "Chuyển các quy trình đã chọn sang phiên bản này?": (
+        "Move the selected instances to this version?"
+    ),
+    "Chuyển phiên bản": "Migrate",
+    "Chuyển quy trình đang chạy sang phiên bản này": "Move running instances to this version",
+    "Chuyển đơn vị": "Change unit",
+    "Chuyển được": "Can move",
+    "Chưa có phiên bản nào.": "No version deployed yet.",
+    "Chưa có thay đổi nào.": "No changes yet.",
+    "Chưa có vai trò.": "No roles yet.",
+    "Chưa triển khai bảng quyết định (DMN) nào.": "No decision table (DMN) deployed yet.",
+    "Chọn quy trình": "Select instance",
+    "Chức danh": "Position",
+    "Các phiên bản đã triển khai": "Deployed versions",
+    "Các phong trào": "Campaigns",
+    "Các tháng": "Months",
+    (
+        "Các việc đang mở dưới đây sẽ không còn ai xử lý được nếu tài khoản "
+        "ngừng hoạt động. Chọn người nhận cho từng việc; người nhận chưa có vai"
+        " trò của bước sẽ được cấp vai trò đó."
+    ): (
+        "Nobody could act on the open tasks below once this account is "
+        "deactivated. Choose who takes each one; a successor without the step's"
+        " role is given that role."
+    ),
+    "Căn cứ": "Authority",
+    "Căn cứ (điều khoản)": "Legal source (article)",
+    "Cấp vai trò": "Grant role",
+    "Danh hiệu, hình thức mở trong đợt": "Titles and forms open in the campaign",
+    "Danh sách người dùng": "Users",
+    "Danh sách đơn vị": "Units",
+    "Giá trị": "Value",
+    (
+        "Hạn xử lý của các việc đang mở bị ảnh hưởng sẽ được tính lại và người "
+        "xử lý được thông báo."
+    ): "Due dates of the open tasks affected are recounted and their holders are told.",
+    "Hạn đăng ký / gửi hồ sơ": "Registration / nomination deadline",
+    "Hội đồng Thi đua – Khen thưởng": "Emulation and Commendation Council",
+    "Hội đồng TĐKT": "Council",
+    "Không chuyển được": "Cannot move",
+    "Không có quy trình nào đang chạy ở phiên bản khác.": "No instance runs on another version.",
+    "Không triển khai được; không có gì thay đổi.": "Not deployed; nothing changed.",
+    "Kiểm tra": "Check",
+    "Kiểm tra giống lệnh tdkt deploy. Các quy trình đang chạy vẫn ở phiên bản của chúng.": (
+        "Checked exactly as by tdkt deploy. Running instances stay on their versions."
+    ),
+    "Kết quả kiểm tra": "Check result",
+    "Loại": "Kind",
+    "Lưu": "Save",
+    "Lưu bản nháp": "Save draft",
+    "Lưu thang nhắc": "Save ladder",
+    "Lưu thông số": "Save figure",
+    "Lịch làm việc": "Working calendar",
+    "Lịch làm việc năm": "Working calendar of",
+    "Lịch sử thay đổi": "Change history",
+    "Mã": "Code",
+    "Mã bước (element id) có thang riêng": "Step (element id) with its own ladder",
+    "Mã đơn vị": "Unit code",
+    "Mật khẩu mới": "New password",
+    "Mục quản trị": "Administration sections",
+    "Ngày": "Day",
+    "Ngày bắt đầu": "Start date",
+    "Ngày kết thúc": "End date",
+    "Ngày làm việc": "Working day",
+    "Ngày nghỉ": "Day off",
+    "Ngày nghỉ lễ, nghỉ bù và điều chỉnh": "Holidays, make-up days and overrides",
+    "Người dùng": "Users",
+    "Người đặt, lúc": "Set by, at",
+    "Ngừng hoạt động": "Deactivate",
+    "Ngừng hoạt động tài khoản": "Deactivate the account",
+    "Ngừng hoạt động đơn vị này?": "Deactivate this unit?",
+    (
+        "Những thay đổi trong năm không cần đến lập trình viên; mỗi thay đổi được ghi vào nhật ký."
+    ): "The year's changes, without a developer; every change is recorded in the audit trail.",
+    "Phiên bản": "Version",
+    "Phiên bản hiện tại": "Current version",
+    "Phiên bản quy trình": "Workflow versions",
+    "Phong trào thi đua": "Campaigns",
+    "Phát động": "Open",
+    "Phát động và thông báo tới mọi đơn vị?": "Open the campaign and notify every unit?",
+    "Phạm vi đơn vị": "Unit scope",
+    "Phần tử": "Element",
+    "Quy trình": "Process",
+    "Quy tắc": "Rules",
+    "Quy tắc theo căn cứ pháp lý": "Rules by legal basis",
+    "Quyết định số": "Decision no.",
+    "Số in đậm: ngày không làm việc (cuối tuần, nghỉ lễ, ngày nghỉ thêm).": (
+        "Bold: days off (weekends, public holidays, extra days off)."
+    ),
+    "Số quyết định thành lập": "Founding decision no.",
+    "Sửa nhiệm kỳ": "Edit term",
+    "Thang nhắc (JSON)": "Reminder ladder (JSON)",
+    "Thang nhắc việc": "Reminder ladders",
+    "Thu hồi": "Revoke",
+    "Thành viên": "Member",
+    "Tháng": "Month",
+    "Thêm": "Add",
+    "Thêm / đổi chức danh": "Add / change position",
+    "Thêm người dùng": "Add user",
+    "Thêm nhiệm kỳ": "Add term",
+    "Thêm thang nhắc": "Add ladder",
+    "Thêm đơn vị": "Add unit",
+    "Thông số": "Figure",
+    "Thông số do cơ quan quy định": "Figures set by the agency",
+    "Thường trực Hội đồng quản lý phong trào thi đua và lịch làm việc.": (
+        "The council secretariat manages campaigns and the working calendar."
+    ),
+    "Thời gian": "Period",
+    "Thời hạn": "Limit",
+    "Thời hạn từng bước (ngày làm việc)": "Step limits (working days)",
+    "Triển khai": "Deploy",
+    "Triển khai lúc": "Deployed at",
+    "Triển khai tệp BPMN/DMN": "Deploy BPMN/DMN files",
+    "Trạng thái": "Status",
+    "Tài khoản không giữ việc nào mà chỉ mình họ xử lý được.": (
+        "The account holds no task that only they can act on."
+    ),
+    "Tên": "Name",
+    "Tên / ghi chú": "Name / note",
+    "Tên nhiệm kỳ": "Term name",
+    "Tên đơn vị": "Unit name",
+    "Tên, đơn vị cấp trên": "Name, parent unit",
+    "Tạo phong trào": "Create campaign",
+    "Tạo tài khoản": "Create account",
+    "Tệp": "Files",
+    "Tệp .bpmn / .dmn (chọn được nhiều tệp)": ".bpmn / .dmn files (several allowed)",
+    "Vai trò": "Roles",
+    "hiện hành": "current",
+    "nay": "now",
+    "phiên bản": "version",
+    "Đang chạy": "Running",
+    "Đang hoạt động": "Active",
+    (
+        "Điền cho các dòng chưa xác nhận của bảng biểu quyết và cho tỷ lệ Chiến"
+        " sĩ thi đua cơ sở; quy định của luật (dòng đã xác nhận) luôn được ưu "
+        "tiên."
+    ): (
+        "Fills the vote table's unconfirmed rows and the grassroots emulation "
+        "fighter quota; what the law fixes (confirmed rows) always wins."
+    ),
+    "Điều chỉnh một ngày": "Change one day",
+    "Đơn vị cấp trên": "Parent unit",
+    "Đặt lại": "Reset",
+    "Đặt lại mật khẩu": "Reset password",
+    (
+        "Đặt trong quy trình (thuộc tính dueWorkingDays); thay đổi bằng cách "
+        "triển khai phiên bản mới."
+    ): ("Set in the procedure (dueWorkingDays property); change them by deploying a new version."),
+    "điều chỉnh": "override",
+    "— Không có —": "— None —",
 }
 EN_PLURAL: dict[str, tuple[str, str]] = {
     "Đã nhận %(num)d việc.": ("Claimed %(num)d task.", "Claimed %(num)d tasks."),

@@ -59,6 +59,7 @@ def create_app(
     logging.basicConfig(level=settings.log_level)
 
     from web import (
+        admin,
         api,
         auth,
         awards,
@@ -96,6 +97,7 @@ def create_app(
     app.register_blueprint(documents.bp)
     app.register_blueprint(awards.bp)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(admin.bp)
     app.teardown_appcontext(_close_session)
 
     @app.get("/")

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from engine import queries
+from engine.admin import ADMINS_AND_SECRETARIAT
 from engine.models import User
 from web.i18n import LANGUAGES
 
@@ -68,6 +69,14 @@ def nav_context(app: Flask) -> dict[str, Any]:
     if dashboard:
         links.append(
             {"key": "dashboard", "href": dashboard, "active": endpoint == "dashboard.index"}
+        )
+    if any(user.has_role(role) for role in ADMINS_AND_SECRETARIAT):
+        links.append(
+            {
+                "key": "admin",
+                "href": url_for("admin.index"),
+                "active": endpoint.startswith("admin."),
+            }
         )
     context.update(
         nav_links=links,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models.base import Base, utcnow
@@ -28,3 +28,6 @@ class Campaign(Base):
     legal_basis: Mapped[str] = mapped_column(String(40))
     title_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the secretariat launched it (phát động) and the units were told; None: a draft.
+    opened_at: Mapped[datetime | None]
+    opened_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

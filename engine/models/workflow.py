@@ -121,6 +121,9 @@ class HumanTask(Base):
     form: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime | None]
+    #: The limit ``due_at`` was counted from (working days after ``created_at``), kept so that a
+    #: calendar change can recount it without loading the workflow.
+    due_working_days: Mapped[int | None]
     #: When the reminder ladder's next rung fires (None: no rung left); kept by engine.notify.
     next_reminder_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]

@@ -25,6 +25,7 @@ from engine.notify.core import (
 )
 from engine.notify.ladder import (
     SweepResult,
+    delete_calendar_override,
     load_calendar,
     load_ladders,
     remind_task,
@@ -49,6 +50,7 @@ __all__ = [
     "build_digests",
     "configure",
     "current_config",
+    "delete_calendar_override",
     "deliver_due",
     "failed_messages",
     "load_calendar",

@@ -26,6 +26,7 @@ from engine.models import (
     Dossier,
     HumanTask,
     Notification,
+    OrgUnit,
     Outbox,
     RoleMembership,
     User,
@@ -115,7 +116,7 @@ def compose(kind: str, **context: Any) -> tuple[str, str]:
     return subject.strip(), body.strip()
 
 
-def _local_day(instant: datetime | None) -> str:
+def local_day(instant: datetime | None) -> str:
     if instant is None:
         return ""
     return WorkingCalendar(tz=_config.tz).local_date(instant).strftime("%d/%m/%Y")
@@ -124,6 +125,11 @@ def _local_day(instant: datetime | None) -> str:
 def task_link(task_id: int) -> str:
     """Return the absolute link to a task's page."""
     return f"{_config.base_url}/tasks/{task_id}"
+
+
+def inbox_link() -> str:
+    """Return the absolute link to the signed-in user's own inbox."""
+    return f"{_config.base_url}/tasks/mine"
 
 
 def dossier_link(dossier_id: int) -> str:
@@ -241,7 +247,7 @@ def task_context(session: Session, task: HumanTask) -> dict[str, Any]:
     return {
         "task": task,
         "dossier": dossier,
-        "due": _local_day(task.due_at),
+        "due": local_day(task.due_at),
     }
 
 
@@ -263,6 +269,21 @@ def notify_task(
 
 def dossier_clerks(session: Session, dossier: Dossier) -> list[User]:
     return role_holders(session, "unit_clerk", dossier.unit_id)
+
+
+def unit_clerks(session: Session) -> list[User]:
+    """Return the active clerks of every active unit (agency-wide clerks too)."""
+    query = (
+        select(User)
+        .join(RoleMembership, RoleMembership.user_id == User.id)
+        .outerjoin(OrgUnit, OrgUnit.id == RoleMembership.unit_id)
+        .where(
+            RoleMembership.role_code == "unit_clerk",
+            User.active.is_(True),
+            or_(RoleMembership.unit_id.is_(None), OrgUnit.active.is_(True)),
+        )
+    )
+    return list(session.scalars(query.distinct().order_by(User.id)))
 
 
 # --- the in-app list -------------------------------------------------------------------------

@@ -93,6 +93,17 @@ def save_calendar_override(
     reschedule_open_tasks(session)
 
 
+def delete_calendar_override(session: Session, day: date) -> bool:
+    """Give ``day`` back to the ordinary calendar; return whether there was an override."""
+    row = session.scalar(select(CalendarOverrideDay).where(CalendarOverrideDay.day == day))
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    reschedule_open_tasks(session)
+    return True
+
+
 # --- the reminder ladder ---------------------------------------------------------------------
 
 

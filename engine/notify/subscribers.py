@@ -5,8 +5,18 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from engine import events
-from engine.models import Dossier, HumanTask, User
-from engine.notify.core import dossier_clerks, dossier_link, holders, notify, notify_task
+from engine.models import Campaign, Dossier, HumanTask, User
+from engine.notify.core import (
+    dossier_clerks,
+    dossier_link,
+    holders,
+    inbox_link,
+    local_day,
+    notify,
+    notify_task,
+    task_link,
+    unit_clerks,
+)
 from engine.notify.ladder import load_calendar, load_ladders, schedule_task
 
 
@@ -46,6 +56,41 @@ def on_events(session: Session, published: list[events.Event]) -> None:
                     )
         elif isinstance(item, events.DossierDecided):
             _on_decided(session, item)
+        elif isinstance(item, events.DueDatesMoved):
+            _on_due_dates_moved(session, item)
+        elif isinstance(item, events.CampaignOpened):
+            _on_campaign_opened(session, item)
+
+
+def _on_due_dates_moved(session: Session, item: events.DueDatesMoved) -> None:
+    """Tell each holder once, listing every task of theirs whose due date moved."""
+    by_user: dict[int, tuple[User, list[HumanTask]]] = {}
+    for task_id in item.task_ids:
+        task = session.get(HumanTask, task_id)
+        if task is None:
+            continue
+        for user in holders(session, task):
+            by_user.setdefault(user.id, (user, []))[1].append(task)
+    for user, tasks in by_user.values():
+        one = tasks[0] if len(tasks) == 1 else None
+        notify(
+            session,
+            user,
+            "due_changed",
+            task_link(one.id) if one else inbox_link(),
+            task_id=one.id if one else None,
+            dossier_id=one.dossier_id if one else None,
+            tasks=[(t, local_day(t.due_at)) for t in tasks],
+            day=item.day.strftime("%d/%m/%Y"),
+        )
+
+
+def _on_campaign_opened(session: Session, item: events.CampaignOpened) -> None:
+    campaign = session.get(Campaign, item.campaign_id)
+    if campaign is None:
+        return
+    for user in unit_clerks(session):
+        notify(session, user, "campaign_opened", inbox_link(), campaign=campaign)
 
 
 OUTCOME_LABELS = {

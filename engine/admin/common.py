@@ -1,0 +1,62 @@
+"""What every administration operation shares: the role check and field parsing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine.errors import Forbidden, NotFound, ValidationFailed
+from engine.models import (
+    User,
+)
+
+#: Who may use which part: the organisation, versions and rules are the administrators';
+#: campaigns and the calendar belong to the council secretariat as well.
+ADMINS = ("admin",)
+ADMINS_AND_SECRETARIAT = ("admin", "secretariat")
+MIN_PASSWORD = 8
+
+
+def require(actor: User, roles: Sequence[str]) -> None:
+    """Raise Forbidden unless ``actor`` holds one of ``roles``."""
+    if not actor.active or not any(actor.has_role(r) for r in roles):
+        raise Forbidden("Bạn không có quyền quản trị chức năng này.")
+
+
+def text_field(
+    value: Any, field: str, label: str, max_len: int = 255, required: bool = True
+) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise ValidationFailed(f"{label}: không được để trống.", {field: "Không được để trống."})
+    if len(text) > max_len:
+        message = f"Tối đa {max_len} ký tự."
+        raise ValidationFailed(f"{label}: {message}", {field: message})
+    return text
+
+
+def date_field(value: Any, field: str, label: str, required: bool = True) -> date | None:
+    """Return an ISO date typed into a form field (None if empty and allowed)."""
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        if required:
+            raise ValidationFailed(f"{label}: chưa nhập ngày.", {field: "Chưa nhập ngày."})
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        message = "Ngày không hợp lệ (dạng YYYY-MM-DD)."
+        raise ValidationFailed(f"{label}: {message}", {field: message}) from None
+
+
+def get_row(session: Session, model: Any, row_id: int | None, label: str) -> Any:
+    """Return the row ``row_id`` of ``model``; NotFound naming it with ``label`` otherwise."""
+    row = session.get(model, row_id) if row_id is not None else None
+    if row is None:
+        raise NotFound(f"Không tìm thấy {label} #{row_id}.")
+    return row

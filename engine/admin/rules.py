@@ -1,0 +1,79 @@
+"""The figures the legal basis leaves to the agency, and the reminder ladders."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from engine import audit, notify, rule_settings
+from engine.admin.common import (
+    ADMINS,
+    require,
+    text_field,
+)
+from engine.db import operation
+from engine.errors import ValidationFailed
+from engine.models import (
+    RuleSetting,
+    User,
+)
+from engine.reminders import ladder_from_json
+from engine.rules.legal_basis import BY_CODE as LEGAL_BASES
+from engine.rules.titles import title_codes
+
+
+def set_rule(
+    session: Session,
+    actor: User,
+    *,
+    legal_basis: str,
+    title_code: str,
+    key: str,
+    value: str,
+    citation: str,
+) -> RuleSetting:
+    """Set a figure the legal basis leaves to the agency, with the authority it rests on."""
+    require(actor, ADMINS)
+    if legal_basis not in LEGAL_BASES:
+        raise ValidationFailed("Căn cứ pháp lý không hợp lệ.", {"legal_basis": "Không hợp lệ."})
+    if title_code != "*" and title_code not in title_codes():
+        raise ValidationFailed("Danh hiệu không hợp lệ.", {"title_code": "Không hợp lệ."})
+    parsed = rule_settings.parse_value(key, value)
+    citation = text_field(citation, "citation", "Căn cứ (điều khoản, quy chế)", 2000)
+    with operation(session):
+        row, previous = rule_settings.save_setting(
+            session, legal_basis, title_code, key, parsed, citation, actor.id
+        )
+        audit.record(
+            session,
+            "rule_set",
+            actor_id=actor.id,
+            summary={
+                "legal_basis": legal_basis,
+                "title_code": title_code,
+                "key": key,
+                "value": parsed,
+                "previous": previous,
+                "citation": citation,
+            },
+        )
+    return row
+
+
+def set_reminder_ladder(session: Session, actor: User, task_type: str, ladder_json: str) -> None:
+    """Store the reminder ladder (JSON) of an element id or ``default``; reschedule open tasks."""
+    require(actor, ADMINS)
+    task_type = text_field(task_type, "task_type", "Loại việc", 120)
+    try:
+        ladder = ladder_from_json(ladder_json)
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"Thang nhắc việc không hợp lệ: {exc}", {"ladder": str(exc)}
+        ) from None
+    with operation(session):
+        notify.save_ladder(session, task_type, ladder, actor.id)
+        audit.record(
+            session,
+            "reminder_ladder_set",
+            actor_id=actor.id,
+            summary={"task_type": task_type, "ladder": ladder_json},
+        )

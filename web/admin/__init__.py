@@ -1,0 +1,64 @@
+"""Administration pages under /admin: organisation, campaigns, workflow versions, calendar, rules.
+
+Administrators see every section; the council secretariat sees campaigns and the calendar.
+Views parse the form, call one :mod:`engine.admin` (or :mod:`engine.operations`) operation and
+render; a ValidationFailed re-renders the page with each message next to its field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, Response, abort, current_app, render_template
+from flask_login import current_user
+
+from engine.admin import ADMINS, ADMINS_AND_SECRETARIAT
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def is_admin_user() -> bool:
+    """Return whether the signed-in user may open any admin page."""
+    return current_user.is_authenticated and any(
+        current_user.has_role(r) for r in ADMINS_AND_SECRETARIAT
+    )
+
+
+@bp.before_request
+def _guard() -> Response | None:
+    if not current_user.is_authenticated:
+        unauthorized: Response = current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        return unauthorized
+    if not is_admin_user():
+        abort(403)
+    return None
+
+
+def admins_only(view: F) -> F:
+    """Refuse the secretariat (and anyone else) a page that is the administrators' alone."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not any(current_user.has_role(r) for r in ADMINS):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def optional_int(value: str | None) -> int | None:
+    """Return a form's integer id, or None when empty or not a number."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("admin/index.html", full=any(current_user.has_role(r) for r in ADMINS))
+
+
+from web.admin import calendar, campaigns, org, rules, versions  # noqa: E402, F401 - views on bp

@@ -1,0 +1,117 @@
+"""Rule figures per legal basis with the articles they cite; the agency's settings; ladders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+
+from engine import admin, notify, rule_settings
+from engine.admin import reads
+from engine.errors import ValidationFailed
+from engine.reminders import ladder_to_json
+from engine.rules.legal_basis import LEGAL_BASES
+from engine.rules.titles import title_codes
+from web.admin import admins_only, bp
+from web.app import db, ready_session
+from web.common import actor
+
+HISTORY_ACTIONS = ("rule_set", "reminder_ladder_set", "calendar_changed")
+
+
+def _page(
+    error: ValidationFailed | None = None, form: str = "", status: int = 200
+) -> tuple[str, int]:
+    session = db()
+    settings = reads.settings(session)
+    history = reads.history(session, HISTORY_ACTIONS)
+    return render_template(
+        "admin/rules.html",
+        tables=reads.decision_tables(session),
+        limits=reads.step_limits(session),
+        settings=settings,
+        ladders={k: ladder_to_json(v) for k, v in notify.load_ladders(session).items()},
+        history=history,
+        names=reads.user_names(
+            session, {s.set_by for s in settings} | {e.actor_id for e in history}
+        ),
+        setting_fields=[
+            {
+                "name": "legal_basis",
+                "type": "choice",
+                "label": "Căn cứ pháp lý",
+                "required": True,
+                "choices": [{"value": b.code, "label": b.name} for b in LEGAL_BASES],
+            },
+            {
+                "name": "title_code",
+                "type": "choice",
+                "label": "Danh hiệu",
+                "required": True,
+                "choices": [{"value": "*", "label": "Mọi danh hiệu"}]
+                + [{"value": c, "label": c} for c in title_codes()],
+            },
+            {
+                "name": "key",
+                "type": "choice",
+                "label": "Thông số",
+                "required": True,
+                "choices": [
+                    {"value": k, "label": v} for k, v in rule_settings.SETTING_KEYS.items()
+                ],
+            },
+            {"name": "value", "type": "text", "label": "Giá trị", "required": True},
+            {
+                "name": "citation",
+                "type": "textarea",
+                "label": "Căn cứ (điều khoản, quy chế của Sở)",
+                "required": True,
+            },
+        ],
+        errors=error.field_errors if error else {},
+        message=error.message if error else None,
+        form=form,
+        values=request.form if error else {},
+    ), status
+
+
+@bp.get("/rules")
+@admins_only
+def rules() -> tuple[str, int]:
+    return _page()
+
+
+@bp.post("/rules/settings")
+@admins_only
+def set_rule() -> Any:
+    form = request.form
+    try:
+        admin.set_rule(
+            ready_session(),
+            actor(),
+            legal_basis=form.get("legal_basis", ""),
+            title_code=form.get("title_code", ""),
+            key=form.get("key", ""),
+            value=form.get("value", ""),
+            citation=form.get("citation", ""),
+        )
+    except ValidationFailed as exc:
+        db().rollback()
+        return _page(exc, "setting", 422)
+    flash("Đã lưu thông số.", "success")
+    return redirect(url_for("admin.rules"))
+
+
+@bp.post("/rules/ladders")
+@admins_only
+def set_ladder() -> Any:
+    form = request.form
+    try:
+        admin.set_reminder_ladder(
+            ready_session(), actor(), form.get("task_type", ""), form.get("ladder", "")
+        )
+    except ValidationFailed as exc:
+        db().rollback()
+        return _page(exc, "ladder:" + form.get("task_type", ""), 422)
+    flash("Đã lưu thang nhắc việc; các việc đang mở đã được lập lại lịch nhắc.", "success")
+    return redirect(url_for("admin.rules"))
