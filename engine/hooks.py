@@ -7,9 +7,11 @@ Every process that runs engine operations (web, worker, beat, the CLI, tests) ca
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine import council, dossiers, spiff, stepping
 from engine.config import Settings
@@ -40,3 +42,22 @@ def refresh_calendar(session: Session) -> None:
         # Before the first migration there is no override table yet: plain calendar.
         log.debug("calendar overrides not loaded", exc_info=True)
         session.rollback()
+
+
+#: How long a process may use its copy of the calendar before reading the overrides again.
+CALENDAR_MAX_AGE_SECONDS = 60.0
+_calendar_loaded_at = 0.0
+_calendar_lock = threading.Lock()
+
+
+def refresh_calendar_if_stale(factory: sessionmaker[Session]) -> None:
+    """Reload the calendar when this process's copy is older than a minute (web requests)."""
+    global _calendar_loaded_at
+    if time.monotonic() - _calendar_loaded_at < CALENDAR_MAX_AGE_SECONDS:
+        return
+    with _calendar_lock:
+        if time.monotonic() - _calendar_loaded_at < CALENDAR_MAX_AGE_SECONDS:
+            return
+        with factory() as session:
+            refresh_calendar(session)
+        _calendar_loaded_at = time.monotonic()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from engine import hooks
 from engine.models.base import utcnow
 from engine.operations import fire_due_timers
 from tasks.celery_app import celery_app
@@ -20,6 +21,7 @@ def sweep_timers() -> int:
     from web.app import runtime
 
     rt = runtime()
+    hooks.refresh_calendar_if_stale(rt.session_factory)
     # Leave the rest to the next beat rather than run into it.
     deadline = time.monotonic() + rt.settings.timer_sweep_seconds
     fired = 0

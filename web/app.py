@@ -100,6 +100,14 @@ def create_app(
     app.register_blueprint(admin.bp)
     app.teardown_appcontext(_close_session)
 
+    @app.before_request
+    def _fresh_calendar() -> None:
+        # An administrator's calendar change made in another process reaches this one within
+        # a minute; due dates computed here then count the same working days.
+        from engine import hooks
+
+        hooks.refresh_calendar_if_stale(rt.session_factory)
+
     @app.get("/")
     def index() -> Response:
         if current_user.is_authenticated:
