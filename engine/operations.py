@@ -330,6 +330,12 @@ def reassign_within(session: Session, task_id: int, actor: User, assignee_id: in
     _require_ready(task)
     if not may_reassign(actor, task):
         raise Forbidden("Chỉ trưởng đơn vị, Thường trực Hội đồng hoặc quản trị được giao lại việc.")
+    if forms.has_secret_field(task.form) and task.candidate_role == "council_member":
+        # A member's secret ballot is theirs alone: nobody may vote in their place.
+        raise Conflict(
+            f"Phiếu bầu kín «{task.name}» không thể giao cho người khác; "
+            "thành viên vắng mặt gửi phiếu bằng văn bản qua Thường trực Hội đồng."
+        )
     assignee = session.get(User, assignee_id)
     if assignee is None:
         raise NotFound(f"Không tìm thấy người dùng #{assignee_id}.")

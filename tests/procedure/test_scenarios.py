@@ -269,3 +269,35 @@ def _submit_to_province(world: World, dossier_id: int) -> None:
         sent_to="Sở Nội vụ",
     )
     assert world.ready(dossier_id) == ["record_province_outcome"]
+
+
+def test_a_members_secret_ballot_cannot_be_handed_to_someone_else(world: World) -> None:
+    from datetime import date
+
+    from engine import council, operations
+    from engine.models import HumanTask
+
+    dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
+    world.to_council(dossier_id)
+    world.end_posting()
+    with world.factory() as session:
+        council.open_session(session, world.user("thuky"), world.campaign_id, date(2026, 12, 28))
+    world.complete(
+        "thuky",
+        "open_session",
+        None,
+        meeting_date="2026-12-28",
+        meeting_place="Phòng họp Sở",
+        chair_name="Nông Văn Thắng",
+        all_present=True,
+        absent_member_ids=None,
+    )
+    members = world.members()
+    with world.factory() as session:
+        ballot = session.scalars(
+            select(HumanTask.id).where(
+                HumanTask.element_id == "cast_ballot", HumanTask.assignee_id == members[0].id
+            )
+        ).one()
+    with world.factory() as session, pytest.raises(Conflict, match="không thể giao"):
+        operations.reassign(session, ballot, world.user("admin"), members[1].id)
