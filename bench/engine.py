@@ -5,7 +5,10 @@ statements and commits per completion (target <= 10 and exactly 1), and an insta
 SQLite in a temporary folder by default; PostgreSQL when TDKT_DATABASE_URL is set (its schema is
 dropped and rebuilt: point it at a scratch database).
 
-    .venv/bin/python bench/engine.py [instances]
+    .venv/bin/python bench/engine.py [instances] [--profile]
+
+``--profile`` then runs the service layer once more under pyinstrument and prints where a step's
+time goes (the profiler slows it down several times: read the shares, not the milliseconds).
 """
 
 # ruff: noqa: E402 - the path fix below must run before the engine imports
@@ -125,14 +128,27 @@ def _raw(instances: int) -> list[float]:
     return durations
 
 
+def _profile(factory: Any, engine: Any, actor: User, instances: int) -> None:
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0002)
+    with profiler:
+        _service(factory, engine, actor, instances)
+    print(profiler.output_text(unicode=True, color=False))
+
+
 def main() -> None:
-    instances = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    args = [a for a in sys.argv[1:] if a != "--profile"]
+    instances = int(args[0]) if args else 200
     engine = _database()
     factory = make_session_factory(engine)
     actor = _actor(factory)
     with factory() as session:
         operations.deploy(session, [BPMN])
-    _raw(10)  # warm up both paths
+    # Warm up both paths alike (compiled-statement caches, the calendar's first year, imports),
+    # so neither figure counts one-time costs.
+    _raw(10)
+    _service(factory, engine, actor, 10)
     service = _service(factory, engine, actor, instances)
     raw = _raw(instances)
     durations = sorted(service["durations"])
@@ -158,6 +174,8 @@ def main() -> None:
     print(
         f"instance JSON size:      {service['size']:.0f} bytes at the 4th (council) step, no spec"
     )
+    if "--profile" in sys.argv[1:]:
+        _profile(factory, engine, actor, instances)
     engine.dispose()
 
 
