@@ -94,6 +94,8 @@ _CLOSE = (
         status=bindparam("b_status"),
         completed_at=bindparam("b_completed_at"),
         completed_by=bindparam("b_completed_by"),
+        # A closed task has no reminder left; engine.notify clears it too, and finds it done.
+        next_reminder_at=None,
     )
 )
 
@@ -130,6 +132,7 @@ def close_row(
     set_committed_value(row, "status", status)
     set_committed_value(row, "completed_at", now)
     set_committed_value(row, "completed_by", by)
+    set_committed_value(row, "next_reminder_at", None)
 
 
 def sync(
