@@ -3,7 +3,10 @@
 Prints steps/s for both and their ratio (target >= 0.5), p50/p95 ms per service step, SQL
 statements and commits per completion (target <= 10 and exactly 1), and an instance's JSON size.
 SQLite in a temporary folder by default; PostgreSQL when TDKT_DATABASE_URL is set (its schema is
-dropped and rebuilt: point it at a scratch database).
+dropped and rebuilt: point it at a scratch database). Each instance has its dossier, as in
+production, so a step also updates the dossier's stage. The raw side serializes with the same
+spec-less converter the service stores, so both sides do the same SpiffWorkflow work; the
+notification subscribers (engine.notify) are not loaded, their statements are theirs.
 
     .venv/bin/python bench/engine.py [instances] [--profile]
 
@@ -20,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +36,15 @@ from engine import operations, specs, spiff
 from engine.config import load_settings
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
-from engine.models import HumanTask, OrgUnit, ProcessInstance, RoleMembership, User
+from engine.models import (
+    Campaign,
+    Dossier,
+    HumanTask,
+    OrgUnit,
+    ProcessInstance,
+    RoleMembership,
+    User,
+)
 
 BPMN = Path(__file__).with_name("five_steps.bpmn")
 ROLES = ("unit_clerk", "unit_head", "secretariat", "director")
@@ -67,6 +79,39 @@ def _actor(factory: Any) -> User:
         session.commit()
         _ = list(user.memberships)
         return user
+
+
+def _dossier(session: Any, actor: User) -> int:
+    campaign_id = session.scalar(select(Campaign.id).where(Campaign.code == "BENCH"))
+    if campaign_id is None:
+        campaign = Campaign(
+            code="BENCH",
+            name="Bench",
+            kind="annual",
+            year=2026,
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 12, 31),
+            registration_deadline=date(2026, 3, 31),
+            nomination_deadline=date(2026, 11, 30),
+            legal_basis="ND98_2023",
+            title_codes=["LDTT"],
+        )
+        session.add(campaign)
+        session.flush()
+        campaign_id = campaign.id
+    dossier = Dossier(
+        campaign_id=campaign_id,
+        unit_id=actor.unit_id,
+        nominee_kind="individual",
+        nominee_name="Bench",
+        nominee_search="bench",
+        title_code="LDTT",
+        legal_basis="ND98_2023",
+        year=2026,
+    )
+    session.add(dossier)
+    session.commit()
+    return dossier.id
 
 
 def _service(factory: Any, engine: Any, actor: User, instances: int) -> dict[str, Any]:
@@ -105,7 +150,11 @@ def _run_service(
     form = {"decision": "approve", "note": "ok"}
     with factory() as session:
         for _ in range(instances):
-            instance_id = operations.start(session, "bench_five", data=data).id
+            # Every real instance belongs to a dossier whose stage each step updates: measure it.
+            dossier_id = _dossier(session, actor)
+            instance_id = operations.start(
+                session, "bench_five", data=data, dossier_id=dossier_id
+            ).id
             for step in range(5):
                 task_id = session.scalar(
                     select(HumanTask.id).where(
