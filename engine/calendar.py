@@ -50,6 +50,7 @@ __all__ = [
     "OFFICE_OPENS",
     "CalendarOverride",
     "WorkingCalendar",
+    "warm_up",
 ]
 
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
@@ -95,6 +96,18 @@ def _package_year(year: int) -> _PackageYear:
     # The set also carries swaps of other years (the package adds cross-year ones everywhere).
     workdays = frozenset(d for d in vn.weekend_workdays if d.year == year and d not in names)
     return _PackageYear(names=names, weekend_workdays=workdays)
+
+
+def warm_up(today: date | None = None) -> None:
+    """Load the package's holidays of this year and the next, for every calendar of the process.
+
+    The first lookup of a year costs ~50 ms (the package builds its lunar holidays); call this at
+    process start so that the first engine step of a worker, or the first due date that crosses
+    into next year, does not pay it inside a transaction that holds the instance lock.
+    """
+    year = (today or datetime.now(UTC).date()).year
+    for y in (year, year + 1):
+        _package_year(y)
 
 
 class WorkingCalendar:

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from engine import spiff
 from engine.errors import RevisionLimitExceeded
@@ -54,8 +56,8 @@ def due_after(created: datetime, days: int | None) -> datetime | None:
     return None if days is None else spiff.calendar().add_working_days(created, days)
 
 
-def new_row(instance: ProcessInstance, task: Any, now: datetime) -> HumanTask:
-    """Return the human_task row for a ready workflow task."""
+def new_row(instance: ProcessInstance, task: Any, now: datetime) -> dict[str, Any]:
+    """Return the column values of the human_task row for a ready workflow task."""
     element_id, name, lane = spiff.task_element(task)
     props = spiff.task_properties(task)
     role = lane if lane in ROLE_CODES else None
@@ -68,24 +70,80 @@ def new_row(instance: ProcessInstance, task: Any, now: datetime) -> HumanTask:
     subject = subject if isinstance(subject, int) else None
     assignee = subject if props.get("assignToItem", "").strip().lower() == "true" else None
     days = due_working_days(props, task.data)
-    return HumanTask(
-        task_uuid=str(task.id),
-        instance_id=instance.id,
-        dossier_id=instance.dossier_id,
-        element_id=element_id,
-        name=name,
-        lane=lane,
-        stage=props.get("stage"),
-        candidate_role=role,
-        candidate_unit_id=unit_id if isinstance(unit_id, int) else None,
-        assignee_id=assignee,
-        subject_user_id=subject,
-        form=json.loads(props["formFields"]) if props.get("formFields") else [],
-        created_at=now,
-        due_working_days=days,
-        due_at=due_after(now, days),
-        status="ready",
+    return {
+        "task_uuid": str(task.id),
+        "instance_id": instance.id,
+        "dossier_id": instance.dossier_id,
+        "element_id": element_id,
+        "name": name,
+        "lane": lane,
+        "stage": props.get("stage"),
+        "candidate_role": role,
+        "candidate_unit_id": unit_id if isinstance(unit_id, int) else None,
+        "assignee_id": assignee,
+        "subject_user_id": subject,
+        "form": json.loads(props["formFields"]) if props.get("formFields") else [],
+        "created_at": now,
+        "due_working_days": days,
+        "due_at": due_after(now, days),
+        "next_reminder_at": None,
+        "completed_at": None,
+        "completed_by": None,
+        "status": "ready",
+    }
+
+
+# Built once and written with Core, not the unit of work: on SQLite a flush of one row cost
+# 3-6 times the statement it sends (bench/engine.py --profile).
+_TASKS = HumanTask.metadata.tables[HumanTask.__tablename__]
+_INSERT_ONE = insert(_TASKS).returning(_TASKS.c.id)
+_INSERT_MANY = insert(_TASKS).returning(_TASKS.c.id, sort_by_parameter_order=True)
+_CLOSE = (
+    update(_TASKS)
+    .where(_TASKS.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        completed_at=bindparam("b_completed_at"),
+        completed_by=bindparam("b_completed_by"),
+        # A closed task has no reminder left; engine.notify clears it too, and finds it done.
+        next_reminder_at=None,
     )
+)
+
+
+def insert_rows(session: Session, values: list[dict[str, Any]]) -> list[HumanTask]:
+    """INSERT human_task rows (one statement) and return them as objects of the session."""
+    if not values:
+        return []
+    if len(values) == 1:
+        ids = [session.execute(_INSERT_ONE, values[0]).scalar_one()]
+    else:
+        ids = list(session.execute(_INSERT_MANY, values).scalars())
+    rows = []
+    for row_id, row_values in zip(ids, values, strict=True):
+        row = HumanTask(id=row_id, **row_values)
+        # Persistent as if just loaded, so session.get() finds it without a SELECT. An object
+        # left under the same id by a rolled-back step (SQLite reuses ids) is stale: drop it.
+        make_transient_to_detached(row)
+        stale = session.identity_map.get(identity_key(HumanTask, row_id))
+        if stale is not None:
+            session.expunge(stale)
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+def close_row(
+    session: Session, row: HumanTask, status: str, now: datetime, by: int | None = None
+) -> None:
+    """Mark a ready row completed (by ``by``) or cancelled with one UPDATE; keep the object."""
+    session.execute(
+        _CLOSE, {"b_id": row.id, "b_status": status, "b_completed_at": now, "b_completed_by": by}
+    )
+    set_committed_value(row, "status", status)
+    set_committed_value(row, "completed_at", now)
+    set_committed_value(row, "completed_by", by)
+    set_committed_value(row, "next_reminder_at", None)
 
 
 def sync(
@@ -107,17 +165,14 @@ def sync(
     ready = {str(t.id): t for t in spiff.ready_user_tasks(workflow)}
     for row in open_rows:
         if row.status == "ready" and row.task_uuid not in ready:
-            row.status = "cancelled"
-            row.completed_at = now
+            close_row(session, row, "cancelled", now)
             changes.cancelled.append(row)
     known = {row.task_uuid for row in open_rows}
-    for uuid, task in ready.items():
-        if uuid in known:
-            continue
+    new = [(uuid, task) for uuid, task in ready.items() if uuid not in known]
+    for _uuid, task in new:
         _count_arrival(reached, task, max_returns)
-        row = new_row(instance, task, now)
-        session.add(row)
-        changes.created.append((row, task))
+    rows = insert_rows(session, [new_row(instance, task, now) for _uuid, task in new])
+    changes.created = [(row, task) for row, (_uuid, task) in zip(rows, new, strict=True)]
     return changes
 
 
@@ -172,12 +227,33 @@ def _award_decision(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+_DOSSIER = Dossier.metadata.tables[Dossier.__tablename__]
+#: One UPDATE per set of columns a step changes (a handful exist), built on first use.
+_dossier_updates: dict[tuple[str, ...], Any] = {}
+
+
 def update_dossier(
     session: Session, dossier_id: int | None, values: dict[str, Any], now: datetime
 ) -> None:
-    """Write the dossier's new stage/status with one UPDATE (no need to load it)."""
+    """Write the dossier's new stage/status with one UPDATE (no need to load it).
+
+    A dossier object the session already holds gets the new values too, as an ORM UPDATE's
+    ``synchronize_session`` would give it.
+    """
     if dossier_id is None or not values:
         return
-    session.execute(
-        update(Dossier).where(Dossier.id == dossier_id).values(**values, updated_at=now)
-    )
+    columns = (*sorted(values), "updated_at")
+    statement = _dossier_updates.get(columns)
+    if statement is None:
+        statement = (
+            update(_DOSSIER)
+            .where(_DOSSIER.c.id == bindparam("b_id"))
+            .values({name: bindparam(f"b_{name}") for name in columns})
+        )
+        _dossier_updates[columns] = statement
+    params = {f"b_{name}": value for name, value in values.items()}
+    session.execute(statement, {"b_id": dossier_id, "b_updated_at": now, **params})
+    loaded = session.identity_map.get(identity_key(Dossier, dossier_id))
+    if loaded is not None:
+        for name, value in (*values.items(), ("updated_at", now)):
+            set_committed_value(loaded, name, value)

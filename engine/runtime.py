@@ -27,8 +27,9 @@ class Runtime:
 
 def build_runtime(settings: Settings) -> Runtime:
     """Create the engine and session factory; start the embedded Redis when none is configured."""
-    from engine import notify
+    from engine import calendar, notify
 
+    calendar.warm_up()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     notify.configure(
         notify.NotifyConfig(

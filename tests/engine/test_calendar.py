@@ -191,3 +191,14 @@ def test_holidays_in_lists_vietnamese_names(cal: WorkingCalendar) -> None:
 
 def test_make_up_days_come_from_the_package_swaps(cal: WorkingCalendar) -> None:
     assert cal.make_up_days_in(2025) == [(date(2025, 4, 26), "Ngày làm việc bù")]
+
+
+def test_warm_up_loads_this_year_and_the_next_before_the_first_step():
+    from engine import calendar
+
+    calendar.warm_up(date(2031, 6, 1))
+    before = calendar._package_year.cache_info()
+    calendar._package_year(2031)
+    calendar._package_year(2032)
+    after = calendar._package_year.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (2, 0)
