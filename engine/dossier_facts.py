@@ -67,7 +67,7 @@ def may_withdraw(user: User, dossier: Dossier) -> bool:
 
 
 def may_override(user: User, dossier: Dossier) -> bool:
-    """Return whether the page offers ``user`` (an administrator) to let an ineligible dossier on."""
+    """Return whether an administrator may let this ineligible dossier go on."""
     eligibility = dossier.eligibility or {}
     return (
         user.has_role("admin")

@@ -63,6 +63,7 @@ def create_app(
         auth,
         awards,
         ballots,
+        council,
         dashboard,
         documents,
         dossiers,
@@ -91,6 +92,7 @@ def create_app(
     app.register_blueprint(tasks.bp)
     app.register_blueprint(dossiers.bp)
     app.register_blueprint(ballots.bp)
+    app.register_blueprint(council.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(documents.bp)
