@@ -403,17 +403,19 @@ def open_steps(session: Session, dossier_id: int) -> list[Holder]:
 class TimelineEntry:
     event: AuditEvent
     actor_name: str | None
+    task_name: str | None = None
 
 
 def timeline(session: Session, dossier_id: int) -> list[TimelineEntry]:
-    """Return the dossier's audit trail, oldest first, with the actors' names."""
+    """Return the dossier's audit trail, oldest first, with the actors' and steps' names."""
     rows = session.execute(
-        select(AuditEvent, User.full_name)
+        select(AuditEvent, User.full_name, HumanTask.name)
         .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(HumanTask, HumanTask.id == AuditEvent.task_id)
         .where(AuditEvent.dossier_id == dossier_id)
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
-    return [TimelineEntry(event, name) for event, name in rows]
+    return [TimelineEntry(event, name, task) for event, name, task in rows]
 
 
 def dossier_instance(session: Session, dossier_id: int) -> ProcessInstance | None:
@@ -487,17 +489,15 @@ VOTES = ("agree", "disagree", "recuse")
 class BallotSheet:
     """A ballot task's sheet: the form field that takes the votes and the session's dossiers.
 
-    ``subject`` is the absent member whose written ballot the secretariat enters (None on a
-    member's own ballot).
+    ``subject`` is the member whose ballot it is; ``written`` says the secretariat enters an
+    absent member's written ballot (the task is not in the council members' lane, as
+    engine.council seals it).
     """
 
     field_name: str
     dossiers: list[Dossier]
     subject: User | None = None
-
-    @property
-    def written(self) -> bool:
-        return self.subject is not None
+    written: bool = False
 
 
 def ballot_field(task: HumanTask) -> dict[str, Any] | None:
@@ -524,4 +524,9 @@ def ballot_sheet(session: Session, task: HumanTask) -> BallotSheet:
     ids = list(sitting.dossier_ids) if sitting is not None else []
     found = {d.id: d for d in session.scalars(select(Dossier).where(Dossier.id.in_(ids)))}
     subject = session.get(User, task.subject_user_id) if task.subject_user_id else None
-    return BallotSheet(str(field_def["name"]), [found[i] for i in ids if i in found], subject)
+    return BallotSheet(
+        str(field_def["name"]),
+        [found[i] for i in ids if i in found],
+        subject,
+        written=task.candidate_role != "council_member",
+    )

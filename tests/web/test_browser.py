@@ -41,7 +41,9 @@ class Roles:
     def login(self, username: str) -> Any:
         from playwright.sync_api import expect
 
-        context = self.browser.new_context(viewport={"width": 1280, "height": 900})
+        context = self.browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+        )
         page = context.new_page()
         page.on("pageerror", lambda exc: self.errors.append(f"{username}: {exc}"))
         page.on(

@@ -221,6 +221,7 @@ def test_ballot_sheet_lists_every_dossier_and_is_sent_once(
     assert re.findall(r'data-dossier-id="(\d+)"', sheet) == [str(i) for i in sitting]
     assert NOMINEE in sheet
     assert "Phạm Xuân Tuấn" in sheet
+    assert 'id="ballot-subject"' not in sheet  # the member's own ballot, not a written one
     for label in ("Đồng ý", "Không đồng ý", "Không tham gia biểu quyết"):
         assert label in sheet
     bad = client.post(
