@@ -10,18 +10,20 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from engine import spiff
 from engine.errors import NotFound
 from engine.models import (
     Attachment,
     AuditEvent,
     Campaign,
     Comment,
+    CouncilSession,
     Dossier,
     HumanTask,
     OrgUnit,
@@ -34,8 +36,9 @@ from engine.text import search_key
 
 #: Roles that see every unit's dossiers (the council, its secretariat, the director, admins).
 AGENCY_WIDE_ROLES = frozenset({"secretariat", "council_member", "director", "admin"})
-#: A task is "due soon" when its deadline is this close.
-DUE_SOON = timedelta(days=2)
+#: A task is "due soon" when its deadline is at most this many working days ahead (the end of
+#: the second working day after today), as the reminder ladder counts (DESIGN.md, deadlines).
+DUE_SOON_WORKING_DAYS = 2
 PER_PAGE = 25
 Box = Literal["mine", "group"]
 DueState = Literal["overdue", "soon", "ok"]
@@ -207,19 +210,28 @@ class TaskRow:
     campaign_name: str | None
     assignee_name: str | None = None
     now: datetime = field(default_factory=utcnow)
+    soon_until: datetime | None = None
 
     @property
     def due_state(self) -> DueState | None:
-        return due_state(self.task.due_at, self.now)
+        return due_state(self.task.due_at, self.now, self.soon_until)
 
 
-def due_state(due_at: datetime | None, now: datetime) -> DueState | None:
+def soon_limit(now: datetime) -> datetime:
+    """Return the last instant a deadline counts as "due soon": the end of the second working
+    day after ``now``'s local date (weekends and public holidays do not count)."""
+    return spiff.calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
+
+
+def due_state(
+    due_at: datetime | None, now: datetime, soon_until: datetime | None = None
+) -> DueState | None:
     """Return overdue / soon / ok for a deadline (None when there is none)."""
     if due_at is None:
         return None
     if due_at < now:
         return "overdue"
-    return "soon" if due_at < now + DUE_SOON else "ok"
+    return "soon" if due_at <= (soon_until or soon_limit(now)) else "ok"
 
 
 TASK_SORTS: dict[str, Callable[[], list[Any]]] = {
@@ -268,6 +280,7 @@ def inbox(
 ) -> Page[TaskRow]:
     """Return one page of ``user``'s tasks (``mine``) or of the tasks their groups may claim."""
     now = now or utcnow()
+    soon_until = soon_limit(now)
     query = (
         _open_tasks(user, box)
         .outerjoin(Dossier, Dossier.id == HumanTask.dossier_id)
@@ -281,15 +294,18 @@ def inbox(
     if filters.due == "overdue":
         query = query.where(HumanTask.due_at < now)
     elif filters.due == "soon":
-        query = query.where(HumanTask.due_at >= now, HumanTask.due_at < now + DUE_SOON)
+        query = query.where(HumanTask.due_at >= now, HumanTask.due_at <= soon_until)
     elif filters.due == "ok":
-        query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now + DUE_SOON))
+        query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at > soon_until))
     total = session.scalar(query.with_only_columns(func.count(HumanTask.id))) or 0
     order = TASK_SORTS.get(filters.sort, TASK_SORTS["due"])()
     rows = session.execute(
         query.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
     ).all()
-    items = [TaskRow(task, dossier, unit, camp, now=now) for task, dossier, unit, camp in rows]
+    items = [
+        TaskRow(task, dossier, unit, camp, now=now, soon_until=soon_until)
+        for task, dossier, unit, camp in rows
+    ]
     return Page(items, total, filters.page, filters.per_page)
 
 
@@ -387,17 +403,19 @@ def open_steps(session: Session, dossier_id: int) -> list[Holder]:
 class TimelineEntry:
     event: AuditEvent
     actor_name: str | None
+    task_name: str | None = None
 
 
 def timeline(session: Session, dossier_id: int) -> list[TimelineEntry]:
-    """Return the dossier's audit trail, oldest first, with the actors' names."""
+    """Return the dossier's audit trail, oldest first, with the actors' and steps' names."""
     rows = session.execute(
-        select(AuditEvent, User.full_name)
+        select(AuditEvent, User.full_name, HumanTask.name)
         .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(HumanTask, HumanTask.id == AuditEvent.task_id)
         .where(AuditEvent.dossier_id == dossier_id)
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
-    return [TimelineEntry(event, name) for event, name in rows]
+    return [TimelineEntry(event, name, task) for event, name, task in rows]
 
 
 def dossier_instance(session: Session, dossier_id: int) -> ProcessInstance | None:
@@ -463,28 +481,52 @@ def comments(session: Session, dossier_id: int) -> list[Comment]:
 
 # --- Ballots -----------------------------------------------------------------------------------
 
+#: The choices of every line of a ballot sheet (engine.council.VALID_VOTES).
+VOTES = ("agree", "disagree", "recuse")
+
 
 @dataclass
-class BallotLine:
-    field: dict[str, Any]
-    dossier: Dossier | None
+class BallotSheet:
+    """A ballot task's sheet: the form field that takes the votes and the session's dossiers.
+
+    ``subject`` is the member whose ballot it is; ``written`` says the secretariat enters an
+    absent member's written ballot (the task is not in the council members' lane, as
+    engine.council seals it).
+    """
+
+    field_name: str
+    dossiers: list[Dossier]
+    subject: User | None = None
+    written: bool = False
 
 
-def ballot_sheet(session: Session, task: HumanTask) -> list[BallotLine]:
-    """Return the ballot task's lines: each ``ballot`` field with the dossier it is about."""
-    lines = []
-    for field_def in task.form:
-        if field_def.get("type") != "ballot":
-            continue
-        dossier_id = field_def.get("dossier_id")
-        if dossier_id is None and str(field_def.get("name", "")).startswith("vote_"):
-            suffix = str(field_def["name"]).removeprefix("vote_")
-            dossier_id = int(suffix) if suffix.isdigit() else None
-        dossier = session.get(Dossier, dossier_id) if dossier_id is not None else None
-        lines.append(BallotLine(field_def, dossier))
-    return lines
+def ballot_field(task: HumanTask) -> dict[str, Any] | None:
+    """Return the task's one ``ballot`` field (``ballot`` or ``written_ballot``), if it has one."""
+    return next((f for f in task.form if f.get("type") == "ballot"), None)
 
 
 def is_ballot(task: HumanTask) -> bool:
-    """Return whether the task is a ballot sheet (its form has ``ballot`` fields)."""
-    return any(f.get("type") == "ballot" for f in task.form)
+    """Return whether the task is a ballot sheet (its form has a ``ballot`` field)."""
+    return ballot_field(task) is not None
+
+
+def ballot_sheet(session: Session, task: HumanTask) -> BallotSheet:
+    """Return the sheet of a ballot task: every dossier of its council session, in sheet order."""
+    field_def = ballot_field(task)
+    if field_def is None:
+        raise NotFound("Không tìm thấy phiếu bầu.")
+    instance = session.get(ProcessInstance, task.instance_id)
+    sitting = (
+        session.get(CouncilSession, instance.council_session_id)
+        if instance is not None and instance.council_session_id is not None
+        else None
+    )
+    ids = list(sitting.dossier_ids) if sitting is not None else []
+    found = {d.id: d for d in session.scalars(select(Dossier).where(Dossier.id.in_(ids)))}
+    subject = session.get(User, task.subject_user_id) if task.subject_user_id else None
+    return BallotSheet(
+        str(field_def["name"]),
+        [found[i] for i in ids if i in found],
+        subject,
+        written=task.candidate_role != "council_member",
+    )

@@ -394,6 +394,98 @@ EN: dict[str, str] = {
     ): ("Set in the procedure (dueWorkingDays property); change them by deploying a new version."),
     "điều chỉnh": "override",
     "— Không có —": "— None —",
+    "%(agree)s đồng ý, %(disagree)s không đồng ý / %(members)s thành viên": (
+        "%(agree)s agree, %(disagree)s disagree / %(members)s members"
+    ),
+    "Bỏ phiếu kín: mỗi phiếu chỉ gửi một lần; không ai xem được phiếu của người khác.": (
+        "Secret ballot: each ballot is sent once; nobody can see anyone else's votes."
+    ),
+    "Cho phép ngoại lệ": "Allow an exception",
+    "Cho phép ngoại lệ về điều kiện": "Eligibility exception allowed",
+    "Chưa có đợt thi đua nào.": "There is no campaign yet.",
+    "Chưa đủ điều kiện — dừng": "Not eligible — stopped",
+    (
+        "Chọn các hồ sơ đã qua công khai để đưa vào phiếu bầu của phiên họp. Mỗi thành "
+        "viên sẽ nhận một phiếu liệt kê tất cả hồ sơ."
+    ): (
+        "Choose the dossiers that have been posted to put on the session's ballot. Every "
+        "member gets one ballot listing all of them."
+    ),
+    "Chọn ít nhất một hồ sơ.": "Choose at least one dossier.",
+    "Chọn đợt": "Choose campaign",
+    "Chọn đợt thi đua.": "Choose a campaign.",
+    "Chờ cấp trên quyết định": "Awaiting the higher level",
+    "Cá nhân cho danh hiệu cá nhân; đơn vị (tập thể) cho danh hiệu tập thể.": (
+        "A person for individual titles; the unit (collective) for collective titles."
+    ),
+    "Căn cứ pháp lý của đợt: %(basis)s": "Legal basis of the campaign: %(basis)s",
+    "Cấp trên không khen thưởng": "Not awarded by the higher level",
+    "Huỷ": "Cancel",
+    "Hết thời hạn (hẹn giờ của quy trình)": "Time limit reached (procedure timer)",
+    "Hồ sơ chưa đủ điều kiện sẽ được xét tiếp; lý do được ghi vào lịch sử hồ sơ.": (
+        "The ineligible dossier goes on; the reason is recorded in its history."
+    ),
+    "Hồ sơ chờ họp Hội đồng": "Dossiers waiting for the council",
+    "Hội đồng không đề nghị": "Not selected by the council",
+    "Không có hồ sơ nào chờ họp Hội đồng trong đợt này.": (
+        "No dossier of this campaign is waiting for the council."
+    ),
+    "Không tham gia biểu quyết": "Recuse (does not vote)",
+    "Kết quả họp Hội đồng": "Council result",
+    "Kết thúc quy trình": "Procedure ended",
+    "Lý do cho phép ngoại lệ": "Reason for the exception",
+    "Lý do rút hồ sơ": "Reason for withdrawing",
+    "Lập hồ sơ": "File dossier",
+    "Lập hồ sơ đề nghị": "File a nomination dossier",
+    (
+        "Một hồ sơ = một đối tượng × một danh hiệu × một đợt thi đua. Sau khi lập, hồ sơ "
+        "vào bước «Chuẩn bị hồ sơ» trong hộp việc của đơn vị."
+    ): (
+        "One dossier = one nominee × one title × one campaign. Once filed, it waits in "
+        "the unit's inbox at “Prepare the dossier”."
+    ),
+    "Mở phiên họp": "Open the session",
+    "Nhận kết quả / thông báo": "Result or notice received",
+    "Nhập ngày họp (dd/mm/yyyy).": "Enter the meeting date (dd/mm/yyyy).",
+    (
+        "Nhập đúng phiếu thành viên đã gửi. Hồ sơ để trống là phiếu trắng; nếu không nhận"
+        " được phiếu, để trống tất cả."
+    ): (
+        "Enter exactly the ballot the member sent. A dossier left empty is a blank vote; "
+        "if no ballot came back, leave them all empty."
+    ),
+    "Phiên họp Hội đồng": "Council session",
+    "Phiếu bầu này đã được gửi. Kết quả chỉ được công bố dưới dạng tổng hợp trong biên bản họp.": (
+        "This ballot has been sent. Results are published only as totals in the minutes."
+    ),
+    "Phiếu bằng văn bản của thành viên vắng mặt: %(name)s": (
+        "Written ballot of an absent member: %(name)s"
+    ),
+    "Rút hồ sơ": "Withdraw dossier",
+    "Rút hồ sơ này? Không hoàn tác được.": "Withdraw this dossier? This cannot be undone.",
+    "Thao tác với hồ sơ": "Dossier actions",
+    "Tập thể: %(name)s": "Collective: %(name)s",
+    (
+        "Với mỗi hồ sơ chọn một ý kiến. Chọn «Không tham gia biểu quyết» khi bạn có xung "
+        "đột lợi ích với hồ sơ."
+    ): ("Choose one vote for every dossier. Choose “Recuse” when you have a conflict of interest."),
+    "Đang xét": "Under consideration",
+    "Đã cho phép ngoại lệ": "Exception allowed",
+    "Đã cho phép ngoại lệ; hồ sơ được xét tiếp.": "Exception allowed; the dossier goes on.",
+    "Đã huỷ": "Cancelled",
+    "Đã kết thúc": "Ended",
+    "Đã lập hồ sơ #%(id)s: %(name)s.": "Dossier #%(id)s filed: %(name)s.",
+    "Đã mở phiên họp ngày %(day)s với %(n)s hồ sơ.": (
+        "Session of %(day)s opened with %(n)s dossiers."
+    ),
+    "Đã rút hồ sơ.": "Dossier withdrawn.",
+    "Đã được khen thưởng": "Awarded",
+    "Đơn vị chỉ rút được hồ sơ trước khi Hội đồng có kết quả.": (
+        "A unit can withdraw a dossier only before the council has its result."
+    ),
+    "Đưa vào phiếu": "On the ballot",
+    "Được đề nghị": "Selected",
+    "Đối tượng đề nghị": "Nominee",
 }
 EN_PLURAL: dict[str, tuple[str, str]] = {
     "Đã nhận %(num)d việc.": ("Claimed %(num)d task.", "Claimed %(num)d tasks."),

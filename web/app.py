@@ -64,6 +64,7 @@ def create_app(
         auth,
         awards,
         ballots,
+        council,
         dashboard,
         documents,
         dossiers,
@@ -92,6 +93,7 @@ def create_app(
     app.register_blueprint(tasks.bp)
     app.register_blueprint(dossiers.bp)
     app.register_blueprint(ballots.bp)
+    app.register_blueprint(council.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(documents.bp)

@@ -1,5 +1,6 @@
 """The council member's ballot sheet: every dossier of the session, one vote each, sent once.
 
+The same page lets the secretariat enter an absent member's written ballot (the task's subject).
 The page never reads sealed ballots: before submission it shows the empty sheet, after it only
 that the sheet was sent. Nobody's votes, the member's own included, are shown back.
 """
@@ -10,12 +11,13 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from engine import queries
 from engine.errors import Conflict, ValidationFailed
 from engine.models import HumanTask
 from web.app import db, ready_session
-from web.common import actor, form_data, require_login
+from web.common import actor, require_login
 
 bp = Blueprint("ballots", __name__)
 require_login(bp)
@@ -28,7 +30,21 @@ def _ballot_task(task_id: int) -> HumanTask:
     return task
 
 
-def _render(task: HumanTask, errors: dict[str, str] | None = None, status: int = 200) -> Any:
+def votes_from_form(sheet: queries.BallotSheet, form: MultiDict[str, str]) -> dict[str, str]:
+    """Return {dossier id: vote} from the sheet's radio groups ``vote_<dossier id>``.
+
+    A dossier left without a choice is a blank vote (workflows/README.md); an unknown value is
+    passed on for the engine to refuse.
+    """
+    votes = {}
+    for dossier in sheet.dossiers:
+        value = form.get(f"vote_{dossier.id}", "").strip()
+        if value:
+            votes[str(dossier.id)] = value
+    return votes
+
+
+def _render(task: HumanTask, error: str | None = None, status: int = 200) -> Any:
     user = actor()
     submitted = task.status != "ready"
     if not submitted and not queries.may_act(user, task):
@@ -36,10 +52,11 @@ def _render(task: HumanTask, errors: dict[str, str] | None = None, status: int =
     return render_template(
         "ballot.html",
         task=task,
-        lines=queries.ballot_sheet(db(), task),
+        sheet=queries.ballot_sheet(db(), task),
+        votes=queries.VOTES,
         submitted=submitted,
-        values=request.form.to_dict() if errors else {},
-        errors=errors or {},
+        values=request.form if error else {},
+        error=error,
     ), status
 
 
@@ -53,7 +70,8 @@ def cast(task_id: int) -> Any:
     import engine.operations as operations
 
     task = _ballot_task(task_id)
-    data = form_data(task.form, request.form)
+    sheet = queries.ballot_sheet(db(), task)
+    data = {sheet.field_name: votes_from_form(sheet, request.form)}
     try:
         operations.complete(ready_session(), task_id, actor(), data)
     except Conflict:
@@ -62,7 +80,7 @@ def cast(task_id: int) -> Any:
         return redirect(url_for("ballots.sheet", task_id=task_id))
     except ValidationFailed as exc:
         db().rollback()
-        flash(exc.message, "error")
-        return _render(task, exc.field_errors, 422)
+        message = exc.field_errors.get(sheet.field_name, exc.message)
+        return _render(task, message, 422)
     flash(_("Đã gửi phiếu bầu."), "success")
     return redirect(url_for("tasks.inbox", box="mine"))

@@ -1,4 +1,5 @@
-"""Dossier list and page, the diagram source, attachment downloads and comments."""
+"""Dossier list and page, filing a dossier, withdrawing it, letting an ineligible one on, the
+diagram source, attachment downloads and comments."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine import content, queries
-from engine.errors import NotFound, ValidationFailed
-from engine.models import Attachment
+from engine import content, dossier_facts, queries
+from engine.errors import Conflict, EngineError, NotFound, ValidationFailed
+from engine.models import Attachment, Campaign
 from web.app import db, ready_session, runtime
 from web.common import actor, page_links, require_login, sort_link
 
@@ -32,7 +33,76 @@ def index() -> str:
         choices=queries.filter_choices(db(), user),
         links=page_links(page, filters, "dossiers.index"),
         sorts={key: sort_link(filters, key, "dossiers.index") for key in ("nominee", "id")},
+        may_file=dossier_facts.may_file(db(), user),
     )
+
+
+def _filing_form(
+    values: dict[str, str], errors: dict[str, str] | None = None, message: str | None = None
+) -> str:
+    session = db()
+    units = dossier_facts.filing_units(session, actor())
+    if not units:
+        abort(403)
+    campaigns = dossier_facts.campaigns(session)
+    chosen = values.get("campaign_id", "")
+    campaign = next(
+        (c for c in campaigns if str(c.id) == chosen), campaigns[0] if campaigns else None
+    )
+    return render_template(
+        "dossier_new.html",
+        campaigns=campaigns,
+        campaign=campaign,
+        titles=dossier_facts.campaign_titles(campaign) if campaign else [],
+        units=units,
+        people=dossier_facts.staff(session, [u.id for u in units]),
+        values=values,
+        errors=errors or {},
+        message=message,
+    )
+
+
+@bp.get("/dossiers/new")
+def new() -> str:
+    return _filing_form(request.args.to_dict())
+
+
+def _nominee(value: str) -> tuple[int | None, int | None]:
+    """Return (person id, unit id) from the nominee choice ``user:<id>`` or ``unit:<id>``."""
+    kind, _sep, number = value.partition(":")
+    if not number.isdigit():
+        return None, None
+    return (int(number), None) if kind == "user" else (None, int(number))
+
+
+@bp.post("/dossiers/new")
+def file() -> Any:
+    from engine import dossiers
+
+    values = request.form.to_dict()
+    values.pop("csrf_token", None)
+    person_id, unit_id = _nominee(values.get("nominee", ""))
+    campaign_id = values.get("campaign_id", "")
+    if not campaign_id.isdigit() or db().get(Campaign, int(campaign_id)) is None:
+        return _filing_form(values, {"campaign_id": _("Chọn đợt thi đua.")}), 422
+    try:
+        dossier = dossiers.file_dossier(
+            ready_session(),
+            actor(),
+            campaign_id=int(campaign_id),
+            title_code=values.get("title_code", ""),
+            nominee_user_id=person_id,
+            nominee_unit_id=unit_id,
+            achievements=values.get("achievements", "").strip() or None,
+        )
+    except (ValidationFailed, Conflict, NotFound) as exc:
+        db().rollback()
+        errors = exc.field_errors if isinstance(exc, ValidationFailed) else {}
+        if isinstance(exc, NotFound):
+            errors = {"nominee": exc.message}
+        return _filing_form(values, errors, exc.message), 422
+    flash(_("Đã lập hồ sơ #%(id)s: %(name)s.", id=dossier.id, name=dossier.nominee_name), "success")
+    return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
 
 
 @bp.get("/dossiers/<int:dossier_id>")
@@ -51,6 +121,42 @@ def detail(dossier_id: int) -> str:
         comments=queries.comments(session, dossier.id),
         has_diagram=queries.diagram_source(session, dossier.id) is not None,
         diagram_state=queries.diagram_state(session, dossier.id),
+        council_result=dossier_facts.council_result(session, dossier.id),
+        may_withdraw=dossier_facts.may_withdraw(user, dossier),
+        may_override=dossier_facts.may_override(user, dossier),
+    )
+
+
+def _dossier_action(dossier_id: int, run: Any, done: str) -> Response:
+    """Run a dossier operation with the form's reason; errors come back as messages."""
+    queries.get_visible_dossier(db(), actor(), dossier_id)
+    try:
+        run(ready_session(), actor(), dossier_id, request.form.get("reason", ""))
+    except (ValidationFailed, Conflict) as exc:
+        db().rollback()
+        message = exc.field_errors.get("reason") if isinstance(exc, ValidationFailed) else None
+        flash(message or exc.message, "error")
+    except EngineError:
+        db().rollback()
+        raise
+    else:
+        flash(done, "success")
+    return redirect(url_for("dossiers.detail", dossier_id=dossier_id))
+
+
+@bp.post("/dossiers/<int:dossier_id>/withdraw")
+def withdraw(dossier_id: int) -> Response:
+    from engine import dossiers
+
+    return _dossier_action(dossier_id, dossiers.withdraw_dossier, _("Đã rút hồ sơ."))
+
+
+@bp.post("/dossiers/<int:dossier_id>/override")
+def override(dossier_id: int) -> Response:
+    from engine import dossiers
+
+    return _dossier_action(
+        dossier_id, dossiers.override_eligibility, _("Đã cho phép ngoại lệ; hồ sơ được xét tiếp.")
     )
 
 

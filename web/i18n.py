@@ -61,9 +61,17 @@ def role_name(code: str | None) -> str:
     return next((r.name for r in ROLES if r.code == code), code or "")
 
 
+def title_name(code: str | None) -> str:
+    """Return the Vietnamese name of a title code, or the code when unknown."""
+    from engine.rules.titles import title_name as name
+
+    return name(code or "")
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_filter(role_name, "role_name")
+    app.add_template_filter(title_name, "title_name")
     app.add_template_filter(local_date, "vndate")
     app.add_template_filter(local_datetime, "vndatetime")
     app.add_template_filter(local_iso, "isotime")

@@ -65,6 +65,14 @@ def nav_context(app: Flask) -> dict[str, Any]:
             "active": endpoint.startswith("dossiers."),
         },
     ]
+    if user.has_role("secretariat") or user.has_role("admin"):
+        links.append(
+            {
+                "key": "council",
+                "href": url_for("council.index"),
+                "active": endpoint.startswith("council."),
+            }
+        )
     dashboard = _endpoint_href(app, "dashboard.index")
     if dashboard:
         links.append(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from engine import dossiers
 from engine.errors import Conflict
 from engine.models import AuditEvent, AwardRecord, SealedBallot
-from tests.procedure.conftest import World
+from tests.world import World
 
 AGREE_ALL = ["agree"] * 7
 

@@ -1,26 +1,43 @@
-"""Web fixtures: a small organisation with every role, sign-in helpers, the fake operations."""
+"""Web fixtures on the real engine: the demo agency with the procedure deployed, one person per
+role, a dossier of unit A waiting for its unit review, and sign-in helpers."""
 
 from __future__ import annotations
 
 import re
-import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-import engine
 from engine.models import Dossier, HumanTask, OrgUnit, User
-from tests import factories
-from tests.web import fake_operations
+from tests.world import World, deployed_world
+
+#: Who plays each role of the permission matrix, from the demo agency. Unit A is Phòng Quản lý
+#: Khoa học, unit B Phòng Quản lý Công nghệ; the council member and unit B's head hold no other
+#: agency-wide role, so they show what their role alone allows.
+ROLE_USERS = {
+    "clerk_a": "vanthu.qlkh",
+    "clerk_b": "vanthu.qlcn",
+    "head_a": "truongphong.qlkh",
+    "head_b": "truongphong.qlcn",
+    "secretariat": "thuky",
+    "council": "phogiamdoc",
+    "director": "giamdoc",
+    "outsider": "cb002",
+}
+ROLE_NAMES = tuple(ROLE_USERS)
+NOMINEE = "Lục Thu Hà"  # cb004, staff of unit A
 
 
 @dataclass
-class World:
-    """Unit A's dossier with an open unit-review task, and one person per role."""
+class WebWorld:
+    """Unit A's dossier with its unit-review task open, and one person per role."""
 
+    procedure: World
     unit_a: OrgUnit
     unit_b: OrgUnit
     dossier: Dossier
@@ -28,39 +45,28 @@ class World:
     users: dict[str, User]
 
 
-ROLE_NAMES = (
-    "clerk_a",
-    "clerk_b",
-    "head_a",
-    "head_b",
-    "secretariat",
-    "council",
-    "director",
-    "outsider",
-)
+def _unit(session: Session, code: str) -> OrgUnit:
+    return session.scalars(select(OrgUnit).where(OrgUnit.code == code)).one()
 
 
 @pytest.fixture
-def world(app: Flask, session_factory: sessionmaker[Session]) -> World:
-    with session_factory() as s, s.begin():
-        a = factories.unit(s, "A", "Phòng A")
-        b = factories.unit(s, "B", "Phòng B")
-        c = factories.unit(s, "C", "Phòng C")
-        users = {
-            "clerk_a": factories.user(s, "clerk_a", unit=a, roles=(("unit_clerk", a),)),
-            "clerk_b": factories.user(s, "clerk_b", unit=b, roles=(("unit_clerk", b),)),
-            "head_a": factories.user(s, "head_a", unit=a, roles=(("unit_head", a),)),
-            "head_b": factories.user(s, "head_b", unit=b, roles=(("unit_head", b),)),
-            "secretariat": factories.user(s, "secretariat", unit=c, roles=(("secretariat", None),)),
-            "council": factories.user(s, "council", unit=c, roles=(("council_member", None),)),
-            "director": factories.user(s, "director", unit=c, roles=(("director", None),)),
-            "outsider": factories.user(s, "outsider", unit=c),
-        }
-        dossier = factories.dossier(s, a, nominee_name="Nguyễn Văn Hùng")
-        task = factories.task(s, dossier)
-        factories.audit(s, dossier, "task_completed", element_id="prepare", actor=users["clerk_a"])
+def procedure(app: Flask, session_factory: sessionmaker[Session]) -> Iterator[World]:
+    with deployed_world(session_factory) as built:
+        yield built
+
+
+@pytest.fixture
+def world(procedure: World, session_factory: sessionmaker[Session]) -> WebWorld:
+    dossier_id = procedure.file("vanthu.qlkh", "cb004", "LDTT")
+    procedure.prepare(dossier_id)
+    task = procedure.open_task("unit_review", dossier_id)
+    users = {role: procedure.user(name) for role, name in ROLE_USERS.items()}
+    with session_factory() as s:
+        a, b = _unit(s, "QLKH"), _unit(s, "QLCN")
+        dossier = s.get(Dossier, dossier_id)
+        assert dossier is not None
         s.expunge_all()
-    return World(a, b, dossier, task, users)
+    return WebWorld(procedure, a, b, dossier, task, users)
 
 
 def sign_in(client: FlaskClient, user: User) -> None:
@@ -76,12 +82,3 @@ def csrf_token(client: FlaskClient) -> str:
     match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
     assert match
     return match.group(1)
-
-
-@pytest.fixture
-def fake_ops(monkeypatch: pytest.MonkeyPatch) -> object:
-    """Install the stand-in ``engine.operations`` for one test."""
-    monkeypatch.setitem(sys.modules, "engine.operations", fake_operations)
-    monkeypatch.setattr(engine, "operations", fake_operations, raising=False)
-    fake_operations.calls.clear()
-    return fake_operations

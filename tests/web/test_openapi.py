@@ -9,12 +9,13 @@ import pytest
 from flask.testing import FlaskClient
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import transaction
+from engine.models import SealedBallot
 from engine.tokens import create_token
-from tests import factories
-from tests.web.conftest import World
+from tests.web.conftest import WebWorld
 
 
 @pytest.fixture
@@ -48,46 +49,50 @@ def _check(
     return result
 
 
-@pytest.mark.usefixtures("fake_ops")
 def test_real_responses_match_the_openapi_document(
-    client: FlaskClient, spec: OpenAPI, world: World, session_factory: sessionmaker[Session]
+    client: FlaskClient, spec: OpenAPI, world: WebWorld, session_factory: sessionmaker[Session]
 ) -> None:
     with transaction(session_factory) as s:
         head = create_token(s, s.merge(world.users["head_a"]))
         member = create_token(s, s.merge(world.users["council"]))
-        campaign = factories.campaign(s)
-        council = factories.council_session(s, campaign)
-        ballot = factories.ballot_task(
-            s, council, s.merge(world.users["council"]), [s.merge(world.dossier)]
-        )
-        ballot_id = ballot.id
     h = {"Authorization": f"Bearer {head}"}
     t, d = world.task.id, world.dossier.id
 
-    assert _check(spec, client, "GET", "/tasks/group?q=nguyen", h)["meta"]["total"] == 1
+    assert _check(spec, client, "GET", "/tasks/group?q=luc thu", h)["meta"]["total"] == 1
     _check(spec, client, "GET", "/tasks/mine?due=overdue&sort=-due", h)
     _check(spec, client, "GET", f"/tasks/{t}", h)
     assert _check(spec, client, "POST", f"/tasks/{t}/claim", h)["assignee_id"] is not None
     _check(spec, client, "POST", f"/tasks/{t}/unclaim", h)
     invalid = _check(
-        spec, client, "POST", f"/tasks/{t}/complete", h, {"data": {"decision": "x"}}, 422
+        spec, client, "POST", f"/tasks/{t}/complete", h, {"data": {"unit_decision": "return"}}, 422
     )
-    assert invalid["error"]["fields"] == {"minutes_no": "Trường này là bắt buộc."}
-    done = {"data": {"decision": "approve", "minutes_no": "12/BB"}}
+    assert invalid["error"]["fields"] == {"unit_reason": "Vui lòng nhập «Lý do»."}
+    done = {"data": {"unit_decision": "approve", "unit_minutes_no": "12/BB"}}
     assert _check(spec, client, "POST", f"/tasks/{t}/complete", h, done)["status"] == "completed"
     _check(spec, client, "POST", f"/tasks/{t}/complete", h, done, 409)
     _check(spec, client, "GET", "/dossiers?sort=nominee", h)
     detail = _check(spec, client, "GET", f"/dossiers/{d}", h)
-    assert detail["timeline"][0]["action"] == "task_completed"
+    assert [e["action"] for e in detail["timeline"]][:2] == ["instance_started", "dossier_filed"]
     _check(spec, client, "GET", "/dossiers/999999", h, status=404)
     _check(spec, client, "POST", f"/tasks/{t}/claim", {}, status=401)
 
+    world.procedure.completeness(d)
+    world.procedure.end_posting()
+    world.procedure.open_sitting([d])
+    ballot_id = world.procedure.ballot_of("phogiamdoc")
     m = {"Authorization": f"Bearer {member}"}
+    _check(spec, client, "GET", f"/tasks/{ballot_id}", m)
     _check(spec, client, "POST", f"/ballots/{ballot_id}", m, {"votes": {"999": "agree"}}, 422)
-    receipt = _check(spec, client, "POST", f"/ballots/{ballot_id}", m, {"votes": {str(d): "agree"}})
+    _check(spec, client, "POST", f"/ballots/{ballot_id}", m, {"votes": {str(d): "maybe"}}, 422)
+    receipt = _check(
+        spec, client, "POST", f"/ballots/{ballot_id}", m, {"votes": {str(d): "recuse"}}
+    )
     assert receipt == {"task_id": ballot_id, "submitted": True}
     _check(spec, client, "POST", f"/ballots/{ballot_id}", m, {"votes": {str(d): "agree"}}, 409)
     _check(spec, client, "POST", f"/ballots/{ballot_id}", h, {"votes": {str(d): "agree"}}, 404)
+    with session_factory() as s:
+        sealed = s.scalars(select(SealedBallot)).one()
+        assert (sealed.dossier_id, sealed.vote) == (d, "recuse")
 
 
 def test_the_check_catches_a_response_that_drifts_from_the_document(spec: OpenAPI) -> None:

@@ -11,10 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.demo import DEMO_PASSWORD
 from engine.models import Comment, HumanTask, SealedBallot
 from engine.queries import PER_PAGE
 from tests import factories
-from tests.web.conftest import World, csrf_token, sign_in
+from tests.web.conftest import NOMINEE, WebWorld, csrf_token, sign_in
 
 
 def _rows(page: str) -> list[str]:
@@ -23,7 +24,7 @@ def _rows(page: str) -> list[str]:
 
 
 @pytest.fixture
-def busy(world: World, session_factory: sessionmaker[Session]) -> dict[str, int]:
+def busy(world: WebWorld, session_factory: sessionmaker[Session]) -> dict[str, int]:
     """Give unit A's head three more open tasks with different names and deadlines."""
     ids = {}
     with session_factory() as s, s.begin():
@@ -34,24 +35,27 @@ def busy(world: World, session_factory: sessionmaker[Session]) -> dict[str, int]
         ):
             d = factories.dossier(s, world.unit_a, nominee_name=name)
             ids[name] = factories.task(s, d, due_in=due, created_ago=ago).id
-    ids["Nguyễn Văn Hùng"] = world.task.id
+    ids[NOMINEE] = world.task.id
     return ids
 
 
 def test_search_ignores_diacritics_and_case(
-    client: FlaskClient, world: World, busy: dict[str, int]
+    client: FlaskClient, world: WebWorld, busy: dict[str, int]
 ) -> None:
     sign_in(client, world.users["head_a"])
     page = client.get("/tasks/group?q=nguyen van").get_data(as_text=True)
-    assert sorted(_rows(page)) == sorted(
-        str(busy[n]) for n in ("Nguyễn Văn Hùng", "Nguyễn Văn Long")
-    )
+    assert _rows(page) == [str(busy["Nguyễn Văn Long"])]
     assert "Nguyễn Văn Long" in page
+    assert _rows(client.get("/tasks/group?q=luc thu").get_data(as_text=True)) == [
+        str(busy[NOMINEE])
+    ]
     page = client.get("/tasks/group?q=THANG").get_data(as_text=True)
     assert _rows(page) == [str(busy["Lê Đức Thắng"])]
 
 
-def test_due_filter_and_row_marks(client: FlaskClient, world: World, busy: dict[str, int]) -> None:
+def test_due_filter_and_row_marks(
+    client: FlaskClient, world: WebWorld, busy: dict[str, int]
+) -> None:
     sign_in(client, world.users["head_a"])
     assert _rows(client.get("/tasks/group?due=overdue").get_data(as_text=True)) == [
         str(busy["Trần Thị Lan"])
@@ -65,12 +69,12 @@ def test_due_filter_and_row_marks(client: FlaskClient, world: World, busy: dict[
 
 
 def test_sort_by_due_waiting_and_nominee(
-    client: FlaskClient, world: World, busy: dict[str, int]
+    client: FlaskClient, world: WebWorld, busy: dict[str, int]
 ) -> None:
     sign_in(client, world.users["head_a"])
     by_due = _rows(client.get("/tasks/group?sort=due").get_data(as_text=True))
     assert by_due == [
-        str(busy[n]) for n in ("Trần Thị Lan", "Nguyễn Văn Long", "Nguyễn Văn Hùng", "Lê Đức Thắng")
+        str(busy[n]) for n in ("Trần Thị Lan", "Nguyễn Văn Long", NOMINEE, "Lê Đức Thắng")
     ]
     by_due_desc = _rows(client.get("/tasks/group?sort=-due").get_data(as_text=True))
     assert by_due_desc == by_due[::-1]
@@ -82,7 +86,7 @@ def test_sort_by_due_waiting_and_nominee(
 
 
 def test_pagination_and_nav_counts(
-    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+    client: FlaskClient, world: WebWorld, session_factory: sessionmaker[Session]
 ) -> None:
     with session_factory() as s, s.begin():
         for i in range(PER_PAGE + 2):
@@ -98,7 +102,7 @@ def test_pagination_and_nav_counts(
 
 
 def test_bulk_claim_moves_tasks_to_my_inbox(
-    client: FlaskClient, world: World, busy: dict[str, int], fake_ops: object
+    client: FlaskClient, world: WebWorld, busy: dict[str, int]
 ) -> None:
     sign_in(client, world.users["head_a"])
     chosen = [busy["Trần Thị Lan"], busy["Lê Đức Thắng"]]
@@ -111,30 +115,34 @@ def test_bulk_claim_moves_tasks_to_my_inbox(
     assert "Đã nhận 2 việc." in mine
 
 
-def test_task_form_shows_field_errors_then_completes(
-    client: FlaskClient, world: World, fake_ops: object
-) -> None:
+def test_task_form_shows_field_errors_then_completes(client: FlaskClient, world: WebWorld) -> None:
     sign_in(client, world.users["head_a"])
     url = f"/tasks/{world.task.id}"
     page = client.get(url).get_data(as_text=True)
-    assert 'name="decision"' in page
-    assert "Tối đa 2 trang." in page  # the field's help text
-    bad = client.post(url, data={"csrf_token": csrf_token(client), "decision": "approve"})
+    assert 'name="unit_decision"' in page
+    assert "Bắt buộc khi trả lại hoặc không đồng ý." in page  # the field's help text
+    bad = client.post(url, data={"csrf_token": csrf_token(client), "unit_decision": "return"})
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
-    assert re.search(r'id="f-minutes_no-error">Trường này là bắt buộc\.<', html)
-    assert 'value="approve" selected' in html  # what was typed is kept
+    assert re.search(r'id="f-unit_reason-error">Vui lòng nhập «Lý do»\.<', html)
+    assert 'value="return" selected' in html  # what was typed is kept
     done = client.post(
         url,
-        data={"csrf_token": csrf_token(client), "decision": "approve", "minutes_no": "12/BB"},
+        data={
+            "csrf_token": csrf_token(client),
+            "unit_decision": "approve",
+            "unit_minutes_no": "12/BB",
+            "unit_meeting_date": "2026-11-24",
+        },
     )
     assert done.status_code == 302
     assert done.headers["Location"].endswith("/tasks/mine")
     assert "Đã hoàn thành: Bình xét tại đơn vị." in client.get("/tasks/mine").get_data(as_text=True)
+    assert world.procedure.ready(world.dossier.id) == ["completeness_check"]
 
 
 def test_completing_a_task_someone_finished_shows_a_clear_409_page(
-    client: FlaskClient, world: World, session_factory: sessionmaker[Session], fake_ops: object
+    client: FlaskClient, world: WebWorld, session_factory: sessionmaker[Session]
 ) -> None:
     sign_in(client, world.users["head_a"])
     token = csrf_token(client)
@@ -142,7 +150,7 @@ def test_completing_a_task_someone_finished_shows_a_clear_409_page(
         s.get(HumanTask, world.task.id).status = "completed"  # type: ignore[union-attr]
     response = client.post(
         f"/tasks/{world.task.id}",
-        data={"csrf_token": token, "decision": "approve", "minutes_no": "1"},
+        data={"csrf_token": token, "unit_decision": "approve"},
     )
     assert response.status_code == 409
     assert "Việc này đã được người khác xử lý" in response.get_data(as_text=True)
@@ -155,7 +163,7 @@ def test_completing_a_task_someone_finished_shows_a_clear_409_page(
     assert api.get_json()["error"]["code"] == "conflict"
 
 
-def test_form_without_csrf_token_is_refused(client: FlaskClient, world: World) -> None:
+def test_form_without_csrf_token_is_refused(client: FlaskClient, world: WebWorld) -> None:
     sign_in(client, world.users["head_a"])
     response = client.post(f"/dossiers/{world.dossier.id}/comments", data={"body": "x"})
     assert response.status_code == 400
@@ -164,7 +172,7 @@ def test_form_without_csrf_token_is_refused(client: FlaskClient, world: World) -
 
 
 def test_nominee_name_and_comment_with_script_are_shown_as_text(
-    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+    client: FlaskClient, world: WebWorld, session_factory: sessionmaker[Session]
 ) -> None:
     evil = "<script>alert(1)</script>"
     with session_factory() as s, s.begin():
@@ -178,7 +186,7 @@ def test_nominee_name_and_comment_with_script_are_shown_as_text(
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
 
 
-def test_security_headers_and_cookie_flags(client: FlaskClient, world: World) -> None:
+def test_security_headers_and_cookie_flags(client: FlaskClient, world: WebWorld) -> None:
     response = client.get("/login")
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -188,54 +196,90 @@ def test_security_headers_and_cookie_flags(client: FlaskClient, world: World) ->
 
 
 @pytest.fixture
-def ballot(world: World, session_factory: sessionmaker[Session]) -> tuple[int, list[int]]:
-    with session_factory() as s, s.begin():
-        campaign = factories.campaign(s)
-        council = factories.council_session(s, campaign)
-        dossiers = [
-            world.dossier,
-            factories.dossier(s, world.unit_b, nominee_name="Hoàng Thị Yến", campaign_row=campaign),
-        ]
-        task = factories.ballot_task(s, council, s.merge(world.users["council"]), dossiers)
-        return task.id, [d.id for d in dossiers]
+def sitting(world: WebWorld) -> list[int]:
+    """Put unit A's dossier and a second one on a council session's sheet; return their ids."""
+    proc = world.procedure
+    second = proc.file("vanthu.qlkh", "cb011", "LDTT")
+    proc.unit_review(world.dossier.id)
+    proc.completeness(world.dossier.id)
+    proc.to_council(second)
+    proc.end_posting()
+    return [world.dossier.id, second]
 
 
 def test_ballot_sheet_lists_every_dossier_and_is_sent_once(
     client: FlaskClient,
-    world: World,
-    ballot: tuple[int, list[int]],
+    world: WebWorld,
+    sitting: list[int],
     session_factory: sessionmaker[Session],
-    fake_ops: object,
 ) -> None:
-    task_id, dossier_ids = ballot
+    world.procedure.open_sitting(sitting)
+    task_id = world.procedure.ballot_of("phogiamdoc")
     sign_in(client, world.users["council"])
     assert client.get(f"/tasks/{task_id}").headers["Location"].endswith(f"/ballots/{task_id}")
     sheet = client.get(f"/ballots/{task_id}").get_data(as_text=True)
-    assert "Nguyễn Văn Hùng" in sheet
-    assert "Hoàng Thị Yến" in sheet
-    votes = {f"vote_{dossier_ids[0]}": "agree", f"vote_{dossier_ids[1]}": "disagree"}
+    assert re.findall(r'data-dossier-id="(\d+)"', sheet) == [str(i) for i in sitting]
+    assert NOMINEE in sheet
+    assert "Phạm Xuân Tuấn" in sheet
+    assert 'id="ballot-subject"' not in sheet  # the member's own ballot, not a written one
+    for label in ("Đồng ý", "Không đồng ý", "Không tham gia biểu quyết"):
+        assert label in sheet
+    bad = client.post(
+        f"/ballots/{task_id}",
+        data={"csrf_token": csrf_token(client), f"vote_{sitting[0]}": "maybe"},
+    )
+    assert bad.status_code == 422
+    assert "Không tham gia biểu quyết" in bad.get_data(as_text=True)
+    votes = {f"vote_{sitting[0]}": "agree", f"vote_{sitting[1]}": "recuse"}
     sent = client.post(f"/ballots/{task_id}", data={"csrf_token": csrf_token(client), **votes})
     assert sent.status_code == 302
     after = client.get(f"/ballots/{task_id}").get_data(as_text=True)
-    assert "Bạn đã gửi phiếu bầu này." in after
+    assert "Phiếu bầu này đã được gửi." in after
     assert 'type="radio"' not in after
-    assert "disagree" not in after  # not even the member's own votes are shown back
+    assert "recuse" not in after  # not even the member's own votes are shown back
     again = client.post(f"/ballots/{task_id}", data={"csrf_token": csrf_token(client), **votes})
     assert again.status_code == 302
     with session_factory() as s:
-        assert len(s.scalars(select(SealedBallot)).all()) == 2
+        sealed = s.scalars(select(SealedBallot)).all()
+        assert sorted((b.dossier_id, b.vote) for b in sealed) == [
+            (sitting[0], "agree"),
+            (sitting[1], "recuse"),
+        ]
+
+
+def test_secretariat_enters_an_absent_members_written_ballot(
+    client: FlaskClient,
+    world: WebWorld,
+    sitting: list[int],
+    session_factory: sessionmaker[Session],
+) -> None:
+    world.procedure.open_sitting(sitting, absent=("phogiamdoc",))
+    task_id = world.procedure.ballot_of("phogiamdoc", written=True)
+    sign_in(client, world.users["secretariat"])
+    sheet = client.get(f"/tasks/{task_id}", follow_redirects=True).get_data(as_text=True)
+    assert re.search(r'id="ballot-subject">[^<]*Hoàng Thị Thu Hà<', sheet)
+    sent = client.post(
+        f"/ballots/{task_id}",
+        data={"csrf_token": csrf_token(client), f"vote_{sitting[0]}": "disagree"},
+    )
+    assert sent.status_code == 302
+    with session_factory() as s:
+        sealed = s.scalars(select(SealedBallot)).one()
+        assert (sealed.dossier_id, sealed.vote, sealed.written) == (sitting[0], "disagree", True)
 
 
 def test_other_members_cannot_open_someone_elses_ballot(
-    client: FlaskClient, world: World, ballot: tuple[int, list[int]]
+    client: FlaskClient, world: WebWorld, sitting: list[int]
 ) -> None:
-    task_id, _ = ballot
-    for role in ("director", "secretariat", "head_a", "outsider"):
+    world.procedure.open_sitting(sitting)
+    task_id = world.procedure.ballot_of("phogiamdoc")
+    for role in ("director", "secretariat", "head_a", "outsider", "clerk_a"):
         sign_in(client, world.users[role])
         assert client.get(f"/ballots/{task_id}").status_code == 404, role
+        assert client.get(f"/tasks/{task_id}").status_code == 404, role
 
 
-def test_english_page_shows_english_strings(client: FlaskClient, world: World) -> None:
+def test_english_page_shows_english_strings(client: FlaskClient, world: WebWorld) -> None:
     sign_in(client, world.users["head_a"])
     response = client.get("/lang/en?next=/tasks/mine")
     assert response.headers["Location"] == "/tasks/mine"
@@ -248,7 +292,7 @@ def test_english_page_shows_english_strings(client: FlaskClient, world: World) -
     assert "Việc của tôi" in client.get("/tasks/group").get_data(as_text=True)
 
 
-def test_dates_are_shown_in_vietnam_time(client: FlaskClient, world: World) -> None:
+def test_dates_are_shown_in_vietnam_time(client: FlaskClient, world: WebWorld) -> None:
     from datetime import UTC, datetime
 
     from web.i18n import local_date, local_datetime
@@ -258,11 +302,12 @@ def test_dates_are_shown_in_vietnam_time(client: FlaskClient, world: World) -> N
     assert local_datetime(late_evening_utc) == "30/04/2025 01:30"
 
 
-def test_failed_logins_are_rate_limited(client: FlaskClient, world: World) -> None:
+def test_failed_logins_are_rate_limited(client: FlaskClient, world: WebWorld) -> None:
     token = csrf_token(client)
     statuses = [
         client.post(
-            "/login", data={"username": "head_a", "password": "wrong", "csrf_token": token}
+            "/login",
+            data={"username": "truongphong.qlkh", "password": "wrong", "csrf_token": token},
         ).status_code
         for _ in range(11)
     ]
@@ -292,7 +337,9 @@ def test_committed_mo_matches_the_po() -> None:
     assert pairs(compiled) == pairs(source)
 
 
-def test_login_still_works_when_the_rate_limit_redis_is_down(settings: Any, world: World) -> None:
+def test_login_still_works_when_the_rate_limit_redis_is_down(
+    settings: Any, world: WebWorld
+) -> None:
     from web.app import create_app
 
     app = create_app(
@@ -302,7 +349,7 @@ def test_login_still_works_when_the_rate_limit_redis_is_down(settings: Any, worl
     token = csrf_token(client)
     response = client.post(
         "/login",
-        data={"username": "head_a", "password": factories.PASSWORD, "csrf_token": token},
+        data={"username": "truongphong.qlkh", "password": DEMO_PASSWORD, "csrf_token": token},
     )
     app.extensions["tdkt"].dispose()
     assert response.status_code == 302

@@ -287,12 +287,20 @@ def test_pagination_windows_pages_and_hides_for_one_page(macros: Any) -> None:
 
 
 def test_badge_maps_known_stages_and_escapes_unknown_ones(macros: Any) -> None:
-    assert 'class="badge badge--success" data-stage="awarded">Đã khen thưởng<' in str(
-        macros.badge("awarded")
+    assert 'class="badge badge--council" data-stage="council">Họp Hội đồng<' in str(
+        macros.badge("council")
     )
     unknown = str(macros.badge("<i>new</i>"))
     assert "badge--neutral" in unknown
     assert "<i>" not in unknown
+
+
+def test_an_ended_dossier_shows_how_it_ended_not_its_stage(macros: Any) -> None:
+    class Ended:
+        stage, status = "archived", "awarded"
+
+    html = str(macros.dossier_badge(Ended()))
+    assert 'class="badge badge--success" data-status="awarded">Đã khen thưởng<' in html
 
 
 @pytest.mark.parametrize(

@@ -182,24 +182,19 @@ def dossier_detail(dossier_id: int) -> dict[str, Any]:
 
 @bp.post("/ballots/<int:task_id>")
 def cast_ballot(task_id: int) -> dict[str, Any]:
-    """Cast a ballot sheet: votes by dossier id, turned into the task's ballot fields."""
+    """Cast a ballot sheet (or enter a written one): votes by dossier id, sent once."""
     import engine.operations as operations
 
     body = _body(schemas.BallotRequest)
     task = queries.get_task_for(db(), _user(), task_id)
     if not queries.is_ballot(task):
         raise NotFound("Không tìm thấy phiếu bầu.")
-    fields = {
-        str(line.dossier.id): str(line.field["name"])
-        for line in queries.ballot_sheet(db(), task)
-        if line.dossier is not None
-    }
-    unknown = sorted(set(body.votes) - set(fields))
+    sheet = queries.ballot_sheet(db(), task)
+    unknown = sorted(set(body.votes) - {str(d.id) for d in sheet.dossiers})
     if unknown:
         raise ValidationFailed(
             "Phiếu có hồ sơ không thuộc phiên họp.",
             {f"votes.{k}": "Hồ sơ không có trong phiếu." for k in unknown},
         )
-    data = {fields[dossier_id]: vote for dossier_id, vote in body.votes.items()}
-    operations.complete(ready_session(), task_id, _user(), data)
+    operations.complete(ready_session(), task_id, _user(), {sheet.field_name: dict(body.votes)})
     return _json(schemas.BallotReceipt(task_id=task_id, submitted=True))

@@ -161,7 +161,7 @@ def build_document() -> dict[str, Any]:
             },
             "/ballots/{task_id}": {
                 "post": _operation(
-                    "Cast my ballot sheet (once)",
+                    "Cast my ballot sheet, or enter an absent member's written ballot (once)",
                     schemas.BallotReceipt,
                     ("400", "403", "404", "409", "422"),
                     body=schemas.BallotRequest,

@@ -205,8 +205,9 @@ class CompleteRequest(Model):
 
 
 class BallotRequest(Model):
-    votes: dict[str, Literal["agree", "disagree"]] = Field(
-        description="Dossier id (as a string) → vote, for every dossier on the sheet"
+    votes: dict[str, Literal["agree", "disagree", "recuse"]] = Field(
+        description="Dossier id (as a string) → vote for the dossiers of the session's sheet; "
+        "recuse = does not take part (conflict of interest); a dossier left out is a blank vote"
     )
 
 

@@ -1,0 +1,111 @@
+"""What the filing form offers, who may withdraw or override, and a dossier's council result.
+
+The read side of the dossier pages beyond engine.queries: choices for "Lập hồ sơ đề nghị", the
+actions a dossier page offers to whom, and the council's tally as the audit trail recorded it.
+The operations themselves (engine.dossiers, engine.council) check the same rights again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import AuditEvent, Campaign, Dossier, OrgUnit, User
+from engine.rules import titles
+
+#: Stages in which a dossier may still be withdrawn (before the council has its result).
+WITHDRAWABLE_STAGES = frozenset({"prepare", "unit_review", "completeness", "posting", "council"})
+
+
+def filing_units(session: Session, user: User) -> list[OrgUnit]:
+    """Return the units ``user`` may file dossiers for: their clerk units, or all (secretariat)."""
+    query = select(OrgUnit).where(OrgUnit.active).order_by(OrgUnit.name)
+    if not (user.has_role("secretariat") or user.has_role("admin")):
+        ids = {m.unit_id for m in user.memberships if m.role_code == "unit_clerk"}
+        query = query.where(OrgUnit.id.in_(ids))
+    return list(session.scalars(query))
+
+
+def may_file(session: Session, user: User) -> bool:
+    """Return whether ``user`` may file a dossier for at least one unit."""
+    return bool(filing_units(session, user))
+
+
+def campaigns(session: Session) -> list[Campaign]:
+    """Return the campaigns dossiers are filed in, newest first."""
+    return list(session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.name)))
+
+
+def campaign_titles(campaign: Campaign) -> list[titles.Title]:
+    """Return the titles open in ``campaign``, in the campaign's order."""
+    return [titles.BY_CODE[c] for c in campaign.title_codes if c in titles.BY_CODE]
+
+
+def staff(session: Session, unit_ids: list[int]) -> list[User]:
+    """Return the active people of the units, by unit and name (the nominees a clerk may pick)."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.active, User.unit_id.in_(unit_ids))
+            .order_by(User.unit_id, User.full_name)
+        )
+    )
+
+
+def may_withdraw(user: User, dossier: Dossier) -> bool:
+    """Return whether the dossier page offers ``user`` to withdraw ``dossier`` now."""
+    if dossier.status != "active" or dossier.stage not in WITHDRAWABLE_STAGES:
+        return False
+    return (
+        user.has_role("unit_clerk", dossier.unit_id)
+        or user.has_role("unit_head", dossier.unit_id)
+        or user.has_role("secretariat")
+    )
+
+
+def may_override(user: User, dossier: Dossier) -> bool:
+    """Return whether an administrator may let this ineligible dossier go on."""
+    eligibility = dossier.eligibility or {}
+    return (
+        user.has_role("admin")
+        and eligibility.get("eligible") is False
+        and not eligibility.get("overridden")
+        and dossier.status in ("active", "blocked")
+    )
+
+
+@dataclass(frozen=True)
+class CouncilResult:
+    """The council's tally for one dossier: counts and the reason, never who voted how."""
+
+    at: datetime
+    selected: bool
+    agree: int
+    disagree: int
+    members: int
+    reason: str
+
+
+def council_result(session: Session, dossier_id: int) -> CouncilResult | None:
+    """Return the latest council result delivered to the dossier, from its audit trail."""
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.dossier_id == dossier_id, AuditEvent.action == "message_delivered")
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    for event in events:
+        if event.summary.get("message") != "council_result":
+            continue
+        payload = event.summary.get("payload") or {}
+        return CouncilResult(
+            at=event.at,
+            selected=bool(payload.get("selected")),
+            agree=int(payload.get("agree", 0)),
+            disagree=int(payload.get("disagree", 0)),
+            members=int(payload.get("members", 0)),
+            reason=str(payload.get("reason") or ""),
+        )
+    return None
