@@ -44,4 +44,8 @@ def build_runtime(settings: Settings) -> Runtime:
     hooks.install(settings)
     with factory() as session:
         hooks.refresh_calendar(session)
+    # Pool nothing opened at start-up: Celery and gunicorn fork after this, and a connection
+    # shared by two processes corrupts both (SQLAlchemy docs, "Using Connection Pools with
+    # Multiprocessing or os.fork()").
+    engine.dispose()
     return Runtime(settings, engine, factory, redis_url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery, Task
+from celery.signals import worker_process_init
 from flask import Flask
 
 from engine.redis_service import celery_url
@@ -23,6 +24,14 @@ class AppContextTask(Task):
             raise RuntimeError("Celery is not bound to a Flask app; call init_celery(app) first")
         with self.flask_app.app_context():
             return self.run(*args, **kwargs)
+
+
+@worker_process_init.connect
+def _fresh_pool_in_child(**_kwargs: Any) -> None:
+    """Give each forked pool process its own connections (never the parent's sockets)."""
+    app = AppContextTask.flask_app
+    if app is not None:
+        app.extensions["tdkt"].engine.dispose(close=False)
 
 
 def init_celery(app: Flask) -> Celery:

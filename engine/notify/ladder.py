@@ -161,13 +161,16 @@ def _insert_ignoring_duplicate(session: Session, values: dict[str, Any]) -> bool
     """Insert a reminder_sent row unless (task, rung) exists; return whether it was inserted."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # A Core INSERT on the table: the ORM-enabled form of INSERT … ON CONFLICT … RETURNING gave
+    # no result at all on PostgreSQL (ResourceClosedError) when two sweeps raced for a rung.
+    table = ReminderSent.metadata.tables[ReminderSent.__tablename__]
     statement = (
-        insert(ReminderSent)
+        insert(table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["task_id", "rung_key"])
-        .returning(ReminderSent.id)
+        .returning(table.c.id)
     )
-    return session.execute(statement).scalar() is not None
+    return session.execute(statement).first() is not None
 
 
 def remind_task(
