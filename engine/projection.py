@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +29,20 @@ ROLE_CODES = frozenset(r.code for r in ROLES)
 OUTCOMES = frozenset(
     {"awarded", "rejected", "blocked", "withdrawn", "not_selected", "not_approved", "cancelled"}
 )
+
+
+#: Returns a new row's first reminder from its column values (engine.notify registers one).
+ReminderSchedule = Callable[[Session, dict[str, Any]], datetime | None]
+_reminder_schedule: ReminderSchedule | None = None
+
+
+def schedule_reminders_with(reminder_schedule: ReminderSchedule) -> None:
+    """Give every new row its ``next_reminder_at`` from ``reminder_schedule`` as it is inserted.
+
+    Set in the INSERT rather than updated after it: that UPDATE cost a statement per new task.
+    """
+    global _reminder_schedule
+    _reminder_schedule = reminder_schedule
 
 
 @dataclass
@@ -171,7 +186,11 @@ def sync(
     new = [(uuid, task) for uuid, task in ready.items() if uuid not in known]
     for _uuid, task in new:
         _count_arrival(reached, task, max_returns)
-    rows = insert_rows(session, [new_row(instance, task, now) for _uuid, task in new])
+    values = [new_row(instance, task, now) for _uuid, task in new]
+    if _reminder_schedule is not None:
+        for row_values in values:
+            row_values["next_reminder_at"] = _reminder_schedule(session, row_values)
+    rows = insert_rows(session, values)
     changes.created = [(row, task) for row, (_uuid, task) in zip(rows, new, strict=True)]
     return changes
 

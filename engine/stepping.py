@@ -138,7 +138,7 @@ def save(session: Session, step: Step, actor_id: int | None, depth: int = 0) -> 
     )
     values = projection.dossier_values(workflow, changes, completed)
     projection.update_dossier(session, instance.dossier_id, values, step.now)
-    step.published.extend(events.TaskReady(row.id) for row, _t in changes.created)
+    step.published.extend(events.TaskReady(row.id, new=True) for row, _t in changes.created)
     if completed and instance.dossier_id is not None and "status" in values:
         step.published.append(events.DossierDecided(instance.dossier_id, values["status"]))
     events.publish(session, step.published)
