@@ -253,14 +253,17 @@ _dossier_updates: dict[tuple[str, ...], Any] = {}
 
 def update_dossier(
     session: Session, dossier_id: int | None, values: dict[str, Any], now: datetime
-) -> None:
-    """Write the dossier's new stage/status with one UPDATE (no need to load it).
+) -> Dossier | None:
+    """Write the dossier's new stage/status with one UPDATE (no need to load it); return it.
 
-    A dossier object the session already holds gets the new values too, as an ORM UPDATE's
-    ``synchronize_session`` would give it.
+    The UPDATE returns the row, which becomes the session's dossier object: the step's
+    subscribers (a notification names the dossier) then find it without a SELECT. A dossier
+    object the session already holds gets the new values, as an ORM UPDATE's
+    ``synchronize_session`` would give it. Keep the result referenced while it is needed: the
+    session holds unmodified objects only weakly.
     """
     if dossier_id is None or not values:
-        return
+        return None
     columns = (*sorted(values), "updated_at")
     statement = _dossier_updates.get(columns)
     if statement is None:
@@ -268,11 +271,19 @@ def update_dossier(
             update(_DOSSIER)
             .where(_DOSSIER.c.id == bindparam("b_id"))
             .values({name: bindparam(f"b_{name}") for name in columns})
+            .returning(*_DOSSIER.c)
         )
         _dossier_updates[columns] = statement
     params = {f"b_{name}": value for name, value in values.items()}
-    session.execute(statement, {"b_id": dossier_id, "b_updated_at": now, **params})
+    row = session.execute(statement, {"b_id": dossier_id, "b_updated_at": now, **params}).first()
     loaded = session.identity_map.get(identity_key(Dossier, dossier_id))
     if loaded is not None:
         for name, value in (*values.items(), ("updated_at", now)):
             set_committed_value(loaded, name, value)
+        return loaded
+    if row is None:
+        return None
+    dossier = Dossier(**row._asdict())
+    make_transient_to_detached(dossier)
+    session.add(dossier)
+    return dossier
