@@ -5,8 +5,10 @@ statements and commits per completion (target <= 10 and exactly 1), and an insta
 SQLite in a temporary folder by default; PostgreSQL when TDKT_DATABASE_URL is set (its schema is
 dropped and rebuilt: point it at a scratch database). Each instance has its dossier, as in
 production, so a step also updates the dossier's stage. The raw side serializes with the same
-spec-less converter the service stores, so both sides do the same SpiffWorkflow work; the
-notification subscribers (engine.notify) are not loaded, their statements are theirs.
+spec-less converter the service stores, so both sides do the same SpiffWorkflow work. The
+engine's hooks are installed as every real process installs them (``engine.hooks.install``,
+which loads the notification subscribers), so a completion's statements and time include
+telling the next task's holders and scheduling its reminders.
 
     .venv/bin/python bench/engine.py [instances] [--profile]
 
@@ -32,8 +34,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 from sqlalchemy import event, select, text
 
-from engine import operations, specs, spiff
-from engine.config import load_settings
+from engine import hooks, operations, specs, spiff
+from engine.config import Settings, load_settings
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
 from engine.models import (
@@ -51,16 +53,19 @@ ROLES = ("unit_clerk", "unit_head", "secretariat", "director")
 ROUNDS = 10
 
 
-def _database() -> Any:
+def _settings() -> Settings:
     url = os.environ.get("TDKT_DATABASE_URL")
     if url:
-        engine = make_engine(load_settings({}, database_url=url).db_url)
+        return load_settings({}, database_url=url)
+    return load_settings({}, data_dir=tempfile.mkdtemp(prefix="tdkt-bench-"))
+
+
+def _database(settings: Settings) -> Any:
+    engine = make_engine(settings.db_url)
+    if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="tdkt-bench-"))
-        engine = make_engine(load_settings({}, data_dir=str(folder)).db_url)
     upgrade(engine)
     return engine
 
@@ -207,8 +212,14 @@ def _profile(factory: Any, engine: Any, actor: User, instances: int) -> None:
 def main() -> None:
     args = [a for a in sys.argv[1:] if a != "--profile"]
     instances = int(args[0]) if args else 200
-    engine = _database()
+    settings = _settings()
+    engine = _database(settings)
     factory = make_session_factory(engine)
+    # As engine.runtime.build_runtime does in web and worker processes: the domain's hooks and
+    # the notification subscribers, then the administrators' calendar.
+    hooks.install(settings)
+    with factory() as session:
+        hooks.refresh_calendar(session)
     actor = _actor(factory)
     with factory() as session:
         operations.deploy(session, [BPMN])

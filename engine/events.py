@@ -15,9 +15,14 @@ from sqlalchemy.orm import Session
 
 @dataclass(frozen=True)
 class TaskReady:
-    """A human task became ready for its candidate group (or its assignee)."""
+    """A human task became ready for its candidate group (or its assignee).
+
+    ``new``: the engine inserted the row in this very step (engine.projection), with the
+    columns its hooks set, such as the first reminder; no subscriber has seen it before.
+    """
 
     task_id: int
+    new: bool = False
 
 
 @dataclass(frozen=True)

@@ -31,27 +31,31 @@ def install(settings: Settings) -> None:
 def refresh_calendar(session: Session) -> None:
     """Give due dates and ``working_days_ahead`` the calendar with the administrators' overrides.
 
-    Called at start-up and by every reminder sweep, so a change made in one process reaches
-    the others within a sweep interval.
+    The reminder ladders, which new tasks are scheduled with, are read again with it. Called at
+    start-up, by every reminder sweep and (through :func:`refresh_calendar_if_stale`) by web
+    requests and timer sweeps, so a change made in one process reaches the others within a
+    minute.
     """
-    from engine.notify import load_calendar
+    from engine.notify import load_calendar, refresh_ladders
 
     try:
         spiff.set_calendar(load_calendar(session))
+        refresh_ladders(session)
     except SQLAlchemyError:
-        # Before the first migration there is no override table yet: plain calendar.
-        log.debug("calendar overrides not loaded", exc_info=True)
+        # Before the first migration there are no such tables yet: plain calendar, and the
+        # ladders are read at their first use.
+        log.debug("calendar overrides or reminder ladders not loaded", exc_info=True)
         session.rollback()
 
 
-#: How long a process may use its copy of the calendar before reading the overrides again.
+#: How long a process may use its copies of the calendar and the ladders before reading them again.
 CALENDAR_MAX_AGE_SECONDS = 60.0
 _calendar_loaded_at = 0.0
 _calendar_lock = threading.Lock()
 
 
 def refresh_calendar_if_stale(factory: sessionmaker[Session]) -> None:
-    """Reload the calendar when this process's copy is older than a minute (web requests)."""
+    """Reload the calendar and the ladders when this process's copies are older than a minute."""
     global _calendar_loaded_at
     if time.monotonic() - _calendar_loaded_at < CALENDAR_MAX_AGE_SECONDS:
         return

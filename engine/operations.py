@@ -385,7 +385,7 @@ def cancel(session: Session, instance_id: int, actor: User, reason: str) -> Proc
             row.status = "cancelled"
             row.completed_at = step.now
         if instance.dossier_id is not None:
-            stepping.projection.update_dossier(
+            step.dossier = stepping.projection.update_dossier(
                 session, instance.dossier_id, {"status": "cancelled"}, step.now
             )
             events.publish(session, [events.DossierDecided(instance.dossier_id, "cancelled")])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +29,20 @@ ROLE_CODES = frozenset(r.code for r in ROLES)
 OUTCOMES = frozenset(
     {"awarded", "rejected", "blocked", "withdrawn", "not_selected", "not_approved", "cancelled"}
 )
+
+
+#: Returns a new row's first reminder from its column values (engine.notify registers one).
+ReminderSchedule = Callable[[Session, dict[str, Any]], datetime | None]
+_reminder_schedule: ReminderSchedule | None = None
+
+
+def schedule_reminders_with(reminder_schedule: ReminderSchedule) -> None:
+    """Give every new row its ``next_reminder_at`` from ``reminder_schedule`` as it is inserted.
+
+    Set in the INSERT rather than updated after it: that UPDATE cost a statement per new task.
+    """
+    global _reminder_schedule
+    _reminder_schedule = reminder_schedule
 
 
 @dataclass
@@ -171,7 +186,11 @@ def sync(
     new = [(uuid, task) for uuid, task in ready.items() if uuid not in known]
     for _uuid, task in new:
         _count_arrival(reached, task, max_returns)
-    rows = insert_rows(session, [new_row(instance, task, now) for _uuid, task in new])
+    values = [new_row(instance, task, now) for _uuid, task in new]
+    if _reminder_schedule is not None:
+        for row_values in values:
+            row_values["next_reminder_at"] = _reminder_schedule(session, row_values)
+    rows = insert_rows(session, values)
     changes.created = [(row, task) for row, (_uuid, task) in zip(rows, new, strict=True)]
     return changes
 
@@ -234,14 +253,17 @@ _dossier_updates: dict[tuple[str, ...], Any] = {}
 
 def update_dossier(
     session: Session, dossier_id: int | None, values: dict[str, Any], now: datetime
-) -> None:
-    """Write the dossier's new stage/status with one UPDATE (no need to load it).
+) -> Dossier | None:
+    """Write the dossier's new stage/status with one UPDATE (no need to load it); return it.
 
-    A dossier object the session already holds gets the new values too, as an ORM UPDATE's
-    ``synchronize_session`` would give it.
+    The UPDATE returns the row, which becomes the session's dossier object: the step's
+    subscribers (a notification names the dossier) then find it without a SELECT. A dossier
+    object the session already holds gets the new values, as an ORM UPDATE's
+    ``synchronize_session`` would give it. Keep the result referenced while it is needed: the
+    session holds unmodified objects only weakly.
     """
     if dossier_id is None or not values:
-        return
+        return None
     columns = (*sorted(values), "updated_at")
     statement = _dossier_updates.get(columns)
     if statement is None:
@@ -249,11 +271,19 @@ def update_dossier(
             update(_DOSSIER)
             .where(_DOSSIER.c.id == bindparam("b_id"))
             .values({name: bindparam(f"b_{name}") for name in columns})
+            .returning(*_DOSSIER.c)
         )
         _dossier_updates[columns] = statement
     params = {f"b_{name}": value for name, value in values.items()}
-    session.execute(statement, {"b_id": dossier_id, "b_updated_at": now, **params})
+    row = session.execute(statement, {"b_id": dossier_id, "b_updated_at": now, **params}).first()
     loaded = session.identity_map.get(identity_key(Dossier, dossier_id))
     if loaded is not None:
         for name, value in (*values.items(), ("updated_at", now)):
             set_committed_value(loaded, name, value)
+        return loaded
+    if row is None:
+        return None
+    dossier = Dossier(**row._asdict())
+    make_transient_to_detached(dossier)
+    session.add(dossier)
+    return dossier

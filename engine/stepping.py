@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from engine import audit, events, projection, specs, spiff, step_context
 from engine.config import load_settings
 from engine.errors import Conflict, NotFound
-from engine.models import HumanTask, ProcessInstance
+from engine.models import Dossier, HumanTask, ProcessInstance
 from engine.models.base import utcnow
 
 #: How deep thrown messages may fan out (council → dossiers → …) before we call it a cycle.
@@ -51,6 +51,8 @@ class Step:
     open_rows: list[HumanTask]
     now: datetime = field(default_factory=utcnow)
     published: list[events.Event] = field(default_factory=list)
+    #: The dossier as this step left it, held so that subscribers find it in the session.
+    dossier: Dossier | None = None
 
 
 # The statements of every step are built once: building one cost more than running it on SQLite
@@ -137,8 +139,8 @@ def save(session: Session, step: Step, actor_id: int | None, depth: int = 0) -> 
         completed_at=step.now if finished else instance.completed_at,
     )
     values = projection.dossier_values(workflow, changes, completed)
-    projection.update_dossier(session, instance.dossier_id, values, step.now)
-    step.published.extend(events.TaskReady(row.id) for row, _t in changes.created)
+    step.dossier = projection.update_dossier(session, instance.dossier_id, values, step.now)
+    step.published.extend(events.TaskReady(row.id, new=True) for row, _t in changes.created)
     if completed and instance.dossier_id is not None and "status" in values:
         step.published.append(events.DossierDecided(instance.dossier_id, values["status"]))
     events.publish(session, step.published)

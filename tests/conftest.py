@@ -96,11 +96,13 @@ def _reset(engine: Engine) -> None:
 @pytest.fixture
 def clean_db(db_engine: Engine, redis_url: str) -> Engine:
     """Give the test empty tables and an empty Redis database."""
-    from engine import specs
+    from engine import notify, specs
 
     _reset(db_engine)
     # Spec ids start again at 1 after the reset; a process never sees that outside tests.
     specs.clear_cache()
+    # Nor are its ladders emptied under it: read the new test's ones at their first use.
+    notify.forget_ladders()
     client = redis.Redis.from_url(client_url(redis_url))
     client.flushdb()
     client.close()

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from sqlalchemy import event, or_, select
+from sqlalchemy import ColumnElement, event, or_, select
 from sqlalchemy.orm import Session
 
 from engine.calendar import DEFAULT_TZ, WorkingCalendar
@@ -140,8 +140,13 @@ def dossier_link(dossier_id: int) -> str:
 # --- recipients ------------------------------------------------------------------------------
 
 
-def role_holders(session: Session, role: str, unit_id: int | None) -> list[User]:
-    """Return the active users holding ``role`` (for ``unit_id`` when the role is unit-scoped)."""
+def role_holders(
+    session: Session, role: str, unit_id: int | ColumnElement[int] | None
+) -> list[User]:
+    """Return the active users holding ``role`` (for ``unit_id`` when the role is unit-scoped).
+
+    ``unit_id`` may be a scalar subquery, so that the unit and its people come in one query.
+    """
     query = (
         select(User)
         .join(RoleMembership, RoleMembership.user_id == User.id)
@@ -154,11 +159,12 @@ def role_holders(session: Session, role: str, unit_id: int | None) -> list[User]
     return list(session.scalars(query.distinct().order_by(User.id)))
 
 
-def _task_unit(session: Session, task: HumanTask) -> int | None:
+def _task_unit(task: HumanTask) -> int | ColumnElement[int] | None:
+    """Return the unit of ``task``'s lane: its own, else its dossier's (read in the same query)."""
     if task.candidate_unit_id is not None:
         return task.candidate_unit_id
-    if task.dossier_id is not None:
-        return session.scalar(select(Dossier.unit_id).where(Dossier.id == task.dossier_id))
+    if task.dossier_id is not None and task.candidate_role in UNIT_SCOPED_ROLES:
+        return select(Dossier.unit_id).where(Dossier.id == task.dossier_id).scalar_subquery()
     return None
 
 
@@ -169,7 +175,7 @@ def holders(session: Session, task: HumanTask) -> list[User]:
         return [user] if user is not None and user.active else []
     if task.candidate_role is None:
         return []
-    return role_holders(session, task.candidate_role, _task_unit(session, task))
+    return role_holders(session, task.candidate_role, _task_unit(task))
 
 
 def escalation_targets(session: Session, task: HumanTask) -> list[User]:
@@ -179,7 +185,7 @@ def escalation_targets(session: Session, task: HumanTask) -> list[User]:
     lanes, and units without a head, go to the council secretariat.
     """
     if task.candidate_role in UNIT_SCOPED_ROLES and task.candidate_role != "unit_head":
-        heads = role_holders(session, "unit_head", _task_unit(session, task))
+        heads = role_holders(session, "unit_head", _task_unit(task))
         if heads:
             return heads
     return role_holders(session, "secretariat", None)

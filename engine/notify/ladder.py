@@ -1,8 +1,11 @@
 """The reminder ladder at work: when each open task's next rung fires, and the sweep that sends it.
 
 The calendar overrides and the ladders are data administrators edit; changing either
-reschedules the open tasks. The sweep reads only open tasks whose ``next_reminder_at`` has passed
-(a partial index), so its cost follows what is due, not how many tasks are open.
+reschedules the open tasks. An engine step schedules the task it creates with this process's
+copies of both (``engine.spiff.calendar()`` and :func:`current_ladders`), refreshed like the
+calendar (``engine.hooks.refresh_calendar``) and after a ladder is saved, so a step reads neither.
+The sweep reads only open tasks whose ``next_reminder_at`` has passed (a partial index), so its
+cost follows what is due, not how many tasks are open.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine import spiff
 from engine.calendar import CalendarOverride, WorkingCalendar
 from engine.db import transaction
 from engine.models import CalendarOverrideDay, HumanTask, ReminderLadderRow, ReminderSent
@@ -64,10 +68,52 @@ def load_ladders(session: Session) -> dict[str, tuple[Rung, ...]]:
     return ladders
 
 
+#: This process's copy of the ladders; None: read them at the next use.
+_ladders: dict[str, tuple[Rung, ...]] | None = None
+_LADDER_SAVED = "tdkt_ladder_saved"
+
+
+def current_ladders(session: Session) -> dict[str, tuple[Rung, ...]]:
+    """Return this process's copy of the ladders, reading them with ``session`` if it has none."""
+    global _ladders
+    ladders = _ladders
+    if ladders is None:
+        ladders = _ladders = load_ladders(session)
+    return ladders
+
+
+def refresh_ladders(session: Session) -> None:
+    """Read the ladders again into this process's copy (with the calendar, engine.hooks)."""
+    global _ladders
+    _ladders = load_ladders(session)
+
+
+def forget_ladders() -> None:
+    """Drop this process's copy of the ladders: the next step reads them again."""
+    global _ladders
+    _ladders = None
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_saved_ladder(session: Session) -> None:
+    # Only once the new ladder is committed: forgetting earlier could let a concurrent step
+    # read the old one back for a whole refresh interval.
+    if session.info.pop(_LADDER_SAVED, False):
+        forget_ladders()
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_ladders_after_rollback(session: Session) -> None:
+    session.info.pop(_LADDER_SAVED, None)
+
+
 def save_ladder(
     session: Session, task_type: str, ladder: Sequence[Rung], by_id: int | None
 ) -> None:
-    """Store the ladder for ``task_type`` (an element id or ``default``) and reschedule tasks."""
+    """Store the ladder for ``task_type`` (an element id or ``default``) and reschedule tasks.
+
+    This process uses the new ladder from the commit on; the others from their next refresh.
+    """
     row = session.scalar(select(ReminderLadderRow).where(ReminderLadderRow.task_type == task_type))
     if row is None:
         row = ReminderLadderRow(task_type=task_type, ladder=[])
@@ -77,6 +123,7 @@ def save_ladder(
     row.updated_at = utcnow()
     session.flush()
     reschedule_open_tasks(session)
+    session.info[_LADDER_SAVED] = True
 
 
 def save_calendar_override(
@@ -107,8 +154,8 @@ def delete_calendar_override(session: Session, day: date) -> bool:
 # --- the reminder ladder ---------------------------------------------------------------------
 
 
-def _ladder_for(task: HumanTask, ladders: dict[str, tuple[Rung, ...]]) -> tuple[Rung, ...]:
-    return ladders.get(task.element_id, ladders[DEFAULT_TASK_TYPE])
+def _ladder_for(element_id: str, ladders: dict[str, tuple[Rung, ...]]) -> tuple[Rung, ...]:
+    return ladders.get(element_id, ladders[DEFAULT_TASK_TYPE])
 
 
 def _sent_keys(session: Session, task_id: int) -> set[str]:
@@ -127,9 +174,45 @@ def schedule_task(
     if task.completed_at is not None or task.status != "ready" or task.due_at is None:
         task.next_reminder_at = None
         return
-    sent = _sent_keys(session, task.id)
-    plan = schedule(_ladder_for(task, ladders), task.due_at, calendar, task.created_at)
-    task.next_reminder_at = min((o.fires_at for o in plan if o.key not in sent), default=None)
+    task.next_reminder_at = _next_rung_at(
+        task.element_id,
+        task.due_at,
+        task.created_at,
+        calendar,
+        ladders,
+        _sent_keys(session, task.id),
+    )
+
+
+def first_reminder_at(session: Session, values: dict[str, Any]) -> datetime | None:
+    """Return when the first rung of a task about to be inserted (its row ``values``) fires.
+
+    A row not inserted yet has no rung sent: nothing to read but this process's ladders.
+    """
+    if values["completed_at"] is not None or values["status"] != "ready":
+        return None
+    if values["due_at"] is None:
+        return None
+    return _next_rung_at(
+        values["element_id"],
+        values["due_at"],
+        values["created_at"],
+        spiff.calendar(),
+        current_ladders(session),
+        set(),
+    )
+
+
+def _next_rung_at(
+    element_id: str,
+    due_at: datetime,
+    created_at: datetime,
+    calendar: WorkingCalendar,
+    ladders: dict[str, tuple[Rung, ...]],
+    sent: set[str],
+) -> datetime | None:
+    plan = schedule(_ladder_for(element_id, ladders), due_at, calendar, created_at)
+    return min((o.fires_at for o in plan if o.key not in sent), default=None)
 
 
 def reschedule_open_tasks(session: Session) -> int:
@@ -200,7 +283,7 @@ def remind_task(
     if task.status != "ready" or task.due_at is None:
         task.next_reminder_at = None
         return 0
-    ladder = _ladder_for(task, ladders)
+    ladder = _ladder_for(task.element_id, ladders)
     by_key = _rungs_by_key(ladder)
     sent_before = _sent_keys(session, task.id)
     fresh = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from engine import events
+from engine import events, projection, spiff
 from engine.models import Campaign, Dossier, HumanTask, User
 from engine.notify.core import (
     dossier_clerks,
@@ -17,7 +17,9 @@ from engine.notify.core import (
     task_link,
     unit_clerks,
 )
-from engine.notify.ladder import load_calendar, load_ladders, schedule_task
+from engine.notify.ladder import current_ladders, first_reminder_at, schedule_task
+
+projection.schedule_reminders_with(first_reminder_at)
 
 
 @events.subscribe
@@ -28,7 +30,9 @@ def on_events(session: Session, published: list[events.Event]) -> None:
             task = session.get(HumanTask, item.task_id)
             if task is not None:
                 notify_task(session, holders(session, task), "task_ready", task)
-                schedule_task(session, task, load_calendar(session), load_ladders(session))
+                # A row the engine just inserted got its first reminder in the INSERT.
+                if not item.new:
+                    schedule_task(session, task, spiff.calendar(), current_ladders(session))
         elif isinstance(item, events.TaskAssigned):
             task = session.get(HumanTask, item.task_id)
             # Claiming a task oneself needs no message; being given one does.
