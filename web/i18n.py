@@ -68,10 +68,19 @@ def title_name(code: str | None) -> str:
     return name(code or "")
 
 
+def basis_name(code: str | None) -> str:
+    """Return the name of a legal basis code (e.g. Nghị định 152/2025/NĐ-CP), or the code."""
+    from engine.rules.legal_basis import BY_CODE
+
+    basis = BY_CODE.get(code or "")
+    return basis.name if basis else (code or "")
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_filter(role_name, "role_name")
     app.add_template_filter(title_name, "title_name")
+    app.add_template_filter(basis_name, "basis_name")
     app.add_template_filter(local_date, "vndate")
     app.add_template_filter(local_datetime, "vndatetime")
     app.add_template_filter(local_iso, "isotime")

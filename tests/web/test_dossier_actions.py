@@ -166,6 +166,7 @@ def test_dossier_page_shows_the_council_counts_and_the_decision(
     assert result
     assert "6 đồng ý, 1 không đồng ý / 7 thành viên" in result.group(1)
     assert re.search(r'id="decision">120/QĐ-SKHCN — 30/12/2026<', page)
+    assert "Nghị định 152/2025/NĐ-CP" in page, "the legal basis is named, not coded"
     assert 'data-status="awarded"' in page
 
 
