@@ -486,6 +486,120 @@ EN: dict[str, str] = {
     "Đưa vào phiếu": "On the ballot",
     "Được đề nghị": "Selected",
     "Đối tượng đề nghị": "Nominee",
+    # The dashboard, documents, awards and notifications pages.
+    "(chưa đọc)": "(unread)",
+    "Biên bản họp Hội đồng TĐKT": "Council meeting minutes",
+    "Chưa có hồ sơ.": "No dossiers yet.",
+    "Chưa có khen thưởng trong kỳ.": "No awards in this period.",
+    "Chưa có thông báo nào.": "No notifications yet.",
+    "Chưa có văn bản nào được tạo nền.": "No documents made in the background yet.",
+    "Các dòng lỗi": "Rows with errors",
+    "Cách nhận thư": "How to receive email",
+    "Cộng": "Total",
+    "Dòng": "Row",
+    "Gửi lại": "Resend",
+    "Họ tên / Tên tập thể": "Name of person / collective",
+    "Họ tên / tên tập thể": "Name of person / collective",
+    "Hồ sơ theo bước và đơn vị": "Dossiers by step and unit",
+    "Không chọn: nếu có dòng lỗi thì không nhập dòng nào.": (
+        "Unticked: if any row has an error, no row is imported."
+    ),
+    "Không có dữ liệu.": "No data.",
+    "Không có thư nào gửi lỗi.": "No failed emails.",
+    "Không có việc quá hạn.": "No overdue tasks.",
+    "Không tìm thấy khen thưởng nào.": "No awards found.",
+    "Kết quả": "Results",
+    "Lý do": "Reason",
+    "Lỗi cuối": "Last error",
+    "Mở": "Open",
+    "Ngay khi có thông báo": "As soon as there is a notification",
+    "Ngày văn bản": "Document date",
+    "Người nhận": "Recipient",
+    "Nhận thông báo qua thư điện tử": "Receive notifications by email",
+    "Nhập": "Import",
+    "Nhập các dòng hợp lệ kể cả khi có dòng lỗi": (
+        "Import the valid rows even if some rows have errors"
+    ),
+    "Nhập dữ liệu": "Import data",
+    "Nhập lịch sử khen thưởng": "Import award history",
+    "Nội dung": "Content",
+    "Phiên họp": "Session",
+    "Sơ đồ quy trình với thời gian chờ theo bước": "Procedure diagram with waiting time per step",
+    "Số biên bản": "Minutes number",
+    "Số lượt khen thưởng theo hình thức, năm và đối tượng": (
+        "Number of awards by form, year and nominee type"
+    ),
+    "Số lần thử": "Attempts",
+    "Số văn bản": "Document number",
+    "Theo danh hiệu, hình thức": "By title and form of award",
+    "Thư gửi lỗi": "Failed emails",
+    "Thư tổng hợp mỗi ngày": "One daily digest email",
+    "Thư điện tử gửi lỗi": "Failed emails",
+    "Thống kê": "Statistics",
+    "Thống kê khen thưởng": "Award statistics",
+    "Thời gian chờ trung vị (ngày làm việc)": "Median waiting time (working days)",
+    "Thời gian chờ trên sơ đồ quy trình": "Waiting time on the procedure diagram",
+    "Thời gian tính bằng ngày làm việc; kỳ thống kê": "Times in working days; reporting period",
+    "Thời gian xử lý theo bước": "Handling time per step",
+    "Tiến độ": "Progress",
+    "Tiến độ đợt thi đua": "Campaign progress",
+    "Tra cứu": "Search",
+    "Tra cứu khen thưởng": "Award search",
+    "Trung vị (ngày làm việc) của các việc hoàn thành trong kỳ; vạch đỏ là hạn của bước": (
+        "Median (working days) of the tasks completed in the period; the red line is the step's"
+        " deadline"
+    ),
+    "Tìm không cần gõ dấu: “nguyen van” tìm được “Nguyễn Văn”.": (
+        "Search works without diacritics: “nguyen van” finds “Nguyễn Văn”."
+    ),
+    "Tạo biên bản": "Create minutes",
+    "Tạo từ mẫu của cơ quan (thư mục workflows/templates). Trên": (
+        "Made from the agency's templates (folder workflows/templates). Above"
+    ),
+    "Tạo văn bản": "Create document",
+    "Tải Excel": "Download Excel",
+    (
+        "Tệp .xlsx hoặc .csv (UTF-8); dòng 1 là tiêu đề cột: Họ tên / Tên tập thể, Loại, Đơn vị,"
+        " Danh hiệu, Năm, Số quyết định, Ngày quyết định, Cơ quan ban hành."
+    ): (
+        "An .xlsx or .csv (UTF-8) file; row 1 holds the column headings, in Vietnamese: Họ tên /"
+        " Tên tập thể, Loại, Đơn vị, Danh hiệu, Năm, Số quyết định, Ngày quyết định, Cơ quan ban"
+        " hành."
+    ),
+    "Tệp / tiến độ": "File / progress",
+    "Tệp dữ liệu": "Data file",
+    "Tổng hợp tình hình xử lý hồ sơ": "Dossier handling overview",
+    "Tờ trình, danh sách, quyết định": "Submissions, lists, decisions",
+    "Từ ngày": "From date",
+    "Từ năm": "From year",
+    "Việc quá hạn": "Overdue tasks",
+    "Văn bản": "Documents",
+    "Văn bản khen thưởng": "Award documents",
+    "Văn bản đã yêu cầu": "Requested documents",
+    "Xem": "View",
+    "Yêu cầu lúc": "Requested at",
+    "dòng": "rows",
+    "dòng lỗi không nhập": "rows with errors not imported",
+    "dòng lỗi: chưa nhập dòng nào. Sửa tệp rồi nhập lại, hoặc chọn nhập các dòng hợp lệ.": (
+        "rows with errors: no row was imported. Fix the file and import it again, or choose to"
+        " import the valid rows."
+    ),
+    "dòng đã có từ trước": "rows already there",
+    "hồ sơ": "dossiers",
+    "hồ sơ thì văn bản được tạo nền, trang hiển thị tiến độ.": (
+        "dossiers the document is made in the background and the page shows its progress."
+    ),
+    "ngày LV": "working days",
+    "trong đợt đã chọn": "in the chosen campaign",
+    "Đánh dấu tất cả là đã đọc": "Mark all as read",
+    "Đã nhập": "Imported",
+    (
+        "Đăng ký → đơn vị đã đề nghị → đã có kết quả (quyết định hoặc không đạt) → được khen"
+        " thưởng."
+    ): "Registered → nominated by the unit → result known (decision or not passed) → awarded.",
+    "Được khen thưởng": "Awarded",
+    "Đến ngày": "To date",
+    "Đến năm": "To year",
 }
 EN_PLURAL: dict[str, tuple[str, str]] = {
     "Đã nhận %(num)d việc.": ("Claimed %(num)d task.", "Claimed %(num)d tasks."),
