@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import dossiers
 from engine.models import AuditEvent, Campaign, Dossier, OrgUnit, User
 from engine.rules import titles
 
@@ -59,11 +60,7 @@ def may_withdraw(user: User, dossier: Dossier) -> bool:
     """Return whether the dossier page offers ``user`` to withdraw ``dossier`` now."""
     if dossier.status != "active" or dossier.stage not in WITHDRAWABLE_STAGES:
         return False
-    return (
-        user.has_role("unit_clerk", dossier.unit_id)
-        or user.has_role("unit_head", dossier.unit_id)
-        or user.has_role("secretariat")
-    )
+    return dossiers.may_withdraw(user, dossier)
 
 
 def may_override(user: User, dossier: Dossier) -> bool:

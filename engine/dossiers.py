@@ -47,6 +47,16 @@ def _may_file(actor: User, unit_id: int) -> bool:
     )
 
 
+def may_withdraw(actor: User, dossier: Dossier) -> bool:
+    """Return whether ``actor`` may withdraw ``dossier``: its unit's clerk or head, or the
+    secretariat (the page asks this too; the stage is checked by the workflow)."""
+    return (
+        actor.has_role("unit_clerk", dossier.unit_id)
+        or actor.has_role("unit_head", dossier.unit_id)
+        or actor.has_role("secretariat")
+    )
+
+
 def posting_days(session: Session, legal_basis: str, title_code: str) -> int:
     """Return how many working days the dossier is posted for comments (công khai)."""
     settings = rule_settings.settings_for(session, {legal_basis})
@@ -115,22 +125,7 @@ def file_dossier(
             **result.to_task_data(),
             "checked": [c.description for c in result.checked],
         }
-        operations.start_within(
-            session,
-            NOMINATION,
-            data={
-                "dossier_id": dossier.id,
-                "unit_id": dossier.unit_id,
-                "campaign_id": campaign.id,
-                "title_code": title_code,
-                "nominee_kind": dossier.nominee_kind,
-                "legal_basis": dossier.legal_basis,
-                "eligibility": result.to_task_data(),
-                "posting_days": posting_days(session, dossier.legal_basis, title_code),
-            },
-            dossier_id=dossier.id,
-            actor_id=actor.id,
-        )
+        _start_nomination(session, dossier, actor)
         audit.record(
             session,
             "dossier_filed",
@@ -205,11 +200,7 @@ def withdraw_dossier(session: Session, actor: User, dossier_id: int, reason: str
         dossier = session.get(Dossier, dossier_id)
         if dossier is None:
             raise NotFound(f"Không tìm thấy hồ sơ #{dossier_id}.")
-        if not (
-            actor.has_role("unit_clerk", dossier.unit_id)
-            or actor.has_role("unit_head", dossier.unit_id)
-            or actor.has_role("secretariat")
-        ):
+        if not may_withdraw(actor, dossier):
             raise Forbidden("Chỉ đơn vị lập hồ sơ (hoặc Thường trực Hội đồng) được rút hồ sơ.")
         instance = _running_instance(session, dossier_id)
         try:
@@ -246,22 +237,7 @@ def override_eligibility(session: Session, actor: User, dossier_id: int, reason:
         if dossier.status == "blocked":
             dossier.status, dossier.stage = "active", "prepare"
             session.flush()
-            operations.start_within(
-                session,
-                NOMINATION,
-                data={
-                    "dossier_id": dossier.id,
-                    "unit_id": dossier.unit_id,
-                    "campaign_id": dossier.campaign_id,
-                    "title_code": dossier.title_code,
-                    "nominee_kind": dossier.nominee_kind,
-                    "legal_basis": dossier.legal_basis,
-                    "eligibility": _eligibility_data(dossier),
-                    "posting_days": posting_days(session, dossier.legal_basis, dossier.title_code),
-                },
-                dossier_id=dossier.id,
-                actor_id=actor.id,
-            )
+            _start_nomination(session, dossier, actor)
         elif dossier.status != "active":
             raise Conflict(f"Hồ sơ đã kết thúc ({dossier.status}).")
         audit.record(
@@ -272,6 +248,26 @@ def override_eligibility(session: Session, actor: User, dossier_id: int, reason:
             summary={"reason": reason.strip(), "unmet": dossier.eligibility.get("unmet", [])},
         )
     return dossier
+
+
+def _start_nomination(session: Session, dossier: Dossier, actor: User) -> None:
+    """Start the dossier's procedure (workflows/README.md "Start data") in this transaction."""
+    operations.start_within(
+        session,
+        NOMINATION,
+        data={
+            "dossier_id": dossier.id,
+            "unit_id": dossier.unit_id,
+            "campaign_id": dossier.campaign_id,
+            "title_code": dossier.title_code,
+            "nominee_kind": dossier.nominee_kind,
+            "legal_basis": dossier.legal_basis,
+            "eligibility": _eligibility_data(dossier),
+            "posting_days": posting_days(session, dossier.legal_basis, dossier.title_code),
+        },
+        dossier_id=dossier.id,
+        actor_id=actor.id,
+    )
 
 
 def _eligibility_data(dossier: Dossier) -> dict[str, Any]:
