@@ -181,21 +181,28 @@ def can_act(user: User, task: HumanTask) -> bool:
     return user.has_role(task.candidate_role, unit)
 
 
-# Built once: building it cost more than running it (bench/engine.py).
+# Built once: building it cost more than running it (bench/engine.py). The dossier comes in the
+# same statement (not locked): the eligibility check on submission and the notifications read it,
+# and each would otherwise SELECT it again.
 _LOCK_TASK = (
-    select(HumanTask, ProcessInstance)
+    select(HumanTask, ProcessInstance, Dossier)
     .join(ProcessInstance, HumanTask.instance_id == ProcessInstance.id)
+    .outerjoin(Dossier, Dossier.id == ProcessInstance.dossier_id)
     .where(HumanTask.id == bindparam("task_id"))
-    .with_for_update()
+    .with_for_update(of=(HumanTask, ProcessInstance))
     .execution_options(populate_existing=True)
 )
 
 
-def _lock_task(session: Session, task_id: int) -> tuple[HumanTask, ProcessInstance]:
+def _lock_task(session: Session, task_id: int) -> tuple[HumanTask, ProcessInstance, Dossier | None]:
+    """Return the task and its instance, both locked, with the instance's dossier.
+
+    Hold on to the dossier while it is needed: the session keeps unmodified objects only weakly.
+    """
     row = session.execute(_LOCK_TASK, {"task_id": task_id}).first()
     if row is None:
         raise NotFound(f"Không tìm thấy công việc #{task_id}.")
-    return row[0], row[1]
+    return row[0], row[1], row[2]
 
 
 def _require_ready(task: HumanTask) -> None:
@@ -222,7 +229,7 @@ def register_completion_data(element_id: str, provider: CompletionData) -> None:
 def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) -> HumanTask:
     """Complete a ready task with form ``data``, run the engine to the next wait, save."""
     with transaction(session):
-        task, instance = _lock_task(session, task_id)
+        task, instance, _held = _lock_task(session, task_id)  # the dossier, held for the step
         _require_ready(task)
         if not can_act(actor, task):
             raise Forbidden(f"Bạn không có quyền xử lý công việc «{task.name}».")
@@ -283,7 +290,7 @@ def _assign(
 def claim(session: Session, task_id: int, actor: User) -> HumanTask:
     """Take a ready task for oneself so that others in the group see it is being handled."""
     with transaction(session):
-        task, instance = _lock_task(session, task_id)
+        task, instance, _dossier = _lock_task(session, task_id)
         _require_ready(task)
         if task.assignee_id == actor.id:
             return task
@@ -297,7 +304,7 @@ def claim(session: Session, task_id: int, actor: User) -> HumanTask:
 def unclaim(session: Session, task_id: int, actor: User) -> HumanTask:
     """Give a claimed task back to its group (its assignee, or whoever may reassign it)."""
     with transaction(session):
-        task, instance = _lock_task(session, task_id)
+        task, instance, _dossier = _lock_task(session, task_id)
         _require_ready(task)
         if task.assignee_id is None:
             return task
@@ -328,7 +335,7 @@ def reassign_within(session: Session, task_id: int, actor: User, assignee_id: in
     For an operation that hands over several tasks at once (deactivating a user) and must
     succeed or fail as a whole.
     """
-    task, instance = _lock_task(session, task_id)
+    task, instance, _dossier = _lock_task(session, task_id)
     _require_ready(task)
     if not may_reassign(actor, task):
         raise Forbidden("Chỉ trưởng đơn vị, Thường trực Hội đồng hoặc quản trị được giao lại việc.")

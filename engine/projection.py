@@ -247,8 +247,9 @@ def _award_decision(data: dict[str, Any]) -> dict[str, Any]:
 
 
 _DOSSIER = Dossier.metadata.tables[Dossier.__tablename__]
-#: One UPDATE per set of columns a step changes (a handful exist), built on first use.
-_dossier_updates: dict[tuple[str, ...], Any] = {}
+#: One UPDATE per set of columns a step changes (a handful exist) and per whether it must return
+#: the row, built on first use.
+_dossier_updates: dict[tuple[tuple[str, ...], bool], Any] = {}
 
 
 def update_dossier(
@@ -256,31 +257,33 @@ def update_dossier(
 ) -> Dossier | None:
     """Write the dossier's new stage/status with one UPDATE (no need to load it); return it.
 
-    The UPDATE returns the row, which becomes the session's dossier object: the step's
-    subscribers (a notification names the dossier) then find it without a SELECT. A dossier
-    object the session already holds gets the new values, as an ORM UPDATE's
-    ``synchronize_session`` would give it. Keep the result referenced while it is needed: the
-    session holds unmodified objects only weakly.
+    A dossier object the session already holds (an operation loads it with the task) gets the
+    new values, as an ORM UPDATE's ``synchronize_session`` would give it. Otherwise the UPDATE
+    returns the row, which becomes the session's dossier object: the step's subscribers (a
+    notification names the dossier) then find it without a SELECT. Keep the result referenced
+    while it is needed: the session holds unmodified objects only weakly.
     """
     if dossier_id is None or not values:
         return None
+    loaded = session.identity_map.get(identity_key(Dossier, dossier_id))
     columns = (*sorted(values), "updated_at")
-    statement = _dossier_updates.get(columns)
+    statement = _dossier_updates.get((columns, loaded is None))
     if statement is None:
         statement = (
             update(_DOSSIER)
             .where(_DOSSIER.c.id == bindparam("b_id"))
             .values({name: bindparam(f"b_{name}") for name in columns})
-            .returning(*_DOSSIER.c)
         )
-        _dossier_updates[columns] = statement
+        if loaded is None:
+            statement = statement.returning(*_DOSSIER.c)
+        _dossier_updates[(columns, loaded is None)] = statement
     params = {f"b_{name}": value for name, value in values.items()}
-    row = session.execute(statement, {"b_id": dossier_id, "b_updated_at": now, **params}).first()
-    loaded = session.identity_map.get(identity_key(Dossier, dossier_id))
+    result = session.execute(statement, {"b_id": dossier_id, "b_updated_at": now, **params})
     if loaded is not None:
         for name, value in (*values.items(), ("updated_at", now)):
             set_committed_value(loaded, name, value)
         return loaded
+    row = result.first()
     if row is None:
         return None
     dossier = Dossier(**row._asdict())
