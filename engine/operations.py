@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from engine import audit, events, forms, specs, spiff, step_context, stepping
 from engine.db import operation
@@ -205,6 +205,41 @@ def _lock_task(session: Session, task_id: int) -> tuple[HumanTask, ProcessInstan
     return row[0], row[1], row[2]
 
 
+_SIBLING = aliased(HumanTask)
+_INSTANCE_OF_TASK = (
+    select(_SIBLING.instance_id).where(_SIBLING.id == bindparam("task_id")).scalar_subquery()
+)
+# SQLite's BEGIN IMMEDIATE takes the write lock before the first read, so the task, its instance
+# and dossier and the instance's open rows can come in one statement. Not on PostgreSQL: rows
+# another step inserted while this one waited for the lock would be missing from the snapshot.
+_TASK_WITH_OPEN_ROWS = (
+    select(HumanTask, ProcessInstance, Dossier)
+    .join(ProcessInstance, HumanTask.instance_id == ProcessInstance.id)
+    .outerjoin(Dossier, Dossier.id == ProcessInstance.dossier_id)
+    .where(
+        HumanTask.instance_id == _INSTANCE_OF_TASK,
+        or_(HumanTask.status == "ready", HumanTask.id == bindparam("task_id")),
+    )
+    .order_by(HumanTask.id)
+    .execution_options(populate_existing=True)
+)
+
+
+def _lock_task_and_open_rows(
+    session: Session, task_id: int
+) -> tuple[HumanTask, ProcessInstance, Dossier | None, list[HumanTask]]:
+    """Return what :func:`_lock_task` returns and the instance's ready rows (see above)."""
+    if session.get_bind().dialect.name != "sqlite":
+        task, instance, dossier = _lock_task(session, task_id)
+        return task, instance, dossier, stepping.open_rows(session, instance.id)
+    rows = session.execute(_TASK_WITH_OPEN_ROWS, {"task_id": task_id}).all()
+    found = [row for row in rows if row[0].id == task_id]
+    if not found:
+        raise NotFound(f"Không tìm thấy công việc #{task_id}.")
+    task, instance, dossier = found[0]
+    return task, instance, dossier, [row[0] for row in rows if row[0].status == "ready"]
+
+
 def _require_ready(task: HumanTask) -> None:
     if task.status != "ready":
         raise Conflict(
@@ -229,7 +264,8 @@ def register_completion_data(element_id: str, provider: CompletionData) -> None:
 def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) -> HumanTask:
     """Complete a ready task with form ``data``, run the engine to the next wait, save."""
     with transaction(session):
-        task, instance, _held = _lock_task(session, task_id)  # the dossier, held for the step
+        # The dossier is held for the step (the session holds unmodified objects weakly).
+        task, instance, _held, rows = _lock_task_and_open_rows(session, task_id)
         _require_ready(task)
         if not can_act(actor, task):
             raise Forbidden(f"Bạn không có quyền xử lý công việc «{task.name}».")
@@ -238,7 +274,6 @@ def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) 
         provider = _completion_data.get(task.element_id)
         if provider is not None:
             task_data.update(provider(session, instance, task))
-        rows = stepping.open_rows(session, instance.id)
         step = stepping.load(session, instance, rows)
         spiff_task = spiff.get_task(step.workflow, task.task_uuid)
         if spiff_task is None or not spiff.is_ready(spiff_task):
