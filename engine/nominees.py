@@ -2,56 +2,80 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine.models import AwardRecord, Dossier, PerformanceRecord, User
 from engine.rules import eligibility as rules
 
+# Built once, per kind of nominee, reading only the columns the rules take: the check runs inside
+# the clerk's submission step, where building the statements and loading whole records cost
+# more than the reads (bench/engine.py).
+_AWARDS = {
+    "individual": select(AwardRecord.year, AwardRecord.title_code).where(
+        AwardRecord.user_id == bindparam("user_id")
+    ),
+    "collective": select(AwardRecord.year, AwardRecord.title_code).where(
+        AwardRecord.unit_id == bindparam("unit_id"), AwardRecord.nominee_kind == "collective"
+    ),
+}
+_FACTS_COLUMNS = (
+    PerformanceRecord.year,
+    PerformanceRecord.rating,
+    PerformanceRecord.initiatives,
+    PerformanceRecord.initiative_scope,
+)
+_FACTS = {
+    "individual": select(*_FACTS_COLUMNS).where(PerformanceRecord.user_id == bindparam("user_id")),
+    "collective": select(*_FACTS_COLUMNS).where(PerformanceRecord.unit_id == bindparam("unit_id")),
+}
+_LIVE = ("withdrawn", "cancelled", "rejected", "blocked")
+_PENDING = {
+    kind: select(Dossier.title_code).where(
+        Dossier.campaign_id == bindparam("campaign_id"),
+        same,
+        Dossier.nominee_kind == kind,
+        Dossier.status.not_in(_LIVE),
+        Dossier.id != bindparam("dossier_id"),
+    )
+    for kind, same in (
+        ("individual", Dossier.nominee_user_id == bindparam("user_id")),
+        ("collective", Dossier.nominee_unit_id == bindparam("unit_id")),
+    )
+}
+
+
+def _kind(dossier: Dossier) -> str:
+    return "individual" if dossier.nominee_kind == "individual" else "collective"
+
+
+def _nominee(dossier: Dossier) -> dict[str, int | None]:
+    return {"user_id": dossier.nominee_user_id, "unit_id": dossier.nominee_unit_id}
+
 
 def history_for(session: Session, dossier: Dossier) -> rules.History:
     """Return the nominee's awards and yearly facts, as the eligibility rules take them."""
-    if dossier.nominee_kind == "individual":
-        award_filter = AwardRecord.user_id == dossier.nominee_user_id
-        facts_filter = PerformanceRecord.user_id == dossier.nominee_user_id
-    else:
-        award_filter = (AwardRecord.unit_id == dossier.nominee_unit_id) & (
-            AwardRecord.nominee_kind == "collective"
-        )
-        facts_filter = PerformanceRecord.unit_id == dossier.nominee_unit_id
+    kind, nominee = _kind(dossier), _nominee(dossier)
     awards = [
-        rules.AwardRecord(year=a.year, title_code=a.title_code)
-        for a in session.scalars(select(AwardRecord).where(award_filter))
+        rules.AwardRecord(year=year, title_code=title_code)
+        for year, title_code in session.execute(_AWARDS[kind], nominee)
     ]
     years = [
         rules.YearFacts(
-            year=p.year,
-            rating=p.rating,  # type: ignore[arg-type]  # checked by the table's constraint
-            initiatives=p.initiatives,
-            initiative_scope=p.initiative_scope,  # type: ignore[arg-type]
+            year=year,
+            rating=rating,  # type: ignore[arg-type]  # checked by the table's constraint
+            initiatives=initiatives,
+            initiative_scope=scope,  # type: ignore[arg-type]
         )
-        for p in session.scalars(select(PerformanceRecord).where(facts_filter))
+        for year, rating, initiatives, scope in session.execute(_FACTS[kind], nominee)
     ]
     return rules.History(awards=awards, years=years)
 
 
 def pending_titles(session: Session, dossier: Dossier) -> frozenset[str]:
     """Return the other titles the same nominee is nominated for in the same campaign."""
-    same = (
-        Dossier.nominee_user_id == dossier.nominee_user_id
-        if dossier.nominee_kind == "individual"
-        else Dossier.nominee_unit_id == dossier.nominee_unit_id
-    )
-    rows = session.scalars(
-        select(Dossier.title_code).where(
-            Dossier.campaign_id == dossier.campaign_id,
-            same,
-            Dossier.nominee_kind == dossier.nominee_kind,
-            Dossier.status.not_in(("withdrawn", "cancelled", "rejected", "blocked")),
-            Dossier.id != dossier.id,
-        )
-    )
-    return frozenset(rows)
+    params = {**_nominee(dossier), "campaign_id": dossier.campaign_id, "dossier_id": dossier.id}
+    return frozenset(session.scalars(_PENDING[_kind(dossier)], params))
 
 
 def unit_stats_for(session: Session, unit_id: int, year: int) -> rules.UnitStats:
