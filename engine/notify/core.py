@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from sqlalchemy import ColumnElement, event, or_, select
+from sqlalchemy import bindparam, event, or_, select
 from sqlalchemy.orm import Session
 
 from engine.calendar import DEFAULT_TZ, WorkingCalendar
@@ -143,42 +143,67 @@ def dossier_link(dossier_id: int) -> str:
 # --- recipients ------------------------------------------------------------------------------
 
 
-def role_holders(
-    session: Session, role: str, unit_id: int | ColumnElement[int] | None
-) -> list[User]:
-    """Return the active users holding ``role`` (for ``unit_id`` when the role is unit-scoped).
-
-    ``unit_id`` may be a scalar subquery, so that the unit and its people come in one query.
-    """
-    query = (
-        select(User)
-        .join(RoleMembership, RoleMembership.user_id == User.id)
-        .where(RoleMembership.role_code == role, User.active.is_(True))
+# Built once: building the ORM select on every call cost more than running it (role_holders was
+# ~17% of a step in a bench/engine.py profile: cache key and coercion redone each time).
+_HOLDERS = (
+    select(User)
+    .join(RoleMembership, RoleMembership.user_id == User.id)
+    .where(RoleMembership.role_code == bindparam("role"), User.active.is_(True))
+)
+_DOSSIER_UNIT = (
+    select(Dossier.unit_id).where(Dossier.id == bindparam("dossier_id")).scalar_subquery()
+)
+#: Who holds a role in any unit; in one unit (or agency-wide); in a dossier's unit (or
+#: agency-wide), so that the unit and its people come in one query.
+_HOLDERS_ANYWHERE = _HOLDERS.distinct().order_by(User.id)
+_HOLDERS_OF_UNIT = (
+    _HOLDERS.where(
+        or_(RoleMembership.unit_id == bindparam("unit_id"), RoleMembership.unit_id.is_(None))
     )
-    if role in UNIT_SCOPED_ROLES and unit_id is not None:
-        query = query.where(
-            or_(RoleMembership.unit_id == unit_id, RoleMembership.unit_id.is_(None))
+    .distinct()
+    .order_by(User.id)
+)
+_HOLDERS_OF_DOSSIER_UNIT = (
+    _HOLDERS.where(
+        or_(
+            RoleMembership.unit_id == _DOSSIER_UNIT,
+            RoleMembership.unit_id.is_(None),
         )
-    return list(session.scalars(query.distinct().order_by(User.id)))
+    )
+    .distinct()
+    .order_by(User.id)
+)
 
 
-def _task_unit(task: HumanTask) -> int | ColumnElement[int] | None:
-    """Return the unit of ``task``'s lane: its own, else its dossier's (read in the same query)."""
-    if task.candidate_unit_id is not None:
-        return task.candidate_unit_id
-    if task.dossier_id is not None and task.candidate_role in UNIT_SCOPED_ROLES:
-        return select(Dossier.unit_id).where(Dossier.id == task.dossier_id).scalar_subquery()
-    return None
+def role_holders(
+    session: Session, role: str, unit_id: int | None, *, dossier_id: int | None = None
+) -> list[User]:
+    """Return the active users holding ``role``, by id.
+
+    A unit-scoped role is held for ``unit_id``, else for dossier ``dossier_id``'s unit, by
+    members of that unit and agency-wide members; with neither, by members of any unit.
+    """
+    if role in UNIT_SCOPED_ROLES and unit_id is not None:
+        return list(session.scalars(_HOLDERS_OF_UNIT, {"role": role, "unit_id": unit_id}))
+    if role in UNIT_SCOPED_ROLES and dossier_id is not None:
+        params = {"role": role, "dossier_id": dossier_id}
+        return list(session.scalars(_HOLDERS_OF_DOSSIER_UNIT, params))
+    return list(session.scalars(_HOLDERS_ANYWHERE, {"role": role}))
 
 
 def holders(session: Session, task: HumanTask) -> list[User]:
-    """Return who holds ``task``: its assignee, else every candidate of its lane."""
+    """Return who holds ``task``: its assignee, else every candidate of its lane.
+
+    The lane's unit is its own, else its dossier's.
+    """
     if task.assignee_id is not None:
         user = session.get(User, task.assignee_id)
         return [user] if user is not None and user.active else []
     if task.candidate_role is None:
         return []
-    return role_holders(session, task.candidate_role, _task_unit(task))
+    return role_holders(
+        session, task.candidate_role, task.candidate_unit_id, dossier_id=task.dossier_id
+    )
 
 
 def escalation_targets(session: Session, task: HumanTask) -> list[User]:
@@ -188,7 +213,9 @@ def escalation_targets(session: Session, task: HumanTask) -> list[User]:
     lanes, and units without a head, go to the council secretariat.
     """
     if task.candidate_role in UNIT_SCOPED_ROLES and task.candidate_role != "unit_head":
-        heads = role_holders(session, "unit_head", _task_unit(task))
+        heads = role_holders(
+            session, "unit_head", task.candidate_unit_id, dossier_id=task.dossier_id
+        )
         if heads:
             return heads
     return role_holders(session, "secretariat", None)
@@ -280,19 +307,23 @@ def dossier_clerks(session: Session, dossier: Dossier) -> list[User]:
     return role_holders(session, "unit_clerk", dossier.unit_id)
 
 
+_UNIT_CLERKS = (
+    select(User)
+    .join(RoleMembership, RoleMembership.user_id == User.id)
+    .outerjoin(OrgUnit, OrgUnit.id == RoleMembership.unit_id)
+    .where(
+        RoleMembership.role_code == "unit_clerk",
+        User.active.is_(True),
+        or_(RoleMembership.unit_id.is_(None), OrgUnit.active.is_(True)),
+    )
+    .distinct()
+    .order_by(User.id)
+)
+
+
 def unit_clerks(session: Session) -> list[User]:
     """Return the active clerks of every active unit (agency-wide clerks too)."""
-    query = (
-        select(User)
-        .join(RoleMembership, RoleMembership.user_id == User.id)
-        .outerjoin(OrgUnit, OrgUnit.id == RoleMembership.unit_id)
-        .where(
-            RoleMembership.role_code == "unit_clerk",
-            User.active.is_(True),
-            or_(RoleMembership.unit_id.is_(None), OrgUnit.active.is_(True)),
-        )
-    )
-    return list(session.scalars(query.distinct().order_by(User.id)))
+    return list(session.scalars(_UNIT_CLERKS))
 
 
 # --- the in-app list -------------------------------------------------------------------------
