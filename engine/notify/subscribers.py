@@ -47,17 +47,16 @@ def on_events(session: Session, published: list[events.Event]) -> None:
         elif isinstance(item, events.DossierReturned):
             dossier = session.get(Dossier, item.dossier_id)
             if dossier is not None:
-                for user in dossier_clerks(session, dossier):
-                    notify(
-                        session,
-                        user,
-                        "dossier_returned",
-                        dossier_link(dossier.id),
-                        task_id=item.task_id,
-                        dossier_id=dossier.id,
-                        dossier=dossier,
-                        reason=item.reason,
-                    )
+                notify(
+                    session,
+                    dossier_clerks(session, dossier),
+                    "dossier_returned",
+                    dossier_link(dossier.id),
+                    task_id=item.task_id,
+                    dossier_id=dossier.id,
+                    dossier=dossier,
+                    reason=item.reason,
+                )
         elif isinstance(item, events.DossierDecided):
             _on_decided(session, item)
         elif isinstance(item, events.DueDatesMoved):
@@ -79,7 +78,7 @@ def _on_due_dates_moved(session: Session, item: events.DueDatesMoved) -> None:
         one = tasks[0] if len(tasks) == 1 else None
         notify(
             session,
-            user,
+            [user],
             "due_changed",
             task_link(one.id) if one else inbox_link(),
             task_id=one.id if one else None,
@@ -93,8 +92,7 @@ def _on_campaign_opened(session: Session, item: events.CampaignOpened) -> None:
     campaign = session.get(Campaign, item.campaign_id)
     if campaign is None:
         return
-    for user in unit_clerks(session):
-        notify(session, user, "campaign_opened", inbox_link(), campaign=campaign)
+    notify(session, unit_clerks(session), "campaign_opened", inbox_link(), campaign=campaign)
 
 
 OUTCOME_LABELS = {
@@ -116,13 +114,12 @@ def _on_decided(session: Session, item: events.DossierDecided) -> None:
         nominee = session.get(User, dossier.nominee_user_id)
         if nominee is not None and nominee.active:
             users.setdefault(nominee.id, nominee)
-    for user in users.values():
-        notify(
-            session,
-            user,
-            "dossier_decided",
-            dossier_link(dossier.id),
-            dossier_id=dossier.id,
-            dossier=dossier,
-            outcome=OUTCOME_LABELS.get(item.outcome, item.outcome),
-        )
+    notify(
+        session,
+        users.values(),
+        "dossier_decided",
+        dossier_link(dossier.id),
+        dossier_id=dossier.id,
+        dossier=dossier,
+        outcome=OUTCOME_LABELS.get(item.outcome, item.outcome),
+    )

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 import time_machine
 from sqlalchemy import event, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from engine import events, notify
 from engine.calendar import WorkingCalendar
@@ -228,15 +228,20 @@ def test_a_failing_task_is_logged_and_the_others_are_sent(
     first = _task(session_factory, org, local(2026, 3, 2, 9), 5)
     second = _task(session_factory, org, local(2026, 3, 2, 9), 5)
 
-    def explode(session: Session, flush_context: object, instances: object) -> None:
-        if any(getattr(o, "task_id", None) == first for o in session.new):
+    def explode(state: ORMExecuteState) -> None:
+        # Writing the first task's notification fails.
+        rows = state.parameters if isinstance(state.parameters, list) else [state.parameters]
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) == "notification" and any(
+            row and row.get("task_id") == first for row in rows
+        ):
             raise RuntimeError("boom")
 
-    event.listen(Session, "before_flush", explode)
+    event.listen(Session, "do_orm_execute", explode)
     try:
         result = _sweep(session_factory, local(2026, 3, 5, 8))
     finally:
-        event.remove(Session, "before_flush", explode)
+        event.remove(Session, "do_orm_execute", explode)
     assert (result.tasks, result.sent, result.failed) == (2, 1, 1)
     assert f"reminders for task {first} failed" in caplog.text
     assert [(k, t) for k, _, t in notes(session_factory)][-1] == ("due_soon", second)
