@@ -42,7 +42,9 @@ def on_events(session: Session, published: list[events.Event]) -> None:
                     notify_task(session, [assignee], "task_assigned", task)
         elif isinstance(item, events.TaskCompleted):
             task = session.get(HumanTask, item.task_id)
-            if task is not None:
+            # The engine's close_row already wrote NULL: assigning it again would dirty the row
+            # and cost a flush (with no UPDATE) at the next query and at commit.
+            if task is not None and task.next_reminder_at is not None:
                 task.next_reminder_at = None
         elif isinstance(item, events.DossierReturned):
             dossier = session.get(Dossier, item.dossier_id)
