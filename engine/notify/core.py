@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from sqlalchemy import bindparam, event, insert, or_, select
+from sqlalchemy import bindparam, event, exists, insert, or_, select
 from sqlalchemy.orm import Session
 
 from engine.calendar import DEFAULT_TZ, WorkingCalendar
@@ -330,6 +330,30 @@ def notify_task(
 
 def dossier_clerks(session: Session, dossier: Dossier) -> list[User]:
     return role_holders(session, "unit_clerk", dossier.unit_id)
+
+
+_CLERK = (
+    exists()
+    .where(
+        RoleMembership.user_id == User.id,
+        RoleMembership.role_code == "unit_clerk",
+        or_(RoleMembership.unit_id == bindparam("unit_id"), RoleMembership.unit_id.is_(None)),
+    )
+    .label("clerk")
+)
+#: The dossier's clerks and its nominee in one query (the step deciding a dossier is the one
+#: with the most statements); clerks first, by id, as dossier_clerks returns them.
+_CLERKS_AND_NOMINEE = (
+    select(User, _CLERK)
+    .where(User.active.is_(True), or_(_CLERK, User.id == bindparam("nominee_id")))
+    .order_by(_CLERK.desc(), User.id)
+)
+
+
+def clerks_and_nominee(session: Session, dossier: Dossier) -> list[User]:
+    """Return the dossier's clerks, then its nominee if active and not one of them."""
+    params = {"unit_id": dossier.unit_id, "nominee_id": dossier.nominee_user_id}
+    return [user for user, _clerk in session.execute(_CLERKS_AND_NOMINEE, params)]
 
 
 _UNIT_CLERKS = (

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from engine import events, projection, spiff
 from engine.models import Campaign, Dossier, HumanTask, User
 from engine.notify.core import (
+    clerks_and_nominee,
     dossier_clerks,
     dossier_link,
     holders,
@@ -111,14 +112,9 @@ def _on_decided(session: Session, item: events.DossierDecided) -> None:
     dossier = session.get(Dossier, item.dossier_id)
     if dossier is None:
         return
-    users = {u.id: u for u in dossier_clerks(session, dossier)}
-    if dossier.nominee_user_id is not None:
-        nominee = session.get(User, dossier.nominee_user_id)
-        if nominee is not None and nominee.active:
-            users.setdefault(nominee.id, nominee)
     notify(
         session,
-        users.values(),
+        clerks_and_nominee(session, dossier),
         "dossier_decided",
         dossier_link(dossier.id),
         dossier_id=dossier.id,

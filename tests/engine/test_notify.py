@@ -269,6 +269,24 @@ def test_returned_and_decided_dossiers_notify_clerks_and_nominee(
     assert returned.link == f"{BASE_URL}/dossiers/{d.id}"
 
 
+def test_a_decided_dossier_tells_its_clerks_then_its_nominee_once(
+    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+) -> None:
+    with transaction(session_factory) as s:
+        nominee = factories.user(s, "Hoàng Thị Lan", (), org.unit.id)
+        clerk = factories.user(s, "Vi Văn Tùng", ("unit_clerk",), org.unit.id)
+        retired = factories.user(s, "Đàm Thị Mai", (), org.unit.id)
+        retired.active = False
+        decided = factories.dossier(s, org.unit.id, nominee)
+        by_clerk = factories.dossier(s, org.unit.id, clerk)
+        by_retired = factories.dossier(s, org.unit.id, retired)
+        events.publish(s, [events.DossierDecided(decided.id, "rejected")])
+        events.publish(s, [events.DossierDecided(by_clerk.id, "rejected")])
+        events.publish(s, [events.DossierDecided(by_retired.id, "rejected")])
+    clerks = [org.clerk.id, clerk.id]
+    assert [u for _, u, _ in notes(session_factory)] == [*clerks, nominee.id, *clerks, *clerks]
+
+
 def test_a_rolled_back_step_leaves_no_notification(
     session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
 ) -> None:
