@@ -323,17 +323,16 @@ def remind_task(
             "days_overdue": max(offset, 0),
             "holders": holders(session, task),
         }
-        for user in users:
-            notify(
-                session,
-                user,
-                kind,
-                task_link(task.id),
-                now=now,
-                task_id=task.id,
-                dossier_id=task.dossier_id,
-                **context,
-            )
+        notify(
+            session,
+            users,
+            kind,
+            task_link(task.id),
+            now=now,
+            task_id=task.id,
+            dossier_id=task.dossier_id,
+            **context,
+        )
         sent += 1
     schedule_task(session, task, calendar, ladders)
     return sent

@@ -154,9 +154,11 @@ def claim(
 
 @cache
 def _templates() -> Environment:
+    # Files of the package, as in engine.notify.core: no stat() of the template on every use.
     return Environment(
         loader=PackageLoader("web", "templates/email"),
         undefined=StrictUndefined,
+        auto_reload=False,
         autoescape=select_autoescape(["html"]),
     )
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from engine import events, projection, spiff
 from engine.models import Campaign, Dossier, HumanTask, User
 from engine.notify.core import (
+    clerks_and_nominee,
     dossier_clerks,
     dossier_link,
     holders,
@@ -42,22 +43,23 @@ def on_events(session: Session, published: list[events.Event]) -> None:
                     notify_task(session, [assignee], "task_assigned", task)
         elif isinstance(item, events.TaskCompleted):
             task = session.get(HumanTask, item.task_id)
-            if task is not None:
+            # The engine's close_row already wrote NULL: assigning it again would dirty the row
+            # and cost a flush (with no UPDATE) at the next query and at commit.
+            if task is not None and task.next_reminder_at is not None:
                 task.next_reminder_at = None
         elif isinstance(item, events.DossierReturned):
             dossier = session.get(Dossier, item.dossier_id)
             if dossier is not None:
-                for user in dossier_clerks(session, dossier):
-                    notify(
-                        session,
-                        user,
-                        "dossier_returned",
-                        dossier_link(dossier.id),
-                        task_id=item.task_id,
-                        dossier_id=dossier.id,
-                        dossier=dossier,
-                        reason=item.reason,
-                    )
+                notify(
+                    session,
+                    dossier_clerks(session, dossier),
+                    "dossier_returned",
+                    dossier_link(dossier.id),
+                    task_id=item.task_id,
+                    dossier_id=dossier.id,
+                    dossier=dossier,
+                    reason=item.reason,
+                )
         elif isinstance(item, events.DossierDecided):
             _on_decided(session, item)
         elif isinstance(item, events.DueDatesMoved):
@@ -79,7 +81,7 @@ def _on_due_dates_moved(session: Session, item: events.DueDatesMoved) -> None:
         one = tasks[0] if len(tasks) == 1 else None
         notify(
             session,
-            user,
+            [user],
             "due_changed",
             task_link(one.id) if one else inbox_link(),
             task_id=one.id if one else None,
@@ -93,8 +95,7 @@ def _on_campaign_opened(session: Session, item: events.CampaignOpened) -> None:
     campaign = session.get(Campaign, item.campaign_id)
     if campaign is None:
         return
-    for user in unit_clerks(session):
-        notify(session, user, "campaign_opened", inbox_link(), campaign=campaign)
+    notify(session, unit_clerks(session), "campaign_opened", inbox_link(), campaign=campaign)
 
 
 OUTCOME_LABELS = {
@@ -111,18 +112,12 @@ def _on_decided(session: Session, item: events.DossierDecided) -> None:
     dossier = session.get(Dossier, item.dossier_id)
     if dossier is None:
         return
-    users = {u.id: u for u in dossier_clerks(session, dossier)}
-    if dossier.nominee_user_id is not None:
-        nominee = session.get(User, dossier.nominee_user_id)
-        if nominee is not None and nominee.active:
-            users.setdefault(nominee.id, nominee)
-    for user in users.values():
-        notify(
-            session,
-            user,
-            "dossier_decided",
-            dossier_link(dossier.id),
-            dossier_id=dossier.id,
-            dossier=dossier,
-            outcome=OUTCOME_LABELS.get(item.outcome, item.outcome),
-        )
+    notify(
+        session,
+        clerks_and_nominee(session, dossier),
+        "dossier_decided",
+        dossier_link(dossier.id),
+        dossier_id=dossier.id,
+        dossier=dossier,
+        outcome=OUTCOME_LABELS.get(item.outcome, item.outcome),
+    )

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 import time_machine
 from sqlalchemy import event, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from engine import events, notify
 from engine.calendar import WorkingCalendar
@@ -228,15 +228,20 @@ def test_a_failing_task_is_logged_and_the_others_are_sent(
     first = _task(session_factory, org, local(2026, 3, 2, 9), 5)
     second = _task(session_factory, org, local(2026, 3, 2, 9), 5)
 
-    def explode(session: Session, flush_context: object, instances: object) -> None:
-        if any(getattr(o, "task_id", None) == first for o in session.new):
+    def explode(state: ORMExecuteState) -> None:
+        # Writing the first task's notification fails.
+        rows = state.parameters if isinstance(state.parameters, list) else [state.parameters]
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) == "notification" and any(
+            row and row.get("task_id") == first for row in rows
+        ):
             raise RuntimeError("boom")
 
-    event.listen(Session, "before_flush", explode)
+    event.listen(Session, "do_orm_execute", explode)
     try:
         result = _sweep(session_factory, local(2026, 3, 5, 8))
     finally:
-        event.remove(Session, "before_flush", explode)
+        event.remove(Session, "do_orm_execute", explode)
     assert (result.tasks, result.sent, result.failed) == (2, 1, 1)
     assert f"reminders for task {first} failed" in caplog.text
     assert [(k, t) for k, _, t in notes(session_factory)][-1] == ("due_soon", second)
@@ -262,6 +267,24 @@ def test_returned_and_decided_dossiers_notify_clerks_and_nominee(
         returned = notify.recent(s, org.clerk.id)[-1]
     assert "Lý do: Thiếu biên bản họp" in returned.body
     assert returned.link == f"{BASE_URL}/dossiers/{d.id}"
+
+
+def test_a_decided_dossier_tells_its_clerks_then_its_nominee_once(
+    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+) -> None:
+    with transaction(session_factory) as s:
+        nominee = factories.user(s, "Hoàng Thị Lan", (), org.unit.id)
+        clerk = factories.user(s, "Vi Văn Tùng", ("unit_clerk",), org.unit.id)
+        retired = factories.user(s, "Đàm Thị Mai", (), org.unit.id)
+        retired.active = False
+        decided = factories.dossier(s, org.unit.id, nominee)
+        by_clerk = factories.dossier(s, org.unit.id, clerk)
+        by_retired = factories.dossier(s, org.unit.id, retired)
+        events.publish(s, [events.DossierDecided(decided.id, "rejected")])
+        events.publish(s, [events.DossierDecided(by_clerk.id, "rejected")])
+        events.publish(s, [events.DossierDecided(by_retired.id, "rejected")])
+    clerks = [org.clerk.id, clerk.id]
+    assert [u for _, u, _ in notes(session_factory)] == [*clerks, nominee.id, *clerks, *clerks]
 
 
 def test_a_rolled_back_step_leaves_no_notification(
