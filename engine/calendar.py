@@ -131,6 +131,12 @@ class WorkingCalendar:
                 )
             self._overrides[override.day] = override
         self._exceptions: dict[int, frozenset[date]] = {}
+        # Answers kept for the calendar's life: a step's due date and its reminder ladder asked
+        # ~90 is_working_day and ~15 shift_working_days calls, the same for every task created
+        # that day (bench/engine.py). Nothing changes a calendar; new overrides make a new one
+        # (engine.hooks.refresh_calendar), so a kept answer is never stale.
+        self._working: dict[date, bool] = {}
+        self._shifted: dict[tuple[date, int], date] = {}
 
     def _exceptions_in(self, year: int) -> frozenset[date]:
         """Return the package's days of ``year`` that break the weekday rule.
@@ -150,11 +156,15 @@ class WorkingCalendar:
         """Return whether ``d`` (a local date) is a working day."""
         if isinstance(d, datetime):
             raise TypeError("is_working_day takes a local date; use local_date() on a datetime")
-        override = self._overrides.get(d)
-        if override is not None:
-            return override.kind == "working"
-        is_weekend = d.weekday() >= 5
-        return is_weekend == (d in self._exceptions_in(d.year))
+        working = self._working.get(d)
+        if working is None:
+            override = self._overrides.get(d)
+            if override is not None:
+                working = override.kind == "working"
+            else:
+                working = (d.weekday() >= 5) == (d in self._exceptions_in(d.year))
+            self._working[d] = working
+        return working
 
     def local_date(self, instant: datetime) -> date:
         """Return the local date of an aware instant."""
@@ -174,6 +184,12 @@ class WorkingCalendar:
         ``d`` itself is never counted. ``n`` = 0 returns ``d`` if it is a working day, else the
         next working day.
         """
+        shifted = self._shifted.get((d, n))
+        if shifted is None:
+            shifted = self._shifted[d, n] = self._shift(d, n)
+        return shifted
+
+    def _shift(self, d: date, n: int) -> date:
         if abs(n) > _MAX_WORKING_DAYS:
             raise ValueError(f"{n} working days is out of range (at most {_MAX_WORKING_DAYS})")
         step = timedelta(days=-1 if n < 0 else 1)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine import audit, events, nominees, operations, rule_settings, stepping
@@ -298,41 +299,96 @@ def _refresh_eligibility(
     return {"eligibility": result.to_task_data(overridden)}
 
 
+#: The unit name an award row was last written with, by the dossier's unit. The INSERT names it
+#: and writes only while the unit still bears it (search_key has no SQL equivalent), so the
+#: step needs no SELECT of the unit; a renamed unit costs one look-up, never a wrong key.
+_unit_names: dict[int, str] = {}
+#: INSERT … SELECT … ON CONFLICT DO NOTHING, built once per dialect (its insert construct).
+_award_inserts: dict[str, Any] = {}
+_AWARD = AwardRecord.metadata.tables[AwardRecord.__tablename__]
+_DOSSIER_UNIT_NAME = (
+    select(OrgUnit.name)
+    .join(Dossier, Dossier.unit_id == OrgUnit.id)
+    .where(Dossier.id == bindparam("dossier_id"))
+)
+
+
+def _award_insert(dialect: str) -> Any:
+    statement = _award_inserts.get(dialect)
+    if statement is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        values = {
+            "nominee_kind": Dossier.nominee_kind,
+            "user_id": Dossier.nominee_user_id,
+            "unit_id": Dossier.nominee_unit_id,
+            "nominee_name": Dossier.nominee_name,
+            "nominee_search": Dossier.nominee_search,
+            "unit_name": OrgUnit.name,
+            "unit_search": bindparam("unit_search", type_=_AWARD.c.unit_search.type),
+            "title_code": Dossier.title_code,
+            "year": Dossier.year,
+            "decision_no": Dossier.decision_no,
+            "decision_date": func.coalesce(
+                Dossier.decision_date, bindparam("today", type_=_AWARD.c.decision_date.type)
+            ),
+            "issued_by": bindparam("issued_by", type_=_AWARD.c.issued_by.type),
+            "source": literal("workflow", _AWARD.c.source.type),
+            "dossier_id": Dossier.id,
+            "created_at": bindparam("created_at", type_=_AWARD.c.created_at.type),
+        }
+        rows = (
+            select(*values.values())
+            .join(OrgUnit, OrgUnit.id == Dossier.unit_id)
+            .where(Dossier.id == bindparam("dossier_id"), OrgUnit.name == bindparam("unit_name"))
+        )
+        statement = (
+            insert(_AWARD)
+            .from_select(list(values), rows)
+            .on_conflict_do_nothing(index_elements=["dossier_id"])
+            # Without it the row count of an INSERT is -1 on PostgreSQL (psycopg).
+            .execution_options(preserve_rowcount=True)
+        )
+        _award_inserts[dialect] = statement
+    return statement
+
+
 def _record_awards(session: Session, published: list[events.Event]) -> None:
     """Write the award history when a dossier is awarded (same transaction as the step)."""
     for event in published:
-        if not isinstance(event, events.DossierDecided) or event.outcome != "awarded":
-            continue
-        row = session.execute(
-            select(Dossier, OrgUnit.name)
-            .join(OrgUnit, OrgUnit.id == Dossier.unit_id)
-            .where(Dossier.id == event.dossier_id)
-            .execution_options(populate_existing=True)
-        ).first()
-        if row is None:
-            continue
-        dossier, unit_name = row
-        exists = session.scalar(select(AwardRecord.id).where(AwardRecord.dossier_id == dossier.id))
-        if exists is not None:
-            continue
-        session.add(
-            AwardRecord(
-                nominee_kind=dossier.nominee_kind,
-                user_id=dossier.nominee_user_id,
-                unit_id=dossier.nominee_unit_id,
-                nominee_name=dossier.nominee_name,
-                nominee_search=dossier.nominee_search,
-                unit_name=unit_name,
-                unit_search=search_key(unit_name),
-                title_code=dossier.title_code,
-                year=dossier.year,
-                decision_no=dossier.decision_no,
-                decision_date=dossier.decision_date or date.today(),
-                issued_by=ISSUERS[titles.get_title(dossier.title_code).decided_by],
-                source="workflow",
-                dossier_id=dossier.id,
-            )
+        if isinstance(event, events.DossierDecided) and event.outcome == "awarded":
+            dossier = session.get(Dossier, event.dossier_id)
+            if dossier is not None:
+                _insert_award(session, dossier)
+
+
+def _insert_award(session: Session, dossier: Dossier) -> None:
+    """Write the dossier's award row unless it exists, in one INSERT … SELECT from its row.
+
+    It replaced a SELECT of the dossier and its unit, a check for an existing row and an ORM
+    insert: 12 → 10 statements for the deciding step (bench/engine.py). ``dossier`` only gives
+    the title's issuer and the unit: the step left it in the session, so getting it sent nothing.
+    """
+    statement = _award_insert(session.get_bind().dialect.name)
+    params = {
+        "dossier_id": dossier.id,
+        "today": date.today(),
+        "issued_by": ISSUERS[titles.get_title(dossier.title_code).decided_by],
+        "created_at": utcnow(),
+    }
+    name = _unit_names.get(dossier.unit_id)
+    if name is None:
+        name = session.scalar(_DOSSIER_UNIT_NAME, {"dossier_id": dossier.id})
+    tried = None
+    while name is not None and name != tried:
+        result = session.execute(
+            statement, {**params, "unit_name": name, "unit_search": search_key(name)}
         )
+        if result.rowcount:  # type: ignore[attr-defined]  # a CursorResult
+            _unit_names[dossier.unit_id] = name
+            return
+        # Nothing written: the award exists already, or the unit was renamed since ``name`` was
+        # cached. Try again only if the unit's name now differs.
+        tried, name = name, session.scalar(_DOSSIER_UNIT_NAME, {"dossier_id": dossier.id})
 
 
 def install() -> None:
