@@ -184,11 +184,13 @@ def can_act(user: User, task: HumanTask) -> bool:
 # Built once: building it cost more than running it (bench/engine.py). The dossier comes in the
 # same statement (not locked): the eligibility check on submission and the notifications read it,
 # and each would otherwise SELECT it again.
-_LOCK_TASK = (
+_TASK_ROWS = (
     select(HumanTask, ProcessInstance, Dossier)
     .join(ProcessInstance, HumanTask.instance_id == ProcessInstance.id)
     .outerjoin(Dossier, Dossier.id == ProcessInstance.dossier_id)
-    .where(HumanTask.id == bindparam("task_id"))
+)
+_LOCK_TASK = (
+    _TASK_ROWS.where(HumanTask.id == bindparam("task_id"))
     .with_for_update(of=(HumanTask, ProcessInstance))
     .execution_options(populate_existing=True)
 )
@@ -213,10 +215,7 @@ _INSTANCE_OF_TASK = (
 # and dossier and the instance's open rows can come in one statement. Not on PostgreSQL: rows
 # another step inserted while this one waited for the lock would be missing from the snapshot.
 _TASK_WITH_OPEN_ROWS = (
-    select(HumanTask, ProcessInstance, Dossier)
-    .join(ProcessInstance, HumanTask.instance_id == ProcessInstance.id)
-    .outerjoin(Dossier, Dossier.id == ProcessInstance.dossier_id)
-    .where(
+    _TASK_ROWS.where(
         HumanTask.instance_id == _INSTANCE_OF_TASK,
         or_(HumanTask.status == "ready", HumanTask.id == bindparam("task_id")),
     )

@@ -156,23 +156,18 @@ _DOSSIER_UNIT = (
 #: Who holds a role in any unit; in one unit (or agency-wide); in a dossier's unit (or
 #: agency-wide), so that the unit and its people come in one query.
 _HOLDERS_ANYWHERE = _HOLDERS.distinct().order_by(User.id)
-_HOLDERS_OF_UNIT = (
-    _HOLDERS.where(
-        or_(RoleMembership.unit_id == bindparam("unit_id"), RoleMembership.unit_id.is_(None))
+
+
+def _holders_in(unit: Any) -> Any:
+    return (
+        _HOLDERS.where(or_(RoleMembership.unit_id == unit, RoleMembership.unit_id.is_(None)))
+        .distinct()
+        .order_by(User.id)
     )
-    .distinct()
-    .order_by(User.id)
-)
-_HOLDERS_OF_DOSSIER_UNIT = (
-    _HOLDERS.where(
-        or_(
-            RoleMembership.unit_id == _DOSSIER_UNIT,
-            RoleMembership.unit_id.is_(None),
-        )
-    )
-    .distinct()
-    .order_by(User.id)
-)
+
+
+_HOLDERS_OF_UNIT = _holders_in(bindparam("unit_id"))
+_HOLDERS_OF_DOSSIER_UNIT = _holders_in(_DOSSIER_UNIT)
 
 
 def role_holders(
