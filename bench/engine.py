@@ -11,10 +11,17 @@ Two processes are measured, each in one run, service and raw alternating in roun
   of the spiff-arena figure the issue compares with (83 ms, ~77 statements, 5 commits).
 
 For each it prints steps/s of both sides and their ratio (target >= 0.5), p50/p95 ms per service
-step, SQL statements and commits per completion (target <= 10 and exactly 1). SQLite in a
-temporary folder by default; PostgreSQL when TDKT_DATABASE_URL is set (its schema is dropped and
-rebuilt: point it at a scratch database). The raw side starts from the state the service stored
-and serializes with the same spec-less converter, so both sides do the same SpiffWorkflow work.
+step, SQL statements and commits per completion (target <= 10 and exactly 1). The service side
+runs twice: as the process that saved the instance's previous step, which still holds its
+workflow (engine.workflow_cache), and with that cache off, as a process that never saw the
+instance and parses the stored JSON (a web worker other than the last one, a restarted worker).
+It also prints the time a step spends inside the database driver, which bounds from below what
+the service layer can reach on that database.
+
+SQLite in a temporary folder by default; PostgreSQL when TDKT_DATABASE_URL is set (its schema is
+dropped and rebuilt: point it at a scratch database). The raw side starts from the state the
+service stored and serializes with the same spec-less converter, so both sides do the same
+SpiffWorkflow work.
 The engine's hooks are installed as every real process installs them (``engine.hooks.install``,
 with the notification subscribers), so a completion includes telling the next task's holders
 and scheduling its reminders.
@@ -35,6 +42,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -47,7 +56,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import time_machine
 from sqlalchemy import event, select, text
 
-from engine import dossiers, hooks, operations, specs, spiff
+from engine import dossiers, hooks, operations, specs, spiff, workflow_cache
 from engine.config import Settings, load_settings
 from engine.db import make_engine, make_session_factory, transaction
 from engine.demo import load_demo
@@ -134,40 +143,70 @@ def _dossier(session: Any, actor: User) -> int:
 
 
 class Meter:
-    """Times completions and counts the statements and commits each one sends."""
+    """Times completions and counts the statements and commits each one sends.
+
+    It also sums the time each completion spends inside the database driver (from a statement's
+    ``before_cursor_execute`` to its ``after_cursor_execute``, and the commit): the part no
+    change to the engine's Python can shorten.
+    """
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine
         self.durations: list[float] = []
+        self.driver: list[float] = []
         self.per_step: list[tuple[int, int]] = []
         self.sizes: list[int] = []
         self._counts = {"statements": 0, "commits": 0}
+        self._in_driver = 0.0
+        self._since = 0.0
 
     def __enter__(self) -> Meter:
-        event.listen(self.engine, "before_cursor_execute", self._statement)
-        event.listen(self.engine, "commit", self._commit)
+        for name, listener in self._listeners():
+            event.listen(self.engine, name, listener)
         return self
 
     def __exit__(self, *_exc: Any) -> None:
         # Removed again, so that rounds do not pile up listeners on the timed path.
-        event.remove(self.engine, "before_cursor_execute", self._statement)
-        event.remove(self.engine, "commit", self._commit)
+        for name, listener in self._listeners():
+            event.remove(self.engine, name, listener)
+
+    def _listeners(self) -> list[tuple[str, Any]]:
+        return [
+            ("before_cursor_execute", self._statement),
+            ("after_cursor_execute", self._statement_done),
+            ("commit", self._commit),
+        ]
 
     def _statement(self, *_args: Any) -> None:
         self._counts["statements"] += 1
+        self._since = time.perf_counter()
+
+    def _statement_done(self, *_args: Any) -> None:
+        self._in_driver += time.perf_counter() - self._since
 
     def _commit(self, *_args: Any) -> None:
         self._counts["commits"] += 1
+        self._since = time.perf_counter()
+
+    def _committed(self, *_args: Any) -> None:
+        self._in_driver += time.perf_counter() - self._since
 
     def complete(self, session: Any, task_id: int, actor: User, form: dict[str, Any]) -> None:
         self._counts["statements"] = self._counts["commits"] = 0
+        self._in_driver = 0.0
+        event.listen(session, "after_commit", self._committed)
         began = time.perf_counter()
-        operations.complete(session, task_id, actor, form)
+        try:
+            operations.complete(session, task_id, actor, form)
+        finally:
+            event.remove(session, "after_commit", self._committed)
         self.durations.append(time.perf_counter() - began)
+        self.driver.append(self._in_driver)
         self.per_step.append((self._counts["statements"], self._counts["commits"]))
 
     def extend(self, other: Meter) -> None:
         self.durations += other.durations
+        self.driver += other.driver
         self.per_step += other.per_step
         self.sizes += other.sizes
 
@@ -383,27 +422,51 @@ def _profile(factory: Any, engine: Any, actor: User, instances: int) -> None:
     print(profiler.output_text(unicode=True, color=False))
 
 
-def _report(title: str, engine: Any, service: Meter, raw: list[float], note: str) -> None:
+def _report(
+    title: str, engine: Any, service: Meter, cold: Meter, raw: list[float], note: str
+) -> None:
     durations = sorted(service.durations)
     service_rate = len(durations) / sum(durations)
+    cold_rate = len(cold.durations) / sum(cold.durations)
     raw_rate = len(raw) / sum(raw)
-    statements = [s for s, _c in service.per_step]
-    commits = {c for _s, c in service.per_step}
+    statements = [s for s, _c in service.per_step + cold.per_step]
+    commits = {c for _s, c in service.per_step + cold.per_step}
     quantiles = statistics.quantiles(durations, n=100)
+    cold_quantiles = statistics.quantiles(cold.durations, n=100)
     print(f"== {title}")
-    print(f"completions:             {len(durations)}")
-    print(f"service layer:           {service_rate:8.1f} steps/s")
+    print(f"completions:             {len(durations)} (and {len(cold.durations)} with no cache)")
+    print(
+        f"service layer:           {service_rate:8.1f} steps/s  (workflow kept from its last save)"
+    )
     print(f"raw SpiffWorkflow:       {raw_rate:8.1f} steps/s  (load, run, engine steps, dump)")
     print(f"ratio service/raw:       {service_rate / raw_rate:8.2f}  (target >= 0.5)")
     p50, p95 = quantiles[49] * 1000, quantiles[94] * 1000
     print(f"service p50 / p95:       {p50:.2f} / {p95:.2f} ms per step")
     print(f"raw p50:                 {statistics.median(raw) * 1000:.2f} ms per step")
+    driver = statistics.median(service.driver) * 1000
+    print(f"in the database driver:  {driver:.2f} ms per step (median; statements and commit)")
+    cold_p50, cold_p95 = cold_quantiles[49] * 1000, cold_quantiles[94] * 1000
+    print(
+        f"no workflow cache:       {cold_rate:8.1f} steps/s, ratio {cold_rate / raw_rate:.2f}, "
+        f"p50 / p95 {cold_p50:.2f} / {cold_p95:.2f} ms  (TDKT_WORKFLOW_CACHE=0: every step parses)"
+    )
     print(
         f"SQL per completion:      max {max(statements)}, "
         f"median {statistics.median(statements):.0f} statements (target <= 10)"
     )
     print(f"commits per completion:  {sorted(commits)} (target exactly 1)")
     print(f"instance JSON size:      {statistics.median(service.sizes):.0f} bytes {note}")
+
+
+@contextmanager
+def _no_workflow_cache() -> Iterator[None]:
+    """Run as a process that never saw the instances: every step parses the stored JSON."""
+    size = workflow_cache.cache().size
+    workflow_cache.configure(0)
+    try:
+        yield
+    finally:
+        workflow_cache.configure(size)
 
 
 def _rounds(instances: int) -> list[int]:
@@ -435,24 +498,31 @@ def main() -> None:
     _service(factory, engine, actor, 10)
     # Alternate the two in rounds: on a shared machine the load changes within seconds, and
     # measuring one side after the other let that change skew the ratio either way.
-    five, five_raw = Meter(engine), []
+    five, five_cold, five_raw = Meter(engine), Meter(engine), []
     for share in _rounds(instances):
         five.extend(_service(factory, engine, actor, share))
+        with _no_workflow_cache():
+            five_cold.extend(_service(factory, engine, actor, share))
         five_raw += _raw(share)
 
     agency = _agency(factory)
     per_round = min(len(agency.nominees), max(1, instances // ROUNDS))
     _procedure_service(factory, engine, agency, 5, last=False)  # warm-up
-    procedure, procedure_raw = Meter(engine), []
+    procedure, procedure_cold, procedure_raw = Meter(engine), Meter(engine), []
     for i in range(ROUNDS):
         meter, starts = _procedure_service(factory, engine, agency, per_round, last=i == ROUNDS - 1)
         procedure.extend(meter)
+        with _no_workflow_cache():
+            procedure_cold.extend(
+                _procedure_service(factory, engine, agency, per_round, last=False)[0]
+            )
         procedure_raw += _procedure_raw(starts)
 
     _report(
         "the procedure (tdkt_nomination: submit, unit review, completeness check)",
         engine,
         procedure,
+        procedure_cold,
         procedure_raw,
         "at the council step, no spec",
     )
@@ -460,6 +530,7 @@ def main() -> None:
         "five user tasks (bench/five_steps.bpmn)",
         engine,
         five,
+        five_cold,
         five_raw,
         "at the 4th step, no spec",
     )

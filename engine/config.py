@@ -53,6 +53,9 @@ class Settings(BaseModel):
     web_workers: int = Field(default=2, ge=1, le=64)
     log_level: str = "INFO"
     max_returns: int = Field(default=10, ge=1, le=200)
+    workflow_cache: int = Field(
+        default=256, ge=0, le=100_000, description="Instances kept deserialized per process"
+    )
     timer_sweep_seconds: float = Field(default=30.0, gt=0)
     reminder_sweep_seconds: float = Field(default=60.0, gt=0)
     outbox_sweep_seconds: float = Field(default=30.0, gt=0)

@@ -13,7 +13,7 @@ import time
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import council, dossiers, spiff, stepping
+from engine import council, dossiers, spiff, stepping, workflow_cache
 from engine.config import Settings
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ def install(settings: Settings) -> None:
     import engine.notify  # noqa: F401 - importing it subscribes the notifications
 
     stepping.configure(settings.max_returns)
+    workflow_cache.configure(settings.workflow_cache)
     council.install()
     dossiers.install()
 

@@ -2,80 +2,114 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from typing import Any
+
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from engine.models import AwardRecord, Dossier, PerformanceRecord, User
 from engine.rules import eligibility as rules
 
-# Built once, per kind of nominee, reading only the columns the rules take: the check runs inside
-# the clerk's submission step, where building the statements and loading whole records cost
-# more than the reads (bench/engine.py).
-_AWARDS = {
-    "individual": select(AwardRecord.year, AwardRecord.title_code).where(
-        AwardRecord.user_id == bindparam("user_id")
-    ),
-    "collective": select(AwardRecord.year, AwardRecord.title_code).where(
-        AwardRecord.unit_id == bindparam("unit_id"), AwardRecord.nominee_kind == "collective"
-    ),
-}
-_FACTS_COLUMNS = (
-    PerformanceRecord.year,
-    PerformanceRecord.rating,
-    PerformanceRecord.initiatives,
-    PerformanceRecord.initiative_scope,
-)
-_FACTS = {
-    "individual": select(*_FACTS_COLUMNS).where(PerformanceRecord.user_id == bindparam("user_id")),
-    "collective": select(*_FACTS_COLUMNS).where(PerformanceRecord.unit_id == bindparam("unit_id")),
-}
+# Built once, per kind of nominee, reading only the columns the rules take, all in one
+# statement: the check runs inside the clerk's submission step, where three reads and building
+# them cost more than the rest of the step's SQL (bench/engine.py). Each row says what it is:
+# another title the nominee is nominated for in this campaign, an award, or a year's facts.
+_PENDING, _AWARD, _YEAR = "pending", "award", "year"
 _LIVE = ("withdrawn", "cancelled", "rejected", "blocked")
-_PENDING = {
-    kind: select(Dossier.title_code).where(
+
+
+def _history_statement(kind: str) -> Any:
+    if kind == "individual":
+        award_of = AwardRecord.user_id == bindparam("user_id")
+        facts_of = PerformanceRecord.user_id == bindparam("user_id")
+        dossier_of = Dossier.nominee_user_id == bindparam("user_id")
+    else:
+        award_of = and_(
+            AwardRecord.unit_id == bindparam("unit_id"), AwardRecord.nominee_kind == "collective"
+        )
+        facts_of = PerformanceRecord.unit_id == bindparam("unit_id")
+        dossier_of = Dossier.nominee_unit_id == bindparam("unit_id")
+    no_int, no_text = cast(null(), Integer), cast(null(), String)
+    pending: Any = select(
+        literal_column(f"'{_PENDING}'"), no_int, Dossier.title_code, no_text, no_int, no_text
+    ).where(
         Dossier.campaign_id == bindparam("campaign_id"),
-        same,
+        dossier_of,
         Dossier.nominee_kind == kind,
         Dossier.status.not_in(_LIVE),
         Dossier.id != bindparam("dossier_id"),
     )
-    for kind, same in (
-        ("individual", Dossier.nominee_user_id == bindparam("user_id")),
-        ("collective", Dossier.nominee_unit_id == bindparam("unit_id")),
-    )
-}
+    awards: Any = select(
+        literal_column(f"'{_AWARD}'"),
+        AwardRecord.year,
+        AwardRecord.title_code,
+        no_text,
+        no_int,
+        no_text,
+    ).where(award_of)
+    years: Any = select(
+        literal_column(f"'{_YEAR}'"),
+        PerformanceRecord.year,
+        no_text,
+        PerformanceRecord.rating,
+        PerformanceRecord.initiatives,
+        PerformanceRecord.initiative_scope,
+    ).where(facts_of)
+    return union_all(pending, awards, years)
+
+
+_HISTORY = {kind: _history_statement(kind) for kind in ("individual", "collective")}
 
 
 def _kind(dossier: Dossier) -> str:
     return "individual" if dossier.nominee_kind == "individual" else "collective"
 
 
-def _nominee(dossier: Dossier) -> dict[str, int | None]:
-    return {"user_id": dossier.nominee_user_id, "unit_id": dossier.nominee_unit_id}
+def nominee_facts(session: Session, dossier: Dossier) -> tuple[frozenset[str], rules.History]:
+    """Return the other titles the nominee is nominated for in the dossier's campaign, and the
+    nominee's awards and yearly facts, as the eligibility rules take them."""
+    params = {
+        "user_id": dossier.nominee_user_id,
+        "unit_id": dossier.nominee_unit_id,
+        "campaign_id": dossier.campaign_id,
+        "dossier_id": dossier.id,
+    }
+    pending: set[str] = set()
+    awards: list[rules.AwardRecord] = []
+    years: list[rules.YearFacts] = []
+    for source, year, title_code, rating, initiatives, scope in session.execute(
+        _HISTORY[_kind(dossier)], params
+    ):
+        if source == _PENDING:
+            pending.add(title_code)
+        elif source == _AWARD:
+            awards.append(rules.AwardRecord(year=year, title_code=title_code))
+        else:
+            years.append(
+                rules.YearFacts(
+                    year=year,
+                    rating=rating,
+                    initiatives=initiatives,
+                    initiative_scope=scope,
+                )
+            )
+    return frozenset(pending), rules.History(awards=awards, years=years)
 
 
 def history_for(session: Session, dossier: Dossier) -> rules.History:
     """Return the nominee's awards and yearly facts, as the eligibility rules take them."""
-    kind, nominee = _kind(dossier), _nominee(dossier)
-    awards = [
-        rules.AwardRecord(year=year, title_code=title_code)
-        for year, title_code in session.execute(_AWARDS[kind], nominee)
-    ]
-    years = [
-        rules.YearFacts(
-            year=year,
-            rating=rating,  # type: ignore[arg-type]  # checked by the table's constraint
-            initiatives=initiatives,
-            initiative_scope=scope,  # type: ignore[arg-type]
-        )
-        for year, rating, initiatives, scope in session.execute(_FACTS[kind], nominee)
-    ]
-    return rules.History(awards=awards, years=years)
-
-
-def pending_titles(session: Session, dossier: Dossier) -> frozenset[str]:
-    """Return the other titles the same nominee is nominated for in the same campaign."""
-    params = {**_nominee(dossier), "campaign_id": dossier.campaign_id, "dossier_id": dossier.id}
-    return frozenset(session.scalars(_PENDING[_kind(dossier)], params))
+    return nominee_facts(session, dossier)[1]
 
 
 def unit_stats_for(session: Session, unit_id: int, year: int) -> rules.UnitStats:
@@ -117,16 +151,15 @@ def unit_stats_for(session: Session, unit_id: int, year: int) -> rules.UnitStats
 
 def check(session: Session, dossier: Dossier) -> rules.EligibilityResult:
     """Check the dossier's nominee against its title's prerequisites under its legal basis."""
+    pending, history = nominee_facts(session, dossier)
     nominee = rules.Nominee(
         kind=dossier.nominee_kind,  # type: ignore[arg-type]  # checked by the table's constraint
         campaign_year=dossier.year,
-        pending_titles=pending_titles(session, dossier),
+        pending_titles=pending,
     )
     stats = (
         unit_stats_for(session, dossier.nominee_unit_id, dossier.year)
         if dossier.nominee_kind == "collective" and dossier.nominee_unit_id is not None
         else None
     )
-    return rules.check_eligibility(
-        dossier.title_code, dossier.legal_basis, nominee, history_for(session, dossier), stats
-    )
+    return rules.check_eligibility(dossier.title_code, dossier.legal_basis, nominee, history, stats)

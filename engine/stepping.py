@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine import audit, events, projection, specs, spiff, step_context
+from engine import audit, events, projection, specs, spiff, step_context, workflow_cache
 from engine.config import load_settings
 from engine.errors import Conflict, NotFound
 from engine.models import Dossier, HumanTask, ProcessInstance
@@ -104,13 +104,22 @@ def open_rows(session: Session, instance_id: int) -> list[HumanTask]:
 
 
 def load(session: Session, instance: ProcessInstance, rows: list[HumanTask] | None = None) -> Step:
-    """Deserialize the instance (spec from the cache) and its open task rows."""
-    spec_set = specs.spec_set_for_id(session, instance.spec_id)
-    envelope = json.loads(instance.state)
-    workflow = spiff.load_workflow(envelope["wf"], spec_set)
+    """Return the instance's workflow and its open task rows.
+
+    The workflow this process saved last time is used when the row still holds exactly what was
+    saved (engine.workflow_cache); otherwise the row is deserialized, the spec from the cache.
+    """
+    kept = workflow_cache.cache().take(instance.id, instance.spec_id, instance.state)
+    if kept is not None:
+        workflow, reached = kept.workflow, kept.reached
+    else:
+        spec_set = specs.spec_set_for_id(session, instance.spec_id)
+        envelope = json.loads(instance.state)
+        workflow = spiff.load_workflow(envelope["wf"], spec_set)
+        reached = envelope.get("reached", {})
     rows = open_rows(session, instance.id) if rows is None else rows
     step_context.bind(session, instance)
-    return Step(instance, workflow, envelope.get("reached", {}), rows)
+    return Step(instance, workflow, reached, rows)
 
 
 def dump_state(workflow: Any, reached: dict[str, list[Any]]) -> str:
@@ -128,10 +137,11 @@ def save(session: Session, step: Step, actor_id: int | None, depth: int = 0) -> 
     )
     completed = spiff.is_completed(workflow)
     finished = completed and instance.status == "running"
+    state = dump_state(workflow, step.reached)
     write_instance(
         session,
         instance,
-        state=dump_state(workflow, step.reached),
+        state=state,
         revision=instance.revision + 1,
         updated_at=step.now,
         next_timer_at=None if completed else spiff.next_timer_at(workflow),
@@ -144,6 +154,11 @@ def save(session: Session, step: Step, actor_id: int | None, depth: int = 0) -> 
     if completed and instance.dossier_id is not None and "status" in values:
         step.published.append(events.DossierDecided(instance.dossier_id, values["status"]))
     events.publish(session, step.published)
+    if not completed:
+        # Kept before the commit: if it rolls back, the row keeps its old text and the entry
+        # is never used (engine.workflow_cache). Nothing touches the workflow after this.
+        entry = workflow_cache.Entry(state, instance.spec_id, workflow, step.reached)
+        workflow_cache.cache().keep(instance.id, entry)
     return changes
 
 

@@ -96,8 +96,16 @@ def _reset(engine: Engine) -> None:
 @pytest.fixture
 def clean_db(db_engine: Engine, redis_url: str) -> Engine:
     """Give the test empty tables and an empty Redis database."""
+    empty_database(db_engine, redis_url)
+    return db_engine
+
+
+def empty_database(db_engine: Engine, redis_url: str) -> None:
+    """Empty the tables, the Redis database and the process's copies of what they held."""
     from engine import notify, specs
 
+    # The workflow cache is left as it is: its entries must be ignored when the rows say
+    # otherwise (engine.workflow_cache), and every test after a reset checks that again.
     _reset(db_engine)
     # Spec ids start again at 1 after the reset; a process never sees that outside tests.
     specs.clear_cache()
@@ -106,7 +114,6 @@ def clean_db(db_engine: Engine, redis_url: str) -> Engine:
     client = redis.Redis.from_url(client_url(redis_url))
     client.flushdb()
     client.close()
-    return db_engine
 
 
 @pytest.fixture
