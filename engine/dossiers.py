@@ -210,7 +210,8 @@ def withdraw_dossier(session: Session, actor: User, dossier_id: int, reason: str
             raise Conflict(
                 "Không thể rút hồ sơ ở bước này: Hội đồng đã có kết quả đối với hồ sơ."
             ) from None
-    session.refresh(dossier)
+    # The step wrote its stage and status into this same object (projection.update_dossier):
+    # no refresh, which would open a transaction the caller did not ask for.
     return dossier
 
 

@@ -67,6 +67,18 @@ def test_unit_head_rejects_the_dossier(world: World) -> None:
     assert world.ready(dossier_id) == []
 
 
+def test_withdrawing_returns_the_dossier_withdrawn_and_leaves_no_transaction_open(
+    world: World,
+) -> None:
+    dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
+    with world.factory() as session:
+        dossier = dossiers.withdraw_dossier(
+            session, world.user("vanthu.qlkh"), dossier_id, "Cá nhân xin rút"
+        )
+        assert (dossier.status, session.in_transaction()) == ("withdrawn", False)
+    assert world.dossier(dossier_id).status == "withdrawn"
+
+
 def test_unit_withdraws_before_the_council_but_not_after(world: World) -> None:
     kept = world.file("vanthu.qlkh", "cb004", "LDTT")
     withdrawn = world.file("vanthu.qlkh", "cb011", "LDTT")
