@@ -194,13 +194,15 @@ class Meter:
     def complete(self, session: Any, task_id: int, actor: User, form: dict[str, Any]) -> None:
         self._counts["statements"] = self._counts["commits"] = 0
         self._in_driver = 0.0
+        # Listened to and removed outside the timed span: neither is part of a step.
         event.listen(session, "after_commit", self._committed)
-        began = time.perf_counter()
         try:
+            began = time.perf_counter()
             operations.complete(session, task_id, actor, form)
+            ended = time.perf_counter()
         finally:
             event.remove(session, "after_commit", self._committed)
-        self.durations.append(time.perf_counter() - began)
+        self.durations.append(ended - began)
         self.driver.append(self._in_driver)
         self.per_step.append((self._counts["statements"], self._counts["commits"]))
 

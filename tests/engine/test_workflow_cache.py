@@ -121,28 +121,26 @@ def test_steps_from_kept_workflows_store_exactly_what_deserialized_ones_do(
 def test_a_rolled_back_step_leaves_nothing_the_next_step_would_use(
     agency: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world = agency
-    dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
+    dossier_id = agency.file("vanthu.qlkh", "cb004", "LDTT")
 
     def fail(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("injected after the state was written")
 
     monkeypatch.setattr(stepping.audit, "record", fail)
     with pytest.raises(RuntimeError):
-        world.prepare(dossier_id)
+        agency.prepare(dossier_id)
     monkeypatch.undo()
-    assert world.ready(dossier_id) == ["prepare_dossier"]
+    assert agency.ready(dossier_id) == ["prepare_dossier"]
     misses = workflow_cache.cache().misses
-    world.prepare(dossier_id)  # the failed step's workflow was kept, but its text never stored
+    agency.prepare(dossier_id)  # the failed step's workflow was kept, but its text never stored
     assert workflow_cache.cache().misses == misses + 1
-    assert world.ready(dossier_id) == ["unit_review"]
+    assert agency.ready(dossier_id) == ["unit_review"]
 
 
 def test_a_row_saved_by_another_process_is_deserialized(agency: World) -> None:
-    world = agency
-    dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
+    dossier_id = agency.file("vanthu.qlkh", "cb004", "LDTT")
     kept = workflow_cache.cache()
-    with world.factory() as session:
+    with agency.factory() as session:
         instance = session.scalars(
             select(ProcessInstance).where(ProcessInstance.dossier_id == dossier_id)
         ).one()
@@ -151,9 +149,9 @@ def test_a_row_saved_by_another_process_is_deserialized(agency: World) -> None:
         instance.state = envelope_text
         session.commit()
     misses = kept.misses
-    world.prepare(dossier_id)
+    agency.prepare(dossier_id)
     assert kept.misses == misses + 1
-    assert world.ready(dossier_id) == ["unit_review"]
+    assert agency.ready(dossier_id) == ["unit_review"]
 
 
 def test_the_cache_keeps_the_most_recently_saved_and_takes_each_entry_once() -> None:
