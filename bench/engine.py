@@ -13,7 +13,7 @@ Two processes are measured, each in one run, service and raw alternating in roun
 For each it prints steps/s of both sides and their ratio (target >= 0.5), p50/p95 ms per service
 step, SQL statements and commits per completion (target <= 10 and exactly 1). The service side
 runs twice: as the process that saved the instance's previous step, which still holds its
-workflow (engine.workflow_cache), and with that cache off, as a process that never saw the
+workflow (engine.workflow.cache), and with that cache off, as a process that never saw the
 instance and parses the stored JSON (a web worker other than the last one, a restarted worker).
 It also prints the time a step spends inside the database driver, which bounds from below what
 the service layer can reach on that database.
@@ -56,10 +56,11 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import time_machine
 from sqlalchemy import event, select, text
 
-from engine import dossiers, hooks, operations, specs, spiff, workflow_cache
+from engine import hooks
 from engine.config import Settings, load_settings
 from engine.db import make_engine, make_session_factory, transaction
 from engine.demo import load_demo
+from engine.domain import dossiers
 from engine.migrate import upgrade
 from engine.models import (
     Campaign,
@@ -70,6 +71,8 @@ from engine.models import (
     RoleMembership,
     User,
 )
+from engine.workflow import cache as workflow_cache
+from engine.workflow import operations, specs, spiff
 
 BPMN = Path(__file__).with_name("five_steps.bpmn")
 ROLES = ("unit_clerk", "unit_head", "secretariat", "director")

@@ -6,7 +6,8 @@ its own (``bench_sweep``, dropped and recreated) so the database's other data is
     python bench/sweep.py
     TDKT_DATABASE_URL=postgresql://postgres@127.0.0.1/notify_dev python bench/sweep.py
 
-The timer part fires real workflows with ``engine.operations.fire_due_timers``: one instance of
+The timer part fires real workflows with ``engine.workflow.operations.fire_due_timers``: one
+instance of
 ``bench/data/timer.bpmn`` is started waiting on a timer that is already due, and its saved state
 is copied into the other instances, so every sweep loads, fires and saves a real workflow.
 """
@@ -168,7 +169,7 @@ def bench_reminder_sweep(url: URL) -> None:
 def _timer_worker(url_text: str, now: datetime, results: Any) -> None:
     from engine import hooks
     from engine.config import load_settings
-    from engine.operations import fire_due_timers
+    from engine.workflow.operations import fire_due_timers
 
     hooks.install(load_settings({}))
     engine = _engine(make_url(url_text))
@@ -184,7 +185,7 @@ def _timer_worker(url_text: str, now: datetime, results: Any) -> None:
 
 
 def bench_timers(url: URL) -> None:
-    from engine import operations
+    from engine.workflow import operations
 
     url, engine = _fresh_schema(url, "timers")
     factory = make_session_factory(engine)
@@ -222,7 +223,7 @@ def bench_timers(url: URL) -> None:
     engine.dispose()
     time.sleep(max(0.0, (datetime.fromisoformat(due) - datetime.now(UTC)).total_seconds()) + 0.5)
     now = datetime.now(UTC)
-    what = "engine.operations.fire_due_timers on real workflows"
+    what = "engine.workflow.operations.fire_due_timers on real workflows"
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
     url_text = url.render_as_string(hide_password=False)

@@ -458,7 +458,8 @@ def load_demo_dossiers(factory: sessionmaker[Session]) -> int:
 
     Only when the demo campaign has no dossier yet, so loading twice changes nothing.
     """
-    from engine import dossiers, operations
+    from engine.domain import dossiers
+    from engine.workflow import operations
 
     with factory() as session:
         campaign = session.scalars(select(Campaign).order_by(Campaign.year.desc())).first()

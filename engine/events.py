@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 class TaskReady:
     """A human task became ready for its candidate group (or its assignee).
 
-    ``new``: the engine inserted the row in this very step (engine.projection), with the
+    ``new``: the engine inserted the row in this very step (engine.workflow.projection), with the
     columns its hooks set, such as the first reminder; no subscriber has seen it before.
     """
 

@@ -13,8 +13,10 @@ import time
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import council, dossiers, spiff, stepping, workflow_cache
 from engine.config import Settings
+from engine.domain import council, dossiers
+from engine.workflow import cache as workflow_cache
+from engine.workflow import spiff, stepping
 
 log = logging.getLogger(__name__)
 

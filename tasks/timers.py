@@ -7,7 +7,7 @@ import time
 
 from engine import hooks
 from engine.models.base import utcnow
-from engine.operations import fire_due_timers
+from engine.workflow.operations import fire_due_timers
 from tasks.celery_app import celery_app
 
 log = logging.getLogger(__name__)

@@ -102,10 +102,11 @@ def clean_db(db_engine: Engine, redis_url: str) -> Engine:
 
 def empty_database(db_engine: Engine, redis_url: str) -> None:
     """Empty the tables, the Redis database and the process's copies of what they held."""
-    from engine import notify, specs
+    from engine import notify
+    from engine.workflow import specs
 
     # The workflow cache is left as it is: its entries must be ignored when the rows say
-    # otherwise (engine.workflow_cache), and every test after a reset checks that again.
+    # otherwise (engine.workflow.cache), and every test after a reset checks that again.
     _reset(db_engine)
     # Spec ids start again at 1 after the reset; a process never sees that outside tests.
     specs.clear_cache()

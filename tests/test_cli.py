@@ -78,8 +78,8 @@ def test_token_create_prints_a_token_that_authenticates_and_stores_only_its_hash
     from sqlalchemy.engine import make_url
 
     from engine.db import make_engine, make_session_factory
+    from engine.domain.tokens import authenticate, hash_token
     from engine.models import ApiToken
-    from engine.tokens import authenticate, hash_token
 
     env = {"TDKT_DATA_DIR": str(tmp_path), "TDKT_SECRET_KEY": "x"}
     assert _tdkt("db", "upgrade", env=env).returncode == 0

@@ -68,9 +68,9 @@ def test_demo_dossiers_are_filed_and_moved_along_once(
 ) -> None:
     from pathlib import Path
 
-    from engine import operations
     from engine.db import transaction
     from engine.demo import DEMO_DOSSIERS, load_demo_dossiers
+    from engine.workflow import operations
 
     with transaction(session_factory) as session:
         load_demo(session, today=date(2026, 11, 24))

@@ -17,9 +17,9 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import council, dossiers, operations
 from engine.db import transaction
 from engine.demo import load_demo
+from engine.domain import council, dossiers
 from engine.models import (
     AwardRecord,
     Campaign,
@@ -30,6 +30,7 @@ from engine.models import (
     User,
 )
 from engine.text import search_key
+from engine.workflow import operations
 
 WORKFLOWS = Path(__file__).resolve().parents[1] / "workflows"
 START = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội, a Tuesday

@@ -70,10 +70,10 @@ def create_app(
         dossiers,
         errors,
         i18n,
+        inbox,
         nav,
         notifications,
         security,
-        tasks,
     )
 
     csrf.init_app(app)
@@ -90,7 +90,7 @@ def create_app(
     # The web queues e-mails after commit; it never waits on the broker (engine.notify).
     init_celery(app)
     app.register_blueprint(auth.bp)
-    app.register_blueprint(tasks.bp)
+    app.register_blueprint(inbox.bp)
     app.register_blueprint(dossiers.bp)
     app.register_blueprint(ballots.bp)
     app.register_blueprint(council.bp)
@@ -113,7 +113,7 @@ def create_app(
     @app.get("/")
     def index() -> Response:
         if current_user.is_authenticated:
-            return redirect(url_for("tasks.inbox", box="mine"))
+            return redirect(url_for("inbox.inbox", box="mine"))
         return redirect(url_for("auth.login"))
 
     @app.get("/healthz")

@@ -8,9 +8,15 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from engine.awards import AwardQuery, ImportFileError, ImportReport, import_awards, search_awards
-from engine.rules.titles import KIND_NAMES, title_codes, title_name
-from engine.stats import AwardStatistics, award_statistics, award_summary
+from engine.domain.awards import (
+    AwardQuery,
+    ImportFileError,
+    ImportReport,
+    import_awards,
+    search_awards,
+)
+from engine.domain.rules.titles import KIND_NAMES, title_codes, title_name
+from engine.read.stats import AwardStatistics, award_statistics, award_summary
 from web.reporting import require_manager, xlsx_response
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")

@@ -13,9 +13,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from engine import queries
 from engine.errors import Conflict, ValidationFailed
 from engine.models import HumanTask
+from engine.read import queries
 from web.app import db, ready_session
 from web.common import actor, require_login
 
@@ -67,7 +67,7 @@ def sheet(task_id: int) -> Any:
 
 @bp.post("/ballots/<int:task_id>")
 def cast(task_id: int) -> Any:
-    import engine.operations as operations
+    import engine.workflow.operations as operations
 
     task = _ballot_task(task_id)
     sheet = queries.ballot_sheet(db(), task)
@@ -83,4 +83,4 @@ def cast(task_id: int) -> Any:
         message = exc.field_errors.get(sheet.field_name, exc.message)
         return _render(task, message, 422)
     flash(_("Đã gửi phiếu bầu."), "success")
-    return redirect(url_for("tasks.inbox", box="mine"))
+    return redirect(url_for("inbox.inbox", box="mine"))

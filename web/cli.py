@@ -114,8 +114,8 @@ def demo_load() -> None:
 
 def _deploy_workflows(runtime: Any, settings: Settings) -> None:
     """Deploy the procedure's BPMN/DMN folder; unchanged files deploy nothing."""
-    from engine import operations
     from engine.errors import DeployError
+    from engine.workflow import operations
 
     try:
         with runtime.session_factory() as session:
@@ -130,9 +130,9 @@ def _deploy_workflows(runtime: Any, settings: Settings) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def deploy(paths: tuple[Path, ...]) -> None:
     """Deploy BPMN/DMN files or folders (a folder: every .bpmn with the .dmn files)."""
-    from engine import operations
     from engine.db import make_engine, make_session_factory
     from engine.errors import DeployError
+    from engine.workflow import operations
 
     # Deploying needs the database only, not Redis.
     engine = make_engine(_settings().db_url)
@@ -160,8 +160,8 @@ def awards_group() -> None:
 @click.option("--partial", is_flag=True, help="Import the valid rows even if some are invalid.")
 def awards_import(file: Path, partial: bool) -> None:
     """Import historical awards from an XLSX or CSV file (docs/award-import.md)."""
-    from engine.awards import ImportFileError, import_awards
     from engine.db import transaction
+    from engine.domain.awards import ImportFileError, import_awards
 
     try:
         content = file.read_bytes()
@@ -200,8 +200,8 @@ def token_create(username: str, name: str) -> None:
     from sqlalchemy import select
 
     from engine.db import transaction
+    from engine.domain.tokens import create_token
     from engine.models import User
-    from engine.tokens import create_token
 
     runtime = _checked_runtime(_settings())
     with transaction(runtime.session_factory) as session:

@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from engine.models import User
-from engine.queries import ListFilters, Page
+from engine.read.queries import ListFilters, Page
 from web.app import login_manager
 
 

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from engine import council, dossier_facts
+from engine.domain import council, dossier_facts
 from engine.errors import Conflict, ValidationFailed
 from engine.models import Campaign, HumanTask, ProcessInstance, User
 from web.app import db, ready_session
@@ -91,5 +91,5 @@ def open_session() -> Any:
         "success",
     )
     if task_id is None:
-        return redirect(url_for("tasks.inbox", box="group"))
-    return redirect(url_for("tasks.task_page", task_id=task_id))
+        return redirect(url_for("inbox.inbox", box="group"))
+    return redirect(url_for("inbox.task_page", task_id=task_id))

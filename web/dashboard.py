@@ -9,9 +9,9 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from sqlalchemy import select
 
-from engine import stats
+from engine.domain.rules.titles import title_name
 from engine.models import Campaign, WorkflowSpec
-from engine.rules.titles import title_name
+from engine.read import stats
 from web.charts import Bar, bar_chart
 from web.reporting import calendar, day_bounds, period, require_manager, xlsx_response
 

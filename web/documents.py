@@ -18,9 +18,9 @@ from engine.documents.jobs import (
     stored_file,
 )
 from engine.documents.render import KINDS, render_document
+from engine.domain.rules.titles import title_codes, title_name
 from engine.models import Campaign, CouncilSession, GeneratedDocument
-from engine.rules.titles import title_codes, title_name
-from engine.stats import STAGES
+from engine.read.stats import STAGES
 from web.reporting import require_manager
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")

@@ -9,9 +9,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine import content, dossier_facts, queries
+from engine.domain import content, dossier_facts
 from engine.errors import Conflict, EngineError, NotFound, ValidationFailed
 from engine.models import Attachment, Campaign
+from engine.read import queries
 from web.app import db, ready_session, runtime
 from web.common import actor, page_links, require_login, sort_link
 
@@ -77,7 +78,7 @@ def _nominee(value: str) -> tuple[int | None, int | None]:
 
 @bp.post("/dossiers/new")
 def file() -> Any:
-    from engine import dossiers
+    from engine.domain import dossiers
 
     values = request.form.to_dict()
     values.pop("csrf_token", None)
@@ -146,14 +147,14 @@ def _dossier_action(dossier_id: int, run: Any, done: str) -> Response:
 
 @bp.post("/dossiers/<int:dossier_id>/withdraw")
 def withdraw(dossier_id: int) -> Response:
-    from engine import dossiers
+    from engine.domain import dossiers
 
     return _dossier_action(dossier_id, dossiers.withdraw_dossier, _("Đã rút hồ sơ."))
 
 
 @bp.post("/dossiers/<int:dossier_id>/override")
 def override(dossier_id: int) -> Response:
-    from engine import dossiers
+    from engine.domain import dossiers
 
     return _dossier_action(
         dossier_id, dossiers.override_eligibility, _("Đã cho phép ngoại lệ; hồ sơ được xét tiếp.")
@@ -186,7 +187,7 @@ def comment(dossier_id: int) -> Response:
     else:
         flash(_("Đã gửi ý kiến."), "success")
     back = (
-        url_for("tasks.task_page", task_id=int(task_id))
+        url_for("inbox.task_page", task_id=int(task_id))
         if task_id.isdigit()
         else url_for("dossiers.detail", dossier_id=dossier_id)
     )

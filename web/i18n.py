@@ -63,14 +63,14 @@ def role_name(code: str | None) -> str:
 
 def title_name(code: str | None) -> str:
     """Return the Vietnamese name of a title code, or the code when unknown."""
-    from engine.rules.titles import title_name as name
+    from engine.domain.rules.titles import title_name as name
 
     return name(code or "")
 
 
 def basis_name(code: str | None) -> str:
     """Return the name of a legal basis code (e.g. Nghị định 152/2025/NĐ-CP), or the code."""
-    from engine.rules.legal_basis import BY_CODE
+    from engine.domain.rules.legal_basis import BY_CODE
 
     basis = BY_CODE.get(code or "")
     return basis.name if basis else (code or "")

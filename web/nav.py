@@ -9,9 +9,9 @@ from flask import Flask, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from engine import queries
 from engine.admin import ADMINS_AND_SECRETARIAT
 from engine.models import User
+from engine.read import queries
 from web.i18n import LANGUAGES
 
 #: Extra counters merged into nav_counts (notifications registers "unread" here).
@@ -57,8 +57,8 @@ def nav_context(app: Flask) -> dict[str, Any]:
     endpoint = request.endpoint or ""
     box = (request.view_args or {}).get("box")
     links = [
-        {"key": "mine", "href": url_for("tasks.inbox", box="mine"), "active": box == "mine"},
-        {"key": "group", "href": url_for("tasks.inbox", box="group"), "active": box == "group"},
+        {"key": "mine", "href": url_for("inbox.inbox", box="mine"), "active": box == "mine"},
+        {"key": "group", "href": url_for("inbox.inbox", box="group"), "active": box == "group"},
         {
             "key": "dossiers",
             "href": url_for("dossiers.index"),

@@ -4,7 +4,7 @@ The one place the admin pages change things through. Every change is one operati
 the actor's role, begins and commits its own transaction, writes one audit event per change and
 raises :mod:`engine.errors` exceptions with Vietnamese messages (``ValidationFailed.field_errors``
 names the form field at fault). Deploying and migrating workflow versions stay
-:mod:`engine.operations`' own (``deploy_texts``, ``check_migration``, ``migrate``).
+:mod:`engine.workflow.operations`' own (``deploy_texts``, ``check_migration``, ``migrate``).
 """
 
 from engine.admin.calendar import CalendarDay, DueMove, calendar_year, set_calendar_day

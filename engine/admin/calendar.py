@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, events, notify, spiff
+from engine import audit, events, notify
 from engine.admin.common import (
     ADMINS_AND_SECRETARIAT,
     date_field,
@@ -24,6 +24,7 @@ from engine.models import (
     HumanTask,
     User,
 )
+from engine.workflow import spiff
 
 
 @dataclass(frozen=True)

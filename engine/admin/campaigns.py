@@ -17,6 +17,8 @@ from engine.admin.common import (
     text_field,
 )
 from engine.db import operation
+from engine.domain.rules.legal_basis import BY_CODE as LEGAL_BASES
+from engine.domain.rules.titles import title_codes
 from engine.errors import Conflict, ValidationFailed
 from engine.models import (
     Campaign,
@@ -24,8 +26,6 @@ from engine.models import (
 )
 from engine.models.base import utcnow
 from engine.models.campaign import CAMPAIGN_KINDS
-from engine.rules.legal_basis import BY_CODE as LEGAL_BASES
-from engine.rules.titles import title_codes
 
 
 def create_campaign(session: Session, actor: User, form: Mapping[str, Any]) -> Campaign:

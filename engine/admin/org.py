@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from engine import audit, operations
+from engine import audit
 from engine.admin.common import (
     ADMINS,
     MIN_PASSWORD,
@@ -33,6 +33,7 @@ from engine.models import (
 )
 from engine.models.org import COUNCIL_POSITIONS, UNIT_SCOPED_ROLES
 from engine.notify.core import role_holders
+from engine.workflow import operations
 
 # --- units -------------------------------------------------------------------------------------
 

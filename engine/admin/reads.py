@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from engine import rule_settings
+from engine.domain import rule_settings
 from engine.models import (
     AuditEvent,
     Campaign,

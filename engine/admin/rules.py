@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from engine import audit, notify, rule_settings
+from engine import audit, notify
 from engine.admin.common import (
     ADMINS,
     require,
     text_field,
 )
 from engine.db import operation
+from engine.domain import rule_settings
+from engine.domain.rules.legal_basis import BY_CODE as LEGAL_BASES
+from engine.domain.rules.titles import title_codes
 from engine.errors import ValidationFailed
 from engine.models import (
     RuleSetting,
     User,
 )
-from engine.reminders import ladder_from_json
-from engine.rules.legal_basis import BY_CODE as LEGAL_BASES
-from engine.rules.titles import title_codes
+from engine.notify.ladder import ladder_from_json
 
 
 def set_rule(

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from engine.domain.rules.titles import is_emulation_title, title_codes, title_name
 from engine.models import (
     Campaign,
     CouncilMember,
@@ -24,8 +25,7 @@ from engine.models import (
     SealedBallot,
     User,
 )
-from engine.rules.titles import is_emulation_title, title_codes, title_name
-from engine.stats import format_number
+from engine.read.stats import format_number
 
 Progress = Callable[[int, int], None]
 

@@ -132,7 +132,7 @@ class AwardRecord(Base):
         # Prerequisite checks and look-ups: a nominee's awards by year.
         Index("ix_award_record_user_year", "user_id", "year"),
         Index("ix_award_record_unit_year", "unit_id", "year"),
-        # A dossier's award is written once: engine.dossiers records it with ON CONFLICT DO
+        # A dossier's award is written once: engine.domain.dossiers records it with ON CONFLICT DO
         # NOTHING on this index. Imported rows have no dossier; NULLs do not collide.
         Index("uq_award_record_dossier_id", "dossier_id", unique=True),
     )

@@ -50,7 +50,7 @@ class CalendarOverrideDay(Base):
 
 
 class ReminderLadderRow(Base):
-    """The reminder ladder (JSON, see engine.reminders) for one task element id, or ``default``."""
+    """The reminder ladder (JSON, engine.notify.ladder) for one task element id, or ``default``."""
 
     __tablename__ = "reminder_ladder"
 

@@ -3,7 +3,7 @@
 - :mod:`engine.notify.core` writes in-app notifications and their outbox rows, in the caller's
   transaction, and hands new e-mails to the dispatchers (the Celery enqueue) after commit;
 - :mod:`engine.notify.subscribers` turns the engine's domain events into notifications;
-- :mod:`engine.notify.ladder` schedules and sends reminders and escalations;
+- :mod:`engine.notify.reminders` schedules and sends reminders and escalations;
 - :mod:`engine.notify.outbox` delivers e-mails (claim, send, record) and builds daily digests.
 
 Importing this package registers the event subscribers.
@@ -23,7 +23,14 @@ from engine.notify.core import (
     set_email_mode,
     unread_count,
 )
-from engine.notify.ladder import (
+from engine.notify.outbox import (
+    MailSettings,
+    build_digests,
+    deliver_due,
+    failed_messages,
+    retry_failed,
+)
+from engine.notify.reminders import (
     SweepResult,
     current_ladders,
     delete_calendar_override,
@@ -37,13 +44,6 @@ from engine.notify.ladder import (
     save_calendar_override,
     save_ladder,
     schedule_task,
-)
-from engine.notify.outbox import (
-    MailSettings,
-    build_digests,
-    deliver_due,
-    failed_messages,
-    retry_failed,
 )
 
 __all__ = [

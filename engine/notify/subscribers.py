@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from engine import events, projection, spiff
+from engine import events
 from engine.models import Campaign, Dossier, HumanTask, User
 from engine.notify.core import (
     clerks_and_nominee,
@@ -18,7 +18,8 @@ from engine.notify.core import (
     task_link,
     unit_clerks,
 )
-from engine.notify.ladder import current_ladders, first_reminder_at, schedule_task
+from engine.notify.reminders import current_ladders, first_reminder_at, schedule_task
+from engine.workflow import projection, spiff
 
 projection.schedule_reminders_with(first_reminder_at)
 

@@ -10,9 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import spiff
 from engine.calendar import WorkingCalendar
 from engine.models import Dossier, HumanTask, OrgUnit, User
+from engine.workflow import spiff
 from tests import factories
 from tests.web.conftest import csrf_token, sign_in
 

@@ -9,9 +9,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import operations, spiff
 from engine.calendar import WorkingCalendar
 from engine.models import HumanTask, Notification
+from engine.workflow import operations, spiff
 from tests.admin.conftest import World, post, sign_in
 
 DATA = Path(__file__).parents[1] / "engine" / "data"

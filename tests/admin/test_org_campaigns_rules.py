@@ -184,7 +184,7 @@ def test_the_rules_page_cites_the_dmn_rows(
 ) -> None:
     from pathlib import Path
 
-    from engine import operations
+    from engine.workflow import operations
 
     workflows = Path(__file__).parents[2] / "workflows"
     with session_factory() as s:

@@ -9,9 +9,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import operations
 from engine.admin import reads
 from engine.models import ProcessInstance, User, WorkflowSpec
+from engine.workflow import operations
 from tests.admin.conftest import csrf_token, sign_in
 
 DATA = Path(__file__).parents[1] / "engine" / "data"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import operations, specs, stepping
 from engine.models import Campaign, Dossier, OrgUnit, RoleMembership, User
+from engine.workflow import operations, specs, stepping
 
 DATA = Path(__file__).parent / "data"
 

@@ -12,9 +12,9 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import operations, spiff
 from engine.errors import Conflict
 from engine.models import AuditEvent, Dossier, HumanTask, ProcessInstance
+from engine.workflow import operations, spiff
 from tests.engine.conftest import DATA, World, review_data
 
 ROUNDS = 200

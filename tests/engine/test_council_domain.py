@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import council
 from engine.demo import load_demo
+from engine.domain import council
+from engine.domain.rules.tally import UnconfirmedRuleError
 from engine.errors import Conflict, Forbidden, ValidationFailed
 from engine.models import Campaign, CouncilMember, Dossier, RuleSetting, SealedBallot, User
-from engine.rules.tally import UnconfirmedRuleError
 from engine.text import search_key
 
 MEETING = date(2026, 12, 10)

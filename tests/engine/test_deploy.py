@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import operations
 from engine.errors import DeployError
 from engine.models import ProcessInstance, WorkflowSpec
+from engine.workflow import operations
 from tests.engine.conftest import DATA, World, review_data
 
 REVIEW = (DATA / "review.bpmn").read_text()

@@ -1,4 +1,4 @@
-"""The award history the procedure writes when a dossier is awarded (engine.dossiers)."""
+"""The award history the procedure writes when a dossier is awarded (engine.domain.dossiers)."""
 
 from __future__ import annotations
 

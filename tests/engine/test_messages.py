@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import forms, operations, spiff
 from engine.errors import Conflict, ValidationFailed
 from engine.models import AuditEvent, Dossier, HumanTask, ProcessInstance
+from engine.workflow import forms, operations, spiff
 from tests.engine.conftest import DATA, World
 
 sealed: list[tuple[int, Any]] = []

@@ -9,9 +9,9 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from engine import operations
 from engine.errors import Conflict, Forbidden
 from engine.models import AuditEvent, HumanTask
+from engine.workflow import operations
 from tests.engine.conftest import DATA, World, review_data
 
 REVIEW = (DATA / "review.bpmn").read_text()

@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import nominees
 from engine.demo import load_demo
+from engine.domain import nominees
 from engine.models import AwardRecord, Campaign, Dossier, PerformanceRecord, User
 from engine.text import search_key
 

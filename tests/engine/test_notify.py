@@ -14,8 +14,8 @@ from engine.calendar import WorkingCalendar
 from engine.db import transaction
 from engine.models import HumanTask, ReminderSent
 from engine.models.base import utcnow
-from engine.notify.ladder import due_tasks_query
-from engine.reminders import Recipient, Rung, RungKind
+from engine.notify.ladder import Recipient, Rung, RungKind
+from engine.notify.reminders import due_tasks_query
 from tests import notify_factories as factories
 from tests.notify_helpers import BASE_URL, Org, local, notes, outbox
 

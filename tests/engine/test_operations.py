@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import operations, spiff
 from engine.errors import Conflict, Forbidden, NotFound, RevisionLimitExceeded, ValidationFailed
 from engine.models import AuditEvent, Dossier, HumanTask, ProcessInstance
+from engine.workflow import operations, spiff
 from tests.engine.conftest import World, review_data
 
 pytestmark = pytest.mark.usefixtures("review_spec")

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.calendar import WorkingCalendar
-from engine.reminders import (
+from engine.notify.ladder import (
     DEFAULT_LADDER,
     Recipient,
     Rung,

@@ -1,4 +1,4 @@
-"""The workflows a process keeps between steps (engine.workflow_cache)."""
+"""The workflows a process keeps between steps (engine.workflow.cache)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import stepping, workflow_cache
 from engine.db import make_session_factory
 from engine.models import AuditEvent, HumanTask, ProcessInstance
+from engine.workflow import cache as workflow_cache
+from engine.workflow import stepping
 from tests.conftest import empty_database
 from tests.world import World, deployed_world
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import dossiers
+from engine.domain import dossiers
 from engine.errors import Conflict
 from engine.models import AuditEvent, AwardRecord, SealedBallot
 from tests.world import World
@@ -286,8 +286,9 @@ def _submit_to_province(world: World, dossier_id: int) -> None:
 def test_a_members_secret_ballot_cannot_be_handed_to_someone_else(world: World) -> None:
     from datetime import date
 
-    from engine import council, operations
+    from engine.domain import council
     from engine.models import HumanTask
+    from engine.workflow import operations
 
     dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
     world.to_council(dossier_id)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.rules.eligibility import (
+from engine.domain.rules.eligibility import (
     AwardRecord,
     History,
     Nominee,

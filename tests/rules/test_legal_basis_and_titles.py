@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from engine.rules.legal_basis import UnknownLegalBasisError, basis_for, get_basis
-from engine.rules.titles import TITLES, UnknownTitleError, get_title
+from engine.domain.rules.legal_basis import UnknownLegalBasisError, basis_for, get_basis
+from engine.domain.rules.titles import TITLES, UnknownTitleError, get_title
 
 
 def test_nd152_2025_applies_from_first_of_july_2025():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.rules.tally import (
+from engine.domain.rules.tally import (
     BallotError,
     UnconfirmedRuleError,
     VoteRule,

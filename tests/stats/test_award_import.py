@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.awards import AwardQuery, ImportFileError, import_awards, search_awards
+from engine.domain.awards import AwardQuery, ImportFileError, import_awards, search_awards
 from engine.models import AwardRecord
 from tests.reporting_data import make_agency
 

@@ -4,9 +4,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from engine.awards import import_awards
 from engine.calendar import WorkingCalendar
-from engine.stats import (
+from engine.domain.awards import import_awards
+from engine.read.stats import (
     award_statistics,
     award_summary,
     campaign_progress,

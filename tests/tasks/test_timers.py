@@ -8,8 +8,8 @@ from pathlib import Path
 import time_machine
 from flask import Flask
 
-from engine import operations
 from engine.models import ProcessInstance
+from engine.workflow import operations
 from tasks.timers import sweep_timers
 
 TIMER_BPMN = Path(__file__).resolve().parents[2] / "bench" / "data" / "timer.bpmn"

@@ -16,8 +16,8 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import operations
 from engine.demo import COUNCIL, DEMO_PASSWORD
+from engine.workflow import operations
 from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server
 from tests.world import START, World, deployed_world
 

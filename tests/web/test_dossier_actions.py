@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import queries
 from engine.models import Campaign
+from engine.read import queries
 from tests.web.conftest import NOMINEE, WebWorld, csrf_token, sign_in
 
 

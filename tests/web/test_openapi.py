@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import transaction
+from engine.domain.tokens import create_token
 from engine.models import SealedBallot
-from engine.tokens import create_token
 from tests.web.conftest import WebWorld
 
 

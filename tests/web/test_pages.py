@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.demo import DEMO_PASSWORD
 from engine.models import Comment, HumanTask, SealedBallot
-from engine.queries import PER_PAGE
+from engine.read.queries import PER_PAGE
 from tests import factories
 from tests.web.conftest import NOMINEE, WebWorld, csrf_token, sign_in
 

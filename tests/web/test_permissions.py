@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import transaction
+from engine.domain.tokens import create_token
 from engine.models import Campaign
-from engine.tokens import create_token
 from tests.web.conftest import ROLE_NAMES, WebWorld, csrf_token, sign_in
 
 PDF = b"%PDF-1.4\n% test\n"

@@ -22,7 +22,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from engine.rules.tally import tally_session
+from engine.domain.rules.tally import tally_session
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 START = datetime(2025, 11, 3, 8, 0, tzinfo=UTC)

@@ -1,8 +1,8 @@
 """Administration pages under /admin: organisation, campaigns, workflow versions, calendar, rules.
 
 Administrators see every section; the council secretariat sees campaigns and the calendar.
-Views parse the form, call one :mod:`engine.admin` (or :mod:`engine.operations`) operation and
-render; a ValidationFailed re-renders the page with each message next to its field.
+Views parse the form, call one :mod:`engine.admin` (or :mod:`engine.workflow.operations`)
+operation and render; a ValidationFailed re-renders the page with each message next to its field.
 """
 
 from __future__ import annotations

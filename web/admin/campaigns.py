@@ -9,10 +9,10 @@ from werkzeug.wrappers import Response
 
 from engine import admin
 from engine.admin import reads
+from engine.domain.rules.legal_basis import LEGAL_BASES
+from engine.domain.rules.titles import title_codes, title_name
 from engine.errors import Conflict, ValidationFailed
 from engine.models.campaign import CAMPAIGN_KINDS
-from engine.rules.legal_basis import LEGAL_BASES
-from engine.rules.titles import title_codes, title_name
 from web.admin import bp
 from web.app import db, ready_session
 from web.common import actor

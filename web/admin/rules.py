@@ -6,12 +6,13 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
-from engine import admin, notify, rule_settings
+from engine import admin, notify
 from engine.admin import reads
+from engine.domain import rule_settings
+from engine.domain.rules.legal_basis import LEGAL_BASES
+from engine.domain.rules.titles import title_codes
 from engine.errors import ValidationFailed
-from engine.reminders import ladder_to_json
-from engine.rules.legal_basis import LEGAL_BASES
-from engine.rules.titles import title_codes
+from engine.notify.ladder import ladder_to_json
 from web.admin import admins_only, bp
 from web.app import db, ready_session
 from web.common import actor

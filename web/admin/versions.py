@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
-from engine import operations
 from engine.admin import reads
 from engine.errors import DeployError, EngineError
 from engine.models import WorkflowSpec
+from engine.workflow import operations
 from web.admin import admins_only, bp
 from web.app import db, ready_session
 from web.common import actor

@@ -13,9 +13,10 @@ from flask_login import current_user
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
-from engine import queries, tokens
+from engine.domain import tokens
 from engine.errors import NotFound, ValidationFailed
 from engine.models import User
+from engine.read import queries
 from web.api import schemas
 from web.api.openapi import build_document
 from web.app import db, ready_session
@@ -100,7 +101,7 @@ def task_detail(task_id: int) -> dict[str, Any]:
 
 @bp.post("/tasks/<int:task_id>/claim")
 def claim(task_id: int) -> dict[str, Any]:
-    import engine.operations as operations
+    import engine.workflow.operations as operations
 
     queries.get_task_for(db(), _user(), task_id)
     operations.claim(ready_session(), task_id, _user())
@@ -109,7 +110,7 @@ def claim(task_id: int) -> dict[str, Any]:
 
 @bp.post("/tasks/<int:task_id>/unclaim")
 def unclaim(task_id: int) -> dict[str, Any]:
-    import engine.operations as operations
+    import engine.workflow.operations as operations
 
     queries.get_task_for(db(), _user(), task_id)
     operations.unclaim(ready_session(), task_id, _user())
@@ -118,7 +119,7 @@ def unclaim(task_id: int) -> dict[str, Any]:
 
 @bp.post("/tasks/<int:task_id>/complete")
 def complete(task_id: int) -> dict[str, Any]:
-    import engine.operations as operations
+    import engine.workflow.operations as operations
 
     body = _body(schemas.CompleteRequest)
     queries.get_task_for(db(), _user(), task_id)
@@ -183,7 +184,7 @@ def dossier_detail(dossier_id: int) -> dict[str, Any]:
 @bp.post("/ballots/<int:task_id>")
 def cast_ballot(task_id: int) -> dict[str, Any]:
     """Cast a ballot sheet (or enter a written one): votes by dossier id, sent once."""
-    import engine.operations as operations
+    import engine.workflow.operations as operations
 
     body = _body(schemas.BallotRequest)
     task = queries.get_task_for(db(), _user(), task_id)

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine import queries
 from engine.models import Attachment, Comment, Dossier, HumanTask
+from engine.read import queries
 
 
 class Model(BaseModel):

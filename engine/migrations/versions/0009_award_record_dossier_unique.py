@@ -6,7 +6,7 @@ Create Date: 2026-11-26 09:00:00
 
 award_record.dossier_id becomes unique (NULLs, i.e. imported rows, allowed many times): the
 award is written with INSERT … ON CONFLICT (dossier_id) DO NOTHING, one statement instead of a
-look-up, an existence check and an insert (engine.dossiers._record_awards). The procedure has
+look-up, an existence check and an insert (engine.domain.dossiers._record_awards). The procedure has
 always written at most one row per dossier, so existing data satisfies the index.
 """
 

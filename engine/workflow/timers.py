@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import audit, spiff, stepping
+from engine import audit
 from engine.models import ProcessInstance
+from engine.workflow import spiff, stepping
 
 log = logging.getLogger(__name__)
 

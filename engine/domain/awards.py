@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.domain.rules.titles import KIND_NAMES, title_code_for, title_kinds, title_name
 from engine.models import AwardRecord, OrgUnit, User
-from engine.rules.titles import KIND_NAMES, title_code_for, title_kinds, title_name
 from engine.text import search_key
 
 #: Field → the headers accepted for it (compared without diacritics, case or spacing).

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import spiff
 from engine.errors import DeployError, NotFound
 from engine.models import WorkflowSpec
+from engine.workflow import spiff
 
 FIELD_TYPES = frozenset({"text", "textarea", "choice", "boolean", "integer", "date", "ballot"})
 

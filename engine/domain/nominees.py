@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from engine.domain.rules import eligibility as rules
 from engine.models import AwardRecord, Dossier, PerformanceRecord, User
-from engine.rules import eligibility as rules
 
 # Built once, per kind of nominee, reading only the columns the rules take, all in one
 # statement: the check runs inside the clerk's submission step, where three reads and building

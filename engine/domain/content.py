@@ -15,9 +15,9 @@ from typing import IO
 
 from sqlalchemy.orm import Session
 
-from engine import queries
 from engine.errors import Forbidden, NotFound, ValidationFailed
 from engine.models import Attachment, AuditEvent, Comment, HumanTask, User
+from engine.read import queries
 
 #: Extension → (content type served, magic bytes the file must start with).
 ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {

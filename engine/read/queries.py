@@ -16,7 +16,6 @@ from typing import Any, Generic, Literal, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from engine import spiff
 from engine.errors import NotFound
 from engine.models import (
     Attachment,
@@ -33,6 +32,7 @@ from engine.models import (
 )
 from engine.models.base import utcnow
 from engine.text import search_key
+from engine.workflow import spiff
 
 #: Roles that see every unit's dossiers (the council, its secretariat, the director, admins).
 AGENCY_WIDE_ROLES = frozenset({"secretariat", "council_member", "director", "admin"})
@@ -481,7 +481,7 @@ def comments(session: Session, dossier_id: int) -> list[Comment]:
 
 # --- Ballots -----------------------------------------------------------------------------------
 
-#: The choices of every line of a ballot sheet (engine.council.VALID_VOTES).
+#: The choices of every line of a ballot sheet (engine.domain.council.VALID_VOTES).
 VOTES = ("agree", "disagree", "recuse")
 
 
@@ -491,7 +491,7 @@ class BallotSheet:
 
     ``subject`` is the member whose ballot it is; ``written`` says the secretariat enters an
     absent member's written ballot (the task is not in the council members' lane, as
-    engine.council seals it).
+    engine.domain.council seals it).
     """
 
     field_name: str

@@ -1,8 +1,9 @@
 """What the filing form offers, who may withdraw or override, and a dossier's council result.
 
-The read side of the dossier pages beyond engine.queries: choices for "Lập hồ sơ đề nghị", the
+The read side of the dossier pages beyond engine.read.queries: choices for "Lập hồ sơ đề nghị", the
 actions a dossier page offers to whom, and the council's tally as the audit trail recorded it.
-The operations themselves (engine.dossiers, engine.council) check the same rights again.
+The operations themselves (engine.domain.dossiers, engine.domain.council) check the same rights
+again.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import dossiers
+from engine.domain import dossiers
+from engine.domain.rules import titles
 from engine.models import AuditEvent, Campaign, Dossier, OrgUnit, User
-from engine.rules import titles
 
 #: Stages in which a dossier may still be withdrawn (before the council has its result).
 WITHDRAWABLE_STAGES = frozenset({"prepare", "unit_review", "completeness", "posting", "council"})

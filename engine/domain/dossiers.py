@@ -13,7 +13,10 @@ from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from engine import audit, events, nominees, operations, rule_settings, stepping
+from engine import audit, events
+from engine.domain import nominees, rule_settings
+from engine.domain.rules import titles
+from engine.domain.rules.tally import UnconfirmedRuleError
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import (
     AwardRecord,
@@ -25,9 +28,8 @@ from engine.models import (
     User,
 )
 from engine.models.base import utcnow
-from engine.rules import titles
-from engine.rules.tally import UnconfirmedRuleError
 from engine.text import search_key
+from engine.workflow import operations, stepping
 
 NOMINATION = "tdkt_nomination"
 #: Orders and state titles are posted ≥ 10 working days before the council (NĐ 98/2023 Điều 46).

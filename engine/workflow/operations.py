@@ -16,13 +16,14 @@ from typing import Any
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from engine import audit, events, forms, specs, spiff, step_context, stepping
+from engine import audit, events
 from engine.db import operation
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
 from engine.models.base import utcnow
 from engine.models.org import UNIT_SCOPED_ROLES
-from engine.timers import fire_due_timers
+from engine.workflow import forms, specs, spiff, step_context, stepping
+from engine.workflow.timers import fire_due_timers
 
 __all__ = [
     "MigrationCheck",

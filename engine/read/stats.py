@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from engine.calendar import WorkingCalendar
+from engine.domain.rules.titles import KIND_NAMES, is_emulation_title, title_codes, title_name
 from engine.models import AwardRecord, Campaign, Dossier, HumanTask, OrgUnit, User
 from engine.models.org import ROLES
-from engine.rules.titles import KIND_NAMES, is_emulation_title, title_codes, title_name
 
 #: The procedure's stages in order (workflows/README.md, user task property ``stage``).
 STAGES: tuple[tuple[str, str], ...] = (

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from engine.rules.legal_basis import get_basis
-from engine.rules.titles import get_title
+from engine.domain.rules.legal_basis import get_basis
+from engine.domain.rules.titles import get_title
 
 Rating = Literal["excellent", "good", "complete", "incomplete"]
 _RATING_ORDER: dict[str, int] = {"incomplete": 0, "complete": 1, "good": 2, "excellent": 3}

@@ -9,13 +9,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
-from engine import content, queries
+from engine.domain import content
 from engine.errors import Conflict, EngineError, ValidationFailed
 from engine.models import HumanTask
+from engine.read import queries
 from web.app import db, ready_session, runtime
 from web.common import actor, form_data, page_links, require_login, sort_link
 
-bp = Blueprint("tasks", __name__)
+bp = Blueprint("inbox", __name__)
 require_login(bp)
 
 SORTS = ("due", "-due", "waiting", "-waiting", "nominee", "-nominee", "dossier", "-dossier")
@@ -32,15 +33,15 @@ def inbox(box: queries.Box) -> str:
         page=page,
         filters=filters,
         choices=queries.filter_choices(db(), user),
-        links=page_links(page, filters, "tasks.inbox", box=box),
-        sorts={key: sort_link(filters, key, "tasks.inbox", box=box) for key in SORTS[::2]},
+        links=page_links(page, filters, "inbox.inbox", box=box),
+        sorts={key: sort_link(filters, key, "inbox.inbox", box=box) for key in SORTS[::2]},
     )
 
 
 @bp.post("/tasks/claim")
 def claim_many() -> Response:
     """Claim the ticked tasks of the group inbox; each claim is its own operation."""
-    import engine.operations as operations
+    import engine.workflow.operations as operations
 
     ids = [int(v) for v in request.form.getlist("task_id") if v.isdigit()]
     claimed, failed = 0, []
@@ -55,7 +56,7 @@ def claim_many() -> Response:
         flash(ngettext("Đã nhận %(num)d việc.", "Đã nhận %(num)d việc.", claimed), "success")
     for message in failed:
         flash(message, "warning")
-    return redirect(url_for("tasks.inbox", box="mine" if claimed else "group"))
+    return redirect(url_for("inbox.inbox", box="mine" if claimed else "group"))
 
 
 def _task_or_404(task_id: int) -> HumanTask:
@@ -99,7 +100,7 @@ def task_page(task_id: int) -> Any:
 
 @bp.post("/tasks/<int:task_id>")
 def complete(task_id: int) -> Any:
-    import engine.operations as operations
+    import engine.workflow.operations as operations
 
     task = _task_or_404(task_id)
     data = form_data(task.form, request.form)
@@ -113,34 +114,34 @@ def complete(task_id: int) -> Any:
         flash(exc.message, "error")
         return _render_task(task, request.form.to_dict(), exc.field_errors), 422
     flash(_("Đã hoàn thành: %(name)s.", name=task.name), "success")
-    return redirect(url_for("tasks.inbox", box="mine"))
+    return redirect(url_for("inbox.inbox", box="mine"))
 
 
 @bp.post("/tasks/<int:task_id>/claim")
 def claim(task_id: int) -> Response:
-    import engine.operations as operations
+    import engine.workflow.operations as operations
 
     _task_or_404(task_id)
     operations.claim(ready_session(), task_id, actor())
     flash(_("Đã nhận việc."), "success")
-    return redirect(url_for("tasks.task_page", task_id=task_id))
+    return redirect(url_for("inbox.task_page", task_id=task_id))
 
 
 @bp.post("/tasks/<int:task_id>/unclaim")
 def unclaim(task_id: int) -> Response:
-    import engine.operations as operations
+    import engine.workflow.operations as operations
 
     _task_or_404(task_id)
     operations.unclaim(ready_session(), task_id, actor())
     flash(_("Đã trả việc về nhóm."), "info")
-    return redirect(url_for("tasks.inbox", box="group"))
+    return redirect(url_for("inbox.inbox", box="group"))
 
 
 @bp.post("/tasks/<int:task_id>/attachments")
 def upload(task_id: int) -> Any:
     upload = request.files.get("file")
     settings = runtime().settings
-    back = url_for("tasks.task_page", task_id=task_id) + "#attachments"
+    back = url_for("inbox.task_page", task_id=task_id) + "#attachments"
     if upload is None or not upload.filename:
         flash(_("Chưa chọn tệp."), "error")
         return redirect(back)

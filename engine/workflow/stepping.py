@@ -16,11 +16,13 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine import audit, events, projection, specs, spiff, step_context, workflow_cache
+from engine import audit, events
 from engine.config import load_settings
 from engine.errors import Conflict, NotFound
 from engine.models import Dossier, HumanTask, ProcessInstance
 from engine.models.base import utcnow
+from engine.workflow import cache as workflow_cache
+from engine.workflow import projection, specs, spiff, step_context
 
 #: How deep thrown messages may fan out (council → dossiers → …) before we call it a cycle.
 MAX_MESSAGE_DEPTH = 4
@@ -107,7 +109,7 @@ def load(session: Session, instance: ProcessInstance, rows: list[HumanTask] | No
     """Return the instance's workflow and its open task rows.
 
     The workflow this process saved last time is used when the row still holds exactly what was
-    saved (engine.workflow_cache); otherwise the row is deserialized, the spec from the cache.
+    saved (engine.workflow.cache); otherwise the row is deserialized, the spec from the cache.
     """
     kept = workflow_cache.cache().take(instance.id, instance.spec_id, instance.state)
     if kept is not None:
@@ -156,7 +158,7 @@ def save(session: Session, step: Step, actor_id: int | None, depth: int = 0) -> 
     events.publish(session, step.published)
     if not completed:
         # Kept before the commit: if it rolls back, the row keeps its old text and the entry
-        # is never used (engine.workflow_cache). Nothing touches the workflow after this.
+        # is never used (engine.workflow.cache). Nothing touches the workflow after this.
         entry = workflow_cache.Entry(state, instance.spec_id, workflow, step.reached)
         workflow_cache.cache().keep(instance.id, entry)
     return changes

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import rule_settings, step_context
+from engine.domain import rule_settings
+from engine.domain.rules import tally as tally_rules
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import (
     CouncilMember,
@@ -28,7 +29,7 @@ from engine.models import (
     SealedBallot,
     User,
 )
-from engine.rules import tally as tally_rules
+from engine.workflow import step_context
 
 VALID_VOTES = frozenset({"agree", "disagree", "recuse"})
 
@@ -284,7 +285,7 @@ def open_session(
     commit together or not at all. Without ``dossier_ids`` every dossier of the campaign that
     waits for the council is put on the sheet.
     """
-    from engine import operations
+    from engine.workflow import operations
 
     with operations.transaction(session):
         waiting = {d.id: d for d in dossiers_awaiting_council(session, campaign_id)}
@@ -313,7 +314,7 @@ def open_session(
 
 
 def _ballot_field_handler(session: Session, task: HumanTask, value: Any) -> dict[str, Any]:
-    """Seal the votes of a ballot task (engine.forms hook); the workflow keeps the receipt."""
+    """Seal the votes of a ballot task (a form-field handler); the workflow keeps the receipt."""
     instance = session.get(ProcessInstance, task.instance_id)
     if instance is None or instance.council_session_id is None:
         raise ValidationFailed("Phiếu bầu không thuộc phiên họp nào.", {"ballot": "Không hợp lệ."})
@@ -351,7 +352,7 @@ def _tally_helper(**kwargs: Any) -> dict[str, Any]:
 
 def _agency_vote_rules(dossiers: list[Mapping[str, Any]], vote_rules: list[Any]) -> list[Any]:
     """``agency_vote_rules`` for the council's script: fill unconfirmed DMN rows from the
-    administrator's settings (engine/rule_settings.py)."""
+    administrator's settings (engine/domain/rule_settings.py)."""
     session, _instance = step_context.current()
     settings = rule_settings.settings_for(session, {d["legal_basis"] for d in dossiers})
     return rule_settings.fill_vote_rules(settings, dossiers, vote_rules)
@@ -359,7 +360,7 @@ def _agency_vote_rules(dossiers: list[Mapping[str, Any]], vote_rules: list[Any])
 
 def install() -> None:
     """Register the ballot box and the council's script helpers with the engine (idempotent)."""
-    from engine import forms, spiff
+    from engine.workflow import forms, spiff
 
     forms.register_field_handler("ballot", _ballot_field_handler)
     spiff.register_script_helper("tally_session", _tally_helper)

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from engine import spiff
 from engine.errors import RevisionLimitExceeded
 from engine.models import Dossier, HumanTask, ProcessInstance
 from engine.models.org import ROLES, UNIT_SCOPED_ROLES
+from engine.workflow import spiff
 
 ROLE_CODES = frozenset(r.code for r in ROLES)
 #: Dossier statuses an ``outcome`` may set; anything else ends the dossier as "completed".

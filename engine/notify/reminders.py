@@ -1,0 +1,380 @@
+"""The reminder ladder at work: when each open task's next rung fires, and the sweep that sends it.
+
+The calendar overrides and the ladders are data administrators edit; changing either
+reschedules the open tasks. An engine step schedules the task it creates with this process's
+copies of both (``engine.workflow.spiff.calendar()`` and :func:`current_ladders`), refreshed like
+the
+calendar (``engine.hooks.refresh_calendar``) and after a ladder is saved, so a step reads neither.
+The sweep reads only open tasks whose ``next_reminder_at`` has passed (a partial index), so its
+cost follows what is due, not how many tasks are open.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.calendar import CalendarOverride, WorkingCalendar
+from engine.db import transaction
+from engine.models import CalendarOverrideDay, HumanTask, ReminderLadderRow, ReminderSent
+from engine.models.base import utcnow
+from engine.notify.core import (
+    current_config,
+    escalation_targets,
+    holders,
+    notify,
+    task_context,
+    task_link,
+)
+from engine.notify.ladder import (
+    DEFAULT_LADDER,
+    Recipient,
+    Rung,
+    RungKind,
+    RungOccurrence,
+    due_rungs,
+    ladder_from_data,
+    ladder_to_data,
+    schedule,
+)
+from engine.workflow import spiff
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TASK_TYPE = "default"
+
+
+# --- calendar and ladders as data ------------------------------------------------------------
+
+
+def load_calendar(session: Session) -> WorkingCalendar:
+    """Return the working-day calendar with the administrators' overrides."""
+    rows = session.scalars(select(CalendarOverrideDay))
+    overrides = [CalendarOverride(r.day, r.kind, r.note) for r in rows]  # type: ignore[arg-type]
+    return WorkingCalendar(overrides, tz=current_config().tz)
+
+
+def load_ladders(session: Session) -> dict[str, tuple[Rung, ...]]:
+    """Return the ladders by task type; ``default`` is always present."""
+    ladders = {DEFAULT_TASK_TYPE: DEFAULT_LADDER}
+    for row in session.scalars(select(ReminderLadderRow)):
+        ladders[row.task_type] = ladder_from_data(row.ladder)
+    return ladders
+
+
+#: This process's copy of the ladders; None: read them at the next use.
+_ladders: dict[str, tuple[Rung, ...]] | None = None
+_LADDER_SAVED = "tdkt_ladder_saved"
+
+
+def current_ladders(session: Session) -> dict[str, tuple[Rung, ...]]:
+    """Return this process's copy of the ladders, reading them with ``session`` if it has none."""
+    global _ladders
+    ladders = _ladders
+    if ladders is None:
+        ladders = _ladders = load_ladders(session)
+    return ladders
+
+
+def refresh_ladders(session: Session) -> None:
+    """Read the ladders again into this process's copy (with the calendar, engine.hooks)."""
+    global _ladders
+    _ladders = load_ladders(session)
+
+
+def forget_ladders() -> None:
+    """Drop this process's copy of the ladders: the next step reads them again."""
+    global _ladders
+    _ladders = None
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_saved_ladder(session: Session) -> None:
+    # Only once the new ladder is committed: forgetting earlier could let a concurrent step
+    # read the old one back for a whole refresh interval.
+    if session.info.pop(_LADDER_SAVED, False):
+        forget_ladders()
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_ladders_after_rollback(session: Session) -> None:
+    session.info.pop(_LADDER_SAVED, None)
+
+
+def save_ladder(
+    session: Session, task_type: str, ladder: Sequence[Rung], by_id: int | None
+) -> None:
+    """Store the ladder for ``task_type`` (an element id or ``default``) and reschedule tasks.
+
+    This process uses the new ladder from the commit on; the others from their next refresh.
+    """
+    row = session.scalar(select(ReminderLadderRow).where(ReminderLadderRow.task_type == task_type))
+    if row is None:
+        row = ReminderLadderRow(task_type=task_type, ladder=[])
+        session.add(row)
+    row.ladder = ladder_to_data(ladder)
+    row.updated_by = by_id
+    row.updated_at = utcnow()
+    session.flush()
+    reschedule_open_tasks(session)
+    session.info[_LADDER_SAVED] = True
+
+
+def save_calendar_override(
+    session: Session, day: date, kind: str, note: str, by_id: int | None
+) -> None:
+    """Make ``day`` a working day or a day off (``kind``) and reschedule open tasks' reminders."""
+    CalendarOverride(day, kind, note)  # type: ignore[arg-type]  # validates kind
+    row = session.scalar(select(CalendarOverrideDay).where(CalendarOverrideDay.day == day))
+    if row is None:
+        row = CalendarOverrideDay(day=day, kind=kind)
+        session.add(row)
+    row.kind, row.note, row.created_by = kind, note, by_id
+    session.flush()
+    reschedule_open_tasks(session)
+
+
+def delete_calendar_override(session: Session, day: date) -> bool:
+    """Give ``day`` back to the ordinary calendar; return whether there was an override."""
+    row = session.scalar(select(CalendarOverrideDay).where(CalendarOverrideDay.day == day))
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    reschedule_open_tasks(session)
+    return True
+
+
+# --- the reminder ladder ---------------------------------------------------------------------
+
+
+def _ladder_for(element_id: str, ladders: dict[str, tuple[Rung, ...]]) -> tuple[Rung, ...]:
+    return ladders.get(element_id, ladders[DEFAULT_TASK_TYPE])
+
+
+def _sent_keys(session: Session, task_id: int) -> set[str]:
+    return set(
+        session.scalars(select(ReminderSent.rung_key).where(ReminderSent.task_id == task_id))
+    )
+
+
+def schedule_task(
+    session: Session,
+    task: HumanTask,
+    calendar: WorkingCalendar,
+    ladders: dict[str, tuple[Rung, ...]],
+) -> None:
+    """Set ``task.next_reminder_at`` to its earliest rung not yet sent (None: nothing left)."""
+    if task.completed_at is not None or task.status != "ready" or task.due_at is None:
+        task.next_reminder_at = None
+        return
+    task.next_reminder_at = _next_rung_at(
+        task.element_id,
+        task.due_at,
+        task.created_at,
+        calendar,
+        ladders,
+        _sent_keys(session, task.id),
+    )
+
+
+def first_reminder_at(session: Session, values: dict[str, Any]) -> datetime | None:
+    """Return when the first rung of a task about to be inserted (its row ``values``) fires.
+
+    A row not inserted yet has no rung sent: nothing to read but this process's ladders.
+    """
+    if values["completed_at"] is not None or values["status"] != "ready":
+        return None
+    if values["due_at"] is None:
+        return None
+    return _next_rung_at(
+        values["element_id"],
+        values["due_at"],
+        values["created_at"],
+        spiff.calendar(),
+        current_ladders(session),
+        set(),
+    )
+
+
+def _next_rung_at(
+    element_id: str,
+    due_at: datetime,
+    created_at: datetime,
+    calendar: WorkingCalendar,
+    ladders: dict[str, tuple[Rung, ...]],
+    sent: set[str],
+) -> datetime | None:
+    plan = schedule(_ladder_for(element_id, ladders), due_at, calendar, created_at)
+    return min((o.fires_at for o in plan if o.key not in sent), default=None)
+
+
+def reschedule_open_tasks(session: Session) -> int:
+    """Recompute every open task's next reminder (after a ladder or calendar change)."""
+    calendar, ladders = load_calendar(session), load_ladders(session)
+    tasks = session.scalars(
+        select(HumanTask).where(HumanTask.completed_at.is_(None), HumanTask.due_at.is_not(None))
+    )
+    count = 0
+    for task in tasks:
+        schedule_task(session, task, calendar, ladders)
+        count += 1
+    return count
+
+
+def _notice_kind(rung: Rung, offset: int) -> str:
+    if rung.kind is RungKind.ESCALATE:
+        return "escalated"
+    if offset < 0:
+        return "due_soon"
+    return "due_today" if offset == 0 else "overdue"
+
+
+def _rungs_by_key(ladder: Sequence[Rung]) -> dict[str, tuple[Rung, int]]:
+    return {rung.occurrence_key(o): (rung, o) for rung in ladder for o in rung.offsets()}
+
+
+def _insert_ignoring_duplicate(session: Session, values: dict[str, Any]) -> bool:
+    """Insert a reminder_sent row unless (task, rung) exists; return whether it was inserted."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # A Core INSERT on the table: the ORM-enabled form of INSERT … ON CONFLICT … RETURNING gave
+    # no result at all on PostgreSQL (ResourceClosedError) when two sweeps raced for a rung.
+    table = ReminderSent.metadata.tables[ReminderSent.__tablename__]
+    statement = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["task_id", "rung_key"])
+        .returning(table.c.id)
+    )
+    return session.execute(statement).first() is not None
+
+
+def remind_task(
+    session: Session,
+    task_id: int,
+    now: datetime,
+    calendar: WorkingCalendar,
+    ladders: dict[str, tuple[Rung, ...]],
+) -> int:
+    """Send the rungs of one task that have come due by ``now``; return how many were sent.
+
+    Each occurrence is recorded once (unique task × rung) with the time it really came due. When
+    a late sweep finds several occurrences of the same kind for the same recipients (overdue 1,
+    2 and 3 after an outage) all are recorded and only the latest is sent.
+    """
+    task = session.scalars(
+        select(HumanTask)
+        .where(
+            HumanTask.id == task_id,
+            HumanTask.completed_at.is_(None),
+            HumanTask.next_reminder_at <= now,
+        )
+        .with_for_update(skip_locked=True)
+    ).one_or_none()
+    if task is None:
+        return 0
+    if task.status != "ready" or task.due_at is None:
+        task.next_reminder_at = None
+        return 0
+    ladder = _ladder_for(task.element_id, ladders)
+    by_key = _rungs_by_key(ladder)
+    sent_before = _sent_keys(session, task.id)
+    fresh = [
+        o
+        for o in due_rungs(ladder, task.due_at, now, calendar, task.created_at)
+        if o.key not in sent_before
+    ]
+    # Grouped as engine.notify.ladder groups the rungs a late-created task missed.
+    latest: dict[tuple[RungKind, Recipient], RungOccurrence] = {}
+    for occurrence in fresh:
+        rung, _ = by_key[occurrence.key]
+        latest[(rung.kind, rung.recipient)] = occurrence
+    chosen = {o.key for o in latest.values()}
+
+    sent = 0
+    for occurrence in fresh:
+        notified = occurrence.key in chosen
+        inserted = _insert_ignoring_duplicate(
+            session,
+            {
+                "task_id": task.id,
+                "rung_key": occurrence.key,
+                "fires_at": occurrence.fires_at,
+                "sent_at": now,
+                "notified": notified,
+            },
+        )
+        if not (inserted and notified):
+            continue
+        rung, offset = by_key[occurrence.key]
+        kind = _notice_kind(rung, offset)
+        if rung.recipient is Recipient.ESCALATION:
+            users = escalation_targets(session, task)
+        else:
+            users = holders(session, task)
+        context = task_context(session, task) | {
+            "days_overdue": max(offset, 0),
+            "holders": holders(session, task),
+        }
+        notify(
+            session,
+            users,
+            kind,
+            task_link(task.id),
+            now=now,
+            task_id=task.id,
+            dossier_id=task.dossier_id,
+            **context,
+        )
+        sent += 1
+    schedule_task(session, task, calendar, ladders)
+    return sent
+
+
+def due_tasks_query(now: datetime, limit: int) -> Select[int]:
+    """Return the sweep's query: open tasks whose next rung has come (a partial index)."""
+    return (
+        select(HumanTask.id)
+        .where(HumanTask.completed_at.is_(None), HumanTask.next_reminder_at <= now)
+        .order_by(HumanTask.next_reminder_at)
+        .limit(limit)
+    )
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    tasks: int
+    sent: int
+    failed: int
+
+
+def run_reminder_sweep(
+    session_factory: sessionmaker[Session], now: datetime, limit: int = 1000
+) -> SweepResult:
+    """Send every reminder and escalation that has come due by ``now``.
+
+    Reads only open tasks whose next rung time has passed (partial index), then handles each
+    task in its own transaction; a task that fails is logged and the others go on.
+    """
+    with transaction(session_factory) as session:
+        task_ids = list(session.scalars(due_tasks_query(now, limit)))
+        if not task_ids:
+            return SweepResult(0, 0, 0)
+        calendar, ladders = load_calendar(session), load_ladders(session)
+    sent = failed = 0
+    for task_id in task_ids:
+        try:
+            with transaction(session_factory) as session:
+                sent += remind_task(session, task_id, now, calendar, ladders)
+        except Exception:
+            failed += 1
+            log.exception("reminders for task %s failed; the next sweep tries again", task_id)
+    return SweepResult(len(task_ids), sent, failed)

@@ -1,0 +1,1 @@
+"""The read side: inboxes, dossier lists and pages, statistics; never a state change."""

@@ -1,0 +1,2 @@
+"""The workflow machine: SpiffWorkflow behind one adapter, deployed specs, stepping an
+instance, the task projection, timers and the kept workflows."""
