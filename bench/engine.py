@@ -22,9 +22,9 @@ SQLite in a temporary folder by default; PostgreSQL when TDKT_DATABASE_URL is se
 dropped and rebuilt: point it at a scratch database). The raw side starts from the state the
 service stored and serializes with the same spec-less converter, so both sides do the same
 SpiffWorkflow work.
-The engine's hooks are installed as every real process installs them (``engine.hooks.install``,
-with the notification subscribers), so a completion includes telling the next task's holders
-and scheduling its reminders.
+The engine is wired as every real process wires it (``engine.runtime.build_wiring``, with the
+notification subscribers), so a completion includes telling the next task's holders and
+scheduling its reminders.
 
     .venv/bin/python bench/engine.py [instances] [--profile]
 
@@ -42,9 +42,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -56,7 +54,6 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import time_machine
 from sqlalchemy import event, select, text
 
-from engine import hooks
 from engine.config import Settings, load_settings
 from engine.db import make_engine, make_session_factory, transaction
 from engine.demo import load_demo
@@ -71,12 +68,17 @@ from engine.models import (
     RoleMembership,
     User,
 )
-from engine.workflow import cache as workflow_cache
+from engine.runtime import build_wiring, listen
 from engine.workflow import operations, specs, spiff
+from engine.workflow.cache import WorkflowCache
 
 BPMN = Path(__file__).with_name("five_steps.bpmn")
 ROLES = ("unit_clerk", "unit_head", "secretariat", "director")
 ROUNDS = 10
+
+
+#: The script engine of the bench's wiring, which the raw side runs its workflows with too.
+SCRIPT_ENGINE: list[Any] = []
 
 
 def _settings() -> Settings:
@@ -255,13 +257,13 @@ def _raw(instances: int) -> list[float]:
     (process,) = specs.validate(bpmn, dmn)
     durations = []
     for _ in range(instances):
-        workflow = spiff.new_workflow(process.spec_set)
+        workflow = spiff.new_workflow(process.spec_set, SCRIPT_ENGINE[0])
         spiff.set_start_data(workflow, {"unit_id": 1})
         spiff.do_engine_steps(workflow)
         state = spiff.dump_workflow(workflow)
         for _step in range(5):
             began = time.perf_counter()
-            workflow = spiff.load_workflow(state, process.spec_set)
+            workflow = spiff.load_workflow(state, process.spec_set, SCRIPT_ENGINE[0])
             task = spiff.ready_user_tasks(workflow)[0]
             spiff.run_task(task, {"decision": "approve", "note": "ok"})
             spiff.do_engine_steps(workflow)
@@ -408,7 +410,7 @@ def _procedure_raw(starts: list[str]) -> list[float]:
     for state in starts:
         for element, _role, form in PROCEDURE_STEPS:
             began = time.perf_counter()
-            workflow = spiff.load_workflow(state, spec_set)
+            workflow = spiff.load_workflow(state, spec_set, SCRIPT_ENGINE[0])
             (task,) = spiff.ready_user_tasks(workflow)
             assert spiff.task_element(task)[0] == element
             spiff.run_task(task, form)
@@ -463,17 +465,6 @@ def _report(
     print(f"instance JSON size:      {statistics.median(service.sizes):.0f} bytes {note}")
 
 
-@contextmanager
-def _no_workflow_cache() -> Iterator[None]:
-    """Run as a process that never saw the instances: every step parses the stored JSON."""
-    size = workflow_cache.cache().size
-    workflow_cache.configure(0)
-    try:
-        yield
-    finally:
-        workflow_cache.configure(size)
-
-
 def _rounds(instances: int) -> list[int]:
     rounds = min(ROUNDS, instances)
     return [instances // rounds + (1 if i < instances % rounds else 0) for i in range(rounds)]
@@ -484,12 +475,17 @@ def main() -> None:
     instances = int(args[0]) if args else 200
     settings = _settings()
     engine = _database(settings)
-    factory = make_session_factory(engine)
-    # As engine.runtime.build_runtime does in web and worker processes: the domain's hooks and
+    # As engine.runtime.build_runtime does in web and worker processes: the engine's plugs and
     # the notification subscribers, then the administrators' calendar.
-    hooks.install(settings)
+    wiring = build_wiring(settings)
+    SCRIPT_ENGINE[:] = [wiring.script_engine]
+    factory = make_session_factory(engine, wiring)
+    listen(factory)
     with factory() as session:
-        hooks.refresh_calendar(session)
+        wiring.calendar.load(session)
+    # A process that never saw the instances: every step parses the stored JSON.
+    cold_factory = make_session_factory(engine, replace(wiring, workflows=WorkflowCache(0)))
+    listen(cold_factory)
     print(f"database:                {engine.dialect.name} ({engine.url.render_as_string()})")
 
     # Five user tasks first, before the demo agency exists: its lanes' only holder is the bench
@@ -506,8 +502,7 @@ def main() -> None:
     five, five_cold, five_raw = Meter(engine), Meter(engine), []
     for share in _rounds(instances):
         five.extend(_service(factory, engine, actor, share))
-        with _no_workflow_cache():
-            five_cold.extend(_service(factory, engine, actor, share))
+        five_cold.extend(_service(cold_factory, engine, actor, share))
         five_raw += _raw(share)
 
     agency = _agency(factory)
@@ -517,10 +512,9 @@ def main() -> None:
     for i in range(ROUNDS):
         meter, starts = _procedure_service(factory, engine, agency, per_round, last=i == ROUNDS - 1)
         procedure.extend(meter)
-        with _no_workflow_cache():
-            procedure_cold.extend(
-                _procedure_service(factory, engine, agency, per_round, last=False)[0]
-            )
+        procedure_cold.extend(
+            _procedure_service(cold_factory, engine, agency, per_round, last=False)[0]
+        )
         procedure_raw += _procedure_raw(starts)
 
     _report(

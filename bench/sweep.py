@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
@@ -39,6 +40,16 @@ SCHEMA = "bench_sweep"
 TASK_COUNTS = (10_000, 100_000)
 TIMERS = 10_000
 WORKERS = 2
+
+
+def _wired_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory wired as every real process's (engine.runtime.build_wiring)."""
+    from engine.config import load_settings
+    from engine.runtime import build_wiring, listen
+
+    factory = make_session_factory(engine, build_wiring(load_settings({})))
+    listen(factory)
+    return factory
 
 
 def _url() -> URL:
@@ -140,7 +151,7 @@ def _add_open_tasks(engine: Engine, instance_id: int, count: int, now: datetime)
 
 def bench_reminder_sweep(url: URL) -> None:
     url, engine = _fresh_schema(url, "sweep")
-    factory = make_session_factory(engine)
+    factory = _wired_factory(engine)
     instance_id = _instance(engine)
     now = datetime.now(UTC)
     have = 0
@@ -167,13 +178,10 @@ def bench_reminder_sweep(url: URL) -> None:
 
 
 def _timer_worker(url_text: str, now: datetime, results: Any) -> None:
-    from engine import hooks
-    from engine.config import load_settings
     from engine.workflow.operations import fire_due_timers
 
-    hooks.install(load_settings({}))
     engine = _engine(make_url(url_text))
-    factory = make_session_factory(engine)
+    factory = _wired_factory(engine)
     fired = 0
     while True:
         count = fire_due_timers(factory, now, limit=100)
@@ -188,7 +196,7 @@ def bench_timers(url: URL) -> None:
     from engine.workflow import operations
 
     url, engine = _fresh_schema(url, "timers")
-    factory = make_session_factory(engine)
+    factory = _wired_factory(engine)
     now = datetime.now(UTC)
     with factory() as session:
         operations.deploy(session, [Path(__file__).resolve().parent / "data" / "timer.bpmn"])

@@ -36,6 +36,8 @@ on time, which is what staff will expect; 17:00 would make a task closed at 17:0
 from __future__ import annotations
 
 import functools
+import threading
+import time as clock
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -43,13 +45,19 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import holidays
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import CalendarOverrideDay
 
 __all__ = [
     "DEFAULT_TZ",
     "END_OF_DAY",
     "OFFICE_OPENS",
     "CalendarOverride",
+    "ProcessCalendar",
     "WorkingCalendar",
+    "load_calendar",
     "warm_up",
 ]
 
@@ -134,7 +142,7 @@ class WorkingCalendar:
         # Answers kept for the calendar's life: a step's due date and its reminder ladder asked
         # ~90 is_working_day and ~15 shift_working_days calls, the same for every task created
         # that day (bench/engine.py). Nothing changes a calendar; new overrides make a new one
-        # (engine.hooks.refresh_calendar), so a kept answer is never stale.
+        # (ProcessCalendar.refresh), so a kept answer is never stale.
         self._working: dict[date, bool] = {}
         self._shifted: dict[tuple[date, int], date] = {}
 
@@ -278,3 +286,56 @@ def _require_aware(instant: datetime) -> datetime:
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise ValueError(f"expected an aware datetime, got naive {instant.isoformat()}")
     return instant
+
+
+def load_calendar(session: Session, tz: str = DEFAULT_TZ) -> WorkingCalendar:
+    """Return the working-day calendar with the administrators' overrides."""
+    rows = session.scalars(select(CalendarOverrideDay))
+    overrides = [CalendarOverride(r.day, r.kind, r.note) for r in rows]  # type: ignore[arg-type]
+    return WorkingCalendar(overrides, tz=tz)
+
+
+class ProcessCalendar:
+    """This process's copy of the calendar with the overrides: due dates and scripts count in it.
+
+    Read again at start-up, after an administrator's change in this process, by every reminder
+    sweep and, when older than :attr:`max_age` seconds, by web requests and timer sweeps, so a
+    change made in one process reaches the others within a minute.
+    """
+
+    def __init__(self, tz: str = DEFAULT_TZ, max_age: float = 60.0) -> None:
+        self.tz = tz
+        self.max_age = max_age
+        self._calendar = WorkingCalendar(tz=tz)
+        self._loaded_at: float | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> WorkingCalendar:
+        """Return the calendar in force in this process."""
+        return self._calendar
+
+    def use(self, calendar: WorkingCalendar) -> None:
+        """Put ``calendar`` in force (one just loaded in a committed change)."""
+        self._calendar = calendar
+        self._loaded_at = clock.monotonic()
+
+    def load(self, session: Session) -> WorkingCalendar:
+        """Read the overrides with ``session`` and put that calendar in force."""
+        self.use(load_calendar(session, self.tz))
+        return self._calendar
+
+    def is_stale(self) -> bool:
+        """Return whether the copy is older than :attr:`max_age` (or was never read)."""
+        loaded = self._loaded_at
+        return loaded is None or clock.monotonic() - loaded >= self.max_age
+
+    def claim_refresh(self) -> bool:
+        """Return True to exactly one caller once the copy is stale; it then calls :meth:`load`."""
+        if not self.is_stale():
+            return False
+        with self._lock:
+            if not self.is_stale():
+                return False
+            # Counted as read now, so that threads arriving meanwhile do not read it too.
+            self._loaded_at = clock.monotonic()
+            return True

@@ -12,6 +12,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.wiring import Wiring
+
 
 class DatabaseUnavailable(Exception):
     """The configured database cannot be reached."""
@@ -96,9 +98,14 @@ def check_connection(engine: Engine) -> None:
         raise DatabaseUnavailable(reason) from None
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Return the session factory; objects stay readable after commit for rendering."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, wiring: Wiring | None = None) -> sessionmaker[Session]:
+    """Return the session factory; objects stay readable after commit for rendering.
+
+    Its sessions carry ``wiring`` (engine.wiring), which every engine step needs; a factory
+    without one serves only plain reads and writes (migrations, schema checks).
+    """
+    info = wiring.session_info() if wiring is not None else None
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info)
 
 
 @contextmanager

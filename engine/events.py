@@ -1,7 +1,8 @@
 """Domain events an operation publishes inside its transaction.
 
-Operations call ``publish`` before they commit; subscribers (notifications, the outbox) write
-their rows in the same transaction, so a rolled-back step leaves no notification behind.
+Operations call ``publish`` before they commit; the runtime's subscribers (``engine.wiring``:
+notifications, the award history) write their rows in the same transaction, so a rolled-back
+step leaves no notification behind.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
+
+from engine import wiring
 
 
 @dataclass(frozen=True)
@@ -84,19 +87,11 @@ Event = (
 )
 Subscriber = Callable[[Session, list[Event]], None]
 
-_subscribers: list[Subscriber] = []
-
-
-def subscribe(subscriber: Subscriber) -> Subscriber:
-    """Register ``subscriber`` (usable as a decorator); registering twice has no effect."""
-    if subscriber not in _subscribers:
-        _subscribers.append(subscriber)
-    return subscriber
-
 
 def publish(session: Session, events: list[Event]) -> None:
-    """Hand ``events`` to every subscriber, inside the caller's transaction."""
+    """Hand ``events`` to the runtime's subscribers (engine.wiring), inside the caller's
+    transaction."""
     if not events:
         return
-    for subscriber in list(_subscribers):
+    for subscriber in wiring.of(session).subscribers:
         subscriber(session, events)

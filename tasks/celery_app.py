@@ -1,48 +1,44 @@
-"""The Celery application; every task runs inside the Flask application context."""
+"""The Celery application, configured from the engine's runtime; no Flask inside.
+
+:func:`init_celery` binds the app to a :class:`~engine.runtime.Runtime` (the web process's, or
+the worker's and beat's own, built by ``tdkt worker``/``tdkt beat``); every task reads it back
+with :func:`runtime`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from celery import Celery, Task
+from celery import Celery
 from celery.signals import worker_process_init
-from flask import Flask
 
 from engine.redis_service import celery_url
+from engine.runtime import Runtime
 
 celery_app = Celery("tdkt")
 
+_bound: list[Runtime] = []
 
-class AppContextTask(Task):
-    """A task that runs inside the Flask app context, so it shares the app's runtime."""
 
-    abstract = True
-    flask_app: Flask | None = None
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self.flask_app is None:
-            raise RuntimeError("Celery is not bound to a Flask app; call init_celery(app) first")
-        with self.flask_app.app_context():
-            return self.run(*args, **kwargs)
+def runtime() -> Runtime:
+    """Return the runtime Celery was bound to by :func:`init_celery`."""
+    if not _bound:
+        raise RuntimeError("Celery is not bound to a runtime; call init_celery(runtime) first")
+    return _bound[-1]
 
 
 @worker_process_init.connect
 def _fresh_pool_in_child(**_kwargs: Any) -> None:
     """Give each forked pool process its own connections (never the parent's sockets)."""
-    app = AppContextTask.flask_app
-    if app is not None:
-        app.extensions["tdkt"].engine.dispose(close=False)
+    if _bound:
+        _bound[-1].engine.dispose(close=False)
 
 
-def init_celery(app: Flask) -> Celery:
-    """Bind the Celery app to ``app``: broker, result backend and schedule from its settings."""
-    from engine.runtime import Runtime
-
-    runtime: Runtime = app.extensions["tdkt"]
-    settings = runtime.settings
-    broker = celery_url(runtime.redis_url)
+def init_celery(rt: Runtime) -> Celery:
+    """Bind the Celery app to ``rt``: broker, schedule and the tasks' runtime from its settings."""
+    settings = rt.settings
     celery_app.conf.update(
-        broker_url=broker,
+        broker_url=celery_url(rt.redis_url),
         result_backend=None,
         task_ignore_result=True,
         task_acks_late=True,
@@ -79,11 +75,5 @@ def init_celery(app: Flask) -> Celery:
         broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
         include=["tasks.health", "tasks.documents", "tasks.notify", "tasks.timers"],
     )
-    AppContextTask.flask_app = app
-    celery_app.Task = AppContextTask
-    # Registers the tasks and the after-commit enqueue of e-mails.
-    import tasks.notify
-    import tasks.timers  # noqa: F401
-
-    app.extensions["celery"] = celery_app
+    _bound[:] = [rt]
     return celery_app

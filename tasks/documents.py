@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from tasks.celery_app import celery_app
+from engine.documents.jobs import documents_dir, run_document
+from tasks.celery_app import celery_app, runtime
 
 
 @celery_app.task(name="tasks.documents.render", acks_late=True)
 def render(document_id: int) -> None:
     """Render the requested document ``document_id`` (idempotent: a finished one is skipped)."""
-    from engine.documents.jobs import documents_dir, run_document
-    from web.app import runtime
-
     rt = runtime()
     run_document(rt.session_factory, document_id, documents_dir(rt.settings.data_dir))

@@ -7,7 +7,7 @@ import time
 import redis
 
 from engine.redis_service import RedisUnavailable, client_url
-from tasks.celery_app import celery_app
+from tasks.celery_app import celery_app, runtime
 
 HEARTBEAT_KEY = "tdkt:worker:heartbeat"
 
@@ -15,8 +15,6 @@ HEARTBEAT_KEY = "tdkt:worker:heartbeat"
 @celery_app.task(name="tasks.health.heartbeat", acks_late=True)
 def heartbeat() -> float:
     """Record that a worker ran a beat-scheduled task just now; return the time recorded."""
-    from web.app import runtime
-
     now = time.time()
     client = redis.Redis.from_url(client_url(runtime().redis_url))
     try:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import time
 
-from engine import hooks, notify
+from engine import notify
 from engine.models.base import utcnow
 from engine.notify.outbox import MailSettings, deliver_due
-from tasks.celery_app import celery_app
+from tasks.celery_app import celery_app, runtime
 
 log = logging.getLogger(__name__)
 
@@ -20,13 +20,10 @@ log = logging.getLogger(__name__)
 @celery_app.task(name="tasks.notify.sweep_reminders", acks_late=True)
 def sweep_reminders() -> dict[str, int]:
     """Send the reminders and escalations that have come due, then build due daily digests."""
-    from web.app import runtime
-
     rt = runtime()
     now = utcnow()
     # Pick up calendar changes made by an administrator in another process.
-    with rt.session_factory() as session:
-        hooks.refresh_calendar(session)
+    rt.refresh_calendar()
     result = notify.run_reminder_sweep(rt.session_factory, now)
     digests = notify.build_digests(rt.session_factory, now)
     if result.tasks or digests:
@@ -43,8 +40,6 @@ def sweep_reminders() -> dict[str, int]:
 @celery_app.task(name="tasks.notify.deliver_outbox", acks_late=True)
 def deliver_outbox(outbox_id: int | None = None) -> dict[str, int]:
     """Send one e-mail (after its commit) or, without an id, every due one (the beat sweep)."""
-    from web.app import runtime
-
     rt = runtime()
     mail = MailSettings.from_settings(rt.settings)
     if mail is None:
@@ -62,9 +57,9 @@ def deliver_outbox(outbox_id: int | None = None) -> dict[str, int]:
 
 
 def enqueue_delivery(outbox_ids: list[int]) -> None:
-    """Queue one delivery job per e-mail; never wait on or fail because of the broker."""
+    """Queue one delivery job per e-mail; never wait on or fail because of the broker.
+
+    The runtime of the web and of the worker calls it after commit (tasks.worker).
+    """
     for outbox_id in outbox_ids:
         deliver_outbox.apply_async((outbox_id,), retry=False)
-
-
-notify.on_outbox_commit(enqueue_delivery)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 import time
 
-from engine import hooks
 from engine.models.base import utcnow
 from engine.workflow.operations import fire_due_timers
-from tasks.celery_app import celery_app
+from tasks.celery_app import celery_app, runtime
 
 log = logging.getLogger(__name__)
 
@@ -18,10 +17,8 @@ BATCH = 100
 @celery_app.task(name="tasks.timers.sweep_timers", acks_late=True)
 def sweep_timers() -> int:
     """Fire every timer that is due; return how many instances advanced."""
-    from web.app import runtime
-
     rt = runtime()
-    hooks.refresh_calendar_if_stale(rt.session_factory)
+    rt.refresh_calendar_if_stale()
     # Leave the rest to the next beat rather than run into it.
     deadline = time.monotonic() + rt.settings.timer_sweep_seconds
     fired = 0

@@ -22,6 +22,8 @@ from engine.config import Settings, load_settings
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
 from engine.redis_service import client_url, start_embedded, stop_embedded
+from engine.runtime import build_wiring, listen
+from engine.wiring import Wiring
 
 pytest_plugins = ["tests.notify_helpers"]
 
@@ -59,14 +61,6 @@ def settings(session_dir: Path, database_url: str, redis_url: str) -> Settings:
         secret_key="test-secret-key",
         demo=True,
     )
-
-
-@pytest.fixture(scope="session", autouse=True)
-def engine_hooks(settings: Settings) -> None:
-    """Register the domain's hooks (ballot box, script helpers) as every process does."""
-    from engine import hooks
-
-    hooks.install(settings)
 
 
 @pytest.fixture(scope="session")
@@ -118,8 +112,17 @@ def empty_database(db_engine: Engine, redis_url: str) -> None:
 
 
 @pytest.fixture
-def session_factory(clean_db: Engine) -> sessionmaker[Session]:
-    return make_session_factory(clean_db)
+def wiring(settings: Settings) -> Wiring:
+    """The engine's plugs as every process has them; a module overrides this to plug doubles."""
+    return build_wiring(settings)
+
+
+@pytest.fixture
+def session_factory(clean_db: Engine, wiring: Wiring) -> sessionmaker[Session]:
+    """A session factory wired like a runtime's (its sessions carry ``wiring``)."""
+    factory = make_session_factory(clean_db, wiring)
+    listen(factory)
+    return factory
 
 
 @pytest.fixture

@@ -3,30 +3,39 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
-from flask import Flask, g, redirect, url_for
-from flask_babel import Babel
-from flask_babel import lazy_gettext as _l
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_login import LoginManager, current_user
-from flask_wtf import CSRFProtect
-from sqlalchemy.orm import Session
+from flask import Flask, redirect, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from engine.config import Settings, load_settings
+from engine.db import DatabaseUnavailable, check_connection
 from engine.models import User
-from engine.runtime import Runtime, build_runtime
-
-csrf = CSRFProtect()
-babel = Babel()
-login_manager = LoginManager()
-login_manager.login_view = "auth.login"
-login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
-login_manager.login_message_category = "info"
-#: Rate limits (failed log-ins); storage is Redis, in memory while Redis is unreachable.
-limiter = Limiter(get_remote_address, in_memory_fallback_enabled=True)
+from engine.redis_service import RedisUnavailable, client_url
+from engine.runtime import Runtime
+from tasks.health import last_heartbeat
+from tasks.worker import build_celery_runtime
+from web import (
+    admin,
+    api,
+    auth,
+    awards,
+    ballots,
+    council,
+    dashboard,
+    documents,
+    dossiers,
+    errors,
+    i18n,
+    inbox,
+    nav,
+    notifications,
+    security,
+)
+from web.context import close_session, db
+from web.extensions import babel, csrf, limiter, login_manager
 
 
 def create_app(
@@ -34,7 +43,8 @@ def create_app(
 ) -> Flask:
     """Build the web application; ``config_override`` is applied last (tests use it)."""
     settings = settings or load_settings()
-    rt = build_runtime(settings)
+    # The web queues e-mails after commit; it never waits on the broker (tasks.notify).
+    rt, celery = build_celery_runtime(settings)
     app = Flask(__name__)
     secure = bool(settings.base_url and settings.base_url.startswith("https://"))
     app.config.update(
@@ -58,37 +68,16 @@ def create_app(
     app.extensions["tdkt"] = rt
     logging.basicConfig(level=settings.log_level)
 
-    from web import (
-        admin,
-        api,
-        auth,
-        awards,
-        ballots,
-        council,
-        dashboard,
-        documents,
-        dossiers,
-        errors,
-        i18n,
-        inbox,
-        nav,
-        notifications,
-        security,
-    )
-
     csrf.init_app(app)
     security.init_app(app, csrf)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
-    nav.init_app(app)
+    # The navigation's counters: open tasks (nav itself) and unread notifications.
+    nav.init_app(app, counters=(notifications.unread_counter,))
     errors.init_app(app)
-
-    from tasks.celery_app import init_celery
-
-    # The web queues e-mails after commit; it never waits on the broker (engine.notify).
-    init_celery(app)
+    app.extensions["celery"] = celery
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(dossiers.bp)
@@ -100,15 +89,13 @@ def create_app(
     app.register_blueprint(awards.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(admin.bp)
-    app.teardown_appcontext(_close_session)
+    app.teardown_appcontext(close_session)
 
     @app.before_request
     def _fresh_calendar() -> None:
         # An administrator's calendar change made in another process reaches this one within
         # a minute; due dates computed here then count the same working days.
-        from engine import hooks
-
-        hooks.refresh_calendar_if_stale(rt.session_factory)
+        rt.refresh_calendar_if_stale()
 
     @app.get("/")
     def index() -> Response:
@@ -125,12 +112,6 @@ def create_app(
 
 def _health(rt: Runtime) -> tuple[dict[str, object], int]:
     """Report the database, Redis and how long ago a worker last ran a beat-scheduled task."""
-    import time
-
-    from engine.db import DatabaseUnavailable, check_connection
-    from engine.redis_service import RedisUnavailable
-    from tasks.health import last_heartbeat
-
     report: dict[str, object] = {"database": "ok", "redis": "ok", "worker_last_seen_seconds": None}
     try:
         check_connection(rt.engine)
@@ -147,53 +128,13 @@ def _health(rt: Runtime) -> tuple[dict[str, object], int]:
     return report, 200 if healthy else 503
 
 
-def runtime() -> Runtime:
-    """Return the current application's runtime."""
-    from flask import current_app
-
-    rt: Runtime = current_app.extensions["tdkt"]
-    return rt
-
-
-def db() -> Session:
-    """Return this request's database session (one per request, closed at teardown)."""
-    if "db_session" not in g:
-        g.db_session = runtime().session_factory()
-    session: Session = g.db_session
-    return session
-
-
-def _close_session(_exc: BaseException | None) -> None:
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()
-
-
 def limits_storage_uri(redis_url: str) -> str:
     """Return the Redis URL in the form the ``limits`` package expects (unix sockets differ)."""
-    from engine.redis_service import client_url
-
     url = client_url(redis_url)
     return "redis+unix://" + url.removeprefix("unix://") if url.startswith("unix://") else url
 
 
-def ready_session() -> Session:
-    """Return this request's session outside any transaction, for an operation to begin its own.
-
-    Reads done so far (the user, the page's checks) autobegan a transaction; committing it ends
-    it without expiring what was loaded. Nothing may be pending at this point.
-    """
-    session = db()
-    if session.new or session.dirty or session.deleted:
-        raise RuntimeError("a view changed rows outside an operation")
-    if session.in_transaction():
-        session.commit()
-    return session
-
-
 @login_manager.user_loader
 def _load_user(user_id: str) -> object | None:
-    from web.auth import LoginUser
-
     user = db().get(User, int(user_id))
-    return LoginUser(user) if user is not None and user.active else None
+    return auth.LoginUser(user) if user is not None and user.active else None

@@ -49,7 +49,7 @@ def _query(args: MultiDict[str, str]) -> AwardQuery:
 
 @bp.get("/")
 def search() -> str:
-    from web.app import db
+    from web.context import db
 
     query = _query(request.args)
     page = max(1, request.args.get("page", 1, type=int) or 1)
@@ -74,7 +74,7 @@ def search() -> str:
 
 @bp.get("/export.xlsx")
 def export() -> Response:
-    from web.app import db
+    from web.context import db
 
     rows, _total = search_awards(db(), _query(request.args), EXPORT_LIMIT)
     return xlsx_response(
@@ -99,7 +99,7 @@ def export() -> Response:
 
 @bp.route("/import", methods=["GET", "POST"])
 def upload() -> tuple[str, int] | str:
-    from web.app import db
+    from web.context import db
 
     report: ImportReport | None = None
     error = None
@@ -134,7 +134,7 @@ def _years() -> tuple[int, int]:
 
 @bp.get("/statistics")
 def statistics() -> str:
-    from web.app import db
+    from web.context import db
 
     year_from, year_to = _years()
     data: AwardStatistics = award_statistics(db(), year_from, year_to)
@@ -152,7 +152,7 @@ def statistics() -> str:
 
 @bp.get("/statistics.xlsx")
 def statistics_export() -> Response:
-    from web.app import db
+    from web.context import db
 
     year_from, year_to = _years()
     data = award_statistics(db(), year_from, year_to)

@@ -16,8 +16,8 @@ from werkzeug.datastructures import MultiDict
 from engine.errors import Conflict, ValidationFailed
 from engine.models import HumanTask
 from engine.read import queries
-from web.app import db, ready_session
 from web.common import actor, require_login
+from web.context import db, ready_session
 
 bp = Blueprint("ballots", __name__)
 require_login(bp)

@@ -217,14 +217,12 @@ def token_create(username: str, name: str) -> None:
 @click.option("--concurrency", "-c", default=1, show_default=True, help="Worker processes.")
 def worker(concurrency: int) -> None:
     """Run a Celery worker."""
-    app = _flask_app()
-    from tasks.celery_app import init_celery
-
-    init_celery(app).worker_main(
+    rt, celery = _celery_runtime()
+    celery.worker_main(
         [
             "worker",
             "--loglevel",
-            app.extensions["tdkt"].settings.log_level,
+            rt.settings.log_level,
             "--concurrency",
             str(concurrency),
             "--without-gossip",
@@ -236,18 +234,17 @@ def worker(concurrency: int) -> None:
 @cli.command("beat")
 def beat() -> None:
     """Run the Celery beat scheduler (run exactly one)."""
-    app = _flask_app()
-    from tasks.celery_app import init_celery
-
-    init_celery(app).start(["beat", "--loglevel", app.extensions["tdkt"].settings.log_level])
+    rt, celery = _celery_runtime()
+    celery.start(["beat", "--loglevel", rt.settings.log_level])
 
 
-def _flask_app() -> Any:
+def _celery_runtime() -> Any:
+    """Return the worker's or beat's own runtime and Celery bound to it: no Flask app."""
+    from tasks.worker import build_celery_runtime
+
     settings = _settings()
-    _checked_runtime(settings)
-    from web.app import create_app
-
-    return create_app(settings=settings)
+    _checked_runtime(settings).dispose()
+    return build_celery_runtime(settings)
 
 
 @cli.command("run")

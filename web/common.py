@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine.models import User
 from engine.read.queries import ListFilters, Page
-from web.app import login_manager
+from web.extensions import login_manager
 
 
 def actor() -> User:

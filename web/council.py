@@ -13,8 +13,8 @@ from sqlalchemy import select
 from engine.domain import council, dossier_facts
 from engine.errors import Conflict, ValidationFailed
 from engine.models import Campaign, HumanTask, ProcessInstance, User
-from web.app import db, ready_session
 from web.common import actor, require_login
+from web.context import db, ready_session
 
 bp = Blueprint("council", __name__)
 require_login(bp)

@@ -38,7 +38,7 @@ def _campaign_id() -> int | None:
 
 def _collect() -> dict[str, Any]:
     """Read everything the dashboard shows for the request's campaign and period."""
-    from web.app import db
+    from web.context import db
 
     session = db()
     cal = calendar()
@@ -138,7 +138,7 @@ def _overdue_table(title: str, first: str, groups: list[stats.OverdueGroup]) -> 
 
 @bp.get("/")
 def index() -> str:
-    from web.app import db
+    from web.context import db
 
     data = _collect()
     tables = _tables(data)
@@ -177,7 +177,7 @@ def export(name: str) -> Response:
 
 
 def _latest_spec_id() -> int | None:
-    from web.app import db
+    from web.context import db
 
     return db().scalar(
         select(WorkflowSpec.id)
@@ -190,7 +190,7 @@ def _latest_spec_id() -> int | None:
 @bp.get("/diagram.bpmn")
 def diagram() -> Response:
     """Serve the deployed nomination diagram the heat map is drawn on."""
-    from web.app import db
+    from web.context import db
 
     spec_id = _latest_spec_id()
     spec = db().get(WorkflowSpec, spec_id) if spec_id else None

@@ -39,7 +39,7 @@ def _download(filename: str, mimetype: str, content: bytes) -> Response:
 
 @bp.get("/")
 def index() -> str:
-    from web.app import db
+    from web.context import db
 
     session = db()
     return render_template(
@@ -65,7 +65,7 @@ def index() -> str:
 @bp.post("/generate")
 def generate() -> WerkzeugResponse:
     """Render a small document at once; queue a large one for a worker and show its progress."""
-    from web.app import db
+    from web.context import db
 
     session = db()
     kind = request.form.get("kind", "")
@@ -105,18 +105,13 @@ def generate() -> WerkzeugResponse:
 
 def _enqueue(document_id: int) -> None:
     """Send the id to a worker (after the commit that recorded the request)."""
-    from flask import current_app
-
-    from tasks.celery_app import init_celery
     from tasks.documents import render
 
-    if "celery" not in current_app.extensions:
-        init_celery(current_app._get_current_object())  # type: ignore[attr-defined]
     render.delay(document_id)
 
 
 def _own_document(document_id: int) -> GeneratedDocument:
-    from web.app import db
+    from web.context import db
 
     document = db().get(GeneratedDocument, document_id)
     if document is None or document.requested_by != current_user.id:
@@ -136,7 +131,7 @@ def status(document_id: int) -> str:
 
 @bp.get("/<int:document_id>/download")
 def download(document_id: int) -> Response:
-    from web.app import runtime
+    from web.context import runtime
 
     document = _own_document(document_id)
     path = stored_file(document, documents_dir(runtime().settings.data_dir))

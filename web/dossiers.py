@@ -13,8 +13,8 @@ from engine.domain import content, dossier_facts
 from engine.errors import Conflict, EngineError, NotFound, ValidationFailed
 from engine.models import Attachment, Campaign
 from engine.read import queries
-from web.app import db, ready_session, runtime
 from web.common import actor, page_links, require_login, sort_link
+from web.context import db, ready_session, runtime
 
 bp = Blueprint("dossiers", __name__)
 require_login(bp)

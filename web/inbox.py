@@ -13,8 +13,8 @@ from engine.domain import content
 from engine.errors import Conflict, EngineError, ValidationFailed
 from engine.models import HumanTask
 from engine.read import queries
-from web.app import db, ready_session, runtime
 from web.common import actor, form_data, page_links, require_login, sort_link
+from web.context import db, ready_session, runtime
 
 bp = Blueprint("inbox", __name__)
 require_login(bp)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Flask, request, url_for
@@ -12,25 +12,18 @@ from flask_login import current_user
 from engine.admin import ADMINS_AND_SECRETARIAT
 from engine.models import User
 from engine.read import queries
+from web.context import db
 from web.i18n import LANGUAGES
 
-#: Extra counters merged into nav_counts (notifications registers "unread" here).
+#: A function whose counts are merged into nav_counts (create_app passes "unread").
 NavCounter = Callable[[User], dict[str, int]]
-_counters: list[NavCounter] = []
-
-
-def register_counter(counter: NavCounter) -> NavCounter:
-    """Add a function whose counts are merged into ``nav_counts`` (usable as a decorator)."""
-    if counter not in _counters:
-        _counters.append(counter)
-    return counter
 
 
 def _endpoint_href(app: Flask, endpoint: str) -> str | None:
     return url_for(endpoint) if endpoint in app.view_functions else None
 
 
-def nav_context(app: Flask) -> dict[str, Any]:
+def nav_context(app: Flask, counters: Sequence[NavCounter] = ()) -> dict[str, Any]:
     lang = str(get_locale() or "vi")
     here = request.full_path if request.query_string else request.path
     context: dict[str, Any] = {
@@ -48,11 +41,9 @@ def nav_context(app: Flask) -> dict[str, Any]:
     }
     if not current_user.is_authenticated:
         return context
-    from web.app import db
-
     user: User = current_user.user
     counts: dict[str, int] = queries.task_counts(db(), user)
-    for counter in _counters:
+    for counter in counters:
         counts.update(counter(user))
     endpoint = request.endpoint or ""
     box = (request.view_args or {}).get("box")
@@ -94,5 +85,6 @@ def nav_context(app: Flask) -> dict[str, Any]:
     return context
 
 
-def init_app(app: Flask) -> None:
-    app.context_processor(lambda: nav_context(app))
+def init_app(app: Flask, counters: Sequence[NavCounter] = ()) -> None:
+    """Give every page the navigation, with the counts of ``counters`` merged in."""
+    app.context_processor(lambda: nav_context(app, counters))

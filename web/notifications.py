@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from engine import notify
 from engine.models import User
 from engine.models.base import utcnow
-from web import nav
+from web.context import db
 
 bp = Blueprint("notifications", __name__)
 
@@ -31,19 +31,14 @@ KIND_TONES = {
 }
 
 
-@nav.register_counter
-def _unread(user: User) -> dict[str, int]:
-    """Give the navigation bell its unread count (web/nav.py merges it into nav_counts)."""
-    from web.app import db
-
+def unread_counter(user: User) -> dict[str, int]:
+    """Give the navigation bell its unread count (create_app hands it to web/nav.py)."""
     return {"unread": notify.unread_count(db(), user.id)}
 
 
 @bp.get("/notifications")
 @login_required
 def index() -> str:
-    from web.app import db
-
     return render_template(
         "notifications/index.html",
         notes=notify.recent(db(), current_user.id),
@@ -57,8 +52,6 @@ def index() -> str:
 @login_required
 def open_one(notification_id: int) -> Response:
     """Mark the notification read and follow its link."""
-    from web.app import db
-
     session = db()
     note = next(
         (n for n in notify.recent(session, current_user.id, 1000) if n.id == notification_id), None
@@ -73,8 +66,6 @@ def open_one(notification_id: int) -> Response:
 @bp.post("/notifications/read-all")
 @login_required
 def read_all() -> Response:
-    from web.app import db
-
     session = db()
     count = notify.mark_read(session, current_user.id)
     session.commit()
@@ -85,8 +76,6 @@ def read_all() -> Response:
 @bp.post("/notifications/email-mode")
 @login_required
 def email_mode() -> Response:
-    from web.app import db
-
     mode = request.form.get("email_mode", "")
     if mode not in ("immediate", "digest"):
         abort(400)
@@ -110,8 +99,6 @@ def _require_admin() -> None:
 @bp.get("/admin/outbox/failed")
 @login_required
 def failed() -> str:
-    from web.app import db
-
     _require_admin()
     return render_template("notifications/failed.html", rows=notify.failed_messages(db()))
 
@@ -119,8 +106,6 @@ def failed() -> str:
 @bp.post("/admin/outbox/<int:outbox_id>/retry")
 @login_required
 def retry(outbox_id: int) -> Response:
-    from web.app import db
-
     _require_admin()
     session = db()
     if notify.retry_failed(session, outbox_id, utcnow()):

@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, events, notify
+from engine import audit, events, notify, wiring
 from engine.admin.common import (
     ADMINS_AND_SECRETARIAT,
     date_field,
     require,
     text_field,
 )
-from engine.calendar import WorkingCalendar
+from engine.calendar import CalendarOverride, WorkingCalendar, load_calendar
 from engine.db import operation
 from engine.errors import NotFound, ValidationFailed
 from engine.models import (
@@ -24,7 +24,6 @@ from engine.models import (
     HumanTask,
     User,
 )
-from engine.workflow import spiff
 
 
 @dataclass(frozen=True)
@@ -49,13 +48,13 @@ def set_calendar_day(
         raise ValidationFailed("Chọn loại ngày.", {"kind": "Chọn loại ngày."})
     note = text_field(note, "note", "Ghi chú", required=False)
     with operation(session):
-        before = notify.load_calendar(session)
+        before = load_calendar(session, notify.current_config().tz)
         if kind is None:
-            if not notify.delete_calendar_override(session, when):
+            if not delete_calendar_override(session, when):
                 raise NotFound(f"Ngày {when:%d/%m/%Y} không có điều chỉnh nào.")
         else:
-            notify.save_calendar_override(session, when, kind, note, actor.id)
-        after = notify.load_calendar(session)
+            save_calendar_override(session, when, kind, note, actor.id)
+        after = load_calendar(session, notify.current_config().tz)
         moves = _recount_due_dates(session, when, before, after)
         if moves:
             events.publish(session, [events.DueDatesMoved(tuple(m.task_id for m in moves), when)])
@@ -70,8 +69,33 @@ def set_calendar_day(
                 "moved_tasks": [m.task_id for m in moves],
             },
         )
-    spiff.set_calendar(after)
+    wiring.of(session).calendar.use(after)
     return moves
+
+
+def save_calendar_override(
+    session: Session, day: date, kind: str, note: str, by_id: int | None
+) -> None:
+    """Make ``day`` a working day or a day off (``kind``) and reschedule open tasks' reminders."""
+    CalendarOverride(day, kind, note)  # type: ignore[arg-type]  # validates kind
+    row = session.scalar(select(CalendarOverrideDay).where(CalendarOverrideDay.day == day))
+    if row is None:
+        row = CalendarOverrideDay(day=day, kind=kind)
+        session.add(row)
+    row.kind, row.note, row.created_by = kind, note, by_id
+    session.flush()
+    notify.reschedule_open_tasks(session)
+
+
+def delete_calendar_override(session: Session, day: date) -> bool:
+    """Give ``day`` back to the ordinary calendar; return whether there was an override."""
+    row = session.scalar(select(CalendarOverrideDay).where(CalendarOverrideDay.day == day))
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    notify.reschedule_open_tasks(session)
+    return True
 
 
 def _recount_due_dates(
@@ -115,7 +139,7 @@ class CalendarDay:
 
 def calendar_year(session: Session, year: int) -> list[list[CalendarDay]]:
     """Return the year's days by month: working or not, holiday names, overrides."""
-    cal = notify.load_calendar(session)
+    cal = load_calendar(session, notify.current_config().tz)
     holidays = dict(cal.holidays_in(year))
     make_up = dict(cal.make_up_days_in(year))
     overrides = {

@@ -313,7 +313,7 @@ def open_session(
     return council_session
 
 
-def _ballot_field_handler(session: Session, task: HumanTask, value: Any) -> dict[str, Any]:
+def ballot_field_handler(session: Session, task: HumanTask, value: Any) -> dict[str, Any]:
     """Seal the votes of a ballot task (a form-field handler); the workflow keeps the receipt."""
     instance = session.get(ProcessInstance, task.instance_id)
     if instance is None or instance.council_session_id is None:
@@ -333,7 +333,7 @@ def _ballot_field_handler(session: Session, task: HumanTask, value: Any) -> dict
     )
 
 
-def _tally_helper(**kwargs: Any) -> dict[str, Any]:
+def tally_helper(**kwargs: Any) -> dict[str, Any]:
     """``tally_session`` for the council's script: count from the sealed ballots of this step's
     session (the ``ballots`` in workflow data are receipts and are ignored)."""
     session, instance = step_context.current()
@@ -350,7 +350,7 @@ def _tally_helper(**kwargs: Any) -> dict[str, Any]:
     )
 
 
-def _agency_vote_rules(dossiers: list[Mapping[str, Any]], vote_rules: list[Any]) -> list[Any]:
+def agency_vote_rules(dossiers: list[Mapping[str, Any]], vote_rules: list[Any]) -> list[Any]:
     """``agency_vote_rules`` for the council's script: fill unconfirmed DMN rows from the
     administrator's settings (engine/domain/rule_settings.py)."""
     session, _instance = step_context.current()
@@ -358,10 +358,22 @@ def _agency_vote_rules(dossiers: list[Mapping[str, Any]], vote_rules: list[Any])
     return rule_settings.fill_vote_rules(settings, dossiers, vote_rules)
 
 
-def install() -> None:
-    """Register the ballot box and the council's script helpers with the engine (idempotent)."""
-    from engine.workflow import forms, spiff
-
-    forms.register_field_handler("ballot", _ballot_field_handler)
-    spiff.register_script_helper("tally_session", _tally_helper)
-    spiff.register_script_helper("agency_vote_rules", _agency_vote_rules)
+def council_result_route(
+    session: Session, sender: ProcessInstance, payload: Any
+) -> list[tuple[int, Any]]:
+    """Fan a council session's ``session_results`` out to each dossier's running instance."""
+    if not isinstance(payload, dict):
+        return []
+    by_dossier = {int(k): v for k, v in payload.items() if str(k).isdigit()}
+    if not by_dossier:
+        return []
+    rows = session.execute(
+        select(ProcessInstance.id, ProcessInstance.dossier_id)
+        .where(
+            ProcessInstance.dossier_id.in_(by_dossier),
+            ProcessInstance.status == "running",
+            ProcessInstance.id != sender.id,
+        )
+        .order_by(ProcessInstance.id)
+    )
+    return [(instance_id, by_dossier[dossier_id]) for instance_id, dossier_id in rows if dossier_id]

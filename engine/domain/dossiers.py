@@ -283,7 +283,7 @@ def _eligibility_data(dossier: Dossier) -> dict[str, Any]:
     }
 
 
-def _refresh_eligibility(
+def refresh_eligibility(
     session: Session, instance: ProcessInstance, task: HumanTask
 ) -> dict[str, Any]:
     """When the clerk submits the dossier, check it again against the history of today."""
@@ -355,7 +355,7 @@ def _award_insert(dialect: str) -> Any:
     return statement
 
 
-def _record_awards(session: Session, published: list[events.Event]) -> None:
+def record_awards(session: Session, published: list[events.Event]) -> None:
     """Write the award history when a dossier is awarded (same transaction as the step)."""
     for event in published:
         if isinstance(event, events.DossierDecided) and event.outcome == "awarded":
@@ -392,9 +392,3 @@ def _insert_award(session: Session, dossier: Dossier) -> None:
         # Nothing written: the award exists already, or the unit was renamed since ``name`` was
         # cached. Try again only if the unit's name now differs.
         tried, name = name, session.scalar(_DOSSIER_UNIT_NAME, {"dossier_id": dossier.id})
-
-
-def install() -> None:
-    """Register the dossier hooks with the engine (idempotent)."""
-    operations.register_completion_data("prepare_dossier", _refresh_eligibility)
-    events.subscribe(_record_awards)

@@ -6,18 +6,18 @@
 - :mod:`engine.notify.reminders` schedules and sends reminders and escalations;
 - :mod:`engine.notify.outbox` delivers e-mails (claim, send, record) and builds daily digests.
 
-Importing this package registers the event subscribers.
+The runtime plugs :func:`engine.notify.subscribers.on_events` in (engine/runtime.py).
 """
 
-from engine.notify import subscribers as _subscribers
 from engine.notify.core import (
     NotifyConfig,
     configure,
     current_config,
+    dispatch_after_commit,
+    forget_after_rollback,
     mark_read,
     notification_for,
     notify,
-    on_outbox_commit,
     recent,
     send_after_commit,
     set_email_mode,
@@ -33,15 +33,15 @@ from engine.notify.outbox import (
 from engine.notify.reminders import (
     SweepResult,
     current_ladders,
-    delete_calendar_override,
+    first_reminder_at,
     forget_ladders,
-    load_calendar,
+    forget_saved_ladder,
+    keep_ladders_after_rollback,
     load_ladders,
     refresh_ladders,
     remind_task,
     reschedule_open_tasks,
     run_reminder_sweep,
-    save_calendar_override,
     save_ladder,
     schedule_task,
 )
@@ -54,28 +54,27 @@ __all__ = [
     "configure",
     "current_config",
     "current_ladders",
-    "delete_calendar_override",
     "deliver_due",
+    "dispatch_after_commit",
     "failed_messages",
+    "first_reminder_at",
+    "forget_after_rollback",
     "forget_ladders",
-    "load_calendar",
+    "forget_saved_ladder",
+    "keep_ladders_after_rollback",
     "load_ladders",
     "mark_read",
     "notification_for",
     "notify",
-    "on_outbox_commit",
     "recent",
     "refresh_ladders",
     "remind_task",
     "reschedule_open_tasks",
     "retry_failed",
     "run_reminder_sweep",
-    "save_calendar_override",
     "save_ladder",
     "schedule_task",
     "send_after_commit",
     "set_email_mode",
     "unread_count",
 ]
-
-del _subscribers

@@ -3,24 +3,25 @@
 The one place that writes notifications. It subscribes to the engine's domain events and writes
 in-app notifications and outbox rows in the operation's own transaction; the reminder sweep does
 the same for the reminder ladder, one transaction per task. E-mail leaves only after commit:
-outbox ids written in a session are handed to the registered dispatchers (the Celery enqueue) from
-an ``after_commit`` hook, and a periodic delivery sweep picks up whatever a failed enqueue left
-(see :mod:`engine.outbox`).
+outbox ids written in a session are handed to the runtime's dispatchers (the Celery enqueue) from
+an ``after_commit`` listener on the runtime's session factory, and a periodic delivery sweep picks
+up whatever a failed enqueue left (see :mod:`engine.notify.outbox`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from sqlalchemy import bindparam, event, exists, insert, or_, select
+from sqlalchemy import bindparam, exists, insert, or_, select
 from sqlalchemy.orm import Session
 
+from engine import wiring
 from engine.calendar import DEFAULT_TZ, WorkingCalendar
 from engine.models import (
     Dossier,
@@ -37,9 +38,6 @@ from engine.models.org import UNIT_SCOPED_ROLES
 log = logging.getLogger(__name__)
 
 _OUTBOX_IDS = "tdkt_outbox_ids"
-
-Dispatcher = Callable[[list[int]], None]
-_dispatchers: list[Dispatcher] = []
 
 
 @dataclass(frozen=True)
@@ -66,24 +64,18 @@ def current_config() -> NotifyConfig:
     return _config
 
 
-def on_outbox_commit(dispatcher: Dispatcher) -> Dispatcher:
-    """Register ``dispatcher``, called after commit with the ids of new e-mails to send."""
-    if dispatcher not in _dispatchers:
-        _dispatchers.append(dispatcher)
-    return dispatcher
-
-
 def send_after_commit(session: Session, outbox_id: int) -> None:
     """Hand ``outbox_id`` to the dispatchers once ``session``'s transaction commits."""
     session.info.setdefault(_OUTBOX_IDS, []).append(outbox_id)
 
 
-@event.listens_for(Session, "after_commit")
-def _dispatch_after_commit(session: Session) -> None:
+def dispatch_after_commit(session: Session) -> None:
+    """Hand the e-mails ``session`` wrote to the runtime's dispatchers (an after_commit listener
+    on the runtime's session factory)."""
     ids = session.info.pop(_OUTBOX_IDS, None)
     if not ids:
         return
-    for dispatcher in list(_dispatchers):
+    for dispatcher in wiring.of(session).dispatchers:
         try:
             dispatcher(list(ids))
         except Exception:
@@ -91,8 +83,8 @@ def _dispatch_after_commit(session: Session) -> None:
             log.exception("could not enqueue delivery of outbox %s; the sweep will send them", ids)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
+def forget_after_rollback(session: Session) -> None:
+    """Drop the e-mails a rolled-back transaction wrote (an after_rollback listener)."""
     session.info.pop(_OUTBOX_IDS, None)
 
 
@@ -104,7 +96,7 @@ def _templates() -> Environment:
     # The templates are files of the package: without auto_reload=False every get_template
     # stat()s its file again (~5600 stat calls in bench/engine.py --profile).
     return Environment(
-        loader=PackageLoader("web", "templates/email"),
+        loader=PackageLoader("engine.notify", "templates"),
         undefined=StrictUndefined,
         auto_reload=False,
         keep_trailing_newline=False,

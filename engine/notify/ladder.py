@@ -176,7 +176,7 @@ _Planned = tuple[datetime, int, int, RungOccurrence]
 #: Plans by calendar, then by ladder and due day: every task given the same limit on the same
 #: day has the same plan, and each engine step asks for its new task's (the default ladder's 13
 #: occurrences took 29 us a step to plan, 6 us once kept). Weak keys: plans go with their
-#: calendar, which is replaced, never changed, when the overrides change (engine.hooks).
+#: calendar, which is replaced, never changed, when the overrides change (Runtime.refresh_calendar).
 _plans: WeakKeyDictionary[WorkingCalendar, dict[tuple[tuple[Rung, ...], date], list[_Planned]]]
 _plans = WeakKeyDictionary()
 

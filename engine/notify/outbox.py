@@ -156,7 +156,7 @@ def claim(
 def _templates() -> Environment:
     # Files of the package, as in engine.notify.core: no stat() of the template on every use.
     return Environment(
-        loader=PackageLoader("web", "templates/email"),
+        loader=PackageLoader("engine.notify", "templates"),
         undefined=StrictUndefined,
         auto_reload=False,
         autoescape=select_autoescape(["html"]),

@@ -2,9 +2,8 @@
 
 The calendar overrides and the ladders are data administrators edit; changing either
 reschedules the open tasks. An engine step schedules the task it creates with this process's
-copies of both (``engine.workflow.spiff.calendar()`` and :func:`current_ladders`), refreshed like
-the
-calendar (``engine.hooks.refresh_calendar``) and after a ladder is saved, so a step reads neither.
+copies of both (the runtime's ``ProcessCalendar`` and :func:`current_ladders`), read again
+together (``Runtime.refresh_calendar``) and after a ladder is saved, so a step reads neither.
 The sweep reads only open tasks whose ``next_reminder_at`` has passed (a partial index), so its
 cost follows what is due, not how many tasks are open.
 """
@@ -14,16 +13,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, event, select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.calendar import CalendarOverride, WorkingCalendar
+from engine import wiring
+from engine.calendar import WorkingCalendar, load_calendar
 from engine.db import transaction
-from engine.models import CalendarOverrideDay, HumanTask, ReminderLadderRow, ReminderSent
+from engine.models import HumanTask, ReminderLadderRow, ReminderSent
 from engine.models.base import utcnow
 from engine.notify.core import (
     current_config,
@@ -44,7 +44,6 @@ from engine.notify.ladder import (
     ladder_to_data,
     schedule,
 )
-from engine.workflow import spiff
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +51,6 @@ DEFAULT_TASK_TYPE = "default"
 
 
 # --- calendar and ladders as data ------------------------------------------------------------
-
-
-def load_calendar(session: Session) -> WorkingCalendar:
-    """Return the working-day calendar with the administrators' overrides."""
-    rows = session.scalars(select(CalendarOverrideDay))
-    overrides = [CalendarOverride(r.day, r.kind, r.note) for r in rows]  # type: ignore[arg-type]
-    return WorkingCalendar(overrides, tz=current_config().tz)
 
 
 def load_ladders(session: Session) -> dict[str, tuple[Rung, ...]]:
@@ -84,7 +76,7 @@ def current_ladders(session: Session) -> dict[str, tuple[Rung, ...]]:
 
 
 def refresh_ladders(session: Session) -> None:
-    """Read the ladders again into this process's copy (with the calendar, engine.hooks)."""
+    """Read the ladders again into this process's copy (Runtime.refresh_calendar)."""
     global _ladders
     _ladders = load_ladders(session)
 
@@ -95,16 +87,18 @@ def forget_ladders() -> None:
     _ladders = None
 
 
-@event.listens_for(Session, "after_commit")
-def _forget_saved_ladder(session: Session) -> None:
+def forget_saved_ladder(session: Session) -> None:
+    """Drop this process's ladders once a saved one is committed (an after_commit listener on
+    the runtime's session factory)."""
     # Only once the new ladder is committed: forgetting earlier could let a concurrent step
     # read the old one back for a whole refresh interval.
     if session.info.pop(_LADDER_SAVED, False):
         forget_ladders()
 
 
-@event.listens_for(Session, "after_rollback")
-def _keep_ladders_after_rollback(session: Session) -> None:
+def keep_ladders_after_rollback(session: Session) -> None:
+    """Forget that a ladder was saved in a transaction that rolled back (an after_rollback
+    listener)."""
     session.info.pop(_LADDER_SAVED, None)
 
 
@@ -125,31 +119,6 @@ def save_ladder(
     session.flush()
     reschedule_open_tasks(session)
     session.info[_LADDER_SAVED] = True
-
-
-def save_calendar_override(
-    session: Session, day: date, kind: str, note: str, by_id: int | None
-) -> None:
-    """Make ``day`` a working day or a day off (``kind``) and reschedule open tasks' reminders."""
-    CalendarOverride(day, kind, note)  # type: ignore[arg-type]  # validates kind
-    row = session.scalar(select(CalendarOverrideDay).where(CalendarOverrideDay.day == day))
-    if row is None:
-        row = CalendarOverrideDay(day=day, kind=kind)
-        session.add(row)
-    row.kind, row.note, row.created_by = kind, note, by_id
-    session.flush()
-    reschedule_open_tasks(session)
-
-
-def delete_calendar_override(session: Session, day: date) -> bool:
-    """Give ``day`` back to the ordinary calendar; return whether there was an override."""
-    row = session.scalar(select(CalendarOverrideDay).where(CalendarOverrideDay.day == day))
-    if row is None:
-        return False
-    session.delete(row)
-    session.flush()
-    reschedule_open_tasks(session)
-    return True
 
 
 # --- the reminder ladder ---------------------------------------------------------------------
@@ -198,7 +167,7 @@ def first_reminder_at(session: Session, values: dict[str, Any]) -> datetime | No
         values["element_id"],
         values["due_at"],
         values["created_at"],
-        spiff.calendar(),
+        wiring.of(session).calendar.current(),
         current_ladders(session),
         set(),
     )
@@ -218,7 +187,7 @@ def _next_rung_at(
 
 def reschedule_open_tasks(session: Session) -> int:
     """Recompute every open task's next reminder (after a ladder or calendar change)."""
-    calendar, ladders = load_calendar(session), load_ladders(session)
+    calendar, ladders = load_calendar(session, current_config().tz), load_ladders(session)
     tasks = session.scalars(
         select(HumanTask).where(HumanTask.completed_at.is_(None), HumanTask.due_at.is_not(None))
     )
@@ -368,7 +337,7 @@ def run_reminder_sweep(
         task_ids = list(session.scalars(due_tasks_query(now, limit)))
         if not task_ids:
             return SweepResult(0, 0, 0)
-        calendar, ladders = load_calendar(session), load_ladders(session)
+        calendar, ladders = load_calendar(session, current_config().tz), load_ladders(session)
     sent = failed = 0
     for task_id in task_ids:
         try:

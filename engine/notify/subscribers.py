@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from engine import events
+from engine import events, wiring
 from engine.models import Campaign, Dossier, HumanTask, User
 from engine.notify.core import (
     clerks_and_nominee,
@@ -18,13 +18,9 @@ from engine.notify.core import (
     task_link,
     unit_clerks,
 )
-from engine.notify.reminders import current_ladders, first_reminder_at, schedule_task
-from engine.workflow import projection, spiff
-
-projection.schedule_reminders_with(first_reminder_at)
+from engine.notify.reminders import current_ladders, schedule_task
 
 
-@events.subscribe
 def on_events(session: Session, published: list[events.Event]) -> None:
     """Turn domain events into notifications, inside the publishing operation's transaction."""
     for item in published:
@@ -34,7 +30,8 @@ def on_events(session: Session, published: list[events.Event]) -> None:
                 notify_task(session, holders(session, task), "task_ready", task)
                 # A row the engine just inserted got its first reminder in the INSERT.
                 if not item.new:
-                    schedule_task(session, task, spiff.calendar(), current_ladders(session))
+                    calendar = wiring.of(session).calendar.current()
+                    schedule_task(session, task, calendar, current_ladders(session))
         elif isinstance(item, events.TaskAssigned):
             task = session.get(HumanTask, item.task_id)
             # Claiming a task oneself needs no message; being given one does.

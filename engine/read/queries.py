@@ -16,6 +16,8 @@ from typing import Any, Generic, Literal, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from engine import wiring
+from engine.calendar import WorkingCalendar
 from engine.errors import NotFound
 from engine.models import (
     Attachment,
@@ -32,7 +34,6 @@ from engine.models import (
 )
 from engine.models.base import utcnow
 from engine.text import search_key
-from engine.workflow import spiff
 
 #: Roles that see every unit's dossiers (the council, its secretariat, the director, admins).
 AGENCY_WIDE_ROLES = frozenset({"secretariat", "council_member", "director", "admin"})
@@ -217,10 +218,10 @@ class TaskRow:
         return due_state(self.task.due_at, self.now, self.soon_until)
 
 
-def soon_limit(now: datetime) -> datetime:
+def soon_limit(calendar: WorkingCalendar, now: datetime) -> datetime:
     """Return the last instant a deadline counts as "due soon": the end of the second working
     day after ``now``'s local date (weekends and public holidays do not count)."""
-    return spiff.calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
+    return calendar.add_working_days(now, DUE_SOON_WORKING_DAYS)
 
 
 def due_state(
@@ -231,7 +232,7 @@ def due_state(
         return None
     if due_at < now:
         return "overdue"
-    return "soon" if due_at <= (soon_until or soon_limit(now)) else "ok"
+    return "soon" if due_at <= (soon_until or soon_limit(WorkingCalendar(), now)) else "ok"
 
 
 TASK_SORTS: dict[str, Callable[[], list[Any]]] = {
@@ -280,7 +281,7 @@ def inbox(
 ) -> Page[TaskRow]:
     """Return one page of ``user``'s tasks (``mine``) or of the tasks their groups may claim."""
     now = now or utcnow()
-    soon_until = soon_limit(now)
+    soon_until = soon_limit(wiring.of(session).calendar.current(), now)
     query = (
         _open_tasks(user, box)
         .outerjoin(Dossier, Dossier.id == HumanTask.dossier_id)
@@ -313,12 +314,15 @@ def task_row(session: Session, task: HumanTask) -> TaskRow:
     """Return the inbox row of one task (for its detail page or API answer)."""
     dossier = session.get(Dossier, task.dossier_id) if task.dossier_id else None
     assignee = session.get(User, task.assignee_id) if task.assignee_id else None
+    now = utcnow()
     return TaskRow(
         task,
         dossier,
         dossier.unit.name if dossier else None,
         dossier.campaign.name if dossier else None,
         assignee_name=assignee.full_name if assignee else None,
+        now=now,
+        soon_until=soon_limit(wiring.of(session).calendar.current(), now),
     )
 
 

@@ -17,7 +17,7 @@ Why it cannot serve a stale workflow:
   between ``keep`` and the next ``take``.
 
 ``TDKT_WORKFLOW_CACHE`` sets how many instances a process keeps (least recently saved dropped
-first); 0 turns the cache off.
+first); 0 turns the cache off. Each runtime has its own cache (``engine.wiring.Wiring.workflows``).
 """
 
 from __future__ import annotations
@@ -84,15 +84,3 @@ class WorkflowCache:
 
 #: Default size: a department's dossiers of a campaign fit; ~70 KB each at the council step.
 DEFAULT_SIZE = 256
-
-_cache = WorkflowCache(DEFAULT_SIZE)
-
-
-def cache() -> WorkflowCache:
-    """Return this process's cache."""
-    return _cache
-
-
-def configure(size: int) -> None:
-    """Set how many instances the process keeps (TDKT_WORKFLOW_CACHE); 0 turns it off."""
-    _cache.resize(size)

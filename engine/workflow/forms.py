@@ -1,44 +1,23 @@
 """Check submitted data against a task's declared form (``formFields``), in Vietnamese.
 
-A field type may have a handler (``register_field_handler``): the procedure registers one for
+A field type may have a handler (``engine.wiring.Wiring.field_handlers``): the runtime plugs one for
 ``ballot`` that seals the vote and returns a receipt, so the vote itself never reaches task data
 or the audit trail.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine import wiring
 from engine.errors import ValidationFailed
 from engine.models import HumanTask
 
 #: Field types whose values are secret: never stored in task data or audit summaries.
 SECRET_TYPES = frozenset({"ballot"})
-
-FieldHandler = Callable[[Session, HumanTask, Any], Any]
-_handlers: dict[str, FieldHandler] = {}
-
-
-def field_handler(field_type: str) -> FieldHandler | None:
-    """Return the handler registered for ``field_type``, if any."""
-    return _handlers.get(field_type)
-
-
-def register_field_handler(field_type: str, handler: FieldHandler) -> None:
-    """Let ``handler(session, task, value)`` take the value of every ``field_type`` field.
-
-    Its return value (e.g. a ballot receipt) is what the task data gets instead of the value.
-    """
-    _handlers[field_type] = handler
-
-
-def unregister_field_handler(field_type: str) -> None:
-    """Remove the handler of ``field_type`` (tests)."""
-    _handlers.pop(field_type, None)
 
 
 def has_secret_field(form: list[dict[str, Any]]) -> bool:
@@ -137,7 +116,7 @@ def take_secrets(session: Session, task: HumanTask, cleaned: dict[str, Any]) -> 
         kind = field.get("type")
         if kind not in SECRET_TYPES:
             continue
-        handler = _handlers.get(kind)
+        handler = wiring.of(session).field_handlers.get(kind)
         if handler is None:
             raise ValidationFailed(
                 "Hệ thống chưa cấu hình hòm phiếu kín; không thể nhận phiếu.",

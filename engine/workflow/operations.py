@@ -8,7 +8,7 @@ state and the exception propagates; the in-memory workflow is thrown away with i
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from engine import audit, events
+from engine import audit, events, wiring
 from engine.db import operation
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
@@ -39,7 +39,6 @@ __all__ = [
     "migrate",
     "reassign",
     "reassign_within",
-    "register_completion_data",
     "start",
     "start_within",
     "unclaim",
@@ -129,7 +128,7 @@ def start_within(
         raise ValidationFailed(f"Dữ liệu khởi tạo không chuyển được sang JSON: {exc}") from None
     row = specs.current_spec(session, process_id)
     spec_set = specs.spec_set_for_id(session, row.id)
-    workflow = spiff.new_workflow(spec_set)
+    workflow = spiff.new_workflow(spec_set, wiring.of(session).script_engine)
     spiff.set_start_data(workflow, start_data)
     now = utcnow()
     instance = ProcessInstance(
@@ -248,19 +247,6 @@ def _require_ready(task: HumanTask) -> None:
         )
 
 
-CompletionData = Callable[[Session, ProcessInstance, HumanTask], dict[str, Any]]
-_completion_data: dict[str, CompletionData] = {}
-
-
-def register_completion_data(element_id: str, provider: CompletionData) -> None:
-    """Let ``provider`` add data the system knows to every completion of ``element_id``.
-
-    E.g. the dossier's eligibility is checked again from the award history when the clerk
-    submits the dossier, so the gateway after it sees the current result and any override.
-    """
-    _completion_data[element_id] = provider
-
-
 def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) -> HumanTask:
     """Complete a ready task with form ``data``, run the engine to the next wait, save."""
     with transaction(session):
@@ -271,7 +257,8 @@ def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) 
             raise Forbidden(f"Bạn không có quyền xử lý công việc «{task.name}».")
         cleaned = forms.validate(task.form, data)
         task_data = forms.take_secrets(session, task, cleaned)
-        provider = _completion_data.get(task.element_id)
+        # E.g. eligibility checked again from the award history when the clerk submits.
+        provider = wiring.of(session).completion_data.get(task.element_id)
         if provider is not None:
             task_data.update(provider(session, instance, task))
         step = stepping.load(session, instance, rows)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +18,8 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from engine import wiring
+from engine.calendar import WorkingCalendar
 from engine.errors import RevisionLimitExceeded
 from engine.models import Dossier, HumanTask, ProcessInstance
 from engine.models.org import ROLES, UNIT_SCOPED_ROLES
@@ -29,20 +30,6 @@ ROLE_CODES = frozenset(r.code for r in ROLES)
 OUTCOMES = frozenset(
     {"awarded", "rejected", "blocked", "withdrawn", "not_selected", "not_approved", "cancelled"}
 )
-
-
-#: Returns a new row's first reminder from its column values (engine.notify registers one).
-ReminderSchedule = Callable[[Session, dict[str, Any]], datetime | None]
-_reminder_schedule: ReminderSchedule | None = None
-
-
-def schedule_reminders_with(reminder_schedule: ReminderSchedule) -> None:
-    """Give every new row its ``next_reminder_at`` from ``reminder_schedule`` as it is inserted.
-
-    Set in the INSERT rather than updated after it: that UPDATE cost a statement per new task.
-    """
-    global _reminder_schedule
-    _reminder_schedule = reminder_schedule
 
 
 @dataclass
@@ -66,12 +53,14 @@ def due_working_days(props: dict[str, str], data: dict[str, Any]) -> int | None:
         return None
 
 
-def due_after(created: datetime, days: int | None) -> datetime | None:
+def due_after(calendar: WorkingCalendar, created: datetime, days: int | None) -> datetime | None:
     """Return when a limit of ``days`` working days given at ``created`` ends (None: no limit)."""
-    return None if days is None else spiff.calendar().add_working_days(created, days)
+    return None if days is None else calendar.add_working_days(created, days)
 
 
-def new_row(instance: ProcessInstance, task: Any, now: datetime) -> dict[str, Any]:
+def new_row(
+    instance: ProcessInstance, task: Any, now: datetime, calendar: WorkingCalendar
+) -> dict[str, Any]:
     """Return the column values of the human_task row for a ready workflow task."""
     element_id, name, lane = spiff.task_element(task)
     props = spiff.task_properties(task)
@@ -100,7 +89,7 @@ def new_row(instance: ProcessInstance, task: Any, now: datetime) -> dict[str, An
         "form": json.loads(props["formFields"]) if props.get("formFields") else [],
         "created_at": now,
         "due_working_days": days,
-        "due_at": due_after(now, days),
+        "due_at": due_after(calendar, now, days),
         "next_reminder_at": None,
         "completed_at": None,
         "completed_by": None,
@@ -186,10 +175,13 @@ def sync(
     new = [(uuid, task) for uuid, task in ready.items() if uuid not in known]
     for _uuid, task in new:
         _count_arrival(reached, task, max_returns)
-    values = [new_row(instance, task, now) for _uuid, task in new]
-    if _reminder_schedule is not None:
+    plugs = wiring.of(session)
+    calendar = plugs.calendar.current()
+    values = [new_row(instance, task, now, calendar) for _uuid, task in new]
+    # Set in the INSERT rather than updated after it: that UPDATE cost a statement per new task.
+    if plugs.reminder_schedule is not None:
         for row_values in values:
-            row_values["next_reminder_at"] = _reminder_schedule(session, row_values)
+            row_values["next_reminder_at"] = plugs.reminder_schedule(session, row_values)
     rows = insert_rows(session, values)
     changes.created = [(row, task) for row, (_uuid, task) in zip(rows, new, strict=True)]
     return changes

@@ -53,23 +53,15 @@ class NotWaiting(Exception):
 
 # --- script environment -------------------------------------------------------------------------
 
-_calendar = WorkingCalendar()
 
+def standard_helpers(calendar: Callable[[], WorkingCalendar]) -> dict[str, Callable[..., Any]]:
+    """Return the helpers every script may call; ``calendar`` gives the calendar in force."""
 
-def set_calendar(calendar: WorkingCalendar) -> None:
-    """Use ``calendar`` (with the administrator's overrides) for ``working_days_ahead``."""
-    global _calendar
-    _calendar = calendar
+    def working_days_ahead(n: int) -> str:
+        """Return the end of the ``n``-th working day from now as an ISO string with its offset."""
+        return calendar().iso_working_days_ahead(int(n), datetime.now(UTC))
 
-
-def calendar() -> WorkingCalendar:
-    """Return the working-day calendar scripts and due dates are counted in."""
-    return _calendar
-
-
-def working_days_ahead(n: int) -> str:
-    """Return the end of the ``n``-th working day from now as an ISO string with its offset."""
-    return _calendar.iso_working_days_ahead(int(n), datetime.now(UTC))
+    return {"working_days_ahead": working_days_ahead, "now_iso": now_iso}
 
 
 def now_iso() -> str:
@@ -77,23 +69,12 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
-# The environment keeps a reference to this dict, so helpers registered later are visible to
-# every workflow; it must never be empty (TaskDataEnvironment replaces a falsy dict by a new one).
-_helpers: dict[str, Callable[..., Any]] = {
-    "working_days_ahead": working_days_ahead,
-    "now_iso": now_iso,
-}
-SCRIPT_ENGINE = PythonScriptEngine(environment=TaskDataEnvironment(_helpers))
-
-
-def register_script_helper(name: str, fn: Callable[..., Any]) -> None:
-    """Expose ``fn`` to scripts, gateway conditions and DMN cells under ``name``."""
-    _helpers[name] = fn
-
-
-def script_helper(name: str) -> Callable[..., Any] | None:
-    """Return the helper registered under ``name``."""
-    return _helpers.get(name)
+def script_engine(helpers: dict[str, Callable[..., Any]]) -> Any:
+    """Return a script engine whose scripts, conditions and DMN cells see ``helpers``."""
+    # TaskDataEnvironment replaces a falsy dict by a new one: the helpers must not be empty.
+    if not helpers:
+        raise ValueError("a script engine needs at least one helper")
+    return PythonScriptEngine(environment=TaskDataEnvironment(dict(helpers)))
 
 
 # --- serialization ------------------------------------------------------------------------------
@@ -170,18 +151,18 @@ def dump_workflow(workflow: Any) -> str:
         return str(_SERIALIZER.serialize_json(workflow))
 
 
-def load_workflow(state: str | dict[str, Any], spec_set: SpecSet) -> Any:
-    """Restore a workflow saved by :func:`dump_workflow` and give it the script engine again."""
+def load_workflow(state: str | dict[str, Any], spec_set: SpecSet, engine: Any) -> Any:
+    """Restore a workflow saved by :func:`dump_workflow` and give it the script ``engine``."""
     dct = json.loads(state) if isinstance(state, str) else state
     _SERIALIZER.migrate(dct)
     workflow = _SERIALIZER.from_dict(dct, spec_set=spec_set)
-    workflow.script_engine = SCRIPT_ENGINE
+    workflow.script_engine = engine
     return workflow
 
 
-def new_workflow(spec_set: SpecSet) -> Any:
-    """Return a new workflow of ``spec_set`` with the script engine."""
-    return BpmnWorkflow(spec_set.spec, spec_set.subprocess_specs, script_engine=SCRIPT_ENGINE)
+def new_workflow(spec_set: SpecSet, engine: Any) -> Any:
+    """Return a new workflow of ``spec_set`` run by the script ``engine``."""
+    return BpmnWorkflow(spec_set.spec, spec_set.subprocess_specs, script_engine=engine)
 
 
 def set_start_data(workflow: Any, data: dict[str, Any]) -> None:

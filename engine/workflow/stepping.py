@@ -7,7 +7,6 @@ exception anywhere leaves the last saved state, projection and audit untouched.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,8 +15,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine import audit, events
-from engine.config import load_settings
+from engine import audit, events, wiring
 from engine.errors import Conflict, NotFound
 from engine.models import Dossier, HumanTask, ProcessInstance
 from engine.models.base import utcnow
@@ -26,21 +24,6 @@ from engine.workflow import projection, specs, spiff, step_context
 
 #: How deep thrown messages may fan out (council → dossiers → …) before we call it a cycle.
 MAX_MESSAGE_DEPTH = 4
-
-_max_returns: int | None = None
-
-
-def configure(max_returns: int) -> None:
-    """Set the revision-loop limit (TDKT_MAX_RETURNS); read from the environment otherwise."""
-    global _max_returns
-    _max_returns = max_returns
-
-
-def max_returns() -> int:
-    global _max_returns
-    if _max_returns is None:
-        _max_returns = load_settings().max_returns
-    return _max_returns
 
 
 @dataclass
@@ -111,13 +94,14 @@ def load(session: Session, instance: ProcessInstance, rows: list[HumanTask] | No
     The workflow this process saved last time is used when the row still holds exactly what was
     saved (engine.workflow.cache); otherwise the row is deserialized, the spec from the cache.
     """
-    kept = workflow_cache.cache().take(instance.id, instance.spec_id, instance.state)
+    plugs = wiring.of(session)
+    kept = plugs.workflows.take(instance.id, instance.spec_id, instance.state)
     if kept is not None:
         workflow, reached = kept.workflow, kept.reached
     else:
         spec_set = specs.spec_set_for_id(session, instance.spec_id)
         envelope = json.loads(instance.state)
-        workflow = spiff.load_workflow(envelope["wf"], spec_set)
+        workflow = spiff.load_workflow(envelope["wf"], spec_set, plugs.script_engine)
         reached = envelope.get("reached", {})
     rows = open_rows(session, instance.id) if rows is None else rows
     step_context.bind(session, instance)
@@ -132,10 +116,11 @@ def dump_state(workflow: Any, reached: dict[str, list[Any]]) -> str:
 def save(session: Session, step: Step, actor_id: int | None, depth: int = 0) -> projection.Changes:
     """Route thrown messages, project tasks, store state and timers, publish events."""
     instance, workflow = step.instance, step.workflow
+    plugs = wiring.of(session)
     for name, payload in spiff.thrown_messages(workflow):
         route_thrown(session, instance, name, payload, actor_id, depth)
     changes = projection.sync(
-        session, instance, workflow, step.open_rows, step.reached, max_returns(), step.now
+        session, instance, workflow, step.open_rows, step.reached, plugs.max_returns, step.now
     )
     completed = spiff.is_completed(workflow)
     finished = completed and instance.status == "running"
@@ -160,7 +145,7 @@ def save(session: Session, step: Step, actor_id: int | None, depth: int = 0) -> 
         # Kept before the commit: if it rolls back, the row keeps its old text and the entry
         # is never used (engine.workflow.cache). Nothing touches the workflow after this.
         entry = workflow_cache.Entry(state, instance.spec_id, workflow, step.reached)
-        workflow_cache.cache().keep(instance.id, entry)
+        plugs.workflows.keep(instance.id, entry)
     return changes
 
 
@@ -180,17 +165,6 @@ def write_instance(session: Session, instance: ProcessInstance, **values: Any) -
 
 # --- messages between instances ------------------------------------------------------------------
 
-Route = Callable[[Session, ProcessInstance, Any], list[tuple[int, Any]]]
-_routes: dict[str, Route] = {}
-
-
-def register_message_route(name: str, route: Route) -> None:
-    """Let ``route(session, sender, payload)`` say which instances get a thrown message ``name``.
-
-    It returns (instance id, payload for that instance) pairs.
-    """
-    _routes[name] = route
-
 
 def route_thrown(
     session: Session,
@@ -201,7 +175,7 @@ def route_thrown(
     depth: int,
 ) -> None:
     """Deliver a message a workflow threw to the instances its route names (same transaction)."""
-    route = _routes.get(name)
+    route = wiring.of(session).message_routes.get(name)
     if route is None:
         audit.record(
             session,
@@ -272,27 +246,3 @@ def deliver(
         summary={"message": name, "payload": payload},
     )
     return instance
-
-
-def _council_result_route(
-    session: Session, sender: ProcessInstance, payload: Any
-) -> list[tuple[int, Any]]:
-    """Fan a council session's ``session_results`` out to each dossier's running instance."""
-    if not isinstance(payload, dict):
-        return []
-    by_dossier = {int(k): v for k, v in payload.items() if str(k).isdigit()}
-    if not by_dossier:
-        return []
-    rows = session.execute(
-        select(ProcessInstance.id, ProcessInstance.dossier_id)
-        .where(
-            ProcessInstance.dossier_id.in_(by_dossier),
-            ProcessInstance.status == "running",
-            ProcessInstance.id != sender.id,
-        )
-        .order_by(ProcessInstance.id)
-    )
-    return [(instance_id, by_dossier[dossier_id]) for instance_id, dossier_id in rows if dossier_id]
-
-
-register_message_route("council_result", _council_result_route)

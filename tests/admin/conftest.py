@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -10,9 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.calendar import WorkingCalendar
 from engine.models import Dossier, HumanTask, OrgUnit, User
-from engine.workflow import spiff
 from tests import factories
 from tests.web.conftest import csrf_token, sign_in
 
@@ -51,13 +48,6 @@ def world(app: Flask, session_factory: sessionmaker[Session]) -> World:
         task = factories.task(s, dossier)
         s.expunge_all()
     return World(a, b, dossier, task, users)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine_state() -> Iterator[None]:
-    """No calendar an admin test set survives it (clean_db already forgets cached specs)."""
-    yield
-    spiff.set_calendar(WorkingCalendar())
 
 
 @pytest.fixture

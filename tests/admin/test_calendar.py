@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.calendar import WorkingCalendar
 from engine.models import HumanTask, Notification
-from engine.workflow import operations, spiff
+from engine.workflow import operations
 from tests.admin.conftest import World, post, sign_in
 
 DATA = Path(__file__).parents[1] / "engine" / "data"
@@ -122,7 +122,7 @@ def test_tasks_from_a_real_deploy_and_from_before_the_migration_are_recounted(
         s.commit()
     assert task.due_working_days == 5
     assert task.due_at is not None
-    next_day = spiff.calendar().shift_working_days(CAL.local_date(datetime.now(UTC)), 1)
+    next_day = CAL.shift_working_days(CAL.local_date(datetime.now(UTC)), 1)
     sign_in(client, world.users["secretariat"])
     post(client, "/admin/calendar", {"day": next_day.isoformat(), "kind": "off"})
     with session_factory() as s:

@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.config import Settings
 from engine.models import Campaign, Dossier, OrgUnit, RoleMembership, User
-from engine.workflow import operations, specs, stepping
+from engine.runtime import build_wiring
+from engine.wiring import Wiring
+from engine.workflow import operations, specs
 
 DATA = Path(__file__).parent / "data"
 
@@ -35,9 +38,14 @@ class World:
 def _engine_state() -> Iterator[None]:
     """Start every test with no cached spec (ids restart after the per-test reset)."""
     specs.clear_cache()
-    stepping.configure(3)
     yield
     specs.clear_cache()
+
+
+@pytest.fixture
+def wiring(settings: Settings) -> Wiring:
+    """The engine's plugs, with a revision-loop limit of 3 returns (the tests loop past it)."""
+    return build_wiring(settings, max_returns=3)
 
 
 def _user(

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import Conflict
 from engine.models import AuditEvent, Dossier, HumanTask, ProcessInstance
-from engine.workflow import operations, spiff
+from engine.wiring import Wiring
+from engine.workflow import operations
 from tests.engine.conftest import DATA, World, review_data
 
 ROUNDS = 200
@@ -76,11 +77,13 @@ def test_two_threads_completing_one_task_advance_it_once(
 
 
 def test_a_due_timer_fires_once_under_two_sweeps(
-    session_factory: sessionmaker[Session], db_session: Session, world: World
+    session_factory: sessionmaker[Session], db_session: Session, world: World, wiring: Wiring
 ) -> None:
     operations.deploy(db_session, [DATA / "timed.bpmn"])
     fired: list[int] = []
-    spiff.register_script_helper("fired_count", lambda: fired.append(1) or len(fired))
+    # The timer's script counts its firings through a helper plugged into this test's wiring.
+    helpers = wiring.script_engine.environment.globals
+    helpers["fired_count"] = lambda: fired.append(1) or len(fired)
     start = datetime(2025, 11, 3, 1, 0, tzinfo=UTC)
     until = start + timedelta(days=1)
     with time_machine.travel(start, tick=False):

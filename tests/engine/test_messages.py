@@ -3,44 +3,47 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.config import Settings
 from engine.errors import Conflict, ValidationFailed
 from engine.models import AuditEvent, Dossier, HumanTask, ProcessInstance
-from engine.workflow import forms, operations, spiff
+from engine.runtime import build_wiring
+from engine.wiring import Wiring
+from engine.workflow import operations
 from tests.engine.conftest import DATA, World
 
 sealed: list[tuple[int, Any]] = []
 
 
+def _tally_session(dossier_ids: list[int]) -> dict[str, Any]:
+    return {str(d): {"selected": d % 2 == 1, "agree": 5} for d in dossier_ids}
+
+
+def _seal(session: Session, task: HumanTask, value: Any) -> dict[str, Any]:
+    sealed.append((task.id, value))
+    return {"receipt": f"r-{task.id}"}
+
+
+@pytest.fixture
+def wiring(settings: Settings) -> Wiring:
+    """This module's small BPMN runs with doubles for the tally and the ballot box."""
+    return build_wiring(
+        settings,
+        max_returns=3,
+        script_helpers={"tally_session": _tally_session},
+        field_handlers={"ballot": _seal},
+    )
+
+
 @pytest.fixture(autouse=True)
-def _hooks(db_session: Session) -> Iterator[None]:
+def _deployed(db_session: Session) -> None:
     operations.deploy(db_session, [DATA / "messages.bpmn"])
-
-    def tally_session(dossier_ids: list[int]) -> dict[str, Any]:
-        return {str(d): {"selected": d % 2 == 1, "agree": 5} for d in dossier_ids}
-
-    def seal(session: Session, task: HumanTask, value: Any) -> dict[str, Any]:
-        sealed.append((task.id, value))
-        return {"receipt": f"r-{task.id}"}
-
-    # This module's small BPMN uses its own doubles; put the real hooks back afterwards.
-    real_tally = spiff.script_helper("tally_session")
-    real_seal = forms.field_handler("ballot")
-    spiff.register_script_helper("tally_session", tally_session)
-    forms.register_field_handler("ballot", seal)
     sealed.clear()
-    yield
-    forms.unregister_field_handler("ballot")
-    if real_seal is not None:
-        forms.register_field_handler("ballot", real_seal)
-    if real_tally is not None:
-        spiff.register_script_helper("tally_session", real_tally)
 
 
 def _second_dossier(session: Session, world: World) -> int:
@@ -110,8 +113,10 @@ def test_deliver_message_directly_and_refuse_when_not_waiting(
         operations.deliver_message(db_session, other, "withdraw", {})
 
 
-def test_a_ballot_without_a_ballot_box_is_refused(db_session: Session, world: World) -> None:
-    forms.unregister_field_handler("ballot")
+def test_a_ballot_without_a_ballot_box_is_refused(
+    db_session: Session, world: World, wiring: Wiring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delitem(wiring.field_handlers, "ballot")
     council = operations.start(db_session, "session", data={"dossier_ids": []})
     vote_id = db_session.scalars(
         select(HumanTask.id).where(HumanTask.instance_id == council.id)

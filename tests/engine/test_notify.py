@@ -10,6 +10,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from engine import events, notify
+from engine.admin.calendar import save_calendar_override
 from engine.calendar import WorkingCalendar
 from engine.db import transaction
 from engine.models import HumanTask, ReminderSent
@@ -201,7 +202,7 @@ def test_make_up_working_saturday_moves_the_overdue_rung(
     # Due at the end of Friday 6/3/2026; an administrator makes Saturday 7/3 a working day.
     task_id = _task(session_factory, org, local(2026, 3, 2, 9), 4)
     with transaction(session_factory) as s:
-        notify.save_calendar_override(s, date(2026, 3, 7), "working", "Làm bù", org.admin.id)
+        save_calendar_override(s, date(2026, 3, 7), "working", "Làm bù", org.admin.id)
         assert s.get_one(HumanTask, task_id).next_reminder_at == local(2026, 3, 4, 7, 30)
     _sweep(session_factory, local(2026, 3, 7, 8))
     assert [k for k, _, _ in notes(session_factory)][-1] == "overdue"

@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.calendar import WorkingCalendar
 from engine.errors import Conflict, Forbidden, NotFound, RevisionLimitExceeded, ValidationFailed
 from engine.models import AuditEvent, Dossier, HumanTask, ProcessInstance
-from engine.workflow import operations, spiff
+from engine.wiring import Wiring
+from engine.workflow import operations
 from tests.engine.conftest import World, review_data
 
 pytestmark = pytest.mark.usefixtures("review_spec")
@@ -90,7 +92,7 @@ def test_complete_walks_the_process_to_its_outcome(db_session: Session, world: W
     row = _row(db_session, approve)
     assert (row.element_id, row.candidate_role) == ("approve", "unit_head")
     # dueWorkingDays names a data variable (review_days = 3).
-    assert row.due_at == spiff.calendar().add_working_days(row.created_at, 3)
+    assert row.due_at == WorkingCalendar().add_working_days(row.created_at, 3)
     operations.complete(db_session, approve, world.head_a, {"decision": "approve"})
     finished = db_session.get(ProcessInstance, instance.id, populate_existing=True)
     assert finished is not None
@@ -238,7 +240,7 @@ def test_revision_loop_is_bounded(db_session: Session, world: World) -> None:
 
 
 def test_an_exception_mid_step_leaves_everything_as_saved(
-    db_session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+    db_session: Session, world: World, wiring: Wiring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     instance = _start(db_session, world)
     operations.complete(db_session, _only(db_session, instance.id), world.clerk_a, {"title": "x"})
@@ -249,7 +251,7 @@ def test_an_exception_mid_step_leaves_everything_as_saved(
         raise RuntimeError("injected")
 
     # The script after approve calls now_iso(): break it half-way through the step.
-    monkeypatch.setitem(spiff._helpers, "now_iso", broken)
+    monkeypatch.setitem(wiring.script_engine.environment.globals, "now_iso", broken)
     with pytest.raises(Exception, match="injected"):
         operations.complete(db_session, approve, world.head_a, {"decision": "approve"})
     assert _snapshot(db_session, instance.id) == before

@@ -12,8 +12,11 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.config import Settings
 from engine.db import make_session_factory
 from engine.models import AuditEvent, HumanTask, ProcessInstance
+from engine.runtime import build_wiring, listen
+from engine.wiring import Wiring
 from engine.workflow import cache as workflow_cache
 from engine.workflow import stepping
 from tests.conftest import empty_database
@@ -91,27 +94,24 @@ def _stored(engine: Engine) -> dict[str, Any]:
 
 
 def _run(
-    engine: Engine, redis_url: str, size: int, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, redis_url: str, settings: Settings, size: int, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[dict[str, Any], int]:
     empty_database(engine, redis_url)
     _same_randomness(monkeypatch)
-    workflow_cache.configure(size)
-    kept = workflow_cache.cache()
+    kept = workflow_cache.WorkflowCache(size)
     hits = kept.hits
-    with deployed_world(make_session_factory(engine)) as world:
+    factory = make_session_factory(engine, build_wiring(settings, workflows=kept))
+    listen(factory)
+    with deployed_world(factory) as world:
         _nomination_to_award(world)
     return _stored(engine), kept.hits - hits
 
 
 def test_steps_from_kept_workflows_store_exactly_what_deserialized_ones_do(
-    clean_db: Engine, redis_url: str, monkeypatch: pytest.MonkeyPatch
+    clean_db: Engine, redis_url: str, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    size = workflow_cache.cache().size
-    try:
-        cold, cold_hits = _run(clean_db, redis_url, 0, monkeypatch)
-        warm, warm_hits = _run(clean_db, redis_url, size, monkeypatch)
-    finally:
-        workflow_cache.configure(size)
+    cold, cold_hits = _run(clean_db, redis_url, settings, 0, monkeypatch)
+    warm, warm_hits = _run(clean_db, redis_url, settings, workflow_cache.DEFAULT_SIZE, monkeypatch)
     assert cold_hits == 0
     assert warm_hits >= 10  # every step but the first of each instance
     assert warm["tasks"] == cold["tasks"]
@@ -120,7 +120,7 @@ def test_steps_from_kept_workflows_store_exactly_what_deserialized_ones_do(
 
 
 def test_a_rolled_back_step_leaves_nothing_the_next_step_would_use(
-    agency: World, monkeypatch: pytest.MonkeyPatch
+    agency: World, wiring: Wiring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dossier_id = agency.file("vanthu.qlkh", "cb004", "LDTT")
 
@@ -132,15 +132,15 @@ def test_a_rolled_back_step_leaves_nothing_the_next_step_would_use(
         agency.prepare(dossier_id)
     monkeypatch.undo()
     assert agency.ready(dossier_id) == ["prepare_dossier"]
-    misses = workflow_cache.cache().misses
+    misses = wiring.workflows.misses
     agency.prepare(dossier_id)  # the failed step's workflow was kept, but its text never stored
-    assert workflow_cache.cache().misses == misses + 1
+    assert wiring.workflows.misses == misses + 1
     assert agency.ready(dossier_id) == ["unit_review"]
 
 
-def test_a_row_saved_by_another_process_is_deserialized(agency: World) -> None:
+def test_a_row_saved_by_another_process_is_deserialized(agency: World, wiring: Wiring) -> None:
     dossier_id = agency.file("vanthu.qlkh", "cb004", "LDTT")
-    kept = workflow_cache.cache()
+    kept = wiring.workflows
     with agency.factory() as session:
         instance = session.scalars(
             select(ProcessInstance).where(ProcessInstance.dossier_id == dossier_id)

@@ -7,12 +7,16 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import notify
-from engine.db import transaction
+from engine.config import Settings
+from engine.db import make_session_factory, transaction
 from engine.models import Outbox
 from engine.notify.outbox import MailSettings, claim, deliver
+from engine.runtime import build_wiring, listen
+from engine.wiring import Wiring
 from tests import notify_factories as factories
 from tests.notify_helpers import BASE_URL, Inbox, Org, local, outbox, text_of
 
@@ -157,24 +161,28 @@ def test_a_claim_whose_worker_died_is_sent_again_with_the_same_message_id(
 
 
 def test_new_emails_are_handed_over_only_after_commit(
-    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+    clean_db: Engine, settings: Settings, org: Org, email_on: notify.NotifyConfig
 ) -> None:
     handed: list[list[int]] = []
-    notify.on_outbox_commit(handed.append)
-    try:
-        with pytest.raises(RuntimeError), transaction(session_factory) as s:  # noqa: PT012
-            factories.task(s, created_at=NOW, due_at=None, candidate_role="secretariat")
-            assert handed == []
-            raise RuntimeError("rolled back")
+    session_factory = _factory_with(clean_db, build_wiring(settings, dispatchers=[handed.append]))
+    with pytest.raises(RuntimeError), transaction(session_factory) as s:  # noqa: PT012
+        factories.task(s, created_at=NOW, due_at=None, candidate_role="secretariat")
         assert handed == []
-        _ready_task(session_factory, org)
-    finally:
-        notify.core._dispatchers.remove(handed.append)
+        raise RuntimeError("rolled back")
+    assert handed == []
+    _ready_task(session_factory, org)
     assert handed == [[row.id for row in outbox(session_factory)]]
 
 
+def _factory_with(engine: Engine, wiring: Wiring) -> sessionmaker[Session]:
+    factory = make_session_factory(engine, wiring)
+    listen(factory)
+    return factory
+
+
 def test_a_broker_failure_is_logged_and_the_sweep_sends_later(
-    session_factory: sessionmaker[Session],
+    clean_db: Engine,
+    settings: Settings,
     org: Org,
     email_on: notify.NotifyConfig,
     smtp: tuple[Inbox, int],
@@ -185,11 +193,8 @@ def test_a_broker_failure_is_logged_and_the_sweep_sends_later(
     def broker_down(ids: list[int]) -> None:
         raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
 
-    notify.on_outbox_commit(broker_down)
-    try:
-        _ready_task(session_factory, org)  # the step commits regardless
-    finally:
-        notify.core._dispatchers.remove(broker_down)
+    session_factory = _factory_with(clean_db, build_wiring(settings, dispatchers=[broker_down]))
+    _ready_task(session_factory, org)  # the step commits regardless
     assert "could not enqueue delivery" in caplog.text
     assert [r.status for r in outbox(session_factory)] == ["pending"]
     assert notify.deliver_due(session_factory, _mail(port), NOW)["sent"] == 1

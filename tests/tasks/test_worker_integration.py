@@ -24,6 +24,7 @@ from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import notify
+from engine.calendar import load_calendar
 from engine.config import Settings
 from engine.db import transaction
 from engine.models.base import utcnow
@@ -145,14 +146,14 @@ def _overdue_task(session_factory: sessionmaker[Session], org: Org) -> int:
         task = factories.task(
             s,
             created_at=created,
-            due_at=notify.load_calendar(s).add_working_days(created, 2),
+            due_at=load_calendar(s).add_working_days(created, 2),
             candidate_role="unit_clerk",
             candidate_unit_id=org.unit.id,
             dossier_id=d.id,
             name="Chuẩn bị hồ sơ",
             publish=False,
         )
-        notify.schedule_task(s, task, notify.load_calendar(s), notify.load_ladders(s))
+        notify.schedule_task(s, task, load_calendar(s), notify.load_ladders(s))
         return task.id
 
 

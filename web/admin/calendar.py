@@ -10,8 +10,8 @@ from flask import flash, redirect, render_template, request, url_for
 from engine import admin
 from engine.errors import NotFound, ValidationFailed
 from web.admin import bp
-from web.app import db, ready_session
 from web.common import actor
+from web.context import db, ready_session
 
 KINDS = [
     {"value": "off", "label": "Ngày nghỉ thêm"},

@@ -14,8 +14,8 @@ from engine.domain.rules.titles import title_codes, title_name
 from engine.errors import Conflict, ValidationFailed
 from engine.models.campaign import CAMPAIGN_KINDS
 from web.admin import bp
-from web.app import db, ready_session
 from web.common import actor
+from web.context import db, ready_session
 
 KIND_LABELS = {
     "annual": "Thường xuyên (hằng năm)",

@@ -13,8 +13,8 @@ from engine.errors import Conflict, ValidationFailed
 from engine.models import ROLES, CouncilTerm, HumanTask, User
 from engine.models.org import COUNCIL_POSITIONS
 from web.admin import admins_only, bp, optional_int
-from web.app import db, ready_session
 from web.common import actor
+from web.context import db, ready_session
 
 POSITION_LABELS = {
     "chair": "Chủ tịch",

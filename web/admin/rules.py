@@ -14,8 +14,8 @@ from engine.domain.rules.titles import title_codes
 from engine.errors import ValidationFailed
 from engine.notify.ladder import ladder_to_json
 from web.admin import admins_only, bp
-from web.app import db, ready_session
 from web.common import actor
+from web.context import db, ready_session
 
 HISTORY_ACTIONS = ("rule_set", "reminder_ladder_set", "calendar_changed")
 

@@ -11,8 +11,8 @@ from engine.errors import DeployError, EngineError
 from engine.models import WorkflowSpec
 from engine.workflow import operations
 from web.admin import admins_only, bp
-from web.app import db, ready_session
 from web.common import actor
+from web.context import db, ready_session
 
 
 def _page(error: DeployError | None = None, status: int = 200) -> tuple[str, int]:

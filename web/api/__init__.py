@@ -19,7 +19,7 @@ from engine.models import User
 from engine.read import queries
 from web.api import schemas
 from web.api.openapi import build_document
-from web.app import db, ready_session
+from web.context import db, ready_session
 from web.errors import json_error
 from web.security import is_token_request
 
