@@ -27,10 +27,11 @@ browser:
 test: install browser  ## the whole suite (PostgreSQL/Redis when TDKT_TEST_*_URL are set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install  ## ruff, mypy (strict for engine/web/tasks) and the import-linter layer contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

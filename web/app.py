@@ -134,7 +134,9 @@ def limits_storage_uri(redis_url: str) -> str:
     return "redis+unix://" + url.removeprefix("unix://") if url.startswith("unix://") else url
 
 
-@login_manager.user_loader
 def _load_user(user_id: str) -> object | None:
     user = db().get(User, int(user_id))
     return auth.LoginUser(user) if user is not None and user.active else None
+
+
+login_manager.user_loader(_load_user)

@@ -33,7 +33,7 @@ def _username_key() -> str:
     return "login-user:" + (request.form.get("username") or "").strip().lower()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no types
     username = StringField(
         _l("Tên đăng nhập"), validators=[DataRequired(_l("Nhập tên đăng nhập."))]
     )
@@ -79,7 +79,7 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
-class LoginUser(UserMixin):
+class LoginUser(UserMixin):  # type: ignore[misc]  # Flask-Login ships no types
     """The Flask-Login view of a user; wraps the model so the ORM object stays plain."""
 
     def __init__(self, user: User) -> None:

@@ -80,7 +80,7 @@ def script_engine(helpers: dict[str, Callable[..., Any]]) -> Any:
 # --- serialization ------------------------------------------------------------------------------
 
 
-class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
+class _SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]  # no stubs
     """Serialize a workflow without its spec; the spec is stored once per deploy (rule 1)."""
 
     def to_dict(self, workflow: Any) -> dict[str, Any]:
@@ -501,7 +501,10 @@ def completed_element_ids(workflow: Any) -> set[str]:
 
 def diff_against(workflow: Any, new: SpecSet) -> tuple[Any, dict[str, Any]]:
     """Return SpiffWorkflow's diff of a live workflow against a new spec."""
-    return diff_workflow(_REGISTRY, workflow, new.spec, new.subprocess_specs)
+    diff: tuple[Any, dict[str, Any]] = diff_workflow(
+        _REGISTRY, workflow, new.spec, new.subprocess_specs
+    )
+    return diff
 
 
 def changed_elements(diff: Any) -> tuple[set[str], set[str]]:
