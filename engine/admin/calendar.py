@@ -17,13 +17,13 @@ from engine.admin.common import (
     text_field,
 )
 from engine.calendar import WorkingCalendar
-from engine.db import operation
 from engine.errors import NotFound, ValidationFailed
 from engine.models import (
     CalendarOverrideDay,
     HumanTask,
     User,
 )
+from engine.unit_of_work import unit_of_work
 from engine.workflow import spiff
 
 
@@ -48,7 +48,7 @@ def set_calendar_day(
     if kind not in (None, "working", "off"):
         raise ValidationFailed("Chọn loại ngày.", {"kind": "Chọn loại ngày."})
     note = text_field(note, "note", "Ghi chú", required=False)
-    with operation(session):
+    with unit_of_work(session):
         before = notify.load_calendar(session)
         if kind is None:
             if not notify.delete_calendar_override(session, when):
