@@ -177,20 +177,6 @@ def limits_storage_uri(redis_url: str) -> str:
     return "redis+unix://" + url.removeprefix("unix://") if url.startswith("unix://") else url
 
 
-def ready_session() -> Session:
-    """Return this request's session outside any transaction, for an operation to begin its own.
-
-    Reads done so far (the user, the page's checks) autobegan a transaction; committing it ends
-    it without expiring what was loaded. Nothing may be pending at this point.
-    """
-    session = db()
-    if session.new or session.dirty or session.deleted:
-        raise RuntimeError("a view changed rows outside an operation")
-    if session.in_transaction():
-        session.commit()
-    return session
-
-
 @login_manager.user_loader
 def _load_user(user_id: str) -> object | None:
     from web.auth import LoginUser
