@@ -55,7 +55,7 @@ import time_machine
 from sqlalchemy import event, select, text
 
 from engine.config import Settings, load_settings
-from engine.db import make_engine, make_session_factory, transaction
+from engine.db import make_engine, make_session_factory
 from engine.demo import load_demo
 from engine.domain import dossiers
 from engine.migrate import upgrade
@@ -69,6 +69,7 @@ from engine.models import (
     User,
 )
 from engine.runtime import build_wiring, listen
+from engine.unit_of_work import unit_of_work
 from engine.workflow import operations, specs, spiff
 from engine.workflow.cache import WorkflowCache
 
@@ -100,50 +101,54 @@ def _database(settings: Settings) -> Any:
 
 def _actor(factory: Any) -> User:
     with factory() as session:
-        unit = OrgUnit(code="U1", name="Phòng 1")
-        session.add(unit)
-        session.flush()
-        user = User(username="bench", full_name="Bench", email="bench@example.vn", unit_id=unit.id)
-        for role in ROLES:
-            user.memberships.append(
-                RoleMembership(role_code=role, unit_id=unit.id if role.startswith("unit") else None)
+        with unit_of_work(session):
+            unit = OrgUnit(code="U1", name="Phòng 1")
+            session.add(unit)
+            session.flush()
+            user = User(
+                username="bench", full_name="Bench", email="bench@example.vn", unit_id=unit.id
             )
-        session.add(user)
-        session.commit()
+            for role in ROLES:
+                user.memberships.append(
+                    RoleMembership(
+                        role_code=role, unit_id=unit.id if role.startswith("unit") else None
+                    )
+                )
+            session.add(user)
         _ = list(user.memberships)
         return user
 
 
 def _dossier(session: Any, actor: User) -> int:
-    campaign_id = session.scalar(select(Campaign.id).where(Campaign.code == "BENCH"))
-    if campaign_id is None:
-        campaign = Campaign(
-            code="BENCH",
-            name="Bench",
-            kind="annual",
-            year=2026,
-            starts_on=date(2026, 1, 1),
-            ends_on=date(2026, 12, 31),
-            registration_deadline=date(2026, 3, 31),
-            nomination_deadline=date(2026, 11, 30),
+    with unit_of_work(session):
+        campaign_id = session.scalar(select(Campaign.id).where(Campaign.code == "BENCH"))
+        if campaign_id is None:
+            campaign = Campaign(
+                code="BENCH",
+                name="Bench",
+                kind="annual",
+                year=2026,
+                starts_on=date(2026, 1, 1),
+                ends_on=date(2026, 12, 31),
+                registration_deadline=date(2026, 3, 31),
+                nomination_deadline=date(2026, 11, 30),
+                legal_basis="ND98_2023",
+                title_codes=["LDTT"],
+            )
+            session.add(campaign)
+            session.flush()
+            campaign_id = campaign.id
+        dossier = Dossier(
+            campaign_id=campaign_id,
+            unit_id=actor.unit_id,
+            nominee_kind="individual",
+            nominee_name="Bench",
+            nominee_search="bench",
+            title_code="LDTT",
             legal_basis="ND98_2023",
-            title_codes=["LDTT"],
+            year=2026,
         )
-        session.add(campaign)
-        session.flush()
-        campaign_id = campaign.id
-    dossier = Dossier(
-        campaign_id=campaign_id,
-        unit_id=actor.unit_id,
-        nominee_kind="individual",
-        nominee_name="Bench",
-        nominee_search="bench",
-        title_code="LDTT",
-        legal_basis="ND98_2023",
-        year=2026,
-    )
-    session.add(dossier)
-    session.commit()
+        session.add(dossier)
     return dossier.id
 
 
@@ -314,7 +319,7 @@ class Agency:
 
 def _agency(factory: Any) -> Agency:
     """Load the demo agency, deploy the procedure, keep the people eligible for LĐTT."""
-    with transaction(factory) as session:
+    with unit_of_work(factory) as session:
         load_demo(session)
     with factory() as session:
         operations.deploy(session, [WORKFLOWS])

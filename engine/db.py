@@ -1,10 +1,8 @@
-"""Database engine and sessions: one session per request or job, one commit per operation."""
+"""Database engine and sessions: one session per request or job, one commit per unit of work."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -106,21 +104,3 @@ def make_session_factory(engine: Engine, wiring: Wiring | None = None) -> sessio
     """
     info = wiring.session_info() if wiring is not None else None
     return sessionmaker(bind=engine, expire_on_commit=False, info=info)
-
-
-@contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Yield a session whose work is committed on success and rolled back on any exception."""
-    with factory() as session, session.begin():
-        yield session
-
-
-@contextmanager
-def operation(session: Session) -> Iterator[None]:
-    """Run one operation's transaction on ``session``, which must not already be in one."""
-    if session.in_transaction():
-        raise RuntimeError(
-            "engine operations begin their own transaction: commit or roll back the session first"
-        )
-    with session.begin():
-        yield

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import notify
-from engine.db import transaction
 from engine.models import Notification, OrgUnit, Outbox, User
+from engine.unit_of_work import unit_of_work
 from tests import notify_factories as factories
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -53,7 +53,7 @@ class Org:
 
 @pytest.fixture
 def org(session_factory: sessionmaker[Session]) -> Org:
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         unit = factories.unit(s, "Phòng Quản lý khoa học")
         other = factories.unit(s, "Thanh tra Sở")
         result = Org(

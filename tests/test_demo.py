@@ -68,11 +68,11 @@ def test_demo_dossiers_are_filed_and_moved_along_once(
 ) -> None:
     from pathlib import Path
 
-    from engine.db import transaction
     from engine.demo import DEMO_DOSSIERS, load_demo_dossiers
+    from engine.unit_of_work import unit_of_work
     from engine.workflow import operations
 
-    with transaction(session_factory) as session:
+    with unit_of_work(session_factory) as session:
         load_demo(session, today=date(2026, 11, 24))
     with session_factory() as session:
         operations.deploy(session, [Path(__file__).resolve().parents[1] / "workflows"])

@@ -17,7 +17,6 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.db import transaction
 from engine.demo import load_demo
 from engine.domain import council, dossiers
 from engine.models import (
@@ -30,6 +29,7 @@ from engine.models import (
     User,
 )
 from engine.text import search_key
+from engine.unit_of_work import unit_of_work
 from engine.workflow import operations
 
 WORKFLOWS = Path(__file__).resolve().parents[1] / "workflows"
@@ -66,7 +66,7 @@ class World:
 
     def make_outstanding(self, username: str) -> None:
         """Rate the person excellent this year with a recognised initiative (CSTĐCS criteria)."""
-        with transaction(self.factory) as session:
+        with unit_of_work(self.factory) as session:
             person = session.scalars(select(User).where(User.username == username)).one()
             rating = session.scalars(
                 select(PerformanceRecord).where(
@@ -77,7 +77,7 @@ class World:
 
     def give_awards(self, username: str, title: str, years: tuple[int, ...]) -> None:
         """Put awards in the person's history (as an import of old decisions would)."""
-        with transaction(self.factory) as session:
+        with unit_of_work(self.factory) as session:
             person = session.scalars(select(User).where(User.username == username)).one()
             for year in years:
                 if (
@@ -252,7 +252,7 @@ def deployed_world(
     """Yield the demo agency at START with the procedure deployed; the clock stands still unless
     ``tick`` (a browser test needs time to pass for its own timeouts)."""
     with time_machine.travel(START, tick=tick) as clock:
-        with transaction(session_factory) as session:
+        with unit_of_work(session_factory) as session:
             load_demo(session, today=START.date())
         with session_factory() as session:
             operations.deploy(session, [WORKFLOWS])

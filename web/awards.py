@@ -108,18 +108,15 @@ def upload() -> tuple[str, int] | str:
         if upload is None or not upload.filename:
             error = "Chọn tệp .xlsx hoặc .csv."
         else:
-            session = db()
             try:
                 report = import_awards(
-                    session,
+                    db(),
                     upload.read(),
                     upload.filename,
                     partial=bool(request.form.get("partial")),
                 )
             except ImportFileError as exc:
                 error = str(exc)
-            else:
-                session.commit()
         if error:
             return render_template("awards/import.html", report=None, error=error), 400
     return render_template("awards/import.html", report=report, error=error)

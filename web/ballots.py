@@ -17,7 +17,7 @@ from engine.errors import Conflict, ValidationFailed
 from engine.models import HumanTask
 from engine.read import queries
 from web.common import actor, require_login
-from web.context import db, ready_session
+from web.context import db
 
 bp = Blueprint("ballots", __name__)
 require_login(bp)
@@ -73,13 +73,11 @@ def cast(task_id: int) -> Any:
     sheet = queries.ballot_sheet(db(), task)
     data = {sheet.field_name: votes_from_form(sheet, request.form)}
     try:
-        operations.complete(ready_session(), task_id, actor(), data)
+        operations.complete(db(), task_id, actor(), data)
     except Conflict:
-        db().rollback()
         flash(_("Phiếu bầu này đã được gửi trước đó."), "warning")
         return redirect(url_for("ballots.sheet", task_id=task_id))
     except ValidationFailed as exc:
-        db().rollback()
         message = exc.field_errors.get(sheet.field_name, exc.message)
         return _render(task, message, 422)
     flash(_("Đã gửi phiếu bầu."), "success")

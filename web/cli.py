@@ -99,13 +99,13 @@ def demo_group() -> None:
 @demo_group.command("load")
 def demo_load() -> None:
     """Load the demo organisation (idempotent: a second load changes nothing)."""
-    from engine.db import transaction
     from engine.demo import load_demo, load_demo_dossiers
+    from engine.unit_of_work import unit_of_work
 
     settings = _settings()
     runtime = _checked_runtime(settings)
     _deploy_workflows(runtime, settings)
-    with transaction(runtime.session_factory) as session:
+    with unit_of_work(runtime.session_factory) as session:
         added = load_demo(session)
     added["dossiers"] = load_demo_dossiers(runtime.session_factory)
     summary = ", ".join(f"{count} {what}" for what, count in added.items())
@@ -160,8 +160,8 @@ def awards_group() -> None:
 @click.option("--partial", is_flag=True, help="Import the valid rows even if some are invalid.")
 def awards_import(file: Path, partial: bool) -> None:
     """Import historical awards from an XLSX or CSV file (docs/award-import.md)."""
-    from engine.db import transaction
     from engine.domain.awards import ImportFileError, import_awards
+    from engine.unit_of_work import unit_of_work
 
     try:
         content = file.read_bytes()
@@ -169,7 +169,7 @@ def awards_import(file: Path, partial: bool) -> None:
         raise StartupError(f"{file}: {exc.strerror}") from None
     runtime = _checked_runtime(_settings())
     try:
-        with transaction(runtime.session_factory) as session:
+        with unit_of_work(runtime.session_factory) as session:
             report = import_awards(session, content, file.name, partial=partial)
     except ImportFileError as exc:
         raise StartupError(str(exc)) from None
@@ -199,12 +199,12 @@ def token_create(username: str, name: str) -> None:
     """Create an API token for USERNAME and print it; only its hash is kept."""
     from sqlalchemy import select
 
-    from engine.db import transaction
     from engine.domain.tokens import create_token
     from engine.models import User
+    from engine.unit_of_work import unit_of_work
 
     runtime = _checked_runtime(_settings())
-    with transaction(runtime.session_factory) as session:
+    with unit_of_work(runtime.session_factory) as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None or not user.active:
             raise StartupError(f"no active user named {username!r}")
@@ -254,16 +254,16 @@ def run(host: str | None, port: int | None) -> None:
     """Migrate, load demo data, then run web, worker and beat together (Ctrl-C stops all)."""
     from honcho.manager import Manager
 
-    from engine.db import transaction
     from engine.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo, load_demo_dossiers
     from engine.migrate import upgrade
+    from engine.unit_of_work import unit_of_work
 
     settings = _settings()
     runtime = _checked_runtime(settings)
     upgrade(runtime.engine)
     _deploy_workflows(runtime, settings)
     if settings.demo:
-        with transaction(runtime.session_factory) as session:
+        with unit_of_work(runtime.session_factory) as session:
             load_demo(session)
         load_demo_dossiers(runtime.session_factory)
     runtime.dispose()

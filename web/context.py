@@ -27,17 +27,3 @@ def close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
-
-
-def ready_session() -> Session:
-    """Return this request's session outside any transaction, for an operation to begin its own.
-
-    Reads done so far (the user, the page's checks) autobegan a transaction; committing it ends
-    it without expiring what was loaded. Nothing may be pending at this point.
-    """
-    session = db()
-    if session.new or session.dirty or session.deleted:
-        raise RuntimeError("a view changed rows outside an operation")
-    if session.in_transaction():
-        session.commit()
-    return session

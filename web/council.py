@@ -14,7 +14,7 @@ from engine.domain import council, dossier_facts
 from engine.errors import Conflict, ValidationFailed
 from engine.models import Campaign, HumanTask, ProcessInstance, User
 from web.common import actor, require_login
-from web.context import db, ready_session
+from web.context import db
 
 bp = Blueprint("council", __name__)
 require_login(bp)
@@ -69,11 +69,8 @@ def open_session() -> Any:
     if not ids:
         return _page(values, {"dossier_id": _("Chọn ít nhất một hồ sơ.")}, 422)
     try:
-        sitting = council.open_session(
-            ready_session(), actor(), int(campaign_id), meeting_date, ids
-        )
+        sitting = council.open_session(db(), actor(), int(campaign_id), meeting_date, ids)
     except (ValidationFailed, Conflict) as exc:
-        db().rollback()
         return _page(values, {"form": exc.message}, 422)
     task_id = db().scalar(
         select(HumanTask.id)

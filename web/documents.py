@@ -94,10 +94,8 @@ def generate() -> WerkzeugResponse:
             return _download(rendered.filename, rendered.mimetype, rendered.content)
         document = request_document(session, kind, params, current_user.id, count)
     except (DocumentInputError, KeyError, TypeError) as exc:
-        session.rollback()
         flash(str(exc) if isinstance(exc, DocumentInputError) else "Yêu cầu không hợp lệ.", "error")
         return redirect(url_for("documents.index"))
-    session.commit()
     _enqueue(document.id)
     flash(f"Đang tạo văn bản cho {count} hồ sơ; trang này cập nhật tiến độ.", "info")
     return redirect(url_for("documents.index"))

@@ -14,7 +14,7 @@ from engine.errors import Conflict, EngineError, NotFound, ValidationFailed
 from engine.models import Attachment, Campaign
 from engine.read import queries
 from web.common import actor, page_links, require_login, sort_link
-from web.context import db, ready_session, runtime
+from web.context import db, runtime
 
 bp = Blueprint("dossiers", __name__)
 require_login(bp)
@@ -88,7 +88,7 @@ def file() -> Any:
         return _filing_form(values, {"campaign_id": _("Chọn đợt thi đua.")}), 422
     try:
         dossier = dossiers.file_dossier(
-            ready_session(),
+            db(),
             actor(),
             campaign_id=int(campaign_id),
             title_code=values.get("title_code", ""),
@@ -97,7 +97,6 @@ def file() -> Any:
             achievements=values.get("achievements", "").strip() or None,
         )
     except (ValidationFailed, Conflict, NotFound) as exc:
-        db().rollback()
         errors = exc.field_errors if isinstance(exc, ValidationFailed) else {}
         if isinstance(exc, NotFound):
             errors = {"nominee": exc.message}
@@ -132,13 +131,11 @@ def _dossier_action(dossier_id: int, run: Any, done: str) -> Response:
     """Run a dossier operation with the form's reason; errors come back as messages."""
     queries.get_visible_dossier(db(), actor(), dossier_id)
     try:
-        run(ready_session(), actor(), dossier_id, request.form.get("reason", ""))
+        run(db(), actor(), dossier_id, request.form.get("reason", ""))
     except (ValidationFailed, Conflict) as exc:
-        db().rollback()
         message = exc.field_errors.get("reason") if isinstance(exc, ValidationFailed) else None
         flash(message or exc.message, "error")
     except EngineError:
-        db().rollback()
         raise
     else:
         flash(done, "success")
@@ -176,7 +173,7 @@ def comment(dossier_id: int) -> Response:
     task_id = request.form.get("task_id", "")
     try:
         content.add_comment(
-            ready_session(),
+            db(),
             dossier_id,
             actor(),
             request.form.get("body", ""),

@@ -14,7 +14,7 @@ from engine.errors import Conflict, EngineError, ValidationFailed
 from engine.models import HumanTask
 from engine.read import queries
 from web.common import actor, form_data, page_links, require_login, sort_link
-from web.context import db, ready_session, runtime
+from web.context import db, runtime
 
 bp = Blueprint("inbox", __name__)
 require_login(bp)
@@ -47,10 +47,9 @@ def claim_many() -> Response:
     claimed, failed = 0, []
     for task_id in ids:
         try:
-            operations.claim(ready_session(), task_id, actor())
+            operations.claim(db(), task_id, actor())
             claimed += 1
         except EngineError as exc:
-            db().rollback()
             failed.append(f"#{task_id}: {exc.message}")
     if claimed:
         flash(ngettext("Đã nhận %(num)d việc.", "Đã nhận %(num)d việc.", claimed), "success")
@@ -105,12 +104,10 @@ def complete(task_id: int) -> Any:
     task = _task_or_404(task_id)
     data = form_data(task.form, request.form)
     try:
-        operations.complete(ready_session(), task_id, actor(), data)
+        operations.complete(db(), task_id, actor(), data)
     except Conflict as exc:
-        db().rollback()
         return _conflict(exc.message)
     except ValidationFailed as exc:
-        db().rollback()
         flash(exc.message, "error")
         return _render_task(task, request.form.to_dict(), exc.field_errors), 422
     flash(_("Đã hoàn thành: %(name)s.", name=task.name), "success")
@@ -122,7 +119,7 @@ def claim(task_id: int) -> Response:
     import engine.workflow.operations as operations
 
     _task_or_404(task_id)
-    operations.claim(ready_session(), task_id, actor())
+    operations.claim(db(), task_id, actor())
     flash(_("Đã nhận việc."), "success")
     return redirect(url_for("inbox.task_page", task_id=task_id))
 
@@ -132,7 +129,7 @@ def unclaim(task_id: int) -> Response:
     import engine.workflow.operations as operations
 
     _task_or_404(task_id)
-    operations.unclaim(ready_session(), task_id, actor())
+    operations.unclaim(db(), task_id, actor())
     flash(_("Đã trả việc về nhóm."), "info")
     return redirect(url_for("inbox.inbox", box="group"))
 
@@ -147,7 +144,7 @@ def upload(task_id: int) -> Any:
         return redirect(back)
     try:
         content.add_attachment(
-            ready_session(),
+            db(),
             content.AttachmentStore(settings.data_dir / "attachments"),
             task_id,
             actor(),

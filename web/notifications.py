@@ -59,16 +59,13 @@ def open_one(notification_id: int) -> Response:
     if note is None:
         abort(404)
     notify.mark_read(session, current_user.id, notification_id)
-    session.commit()
     return redirect(note.link)
 
 
 @bp.post("/notifications/read-all")
 @login_required
 def read_all() -> Response:
-    session = db()
-    count = notify.mark_read(session, current_user.id)
-    session.commit()
+    count = notify.mark_read(db(), current_user.id)
     flash(f"Đã đánh dấu {count} thông báo là đã đọc.", "success")
     return redirect(url_for("notifications.index"))
 
@@ -79,9 +76,7 @@ def email_mode() -> Response:
     mode = request.form.get("email_mode", "")
     if mode not in ("immediate", "digest"):
         abort(400)
-    session = db()
-    notify.set_email_mode(session, current_user.id, mode)
-    session.commit()
+    notify.set_email_mode(db(), current_user.id, mode)
     flash(
         "Đã chọn nhận thư tổng hợp mỗi ngày."
         if mode == "digest"
@@ -107,9 +102,7 @@ def failed() -> str:
 @login_required
 def retry(outbox_id: int) -> Response:
     _require_admin()
-    session = db()
-    if notify.retry_failed(session, outbox_id, utcnow()):
-        session.commit()
+    if notify.retry_failed(db(), outbox_id, utcnow()):
         flash(f"Đã đưa thư #{outbox_id} vào hàng gửi lại.", "success")
     else:
         flash(f"Thư #{outbox_id} không ở trạng thái gửi lỗi.", "warning")

@@ -1,10 +1,11 @@
 """Administration: organisation, campaigns, the working-day calendar and the agency's rule figures.
 
 The one place the admin pages change things through. Every change is one operation: it checks
-the actor's role, begins and commits its own transaction, writes one audit event per change and
-raises :mod:`engine.errors` exceptions with Vietnamese messages (``ValidationFailed.field_errors``
-names the form field at fault). Deploying and migrating workflow versions stay
-:mod:`engine.workflow.operations`' own (``deploy_texts``, ``check_migration``, ``migrate``).
+the actor's role, runs as one unit of work (engine.unit_of_work), writes one audit event per
+change and raises :mod:`engine.errors` exceptions with Vietnamese messages
+(``ValidationFailed.field_errors`` names the form field at fault). Deploying and migrating
+workflow versions stay :mod:`engine.workflow.operations`' own (``deploy_texts``,
+``check_migration``, ``migrate``).
 """
 
 from engine.admin.calendar import CalendarDay, DueMove, calendar_year, set_calendar_day

@@ -17,13 +17,13 @@ from engine.admin.common import (
     text_field,
 )
 from engine.calendar import CalendarOverride, WorkingCalendar, load_calendar
-from engine.db import operation
 from engine.errors import NotFound, ValidationFailed
 from engine.models import (
     CalendarOverrideDay,
     HumanTask,
     User,
 )
+from engine.unit_of_work import unit_of_work
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def set_calendar_day(
     if kind not in (None, "working", "off"):
         raise ValidationFailed("Chọn loại ngày.", {"kind": "Chọn loại ngày."})
     note = text_field(note, "note", "Ghi chú", required=False)
-    with operation(session):
+    with unit_of_work(session):
         before = load_calendar(session, notify.current_config().tz)
         if kind is None:
             if not delete_calendar_override(session, when):

@@ -16,7 +16,6 @@ from engine.admin.common import (
     require,
     text_field,
 )
-from engine.db import operation
 from engine.domain.rules.legal_basis import BY_CODE as LEGAL_BASES
 from engine.domain.rules.titles import title_codes
 from engine.errors import Conflict, ValidationFailed
@@ -26,6 +25,7 @@ from engine.models import (
 )
 from engine.models.base import utcnow
 from engine.models.campaign import CAMPAIGN_KINDS
+from engine.unit_of_work import unit_of_work
 
 
 def create_campaign(session: Session, actor: User, form: Mapping[str, Any]) -> Campaign:
@@ -68,7 +68,7 @@ def create_campaign(session: Session, actor: User, form: Mapping[str, Any]) -> C
         )
     if errors:
         raise ValidationFailed("Thông tin phong trào chưa hợp lệ.", errors)
-    with operation(session):
+    with unit_of_work(session):
         if session.scalar(select(Campaign.id).where(Campaign.code == code)) is not None:
             message = f"Mã «{code}» đã được dùng."
             raise ValidationFailed(message, {"code": message})
@@ -95,7 +95,7 @@ def create_campaign(session: Session, actor: User, form: Mapping[str, Any]) -> C
 def open_campaign(session: Session, actor: User, campaign_id: int) -> Campaign:
     """Launch a draft campaign (phát động): the clerks of every active unit are notified."""
     require(actor, ADMINS_AND_SECRETARIAT)
-    with operation(session):
+    with unit_of_work(session):
         campaign: Campaign = get_row(session, Campaign, campaign_id, "phong trào")
         if campaign.opened_at is not None:
             raise Conflict(f"Phong trào «{campaign.name}» đã được phát động.")

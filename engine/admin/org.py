@@ -20,7 +20,6 @@ from engine.admin.common import (
     require,
     text_field,
 )
-from engine.db import operation
 from engine.errors import Conflict, ValidationFailed
 from engine.models import (
     CouncilMember,
@@ -33,6 +32,7 @@ from engine.models import (
 )
 from engine.models.org import COUNCIL_POSITIONS, UNIT_SCOPED_ROLES
 from engine.notify.core import role_holders
+from engine.unit_of_work import unit_of_work
 from engine.workflow import operations
 
 # --- units -------------------------------------------------------------------------------------
@@ -55,7 +55,7 @@ def create_unit(
     require(actor, ADMINS)
     code = text_field(code, "code", "Mã đơn vị", 40)
     name = text_field(name, "name", "Tên đơn vị")
-    with operation(session):
+    with unit_of_work(session):
         if session.scalar(select(OrgUnit.id).where(OrgUnit.code == code)) is not None:
             message = f"Mã «{code}» đã được dùng cho đơn vị khác."
             raise ValidationFailed(message, {"code": message})
@@ -77,7 +77,7 @@ def update_unit(
     """Rename a unit and/or move it under another parent; a unit cannot end up under itself."""
     require(actor, ADMINS)
     name = text_field(name, "name", "Tên đơn vị")
-    with operation(session):
+    with unit_of_work(session):
         unit: OrgUnit = get_row(session, OrgUnit, unit_id, "đơn vị")
         ancestor = _parent(session, parent_id)
         while ancestor is not None:
@@ -99,7 +99,7 @@ def update_unit(
 def deactivate_unit(session: Session, actor: User, unit_id: int) -> OrgUnit:
     """Stop a unit; refused while it has active sub-units, active staff or open tasks."""
     require(actor, ADMINS)
-    with operation(session):
+    with unit_of_work(session):
         unit: OrgUnit = get_row(session, OrgUnit, unit_id, "đơn vị")
         reasons = []
         if session.scalar(
@@ -164,7 +164,7 @@ def create_user(
     if not _EMAIL.match(email):
         raise ValidationFailed("Địa chỉ thư không hợp lệ.", {"email": "Địa chỉ thư không hợp lệ."})
     password_hash = _password(password)
-    with operation(session):
+    with unit_of_work(session):
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             message = f"Tên đăng nhập «{username}» đã có người dùng."
             raise ValidationFailed(message, {"username": message})
@@ -194,7 +194,7 @@ def reset_password(session: Session, actor: User, user_id: int, password: str) -
     """Set a new password for the user (the audit records that it changed, never the value)."""
     require(actor, ADMINS)
     password_hash = _password(password)
-    with operation(session):
+    with unit_of_work(session):
         user: User = get_row(session, User, user_id, "người dùng")
         user.password_hash = password_hash
         audit.record(session, "password_reset", actor_id=actor.id, summary={"user_id": user.id})
@@ -203,7 +203,7 @@ def reset_password(session: Session, actor: User, user_id: int, password: str) -
 def change_user_unit(session: Session, actor: User, user_id: int, unit_id: int | None) -> User:
     """Move the user to another unit (their role scopes are changed separately)."""
     require(actor, ADMINS)
-    with operation(session):
+    with unit_of_work(session):
         user: User = get_row(session, User, user_id, "người dùng")
         previous = user.unit_id
         user.unit_id = _unit_id(session, unit_id)
@@ -299,7 +299,7 @@ def _hand_over(session: Session, actor: User, task: HumanTask, successor: User) 
                 "for_task_id": task.id,
             },
         )
-    operations.reassign_within(session, task.id, actor, successor.id)
+    operations.reassign(session, task.id, actor, successor.id)
 
 
 def deactivate_user(
@@ -312,7 +312,7 @@ def deactivate_user(
     """
     require(actor, ADMINS)
     handovers = dict(handovers or {})
-    with operation(session):
+    with unit_of_work(session):
         user: User = get_row(session, User, user_id, "người dùng")
         if user.id == actor.id:
             raise ValidationFailed("Không thể tự ngừng hoạt động tài khoản của mình.")
@@ -339,7 +339,7 @@ def grant_role(
 ) -> RoleMembership:
     """Give the user a role; unit-scoped roles need a unit, the others are agency-wide."""
     require(actor, ADMINS)
-    with operation(session):
+    with unit_of_work(session):
         user: User = get_row(session, User, user_id, "người dùng")
         if session.get(Role, role_code) is None:
             raise ValidationFailed("Vai trò không hợp lệ.", {"role_code": "Vai trò không hợp lệ."})
@@ -378,7 +378,7 @@ def grant_role(
 def revoke_role(session: Session, actor: User, membership_id: int) -> None:
     """Take a role away; refused if an open task would be left with nobody able to act."""
     require(actor, ADMINS)
-    with operation(session):
+    with unit_of_work(session):
         membership: RoleMembership = get_row(session, RoleMembership, membership_id, "vai trò")
         user = membership.user
         summary = {"user_id": user.id, "role": membership.role_code, "unit_id": membership.unit_id}
@@ -415,7 +415,7 @@ def save_council_term(
     require(actor, ADMINS)
     name = text_field(name, "name", "Tên nhiệm kỳ")
     start, end = _term_dates(starts_on, ends_on)
-    with operation(session):
+    with unit_of_work(session):
         if term_id is None:
             term = CouncilTerm(name=name, starts_on=start)
             session.add(term)
@@ -447,7 +447,7 @@ def set_council_member(
         raise ValidationFailed("Chọn người dùng.", {"user_id": "Chọn người dùng."})
     if position not in COUNCIL_POSITIONS:
         raise ValidationFailed("Chức danh không hợp lệ.", {"position": "Chức danh không hợp lệ."})
-    with operation(session):
+    with unit_of_work(session):
         term: CouncilTerm = get_row(session, CouncilTerm, term_id, "nhiệm kỳ")
         user: User = get_row(session, User, user_id, "người dùng")
         if not user.active:
@@ -478,7 +478,7 @@ def set_council_member(
 def remove_council_member(session: Session, actor: User, member_id: int) -> None:
     """Take a member off a council term."""
     require(actor, ADMINS)
-    with operation(session):
+    with unit_of_work(session):
         member: CouncilMember = get_row(session, CouncilMember, member_id, "thành viên")
         summary = {"term_id": member.term_id, "user_id": member.user_id}
         session.delete(member)

@@ -10,7 +10,6 @@ from engine.admin.common import (
     require,
     text_field,
 )
-from engine.db import operation
 from engine.domain import rule_settings
 from engine.domain.rules.legal_basis import BY_CODE as LEGAL_BASES
 from engine.domain.rules.titles import title_codes
@@ -20,6 +19,7 @@ from engine.models import (
     User,
 )
 from engine.notify.ladder import ladder_from_json
+from engine.unit_of_work import unit_of_work
 
 
 def set_rule(
@@ -40,7 +40,7 @@ def set_rule(
         raise ValidationFailed("Danh hiệu không hợp lệ.", {"title_code": "Không hợp lệ."})
     parsed = rule_settings.parse_value(key, value)
     citation = text_field(citation, "citation", "Căn cứ (điều khoản, quy chế)", 2000)
-    with operation(session):
+    with unit_of_work(session):
         row, previous = rule_settings.save_setting(
             session, legal_basis, title_code, key, parsed, citation, actor.id
         )
@@ -70,7 +70,7 @@ def set_reminder_ladder(session: Session, actor: User, task_type: str, ladder_js
         raise ValidationFailed(
             f"Thang nhắc việc không hợp lệ: {exc}", {"ladder": str(exc)}
         ) from None
-    with operation(session):
+    with unit_of_work(session):
         notify.save_ladder(session, task_type, ladder, actor.id)
         audit.record(
             session,

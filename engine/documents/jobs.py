@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.db import transaction
 from engine.documents.context import DocumentInputError
 from engine.documents.render import KINDS, render_document
 from engine.models import GeneratedDocument
 from engine.models.base import utcnow
+from engine.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +27,16 @@ _PROGRESS_STEPS = 20
 def request_document(
     session: Session, kind: str, params: dict[str, Any], user_id: int | None, total_items: int
 ) -> GeneratedDocument:
-    """Record a document to render (status queued); the caller commits, then enqueues its id."""
+    """Record a document to render (status queued, committed); the caller then enqueues its id."""
     if kind not in KINDS:
         raise DocumentInputError(f"Không có loại văn bản “{kind}”.")
-    document = GeneratedDocument(
-        kind=kind, params=params, requested_by=user_id, total_items=total_items
-    )
-    session.add(document)
-    session.flush()
-    return document
+    with unit_of_work(session):
+        document = GeneratedDocument(
+            kind=kind, params=params, requested_by=user_id, total_items=total_items
+        )
+        session.add(document)
+        session.flush()
+        return document
 
 
 def _claim(factory: sessionmaker[Session], document_id: int) -> bool:
@@ -44,7 +45,7 @@ def _claim(factory: sessionmaker[Session], document_id: int) -> bool:
     A document left ``running`` by a worker that died is claimed again: rendering writes the
     same file, so a second run is harmless.
     """
-    with transaction(factory) as session:
+    with unit_of_work(factory) as session:
         claimed = session.execute(
             update(GeneratedDocument)
             .where(
@@ -73,15 +74,14 @@ def run_document(factory: sessionmaker[Session], document_id: int, out_dir: Path
                 nonlocal last
                 if done - last >= max(1, total // _PROGRESS_STEPS) or done == total:
                     last = done
-                    session.execute(
-                        update(GeneratedDocument)
-                        .where(GeneratedDocument.id == document_id)
-                        .values(done_items=done, total_items=total)
-                    )
-                    session.commit()
+                    with unit_of_work(session):
+                        session.execute(
+                            update(GeneratedDocument)
+                            .where(GeneratedDocument.id == document_id)
+                            .values(done_items=done, total_items=total)
+                        )
 
             rendered = render_document(session, document.kind, document.params, progress)
-            session.commit()
         out_dir.mkdir(parents=True, exist_ok=True)
         relative = f"{document_id}-{rendered.filename}"
         partial = out_dir / f".{relative}.part"
@@ -96,7 +96,7 @@ def run_document(factory: sessionmaker[Session], document_id: int, out_dir: Path
 
 
 def _finish(factory: sessionmaker[Session], document_id: int, **values: Any) -> None:
-    with transaction(factory) as session:
+    with unit_of_work(factory) as session:
         session.execute(
             update(GeneratedDocument)
             .where(GeneratedDocument.id == document_id)

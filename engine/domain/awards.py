@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from engine.domain.rules.titles import KIND_NAMES, title_code_for, title_kinds, title_name
 from engine.models import AwardRecord, OrgUnit, User
 from engine.text import search_key
+from engine.unit_of_work import unit_of_work
 
 #: Field → the headers accepted for it (compared without diacritics, case or spacing).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -260,51 +261,54 @@ def import_awards(
 ) -> ImportReport:
     """Import an award list; write nothing when a row is invalid unless ``partial``.
 
-    Rows already imported (same normalized content) are reported as ``exists`` and skipped. The
-    caller commits. Raise ImportFileError when the file itself cannot be read.
+    Rows already imported (same normalized content) are reported as ``exists`` and skipped; the
+    import is one unit of work. Raise ImportFileError when the file itself cannot be read.
     """
     awards, results = validate(read_table(content, filename))
-    report = ImportReport(rows=results)
-    by_row = {r.row: r for r in results}
-    keys = [a.import_key() for a in awards]
-    existing: set[str] = set()
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        existing.update(
-            session.scalars(select(AwardRecord.import_key).where(AwardRecord.import_key.in_(chunk)))
-        )
-    for award, key in zip(awards, keys, strict=True):
-        if key in existing:
-            by_row[award.row].status = "exists"
-    if report.invalid and not partial:
-        return report
-    people, units = _directory(session)
-    for award, key in zip(awards, keys, strict=True):
-        if key in existing:
-            continue
-        user_id, unit_id = _link(award, people, units)
-        session.add(
-            AwardRecord(
-                nominee_kind=award.kind,
-                user_id=user_id,
-                unit_id=unit_id,
-                nominee_name=award.name,
-                nominee_search=search_key(award.name),
-                unit_name=award.unit,
-                unit_search=search_key(award.unit) if award.unit else None,
-                title_code=award.title_code,
-                year=award.year,
-                decision_no=award.decision_no,
-                decision_date=award.decision_date,
-                issued_by=award.issued_by,
-                source="import",
-                import_key=key,
+    with unit_of_work(session):
+        report = ImportReport(rows=results)
+        by_row = {r.row: r for r in results}
+        keys = [a.import_key() for a in awards]
+        existing: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            existing.update(
+                session.scalars(
+                    select(AwardRecord.import_key).where(AwardRecord.import_key.in_(chunk))
+                )
             )
-        )
-        report.imported += 1
-    session.flush()
-    report.committed = True
-    return report
+        for award, key in zip(awards, keys, strict=True):
+            if key in existing:
+                by_row[award.row].status = "exists"
+        if report.invalid and not partial:
+            return report
+        people, units = _directory(session)
+        for award, key in zip(awards, keys, strict=True):
+            if key in existing:
+                continue
+            user_id, unit_id = _link(award, people, units)
+            session.add(
+                AwardRecord(
+                    nominee_kind=award.kind,
+                    user_id=user_id,
+                    unit_id=unit_id,
+                    nominee_name=award.name,
+                    nominee_search=search_key(award.name),
+                    unit_name=award.unit,
+                    unit_search=search_key(award.unit) if award.unit else None,
+                    title_code=award.title_code,
+                    year=award.year,
+                    decision_no=award.decision_no,
+                    decision_date=award.decision_date,
+                    issued_by=award.issued_by,
+                    source="import",
+                    import_key=key,
+                )
+            )
+            report.imported += 1
+        session.flush()
+        report.committed = True
+        return report
 
 
 def _directory(session: Session) -> tuple[dict[str, list[User]], dict[str, OrgUnit]]:

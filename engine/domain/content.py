@@ -1,7 +1,7 @@
-"""Attachments and comments on a dossier: checked, stored, audited, one transaction each.
+"""Attachments and comments on a dossier: checked, stored, audited, one unit of work each.
 
-Like engine operations, each function begins and commits its own transaction on a session that
-is not already in one, and raises EngineError subclasses the web maps to pages and JSON.
+Like engine operations, each function runs in ``unit_of_work`` (committing unless a caller's unit
+encloses it) and raises EngineError subclasses the web maps to pages and JSON.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from engine.errors import Forbidden, NotFound, ValidationFailed
 from engine.models import Attachment, AuditEvent, Comment, HumanTask, User
 from engine.read import queries
+from engine.unit_of_work import unit_of_work
 
 #: Extension → (content type served, magic bytes the file must start with).
 ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
@@ -117,7 +118,7 @@ def add_attachment(
     filename = Path(filename.replace("\\", "/")).name.strip()[:255]
     if not filename:
         raise ValidationFailed("Chưa chọn tệp.", {"file": "Chưa chọn tệp."})
-    with session.begin():
+    with unit_of_work(session):
         task = queries.get_task_for(session, actor, task_id)
         if task.dossier_id is None:
             raise NotFound("Việc này không gắn với hồ sơ nào.")
@@ -150,7 +151,7 @@ def add_comment(
         raise ValidationFailed("Chưa nhập nội dung.", {"body": "Chưa nhập nội dung."})
     if len(body) > MAX_COMMENT_CHARS:
         raise ValidationFailed("Ý kiến quá dài.", {"body": f"Tối đa {MAX_COMMENT_CHARS} ký tự."})
-    with session.begin():
+    with unit_of_work(session):
         dossier = queries.get_visible_dossier(session, actor, dossier_id)
         task = session.get(HumanTask, task_id) if task_id is not None else None
         comment = Comment(

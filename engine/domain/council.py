@@ -29,6 +29,7 @@ from engine.models import (
     SealedBallot,
     User,
 )
+from engine.unit_of_work import unit_of_work
 from engine.workflow import step_context
 
 VALID_VOTES = frozenset({"agree", "disagree", "recuse"})
@@ -281,13 +282,13 @@ def open_session(
 ) -> CouncilSession:
     """Open a council session over the dossiers waiting for it, and start its workflow.
 
-    One transaction: the session row, its ballot sheet and the ``tdkt_council_session`` instance
+    One unit of work: the session row, its ballot sheet and the ``tdkt_council_session`` instance
     commit together or not at all. Without ``dossier_ids`` every dossier of the campaign that
     waits for the council is put on the sheet.
     """
     from engine.workflow import operations
 
-    with operations.transaction(session):
+    with unit_of_work(session):
         waiting = {d.id: d for d in dossiers_awaiting_council(session, campaign_id)}
         chosen = list(waiting) if dossier_ids is None else [int(i) for i in dossier_ids]
         missing = [str(i) for i in chosen if i not in waiting]
@@ -303,7 +304,7 @@ def open_session(
         council_session = new_council_session(session, actor, campaign_id, meeting_date)
         council_session.dossier_ids = chosen
         data = session_start_data(session, council_session, [waiting[i] for i in chosen])
-        operations.start_within(
+        operations.start(
             session,
             "tdkt_council_session",
             data=data,

@@ -1,6 +1,6 @@
 """Dossiers: filing a nomination, withdrawing it, overriding eligibility, recording the award.
 
-Each public function is one operation (one transaction): the dossier row and its workflow are
+Each public function is one operation (one unit of work): the dossier row and its workflow are
 written together, so a dossier never exists without its instance or the other way round.
 """
 
@@ -29,6 +29,7 @@ from engine.models import (
 )
 from engine.models.base import utcnow
 from engine.text import search_key
+from engine.unit_of_work import unit_of_work
 from engine.workflow import operations, stepping
 
 NOMINATION = "tdkt_nomination"
@@ -86,7 +87,7 @@ def file_dossier(
     achievements: str | None = None,
 ) -> Dossier:
     """File a nomination (nominee × title × campaign) and start its procedure."""
-    with operations.transaction(session):
+    with unit_of_work(session):
         campaign = session.get(Campaign, campaign_id)
         if campaign is None:
             raise NotFound(f"Không tìm thấy đợt thi đua #{campaign_id}.")
@@ -199,7 +200,7 @@ def withdraw_dossier(session: Session, actor: User, dossier_id: int, reason: str
     """Withdraw a dossier before the council session (the unit's decision), with a reason."""
     if not reason or not reason.strip():
         raise ValidationFailed("Vui lòng nêu lý do rút hồ sơ.", {"reason": "Nêu lý do rút hồ sơ."})
-    with operations.transaction(session):
+    with unit_of_work(session):
         dossier = session.get(Dossier, dossier_id)
         if dossier is None:
             raise NotFound(f"Không tìm thấy hồ sơ #{dossier_id}.")
@@ -227,7 +228,7 @@ def override_eligibility(session: Session, actor: User, dossier_id: int, reason:
         raise Forbidden("Chỉ quản trị hệ thống được cho phép hồ sơ không đủ điều kiện đi tiếp.")
     if not reason or not reason.strip():
         raise ValidationFailed("Vui lòng nêu lý do.", {"reason": "Nêu lý do cho phép."})
-    with operations.transaction(session):
+    with unit_of_work(session):
         dossier = session.get(Dossier, dossier_id)
         if dossier is None:
             raise NotFound(f"Không tìm thấy hồ sơ #{dossier_id}.")
@@ -255,8 +256,8 @@ def override_eligibility(session: Session, actor: User, dossier_id: int, reason:
 
 
 def _start_nomination(session: Session, dossier: Dossier, actor: User) -> None:
-    """Start the dossier's procedure (workflows/README.md "Start data") in this transaction."""
-    operations.start_within(
+    """Start the dossier's procedure (workflows/README.md "Start data") in the same commit."""
+    operations.start(
         session,
         NOMINATION,
         data={

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine.models import ApiToken, User
 from engine.models.base import utcnow
+from engine.unit_of_work import unit_of_work
 
 PREFIX = "tdkt_"
 #: Record a token's use at most this often, so reads do not turn into writes.
@@ -22,10 +23,11 @@ def hash_token(token: str) -> str:
 
 
 def create_token(session: Session, user: User, name: str = "") -> str:
-    """Create a token for ``user`` in the caller's transaction and return it (never stored)."""
+    """Create a token for ``user`` and return it (never stored; only its hash is)."""
     token = PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, name=name, token_hash=hash_token(token)))
-    session.flush()
+    with unit_of_work(session):
+        session.add(ApiToken(user_id=user.id, name=name, token_hash=hash_token(token)))
+        session.flush()
     return token
 
 
@@ -38,6 +40,6 @@ def authenticate(session: Session, token: str) -> User | None:
         return None
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
-        row.last_used_at = now
-        session.commit()
+        with unit_of_work(session):
+            row.last_used_at = now
     return row.user

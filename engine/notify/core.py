@@ -34,6 +34,7 @@ from engine.models import (
 )
 from engine.models.base import utcnow
 from engine.models.org import UNIT_SCOPED_ROLES
+from engine.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -401,20 +402,22 @@ def mark_read(session: Session, user_id: int, notification_id: int | None = None
     """Mark one (or every) unread notification of the user read; return how many changed."""
     from sqlalchemy import update
 
-    statement = (
-        update(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
-    if notification_id is not None:
-        statement = statement.where(Notification.id == notification_id)
-    return session.execute(statement).rowcount  # type: ignore[attr-defined]
+    with unit_of_work(session):
+        statement = (
+            update(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .values(read_at=utcnow())
+        )
+        if notification_id is not None:
+            statement = statement.where(Notification.id == notification_id)
+        return session.execute(statement).rowcount  # type: ignore[attr-defined]
 
 
 def set_email_mode(session: Session, user_id: int, mode: str) -> None:
     """Choose immediate e-mails or a daily digest for the user."""
     if mode not in ("immediate", "digest"):
         raise ValueError(f"email mode must be 'immediate' or 'digest', got {mode!r}")
-    user = session.get(User, user_id)
-    if user is not None:
-        user.email_mode = mode
+    with unit_of_work(session):
+        user = session.get(User, user_id)
+        if user is not None:
+            user.email_mode = mode

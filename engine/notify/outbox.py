@@ -36,9 +36,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.calendar import WorkingCalendar
 from engine.config import Settings
-from engine.db import transaction
 from engine.models import Notification, Outbox, User
 from engine.notify.core import current_config, next_digest_at, send_after_commit
+from engine.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def claim(
 ) -> list[Claim]:
     """Claim up to ``limit`` due e-mails (only ``ids`` if given); return what this caller owns."""
     claims: list[Claim] = []
-    with transaction(session_factory) as session:
+    with unit_of_work(session_factory) as session:
         if ids is None:
             # Two queries so each uses its partial index (pending by due time, sending by lease).
             pending = select(Outbox.id).where(
@@ -244,7 +244,7 @@ def deliver(
     else:
         values = {"status": "sent", "sent_at": now, "lease_until": None, "last_error": None}
         outcome = "sent"
-    with transaction(session_factory) as session:
+    with unit_of_work(session_factory) as session:
         result = session.execute(
             update(Outbox)
             .where(
@@ -295,20 +295,21 @@ def failed_messages(session: Session, limit: int = 200) -> list[tuple[Outbox, Us
 
 def retry_failed(session: Session, outbox_id: int, now: datetime) -> bool:
     """Put a failed e-mail back in the queue with fresh attempts; return whether it was failed."""
-    result = session.execute(
-        update(Outbox)
-        .where(Outbox.id == outbox_id, Outbox.status == "failed")
-        .values(status="pending", attempts=0, next_attempt_at=now)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        return False
-    send_after_commit(session, outbox_id)
-    return True
+    with unit_of_work(session):
+        result = session.execute(
+            update(Outbox)
+            .where(Outbox.id == outbox_id, Outbox.status == "failed")
+            .values(status="pending", attempts=0, next_attempt_at=now)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        send_after_commit(session, outbox_id)
+        return True
 
 
 def build_digests(session_factory: sessionmaker[Session], now: datetime) -> int:
     """Gather each digest user's waiting items into one e-mail for the day; return how many."""
-    with transaction(session_factory) as session:
+    with unit_of_work(session_factory) as session:
         user_ids = list(
             session.scalars(
                 select(Outbox.user_id)
@@ -324,7 +325,7 @@ def build_digests(session_factory: sessionmaker[Session], now: datetime) -> int:
     built = 0
     for user_id in user_ids:
         try:
-            with transaction(session_factory) as session:
+            with unit_of_work(session_factory) as session:
                 built += _build_digest(session, user_id, day, now)
         except Exception:
             log.exception("digest for user %s failed; the next sweep tries again", user_id)

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine import wiring
 from engine.calendar import WorkingCalendar, load_calendar
-from engine.db import transaction
 from engine.models import HumanTask, ReminderLadderRow, ReminderSent
 from engine.models.base import utcnow
 from engine.notify.core import (
@@ -44,6 +43,7 @@ from engine.notify.ladder import (
     ladder_to_data,
     schedule,
 )
+from engine.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -333,7 +333,7 @@ def run_reminder_sweep(
     Reads only open tasks whose next rung time has passed (partial index), then handles each
     task in its own transaction; a task that fails is logged and the others go on.
     """
-    with transaction(session_factory) as session:
+    with unit_of_work(session_factory) as session:
         task_ids = list(session.scalars(due_tasks_query(now, limit)))
         if not task_ids:
             return SweepResult(0, 0, 0)
@@ -341,7 +341,7 @@ def run_reminder_sweep(
     sent = failed = 0
     for task_id in task_ids:
         try:
-            with transaction(session_factory) as session:
+            with unit_of_work(session_factory) as session:
                 sent += remind_task(session, task_id, now, calendar, ladders)
         except Exception:
             failed += 1

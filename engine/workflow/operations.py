@@ -1,7 +1,8 @@
 """Engine operations: the only code that changes workflow state (STYLE.md, "one place").
 
-Each operation is one transaction that it begins and commits on the given session, which must
-not already be in a transaction. On any exception the transaction rolls back to the last saved
+Each operation is one unit of work (engine.unit_of_work): called on its own it commits when it
+ends; called inside a caller's unit of work (filing a dossier starts its workflow) it joins it,
+and the caller's unit commits once. On any exception everything rolls back to the last saved
 state and the exception propagates; the in-memory workflow is thrown away with it.
 """
 
@@ -17,11 +18,11 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from engine import audit, events, wiring
-from engine.db import operation
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
 from engine.models.base import utcnow
 from engine.models.org import UNIT_SCOPED_ROLES
+from engine.unit_of_work import unit_of_work
 from engine.workflow import forms, specs, spiff, step_context, stepping
 from engine.workflow.timers import fire_due_timers
 
@@ -38,15 +39,9 @@ __all__ = [
     "fire_due_timers",
     "migrate",
     "reassign",
-    "reassign_within",
     "start",
-    "start_within",
     "unclaim",
 ]
-
-
-#: Begin the one transaction of an operation (engine.db.operation); domain modules use it too.
-transaction = operation
 
 
 # --- deploy and start ---------------------------------------------------------------------------
@@ -71,7 +66,7 @@ def deploy_texts(
 def _deploy(
     session: Session, bpmn: dict[str, bytes], dmn: dict[str, bytes], actor_id: int | None
 ) -> list[WorkflowSpec]:
-    with transaction(session):
+    with unit_of_work(session):
         existing = set(session.scalars(select(WorkflowSpec.id)))
         result = specs.deploy_sources(session, bpmn, dmn, actor_id)
         for row in result:
@@ -99,67 +94,50 @@ def start(
     council_session_id: int | None = None,
     actor_id: int | None = None,
 ) -> ProcessInstance:
-    """Start ``process_id`` on its current version with ``data``; return the saved instance."""
-    with transaction(session):
-        return start_within(
-            session,
-            process_id,
-            data=data,
+    """Start ``process_id`` on its current version with ``data``; return the saved instance.
+
+    A domain operation that also writes its own rows (filing a dossier) calls it inside its own
+    unit of work, so the rows and the workflow are one commit.
+    """
+    with unit_of_work(session):
+        try:
+            start_data = json.loads(json.dumps(data))
+        except (TypeError, ValueError) as exc:
+            raise ValidationFailed(f"Dữ liệu khởi tạo không chuyển được sang JSON: {exc}") from None
+        row = specs.current_spec(session, process_id)
+        spec_set = specs.spec_set_for_id(session, row.id)
+        workflow = spiff.new_workflow(spec_set, wiring.of(session).script_engine)
+        spiff.set_start_data(workflow, start_data)
+        now = utcnow()
+        instance = ProcessInstance(
+            spec_id=row.id,
+            process_id=process_id,
             dossier_id=dossier_id,
             council_session_id=council_session_id,
-            actor_id=actor_id,
+            status="running",
+            state="{}",
+            revision=0,
+            created_at=now,
+            updated_at=now,
         )
-
-
-def start_within(
-    session: Session,
-    process_id: str,
-    *,
-    data: dict[str, Any],
-    dossier_id: int | None = None,
-    council_session_id: int | None = None,
-    actor_id: int | None = None,
-) -> ProcessInstance:
-    """Start an instance inside the caller's transaction (a domain operation that also writes
-    its own rows, e.g. filing a dossier, starts the workflow in the same commit)."""
-    try:
-        start_data = json.loads(json.dumps(data))
-    except (TypeError, ValueError) as exc:
-        raise ValidationFailed(f"Dữ liệu khởi tạo không chuyển được sang JSON: {exc}") from None
-    row = specs.current_spec(session, process_id)
-    spec_set = specs.spec_set_for_id(session, row.id)
-    workflow = spiff.new_workflow(spec_set, wiring.of(session).script_engine)
-    spiff.set_start_data(workflow, start_data)
-    now = utcnow()
-    instance = ProcessInstance(
-        spec_id=row.id,
-        process_id=process_id,
-        dossier_id=dossier_id,
-        council_session_id=council_session_id,
-        status="running",
-        state="{}",
-        revision=0,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(instance)
-    session.flush()
-    step_context.bind(session, instance)
-    step = stepping.Step(instance, workflow, {}, [], now=now)
-    spiff.do_engine_steps(workflow)
-    changes = stepping.save(session, step, actor_id)
-    audit.record(
-        session,
-        "instance_started",
-        actor_id=actor_id,
-        instance=instance,
-        summary={
-            "process_id": process_id,
-            "version": row.version,
-            "ready": [r.element_id for r, _t in changes.created],
-        },
-    )
-    return instance
+        session.add(instance)
+        session.flush()
+        step_context.bind(session, instance)
+        step = stepping.Step(instance, workflow, {}, [], now=now)
+        spiff.do_engine_steps(workflow)
+        changes = stepping.save(session, step, actor_id)
+        audit.record(
+            session,
+            "instance_started",
+            actor_id=actor_id,
+            instance=instance,
+            summary={
+                "process_id": process_id,
+                "version": row.version,
+                "ready": [r.element_id for r, _t in changes.created],
+            },
+        )
+        return instance
 
 
 # --- human tasks --------------------------------------------------------------------------------
@@ -249,7 +227,7 @@ def _require_ready(task: HumanTask) -> None:
 
 def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) -> HumanTask:
     """Complete a ready task with form ``data``, run the engine to the next wait, save."""
-    with transaction(session):
+    with unit_of_work(session):
         # The dossier is held for the step (the session holds unmodified objects weakly).
         task, instance, _held, rows = _lock_task_and_open_rows(session, task_id)
         _require_ready(task)
@@ -311,7 +289,7 @@ def _assign(
 
 def claim(session: Session, task_id: int, actor: User) -> HumanTask:
     """Take a ready task for oneself so that others in the group see it is being handled."""
-    with transaction(session):
+    with unit_of_work(session):
         task, instance, _dossier = _lock_task(session, task_id)
         _require_ready(task)
         if task.assignee_id == actor.id:
@@ -325,7 +303,7 @@ def claim(session: Session, task_id: int, actor: User) -> HumanTask:
 
 def unclaim(session: Session, task_id: int, actor: User) -> HumanTask:
     """Give a claimed task back to its group (its assignee, or whoever may reassign it)."""
-    with transaction(session):
+    with unit_of_work(session):
         task, instance, _dossier = _lock_task(session, task_id)
         _require_ready(task)
         if task.assignee_id is None:
@@ -346,37 +324,36 @@ def may_reassign(actor: User, task: HumanTask) -> bool:
 
 
 def reassign(session: Session, task_id: int, actor: User, assignee_id: int) -> HumanTask:
-    """Hand a ready task to ``assignee_id``, who must be able to act on it."""
-    with transaction(session):
-        return reassign_within(session, task_id, actor, assignee_id)
+    """Hand a ready task to ``assignee_id``, who must be able to act on it.
 
-
-def reassign_within(session: Session, task_id: int, actor: User, assignee_id: int) -> HumanTask:
-    """Do what :func:`reassign` does inside the caller's transaction.
-
-    For an operation that hands over several tasks at once (deactivating a user) and must
-    succeed or fail as a whole.
+    An operation that hands over several tasks at once (deactivating a user) calls it inside its
+    own unit of work, so the hand-overs succeed or fail as a whole.
     """
-    task, instance, _dossier = _lock_task(session, task_id)
-    _require_ready(task)
-    if not may_reassign(actor, task):
-        raise Forbidden("Chỉ trưởng đơn vị, Thường trực Hội đồng hoặc quản trị được giao lại việc.")
-    if forms.has_secret_field(task.form) and task.candidate_role == "council_member":
-        # A member's secret ballot is theirs alone: nobody may vote in their place.
-        raise Conflict(
-            f"Phiếu bầu kín «{task.name}» không thể giao cho người khác; "
-            "thành viên vắng mặt gửi phiếu bằng văn bản qua Thường trực Hội đồng."
+    with unit_of_work(session):
+        task, instance, _dossier = _lock_task(session, task_id)
+        _require_ready(task)
+        if not may_reassign(actor, task):
+            raise Forbidden(
+                "Chỉ trưởng đơn vị, Thường trực Hội đồng hoặc quản trị được giao lại việc."
+            )
+        if forms.has_secret_field(task.form) and task.candidate_role == "council_member":
+            # A member's secret ballot is theirs alone: nobody may vote in their place.
+            raise Conflict(
+                f"Phiếu bầu kín «{task.name}» không thể giao cho người khác; "
+                "thành viên vắng mặt gửi phiếu bằng văn bản qua Thường trực Hội đồng."
+            )
+        assignee = session.get(User, assignee_id)
+        if assignee is None:
+            raise NotFound(f"Không tìm thấy người dùng #{assignee_id}.")
+        probe = HumanTask(
+            candidate_role=task.candidate_role, candidate_unit_id=task.candidate_unit_id
         )
-    assignee = session.get(User, assignee_id)
-    if assignee is None:
-        raise NotFound(f"Không tìm thấy người dùng #{assignee_id}.")
-    probe = HumanTask(candidate_role=task.candidate_role, candidate_unit_id=task.candidate_unit_id)
-    if not can_act(assignee, probe):
-        raise ValidationFailed(
-            f"{assignee.full_name} không thuộc nhóm xử lý công việc «{task.name}».",
-            {"assignee_id": "Người được giao không có vai trò phù hợp."},
-        )
-    return _assign(session, task, instance, assignee_id, actor, "task_reassigned")
+        if not can_act(assignee, probe):
+            raise ValidationFailed(
+                f"{assignee.full_name} không thuộc nhóm xử lý công việc «{task.name}».",
+                {"assignee_id": "Người được giao không có vai trò phù hợp."},
+            )
+        return _assign(session, task, instance, assignee_id, actor, "task_reassigned")
 
 
 # --- instances ----------------------------------------------------------------------------------
@@ -395,7 +372,7 @@ def cancel(session: Session, instance_id: int, actor: User, reason: str) -> Proc
     """Stop a running instance (withdraw a dossier, cancel a session) with a reason."""
     if not reason or not reason.strip():
         raise ValidationFailed("Vui lòng nêu lý do hủy.", {"reason": "Vui lòng nêu lý do hủy."})
-    with transaction(session):
+    with unit_of_work(session):
         instance = stepping.require_instance(session, instance_id)
         require = stepping.require_running
         require(instance)
@@ -403,13 +380,17 @@ def cancel(session: Session, instance_id: int, actor: User, reason: str) -> Proc
             raise Forbidden("Bạn không có quyền hủy hồ sơ/quy trình này.")
         step = stepping.load(session, instance)
         spiff.cancel_workflow(step.workflow)
-        instance.status = "cancelled"
         instance.cancel_reason = reason.strip()
-        instance.completed_at = step.now
-        instance.state = stepping.dump_state(step.workflow, step.reached)
-        instance.revision += 1
-        instance.updated_at = step.now
-        instance.next_timer_at = None
+        stepping.write_instance(
+            session,
+            instance,
+            state=stepping.dump_state(step.workflow, step.reached),
+            revision=instance.revision + 1,
+            updated_at=step.now,
+            next_timer_at=None,
+            status="cancelled",
+            completed_at=step.now,
+        )
         for row in step.open_rows:
             row.status = "cancelled"
             row.completed_at = step.now
@@ -436,7 +417,7 @@ def deliver_message(
     actor_id: int | None = None,
 ) -> ProcessInstance:
     """Deliver message ``name`` to a waiting instance; Conflict if it does not wait for it."""
-    with transaction(session):
+    with unit_of_work(session):
         return stepping.deliver(session, instance_id, name, payload, actor_id)
 
 
@@ -478,7 +459,7 @@ def _migration_plan(
 
 def check_migration(session: Session, instance_id: int, spec_id: int) -> MigrationCheck:
     """Say whether the instance can move to version ``spec_id``, and if not, why."""
-    with transaction(session):
+    with unit_of_work(session):
         instance = stepping.require_instance(session, instance_id)
         check, _plan = _migration_plan(session, instance, spec_id)
     return check
@@ -486,7 +467,7 @@ def check_migration(session: Session, instance_id: int, spec_id: int) -> Migrati
 
 def migrate(session: Session, instance_id: int, spec_id: int, actor: User) -> ProcessInstance:
     """Move a live instance to version ``spec_id`` (admin only); Conflict with reasons if unsafe."""
-    with transaction(session):
+    with unit_of_work(session):
         if not actor.has_role("admin"):
             raise Forbidden("Chỉ quản trị hệ thống được chuyển phiên bản quy trình.")
         instance = stepping.require_instance(session, instance_id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit
 from engine.models import ProcessInstance
+from engine.unit_of_work import unit_of_work
 from engine.workflow import spiff, stepping
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ def due_instance_ids(session: Session, now: datetime, limit: int) -> list[int]:
 
 
 def fire_due_timers(session_factory: sessionmaker[Session], now: datetime, limit: int = 100) -> int:
-    """Advance every instance with a due timer, one transaction each; return how many advanced.
+    """Advance every instance with a due timer, one unit of work each; return how many advanced.
 
     Each instance is claimed with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) or the SQLite write
     lock, then re-checked, so two sweeps at once fire a timer once. A failing instance is logged
@@ -39,7 +40,7 @@ def fire_due_timers(session_factory: sessionmaker[Session], now: datetime, limit
     fired = 0
     for instance_id in ids:
         try:
-            with session_factory() as session, session.begin():
+            with unit_of_work(session_factory) as session:
                 if _fire_one(session, instance_id, now):
                     fired += 1
         except Exception:

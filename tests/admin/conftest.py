@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.models import Dossier, HumanTask, OrgUnit, User
+from engine.unit_of_work import unit_of_work
 from tests import factories
 from tests.web.conftest import csrf_token, sign_in
 
@@ -30,7 +31,7 @@ class World:
 @pytest.fixture
 def world(app: Flask, session_factory: sessionmaker[Session]) -> World:
     """Units A, B, C, one person per role, and a dossier of unit A with an open task."""
-    with session_factory() as s, s.begin():
+    with unit_of_work(session_factory) as s:
         a = factories.unit(s, "A", "Phòng A")
         b = factories.unit(s, "B", "Phòng B")
         c = factories.unit(s, "C", "Phòng C")
@@ -52,7 +53,7 @@ def world(app: Flask, session_factory: sessionmaker[Session]) -> World:
 
 @pytest.fixture
 def admin_user(world: World, session_factory: sessionmaker[Session]) -> User:
-    with session_factory() as s, s.begin():
+    with unit_of_work(session_factory) as s:
         user = factories.user(s, "admin", unit=world.unit_a, roles=(("admin", None),))
         s.expunge(user)
     world.users["admin"] = user

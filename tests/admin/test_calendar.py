@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.calendar import WorkingCalendar
 from engine.models import HumanTask, Notification
+from engine.unit_of_work import unit_of_work
 from engine.workflow import operations
 from tests.admin.conftest import World, post, sign_in
 
@@ -27,7 +28,7 @@ def _set_task(
     factory: sessionmaker[Session], task_id: int, created: datetime, days: int
 ) -> datetime:
     """Make the world's task one given at ``created`` with ``days`` working days; return its due."""
-    with factory() as s, s.begin():
+    with unit_of_work(factory) as s:
         task = s.get(HumanTask, task_id)
         assert task is not None
         task.created_at, task.due_working_days = created, days

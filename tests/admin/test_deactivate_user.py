@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine import admin
 from engine.errors import ValidationFailed
 from engine.models import HumanTask, RoleMembership, User
+from engine.unit_of_work import unit_of_work
 from tests import factories
 from tests.admin.conftest import World, post, sign_in
 
@@ -19,11 +20,10 @@ def _open_tasks(session: Session) -> list[HumanTask]:
 
 
 def _actor(session: Session, user: User) -> User:
-    """Load the acting user with their roles, outside any transaction (operations begin one)."""
+    """Load the acting user with their roles (the operation adopts this read transaction)."""
     actor = session.get(User, user.id)
     assert actor is not None
     list(actor.memberships)
-    session.commit()
     return actor
 
 
@@ -85,7 +85,7 @@ def test_handover_gives_the_successor_the_role_and_the_task(
 def test_a_task_assigned_to_the_user_blocks_deactivation_even_with_other_role_holders(
     world: World, admin_user: User, session_factory: sessionmaker[Session]
 ) -> None:
-    with session_factory() as s, s.begin():
+    with unit_of_work(session_factory) as s:
         other = factories.user(
             s, "clerk_a2", unit=world.unit_a, roles=(("unit_clerk", world.unit_a),)
         )
@@ -103,7 +103,6 @@ def test_a_task_assigned_to_the_user_blocks_deactivation_even_with_other_role_ho
         with pytest.raises(ValidationFailed) as refused:
             admin.deactivate_user(s, actor, world.users["clerk_a"].id)
         assert f"task_{task_id}" in refused.value.field_errors
-        s.rollback()
         actor = _actor(s, admin_user)
         admin.deactivate_user(s, actor, world.users["clerk_a"].id, {task_id: other_id})
     _nobody_orphaned(session_factory)

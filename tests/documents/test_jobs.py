@@ -6,16 +6,16 @@ from pathlib import Path
 from docx import Document
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.db import transaction
 from engine.documents.jobs import request_document, run_document, stored_file
 from engine.models import GeneratedDocument
+from engine.unit_of_work import unit_of_work
 from tests.reporting_data import make_agency, make_dossier, make_staff
 
 
 def test_a_background_document_reports_progress_and_stores_its_file(
     session_factory: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    with transaction(session_factory) as session:
+    with unit_of_work(session_factory) as session:
         agency = make_agency(session)
         # One dossier per person: a nominee has one live dossier per title and campaign.
         ids = [
@@ -41,7 +41,7 @@ def test_a_background_document_reports_progress_and_stores_its_file(
 
 
 def test_a_failed_document_says_why(session_factory: sessionmaker[Session], tmp_path: Path) -> None:
-    with transaction(session_factory) as session:
+    with unit_of_work(session_factory) as session:
         document = request_document(session, "minutes", {"session_id": 999}, None, 1)
     run_document(session_factory, document.id, tmp_path)
     with session_factory() as session:

@@ -12,11 +12,11 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from engine import events, notify
 from engine.admin.calendar import save_calendar_override
 from engine.calendar import WorkingCalendar
-from engine.db import transaction
 from engine.models import HumanTask, ReminderSent
 from engine.models.base import utcnow
 from engine.notify.ladder import Recipient, Rung, RungKind
 from engine.notify.reminders import due_tasks_query
+from engine.unit_of_work import unit_of_work
 from tests import notify_factories as factories
 from tests.notify_helpers import BASE_URL, Org, local, notes, outbox
 
@@ -30,7 +30,7 @@ def _task(
     session_factory: sessionmaker[Session], org: Org, created: datetime, days: int, **kw: object
 ) -> int:
     due = WorkingCalendar().add_working_days(created, days)
-    with time_machine.travel(created, tick=False), transaction(session_factory) as s:
+    with time_machine.travel(created, tick=False), unit_of_work(session_factory) as s:
         d = factories.dossier(s, org.unit.id)
         kw.setdefault("candidate_role", "unit_clerk")
         kw.setdefault("candidate_unit_id", org.unit.id)
@@ -99,7 +99,7 @@ def test_completion_stops_the_ladder(
 ) -> None:
     task_id = _task(session_factory, org, local(2026, 3, 2, 9), 5)
     _sweep(session_factory, local(2026, 3, 5, 8))
-    with time_machine.travel(local(2026, 3, 6, 9), tick=False), transaction(session_factory) as s:
+    with time_machine.travel(local(2026, 3, 6, 9), tick=False), unit_of_work(session_factory) as s:
         task = s.get_one(HumanTask, task_id)
         task.completed_at, task.status = utcnow(), "completed"
         events.publish(s, [events.TaskCompleted(task_id, org.clerk.id)])
@@ -141,7 +141,7 @@ def test_reassignment_notifies_the_new_assignee_and_the_ladder_follows_the_holde
     session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
 ) -> None:
     task_id = _task(session_factory, org, local(2026, 3, 2, 9), 5)
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         second = factories.user(s, "Vi Thị Thu", ("unit_clerk",), org.unit.id)
         s.get_one(HumanTask, task_id).assignee_id = second.id
         events.publish(s, [events.TaskAssigned(task_id, second.id, None, org.head.id)])
@@ -156,7 +156,7 @@ def test_claiming_a_task_oneself_sends_nothing(
     session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
 ) -> None:
     task_id = _task(session_factory, org, local(2026, 3, 2, 9), 5)
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         events.publish(s, [events.TaskAssigned(task_id, org.clerk.id, None, org.clerk.id)])
     assert [k for k, _, _ in notes(session_factory)] == ["task_ready"]
 
@@ -201,7 +201,7 @@ def test_make_up_working_saturday_moves_the_overdue_rung(
 ) -> None:
     # Due at the end of Friday 6/3/2026; an administrator makes Saturday 7/3 a working day.
     task_id = _task(session_factory, org, local(2026, 3, 2, 9), 4)
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         save_calendar_override(s, date(2026, 3, 7), "working", "Làm bù", org.admin.id)
         assert s.get_one(HumanTask, task_id).next_reminder_at == local(2026, 3, 4, 7, 30)
     _sweep(session_factory, local(2026, 3, 7, 8))
@@ -211,7 +211,7 @@ def test_make_up_working_saturday_moves_the_overdue_rung(
 def test_ladder_edited_as_data_applies_to_its_task_type(
     session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
 ) -> None:
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         ladder = (Rung("nhac_som", -4, RungKind.REMIND, Recipient.HOLDER),)
         notify.save_ladder(s, "unit_review", ladder, org.admin.id)
     _task(session_factory, org, local(2026, 3, 2, 9), 10)  # due Monday 16/3
@@ -253,7 +253,7 @@ def test_a_failing_task_is_logged_and_the_others_are_sent(
 def test_returned_and_decided_dossiers_notify_clerks_and_nominee(
     session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
 ) -> None:
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         nominee = factories.user(s, "Hoàng Thị Lan", (), org.unit.id)
         d = factories.dossier(s, org.unit.id, nominee)
         t = factories.task(s, created_at=utcnow(), due_at=None, dossier_id=d.id, publish=False)
@@ -273,7 +273,7 @@ def test_returned_and_decided_dossiers_notify_clerks_and_nominee(
 def test_a_decided_dossier_tells_its_clerks_then_its_nominee_once(
     session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
 ) -> None:
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         nominee = factories.user(s, "Hoàng Thị Lan", (), org.unit.id)
         clerk = factories.user(s, "Vi Văn Tùng", ("unit_clerk",), org.unit.id)
         retired = factories.user(s, "Đàm Thị Mai", (), org.unit.id)
@@ -292,7 +292,7 @@ def test_a_rolled_back_step_leaves_no_notification(
     session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
 ) -> None:
     def failing_step() -> None:
-        with transaction(session_factory) as s:
+        with unit_of_work(session_factory) as s:
             factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
             raise RuntimeError("the step failed")
 
@@ -305,7 +305,7 @@ def test_a_rolled_back_step_leaves_no_notification(
 def test_digest_users_get_one_email_a_day_with_every_item(
     session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
 ) -> None:
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         s.get_one(type(org.clerk), org.clerk.id).email_mode = "digest"
     _task(session_factory, org, local(2026, 3, 2, 9), 5)
     _task(session_factory, org, local(2026, 3, 2, 10), 5)
@@ -327,7 +327,7 @@ def test_digest_users_get_one_email_a_day_with_every_item(
 def test_unread_count_and_mark_read(session_factory: sessionmaker[Session], org: Org) -> None:
     _task(session_factory, org, local(2026, 3, 2, 9), 5)
     _task(session_factory, org, local(2026, 3, 2, 9), 5)
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         assert notify.unread_count(s, org.clerk.id) == 2
         first = notify.recent(s, org.clerk.id)[-1]
         assert notify.mark_read(s, org.clerk.id, first.id) == 1

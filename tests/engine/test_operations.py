@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine.calendar import WorkingCalendar
 from engine.errors import Conflict, Forbidden, NotFound, RevisionLimitExceeded, ValidationFailed
 from engine.models import AuditEvent, Dossier, HumanTask, ProcessInstance
+from engine.unit_of_work import unit_of_work
 from engine.wiring import Wiring
 from engine.workflow import operations
 from tests.engine.conftest import World, review_data
@@ -262,13 +263,27 @@ def test_an_exception_mid_step_leaves_everything_as_saved(
     )
 
 
-def test_operations_refuse_a_session_already_in_a_transaction(
+def test_an_operation_adopts_the_read_transaction_and_commits_it(
     db_session: Session, world: World
 ) -> None:
-    db_session.execute(select(1))
-    with pytest.raises(RuntimeError, match="own transaction"):
+    db_session.execute(select(1))  # reads before the operation (a view's checks) began one
+    instance = _start(db_session, world)
+    assert not db_session.in_transaction()
+    assert _only(db_session, instance.id)
+
+
+def test_operations_inside_a_caller_unit_are_one_commit_or_none(
+    db_session: Session, world: World
+) -> None:
+    before = db_session.scalar(select(func.count(ProcessInstance.id)))
+    with pytest.raises(NotFound), unit_of_work(db_session):  # noqa: PT012
         _start(db_session, world)
-    db_session.rollback()
+        assert db_session.in_transaction()  # the start joined the caller's unit: no commit yet
+        operations.start(db_session, "nope", data={})
+    assert db_session.scalar(select(func.count(ProcessInstance.id))) == before
+    with unit_of_work(db_session):
+        first, second = _start(db_session, world), _start(db_session, world)
+    assert len(_open(db_session, first.id)) == len(_open(db_session, second.id)) == 1
 
 
 def test_start_of_an_unknown_process_is_not_found(db_session: Session, world: World) -> None:

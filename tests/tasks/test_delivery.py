@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine import notify
 from engine.config import Settings
-from engine.db import make_session_factory, transaction
+from engine.db import make_session_factory
 from engine.models import Outbox
 from engine.notify.outbox import MailSettings, claim, deliver
 from engine.runtime import build_wiring, listen
+from engine.unit_of_work import unit_of_work
 from engine.wiring import Wiring
 from tests import notify_factories as factories
 from tests.notify_helpers import BASE_URL, Inbox, Org, local, outbox, text_of
@@ -30,7 +31,7 @@ def _mail(port: int, **kw: object) -> MailSettings:
 
 
 def _ready_task(session_factory: sessionmaker[Session], org: Org) -> int:
-    with time_machine.travel(NOW, tick=False), transaction(session_factory) as s:
+    with time_machine.travel(NOW, tick=False), unit_of_work(session_factory) as s:
         d = factories.dossier(s, org.unit.id)
         return factories.task(
             s,
@@ -119,7 +120,7 @@ def test_a_refused_email_is_retried_with_backoff_then_marked_failed(
     assert (row.status, row.attempts) == ("failed", 3)
     assert "451" in (row.last_error or "")
 
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         assert [o.id for o, _ in notify.failed_messages(s)] == [row.id]
         assert notify.retry_failed(s, row.id, NOW + timedelta(hours=2))
     inbox.reply = None
@@ -165,7 +166,7 @@ def test_new_emails_are_handed_over_only_after_commit(
 ) -> None:
     handed: list[list[int]] = []
     session_factory = _factory_with(clean_db, build_wiring(settings, dispatchers=[handed.append]))
-    with pytest.raises(RuntimeError), transaction(session_factory) as s:  # noqa: PT012
+    with pytest.raises(RuntimeError), unit_of_work(session_factory) as s:  # noqa: PT012
         factories.task(s, created_at=NOW, due_at=None, candidate_role="secretariat")
         assert handed == []
         raise RuntimeError("rolled back")
@@ -208,7 +209,7 @@ def test_digest_email_lists_every_item(
     smtp: tuple[Inbox, int],
 ) -> None:
     inbox, port = smtp
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         s.get_one(type(org.head), org.head.id).email_mode = "digest"
     first, second = _ready_task(session_factory, org), _ready_task(session_factory, org)
     assert notify.build_digests(session_factory, local(2026, 3, 3, 7, 5)) == 1

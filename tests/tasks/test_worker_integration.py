@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine import notify
 from engine.calendar import load_calendar
 from engine.config import Settings
-from engine.db import transaction
 from engine.models.base import utcnow
+from engine.unit_of_work import unit_of_work
 from tests import notify_factories as factories
 from tests.notify_helpers import BASE_URL, Inbox, Org, free_port, outbox, text_of
 
@@ -141,7 +141,7 @@ def _send(app: Flask, name: str) -> None:
 def _overdue_task(session_factory: sessionmaker[Session], org: Org) -> int:
     """A clerk's task created 10 days ago with 2 working days: overdue and escalated by now."""
     created = utcnow() - timedelta(days=10)
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         d = factories.dossier(s, org.unit.id)
         task = factories.task(
             s,
@@ -199,7 +199,7 @@ def test_a_worker_killed_while_sending_leads_to_exactly_one_email(
     worker: Worker,
 ) -> None:
     handler, _ = inbox
-    with transaction(session_factory) as s:  # queues its delivery after commit
+    with unit_of_work(session_factory) as s:  # queues its delivery after commit
         factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
     assert handler.holding.wait(60), "the worker started sending"
     (row,) = outbox(session_factory)

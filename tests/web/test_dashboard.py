@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from engine.db import transaction
+from engine.unit_of_work import unit_of_work
 from tests.reporting_data import Agency, at, make_agency, make_dossier, make_staff, make_task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -16,7 +16,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture
 def agency(app: Flask) -> Agency:
-    with transaction(app.extensions["tdkt"].session_factory) as session:
+    with unit_of_work(app.extensions["tdkt"].session_factory) as session:
         agency = make_agency(session)
         first = make_dossier(session, agency, "cb1", "CSTDCS", stage="unit_review")
         make_dossier(session, agency, "cb2", "LDTT", stage="council")
@@ -140,7 +140,7 @@ def test_a_background_document_shows_progress_then_downloads(
     from engine.documents.jobs import documents_dir, request_document, run_document
 
     rt = app.extensions["tdkt"]
-    with transaction(rt.session_factory) as session:
+    with unit_of_work(rt.session_factory) as session:
         ids = [
             make_dossier(session, agency, name, "LDTT").id
             for name in make_staff(session, agency, 3)

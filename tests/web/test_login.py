@@ -5,8 +5,8 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.db import transaction
 from engine.demo import DEMO_PASSWORD, load_demo
+from engine.unit_of_work import unit_of_work
 
 
 def _csrf(page: str) -> str:
@@ -16,7 +16,7 @@ def _csrf(page: str) -> str:
 
 
 def _load_demo(app: Flask) -> None:
-    with transaction(app.extensions["tdkt"].session_factory) as session:
+    with unit_of_work(app.extensions["tdkt"].session_factory) as session:
         load_demo(session)
 
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import generate_password_hash
 
 from engine import notify
-from engine.db import transaction
 from engine.models import Outbox, User
 from engine.models.base import utcnow
+from engine.unit_of_work import unit_of_work
 from tests import notify_factories as factories
 from tests.notify_helpers import Org, outbox
 
@@ -26,7 +26,7 @@ def _csrf(page: str) -> str:
 
 
 def _login(client: FlaskClient, session_factory: sessionmaker[Session], user: User) -> None:
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         s.get_one(User, user.id).password_hash = generate_password_hash(PASSWORD)
     token = _csrf(client.get("/login").get_data(as_text=True))
     response = client.post(
@@ -36,9 +36,9 @@ def _login(client: FlaskClient, session_factory: sessionmaker[Session], user: Us
 
 
 def _failed_email(session_factory: sessionmaker[Session], org: Org) -> int:
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         row = s.get_one(Outbox, outbox(session_factory)[0].id)
         row.status, row.attempts, row.last_error = "failed", 8, "SMTPDataError: 554 rejected"
         return row.id
@@ -50,7 +50,7 @@ def test_bell_counts_unread_and_the_list_shows_them(
     session_factory: sessionmaker[Session],
     org: Org,
 ) -> None:
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
     _login(client, session_factory, org.secretary)
     page = client.get("/notifications").get_data(as_text=True)
@@ -67,7 +67,7 @@ def test_bell_counts_unread_and_the_list_shows_them(
 def test_opening_a_notification_marks_it_read_and_follows_its_link(
     app: Flask, client: FlaskClient, session_factory: sessionmaker[Session], org: Org
 ) -> None:
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         task = factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
     with session_factory() as s:
         (note,) = notify.recent(s, org.secretary.id)

@@ -12,9 +12,9 @@ from openapi_core.testing import MockRequest, MockResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.db import transaction
 from engine.domain.tokens import create_token
 from engine.models import SealedBallot
+from engine.unit_of_work import unit_of_work
 from tests.web.conftest import WebWorld
 
 
@@ -52,7 +52,7 @@ def _check(
 def test_real_responses_match_the_openapi_document(
     client: FlaskClient, spec: OpenAPI, world: WebWorld, session_factory: sessionmaker[Session]
 ) -> None:
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         head = create_token(s, s.merge(world.users["head_a"]))
         member = create_token(s, s.merge(world.users["council"]))
     h = {"Authorization": f"Bearer {head}"}

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.demo import DEMO_PASSWORD
 from engine.models import Comment, HumanTask, SealedBallot
 from engine.read.queries import PER_PAGE
+from engine.unit_of_work import unit_of_work
 from tests import factories
 from tests.web.conftest import NOMINEE, WebWorld, csrf_token, sign_in
 
@@ -27,7 +28,7 @@ def _rows(page: str) -> list[str]:
 def busy(world: WebWorld, session_factory: sessionmaker[Session]) -> dict[str, int]:
     """Give unit A's head three more open tasks with different names and deadlines."""
     ids = {}
-    with session_factory() as s, s.begin():
+    with unit_of_work(session_factory) as s:
         for name, due, ago in (
             ("Trần Thị Lan", timedelta(days=-1), timedelta(days=9)),
             ("Nguyễn Văn Long", timedelta(hours=20), timedelta(days=3)),
@@ -88,7 +89,7 @@ def test_sort_by_due_waiting_and_nominee(
 def test_pagination_and_nav_counts(
     client: FlaskClient, world: WebWorld, session_factory: sessionmaker[Session]
 ) -> None:
-    with session_factory() as s, s.begin():
+    with unit_of_work(session_factory) as s:
         for i in range(PER_PAGE + 2):
             factories.task(s, factories.dossier(s, world.unit_a, nominee_name=f"Người {i:02d}"))
     sign_in(client, world.users["head_a"])
@@ -146,7 +147,7 @@ def test_completing_a_task_someone_finished_shows_a_clear_409_page(
 ) -> None:
     sign_in(client, world.users["head_a"])
     token = csrf_token(client)
-    with session_factory() as s, s.begin():
+    with unit_of_work(session_factory) as s:
         s.get(HumanTask, world.task.id).status = "completed"  # type: ignore[union-attr]
     response = client.post(
         f"/tasks/{world.task.id}",
@@ -175,7 +176,7 @@ def test_nominee_name_and_comment_with_script_are_shown_as_text(
     client: FlaskClient, world: WebWorld, session_factory: sessionmaker[Session]
 ) -> None:
     evil = "<script>alert(1)</script>"
-    with session_factory() as s, s.begin():
+    with unit_of_work(session_factory) as s:
         d = factories.dossier(s, world.unit_a, nominee_name=f"Hùng {evil}")
         task = factories.task(s, d)
         s.add(Comment(dossier_id=d.id, author_id=world.users["head_a"].id, body=f"Ý kiến {evil}"))

@@ -17,9 +17,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.db import transaction
 from engine.domain.tokens import create_token
 from engine.models import Campaign
+from engine.unit_of_work import unit_of_work
 from tests.web.conftest import ROLE_NAMES, WebWorld, csrf_token, sign_in
 
 PDF = b"%PDF-1.4\n% test\n"
@@ -123,7 +123,7 @@ ACTIONS: dict[str, tuple[Action, Callable[[str], object]]] = {
 
 
 def _token(session_factory: sessionmaker[Session], world: WebWorld, role: str) -> dict[str, str]:
-    with transaction(session_factory) as s:
+    with unit_of_work(session_factory) as s:
         token = create_token(s, s.merge(world.users[role]))
     return {"Authorization": f"Bearer {token}"}
 

@@ -11,7 +11,7 @@ from engine import admin
 from engine.errors import NotFound, ValidationFailed
 from web.admin import bp
 from web.common import actor
-from web.context import db, ready_session
+from web.context import db
 
 KINDS = [
     {"value": "off", "label": "Ngày nghỉ thêm"},
@@ -64,17 +64,15 @@ def change_day() -> Any:
         )
     try:
         moves = admin.set_calendar_day(
-            ready_session(),
+            db(),
             actor(),
             form.get("day", ""),
             None if kind == "clear" else kind,
             form.get("note", ""),
         )
     except ValidationFailed as exc:
-        db().rollback()
         return _page(exc, 422)
     except NotFound as exc:
-        db().rollback()
         return _page(ValidationFailed(exc.message, {"day": exc.message}), 422)
     flash(
         f"Đã cập nhật lịch làm việc; {len(moves)} việc đang mở được tính lại hạn xử lý "

@@ -15,7 +15,7 @@ from engine.errors import Conflict, ValidationFailed
 from engine.models.campaign import CAMPAIGN_KINDS
 from web.admin import bp
 from web.common import actor
-from web.context import db, ready_session
+from web.context import db
 
 KIND_LABELS = {
     "annual": "Thường xuyên (hằng năm)",
@@ -84,9 +84,8 @@ def create_campaign() -> Any:
     form = {key: request.form.get(key, "") for key in request.form}
     form_values: dict[str, Any] = dict(form, title_codes=request.form.getlist("title_codes"))
     try:
-        campaign = admin.create_campaign(ready_session(), actor(), form_values)
+        campaign = admin.create_campaign(db(), actor(), form_values)
     except ValidationFailed as exc:
-        db().rollback()
         return _page(exc, 422)
     flash(
         f"Đã tạo phong trào «{campaign.name}» (bản nháp). Bấm «Phát động» để báo các đơn vị.",
@@ -98,9 +97,8 @@ def create_campaign() -> Any:
 @bp.post("/campaigns/<int:campaign_id>/open")
 def open_campaign(campaign_id: int) -> Response:
     try:
-        campaign = admin.open_campaign(ready_session(), actor(), campaign_id)
+        campaign = admin.open_campaign(db(), actor(), campaign_id)
         flash(f"Đã phát động «{campaign.name}» và thông báo tới các đơn vị.", "success")
     except Conflict as exc:
-        db().rollback()
         flash(exc.message, "warning")
     return redirect(url_for("admin.campaigns"))

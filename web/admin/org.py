@@ -14,7 +14,7 @@ from engine.models import ROLES, CouncilTerm, HumanTask, User
 from engine.models.org import COUNCIL_POSITIONS
 from web.admin import admins_only, bp, optional_int
 from web.common import actor
-from web.context import db, ready_session
+from web.context import db
 
 POSITION_LABELS = {
     "chair": "Chủ tịch",
@@ -63,14 +63,13 @@ def create_unit() -> Any:
     form = request.form
     try:
         unit = admin.create_unit(
-            ready_session(),
+            db(),
             actor(),
             code=form.get("code", ""),
             name=form.get("name", ""),
             parent_id=optional_int(form.get("parent_id")),
         )
     except ValidationFailed as exc:
-        db().rollback()
         return _units_page(exc, None, 422)
     flash(f"Đã tạo đơn vị «{unit.name}».", "success")
     return redirect(url_for("admin.units"))
@@ -82,14 +81,13 @@ def update_unit(unit_id: int) -> Any:
     form = request.form
     try:
         unit = admin.update_unit(
-            ready_session(),
+            db(),
             actor(),
             unit_id,
             name=form.get("name", ""),
             parent_id=optional_int(form.get("parent_id")),
         )
     except ValidationFailed as exc:
-        db().rollback()
         return _units_page(exc, unit_id, 422)
     flash(f"Đã cập nhật đơn vị «{unit.name}».", "success")
     return redirect(url_for("admin.units"))
@@ -99,10 +97,9 @@ def update_unit(unit_id: int) -> Any:
 @admins_only
 def deactivate_unit(unit_id: int) -> Response:
     try:
-        unit = admin.deactivate_unit(ready_session(), actor(), unit_id)
+        unit = admin.deactivate_unit(db(), actor(), unit_id)
         flash(f"Đơn vị «{unit.name}» đã ngừng hoạt động.", "success")
     except Conflict as exc:
-        db().rollback()
         flash(exc.message, "error")
     return redirect(url_for("admin.units"))
 
@@ -154,7 +151,7 @@ def create_user() -> Any:
     form = request.form
     try:
         user = admin.create_user(
-            ready_session(),
+            db(),
             actor(),
             username=form.get("username", ""),
             full_name=form.get("full_name", ""),
@@ -164,7 +161,6 @@ def create_user() -> Any:
             position=form.get("position"),
         )
     except ValidationFailed as exc:
-        db().rollback()
         return _users_page(exc, 422)
     flash(f"Đã tạo tài khoản «{user.username}».", "success")
     return redirect(url_for("admin.user", user_id=user.id))
@@ -203,7 +199,6 @@ def _user_action(user_id: int, form_name: str, action: Any, done: str) -> Any:
     try:
         action()
     except ValidationFailed as exc:
-        db().rollback()
         return _user_page(user_id, exc, form_name, 422)
     flash(done, "success")
     return redirect(url_for("admin.user", user_id=user_id))
@@ -216,7 +211,7 @@ def change_unit(user_id: int) -> Any:
     return _user_action(
         user_id,
         "unit",
-        lambda: admin.change_user_unit(ready_session(), actor(), user_id, unit_id),
+        lambda: admin.change_user_unit(db(), actor(), user_id, unit_id),
         "Đã chuyển đơn vị.",
     )
 
@@ -228,7 +223,7 @@ def reset_password(user_id: int) -> Any:
     return _user_action(
         user_id,
         "password",
-        lambda: admin.reset_password(ready_session(), actor(), user_id, password),
+        lambda: admin.reset_password(db(), actor(), user_id, password),
         "Đã đặt lại mật khẩu.",
     )
 
@@ -241,7 +236,7 @@ def grant_role(user_id: int) -> Any:
     return _user_action(
         user_id,
         "role",
-        lambda: admin.grant_role(ready_session(), actor(), user_id, role, unit_id),
+        lambda: admin.grant_role(db(), actor(), user_id, role, unit_id),
         "Đã cấp vai trò.",
     )
 
@@ -252,7 +247,7 @@ def revoke_role(user_id: int, membership_id: int) -> Any:
     return _user_action(
         user_id,
         "revoke",
-        lambda: admin.revoke_role(ready_session(), actor(), membership_id),
+        lambda: admin.revoke_role(db(), actor(), membership_id),
         "Đã thu hồi vai trò.",
     )
 
@@ -268,7 +263,7 @@ def deactivate_user(user_id: int) -> Any:
     return _user_action(
         user_id,
         "deactivate",
-        lambda: admin.deactivate_user(ready_session(), actor(), user_id, handovers),
+        lambda: admin.deactivate_user(db(), actor(), user_id, handovers),
         "Tài khoản đã ngừng hoạt động; các việc đang mở đã được giao lại.",
     )
 
@@ -317,7 +312,7 @@ def save_term(term_id: int | None = None) -> Any:
     form = request.form
     try:
         term: CouncilTerm = admin.save_council_term(
-            ready_session(),
+            db(),
             actor(),
             term_id,
             name=form.get("name", ""),
@@ -326,7 +321,6 @@ def save_term(term_id: int | None = None) -> Any:
             decision_no=form.get("decision_no"),
         )
     except ValidationFailed as exc:
-        db().rollback()
         return _council_page(exc, term_id, 422)
     flash(f"Đã lưu nhiệm kỳ «{term.name}».", "success")
     return redirect(url_for("admin.council"))
@@ -338,14 +332,13 @@ def set_member(term_id: int) -> Any:
     form = request.form
     try:
         admin.set_council_member(
-            ready_session(),
+            db(),
             actor(),
             term_id,
             optional_int(form.get("user_id")),
             form.get("position", ""),
         )
     except ValidationFailed as exc:
-        db().rollback()
         return _council_page(exc, term_id, 422)
     flash("Đã cập nhật thành viên Hội đồng.", "success")
     return redirect(url_for("admin.council"))
@@ -354,6 +347,6 @@ def set_member(term_id: int) -> Any:
 @bp.post("/council/members/<int:member_id>/remove")
 @admins_only
 def remove_member(member_id: int) -> Response:
-    admin.remove_council_member(ready_session(), actor(), member_id)
+    admin.remove_council_member(db(), actor(), member_id)
     flash("Đã bỏ thành viên khỏi nhiệm kỳ.", "success")
     return redirect(url_for("admin.council"))

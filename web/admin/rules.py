@@ -15,7 +15,7 @@ from engine.errors import ValidationFailed
 from engine.notify.ladder import ladder_to_json
 from web.admin import admins_only, bp
 from web.common import actor
-from web.context import db, ready_session
+from web.context import db
 
 HISTORY_ACTIONS = ("rule_set", "reminder_ladder_set", "calendar_changed")
 
@@ -88,7 +88,7 @@ def set_rule() -> Any:
     form = request.form
     try:
         admin.set_rule(
-            ready_session(),
+            db(),
             actor(),
             legal_basis=form.get("legal_basis", ""),
             title_code=form.get("title_code", ""),
@@ -97,7 +97,6 @@ def set_rule() -> Any:
             citation=form.get("citation", ""),
         )
     except ValidationFailed as exc:
-        db().rollback()
         return _page(exc, "setting", 422)
     flash("Đã lưu thông số.", "success")
     return redirect(url_for("admin.rules"))
@@ -108,11 +107,8 @@ def set_rule() -> Any:
 def set_ladder() -> Any:
     form = request.form
     try:
-        admin.set_reminder_ladder(
-            ready_session(), actor(), form.get("task_type", ""), form.get("ladder", "")
-        )
+        admin.set_reminder_ladder(db(), actor(), form.get("task_type", ""), form.get("ladder", ""))
     except ValidationFailed as exc:
-        db().rollback()
         return _page(exc, "ladder:" + form.get("task_type", ""), 422)
     flash("Đã lưu thang nhắc việc; các việc đang mở đã được lập lại lịch nhắc.", "success")
     return redirect(url_for("admin.rules"))

@@ -12,7 +12,7 @@ from engine.models import WorkflowSpec
 from engine.workflow import operations
 from web.admin import admins_only, bp
 from web.common import actor
-from web.context import db, ready_session
+from web.context import db
 
 
 def _page(error: DeployError | None = None, status: int = 200) -> tuple[str, int]:
@@ -32,9 +32,8 @@ def upload() -> Any:
     if not files:
         return _page(DeployError("?", None, "chưa chọn tệp .bpmn hoặc .dmn nào"), 422)
     try:
-        deployed = operations.deploy_texts(ready_session(), files, actor().id)
+        deployed = operations.deploy_texts(db(), files, actor().id)
     except DeployError as exc:
-        db().rollback()
         return _page(exc, 422)
     flash(
         "Đã triển khai: "
@@ -91,10 +90,9 @@ def check(spec_id: int) -> str:
     results = {}
     for instance_id in _selected():
         try:
-            found = operations.check_migration(ready_session(), instance_id, spec.id)
+            found = operations.check_migration(db(), instance_id, spec.id)
             results[instance_id] = (found.ok, found.reasons)
         except EngineError as exc:
-            db().rollback()
             results[instance_id] = (False, [exc.message])
     return _version_page(spec, results)
 
@@ -106,10 +104,9 @@ def migrate(spec_id: int) -> str:
     results = {}
     for instance_id in _selected():
         try:
-            operations.migrate(ready_session(), instance_id, spec.id, actor())
+            operations.migrate(db(), instance_id, spec.id, actor())
             results[instance_id] = (True, ["Đã chuyển sang phiên bản này."])
         except EngineError as exc:
-            db().rollback()
             results[instance_id] = (False, [exc.message])
     moved = sum(1 for ok, _ in results.values() if ok)
     flash(f"Đã chuyển {moved}/{len(results)} quy trình sang phiên bản {spec.version}.", "info")

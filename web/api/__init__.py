@@ -19,7 +19,7 @@ from engine.models import User
 from engine.read import queries
 from web.api import schemas
 from web.api.openapi import build_document
-from web.context import db, ready_session
+from web.context import db
 from web.errors import json_error
 from web.security import is_token_request
 
@@ -104,7 +104,7 @@ def claim(task_id: int) -> dict[str, Any]:
     import engine.workflow.operations as operations
 
     queries.get_task_for(db(), _user(), task_id)
-    operations.claim(ready_session(), task_id, _user())
+    operations.claim(db(), task_id, _user())
     return _task_detail(task_id)
 
 
@@ -113,7 +113,7 @@ def unclaim(task_id: int) -> dict[str, Any]:
     import engine.workflow.operations as operations
 
     queries.get_task_for(db(), _user(), task_id)
-    operations.unclaim(ready_session(), task_id, _user())
+    operations.unclaim(db(), task_id, _user())
     return _task_detail(task_id)
 
 
@@ -123,7 +123,7 @@ def complete(task_id: int) -> dict[str, Any]:
 
     body = _body(schemas.CompleteRequest)
     queries.get_task_for(db(), _user(), task_id)
-    operations.complete(ready_session(), task_id, _user(), body.data)
+    operations.complete(db(), task_id, _user(), body.data)
     return _task_detail(task_id)
 
 
@@ -197,5 +197,5 @@ def cast_ballot(task_id: int) -> dict[str, Any]:
             "Phiếu có hồ sơ không thuộc phiên họp.",
             {f"votes.{k}": "Hồ sơ không có trong phiếu." for k in unknown},
         )
-    operations.complete(ready_session(), task_id, _user(), {sheet.field_name: dict(body.votes)})
+    operations.complete(db(), task_id, _user(), {sheet.field_name: dict(body.votes)})
     return _json(schemas.BallotReceipt(task_id=task_id, submitted=True))
