@@ -15,6 +15,7 @@ from typing import IO
 
 from sqlalchemy.orm import Session
 
+from engine import permissions
 from engine.errors import Forbidden, NotFound, ValidationFailed
 from engine.models import Attachment, AuditEvent, Comment, HumanTask, User
 from engine.read import queries
@@ -121,7 +122,7 @@ def add_attachment(
         task = queries.get_task_for(session, actor, task_id)
         if task.dossier_id is None:
             raise NotFound("Việc này không gắn với hồ sơ nào.")
-        if not queries.may_act(actor, task):
+        if not permissions.may_act(actor, task):
             raise Forbidden("Bạn không xử lý việc này nên không thể đính kèm tệp.")
         head = stream.read(16)
         content_type = _check_type(filename, head)

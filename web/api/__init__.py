@@ -13,6 +13,7 @@ from flask_login import current_user
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from engine import permissions
 from engine.domain import tokens
 from engine.errors import NotFound, ValidationFailed
 from engine.models import User
@@ -70,7 +71,7 @@ def _task_detail(task_id: int) -> dict[str, Any]:
     task = queries.get_task_for(session, user, task_id)
     session.refresh(task)
     return _json(
-        schemas.TaskDetail.detail(queries.task_row(session, task), queries.may_act(user, task))
+        schemas.TaskDetail.detail(queries.task_row(session, task), permissions.may_act(user, task))
     )
 
 
