@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from engine import permissions
 from engine.errors import Conflict, ValidationFailed
 from engine.models import HumanTask
 from engine.read import queries
@@ -24,7 +25,7 @@ require_login(bp)
 
 
 def _ballot_task(task_id: int) -> HumanTask:
-    task = queries.get_task_for(db(), actor(), task_id)
+    task = permissions.visible_task(db(), actor(), task_id)
     if not queries.is_ballot(task):
         abort(404)
     return task
@@ -47,7 +48,7 @@ def votes_from_form(sheet: queries.BallotSheet, form: MultiDict[str, str]) -> di
 def _render(task: HumanTask, error: str | None = None, status: int = 200) -> Any:
     user = actor()
     submitted = task.status != "ready"
-    if not submitted and not queries.may_act(user, task):
+    if not submitted and not permissions.may_act(user, task):
         abort(403)
     return render_template(
         "ballot.html",

@@ -10,9 +10,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from engine import permissions
 from engine.domain import council, dossier_facts
 from engine.errors import Conflict, ValidationFailed
-from engine.models import Campaign, HumanTask, ProcessInstance, User
+from engine.models import Campaign, HumanTask, ProcessInstance
 from web.common import actor, require_login
 from web.context import db
 
@@ -20,13 +21,8 @@ bp = Blueprint("council", __name__)
 require_login(bp)
 
 
-def may_open_sessions(user: User) -> bool:
-    """Return whether ``user`` opens council sessions (the secretariat, administrators)."""
-    return user.has_role("secretariat") or user.has_role("admin")
-
-
 def _page(values: dict[str, Any], errors: dict[str, str] | None = None, status: int = 200) -> Any:
-    if not may_open_sessions(actor()):
+    if not permissions.may_open_council_session(actor()):
         abort(403)
     session = db()
     campaigns = dossier_facts.campaigns(session)

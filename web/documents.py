@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from engine import permissions
 from engine.documents.context import DocumentInputError, dossier_ids_for
 from engine.documents.jobs import (
     BACKGROUND_THRESHOLD,
@@ -112,7 +113,7 @@ def _own_document(document_id: int) -> GeneratedDocument:
     from web.context import db
 
     document = db().get(GeneratedDocument, document_id)
-    if document is None or document.requested_by != current_user.id:
+    if document is None or not permissions.may_download(current_user.user, document):
         abort(404)
     return document
 

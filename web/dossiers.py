@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from engine import permissions
 from engine.domain import content, dossier_facts
 from engine.errors import Conflict, EngineError, NotFound, ValidationFailed
 from engine.models import Attachment, Campaign
@@ -34,7 +35,7 @@ def index() -> str:
         choices=queries.filter_choices(db(), user),
         links=page_links(page, filters, "dossiers.index"),
         sorts={key: sort_link(filters, key, "dossiers.index") for key in ("nominee", "id")},
-        may_file=dossier_facts.may_file(db(), user),
+        may_file=bool(dossier_facts.filing_units(db(), user)),
     )
 
 
@@ -109,27 +110,29 @@ def file() -> Any:
 def detail(dossier_id: int) -> str:
     session = db()
     user = actor()
-    dossier = queries.get_visible_dossier(session, user, dossier_id)
+    dossier = permissions.visible_dossier(session, user, dossier_id)
     steps = queries.open_steps(session, dossier.id)
     return render_template(
         "dossier.html",
         dossier=dossier,
         steps=steps,
-        my_steps={s.task.id for s in steps if queries.may_act(user, s.task)},
+        my_steps={s.task.id for s in steps if permissions.may_act(user, s.task)},
         timeline=queries.timeline(session, dossier.id),
         attachments=queries.attachments(session, dossier.id),
         comments=queries.comments(session, dossier.id),
         has_diagram=queries.diagram_source(session, dossier.id) is not None,
         diagram_state=queries.diagram_state(session, dossier.id),
         council_result=dossier_facts.council_result(session, dossier.id),
-        may_withdraw=dossier_facts.may_withdraw(user, dossier),
-        may_override=dossier_facts.may_override(user, dossier),
+        may_withdraw=permissions.may_withdraw(user, dossier)
+        and dossier_facts.withdrawable(dossier),
+        may_override=permissions.may_override_eligibility(user)
+        and dossier_facts.overridable(dossier),
     )
 
 
 def _dossier_action(dossier_id: int, run: Any, done: str) -> Response:
     """Run a dossier operation with the form's reason; errors come back as messages."""
-    queries.get_visible_dossier(db(), actor(), dossier_id)
+    permissions.visible_dossier(db(), actor(), dossier_id)
     try:
         run(db(), actor(), dossier_id, request.form.get("reason", ""))
     except (ValidationFailed, Conflict) as exc:
@@ -161,7 +164,7 @@ def override(dossier_id: int) -> Response:
 @bp.get("/dossiers/<int:dossier_id>/diagram.bpmn")
 def diagram(dossier_id: int) -> Response:
     session = db()
-    queries.get_visible_dossier(session, actor(), dossier_id)
+    permissions.visible_dossier(session, actor(), dossier_id)
     xml = queries.diagram_source(session, dossier_id)
     if xml is None:
         abort(404)
@@ -198,7 +201,7 @@ def download(attachment_id: int) -> Any:
     if attachment is None:
         abort(404)
     try:
-        queries.get_visible_dossier(session, actor(), attachment.dossier_id)
+        permissions.visible_dossier(session, actor(), attachment.dossier_id)
     except NotFound:
         abort(404)
     store = content.AttachmentStore(runtime().settings.data_dir / "attachments")

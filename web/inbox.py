@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
+from engine import permissions
 from engine.domain import content
 from engine.errors import Conflict, EngineError, ValidationFailed
 from engine.models import HumanTask
@@ -59,7 +60,7 @@ def claim_many() -> Response:
 
 
 def _task_or_404(task_id: int) -> HumanTask:
-    return queries.get_task_for(db(), actor(), task_id)
+    return permissions.visible_task(db(), actor(), task_id)
 
 
 def _render_task(
@@ -92,7 +93,7 @@ def task_page(task_id: int) -> Any:
         return redirect(url_for("ballots.sheet", task_id=task.id))
     if task.status != "ready":
         return _conflict()
-    if not queries.may_act(actor(), task):
+    if not permissions.may_act(actor(), task):
         abort(403)
     return _render_task(task)
 

@@ -9,7 +9,7 @@ from flask import Flask, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from engine.admin import ADMINS_AND_SECRETARIAT
+from engine import permissions
 from engine.models import User
 from engine.read import queries
 from web.context import db
@@ -56,7 +56,7 @@ def nav_context(app: Flask, counters: Sequence[NavCounter] = ()) -> dict[str, An
             "active": endpoint.startswith("dossiers."),
         },
     ]
-    if user.has_role("secretariat") or user.has_role("admin"):
+    if permissions.may_open_council_session(user):
         links.append(
             {
                 "key": "council",
@@ -69,7 +69,7 @@ def nav_context(app: Flask, counters: Sequence[NavCounter] = ()) -> dict[str, An
         links.append(
             {"key": "dashboard", "href": dashboard, "active": endpoint == "dashboard.index"}
         )
-    if any(user.has_role(role) for role in ADMINS_AND_SECRETARIAT):
+    if permissions.may_administer(user):
         links.append(
             {
                 "key": "admin",

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from engine import notify
+from engine import notify, permissions
 from engine.models import User
 from engine.models.base import utcnow
 from web.context import db
@@ -86,22 +86,19 @@ def email_mode() -> Response:
     return redirect(url_for("notifications.index"))
 
 
-def _require_admin() -> None:
-    if not current_user.has_role("admin"):
-        abort(403)
-
-
 @bp.get("/admin/outbox/failed")
 @login_required
 def failed() -> str:
-    _require_admin()
+    if not permissions.may_administer(current_user.user, "outbox"):
+        abort(403)
     return render_template("notifications/failed.html", rows=notify.failed_messages(db()))
 
 
 @bp.post("/admin/outbox/<int:outbox_id>/retry")
 @login_required
 def retry(outbox_id: int) -> Response:
-    _require_admin()
+    if not permissions.may_administer(current_user.user, "outbox"):
+        abort(403)
     if notify.retry_failed(db(), outbox_id, utcnow()):
         flash(f"Đã đưa thư #{outbox_id} vào hàng gửi lại.", "success")
     else:

@@ -10,10 +10,9 @@ from urllib.parse import quote
 from flask import Response, abort, current_app
 from flask_login import current_user
 
+from engine import permissions
 from engine.calendar import WorkingCalendar
 from engine.documents.xlsx import XLSX_MIMETYPE, export_xlsx
-
-MANAGER_ROLES = ("director", "secretariat", "admin")
 
 
 def require_manager() -> Response | None:
@@ -21,7 +20,7 @@ def require_manager() -> Response | None:
     if not current_user.is_authenticated:
         unauthorized: Response = current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
         return unauthorized
-    if not any(current_user.has_role(role) for role in MANAGER_ROLES):
+    if not permissions.may_see_reports(current_user.user):
         abort(403)
     return None
 

@@ -10,7 +10,7 @@ workflow versions stay :mod:`engine.workflow.operations`' own (``deploy_texts``,
 
 from engine.admin.calendar import CalendarDay, DueMove, calendar_year, set_calendar_day
 from engine.admin.campaigns import create_campaign, open_campaign
-from engine.admin.common import ADMINS, ADMINS_AND_SECRETARIAT, require
+from engine.admin.common import require
 from engine.admin.org import (
     change_user_unit,
     create_unit,
@@ -30,8 +30,6 @@ from engine.admin.org import (
 from engine.admin.rules import set_reminder_ladder, set_rule
 
 __all__ = [
-    "ADMINS",
-    "ADMINS_AND_SECRETARIAT",
     "CalendarDay",
     "DueMove",
     "calendar_year",

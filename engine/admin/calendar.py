@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from engine import audit, events, notify, wiring
 from engine.admin.common import (
-    ADMINS_AND_SECRETARIAT,
     date_field,
     require,
     text_field,
@@ -41,7 +40,7 @@ def set_calendar_day(
     Open tasks whose due date the change moves are recounted from their creation, their
     reminders rescheduled, and each holder told once; the process's calendar is reloaded.
     """
-    require(actor, ADMINS_AND_SECRETARIAT)
+    require(actor, "calendar")
     when = date_field(day, "day", "Ngày")
     assert when is not None
     if kind not in (None, "working", "off"):

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from engine import audit, events
 from engine.admin.common import (
-    ADMINS_AND_SECRETARIAT,
     date_field,
     get_row,
     require,
@@ -30,7 +29,7 @@ from engine.unit_of_work import unit_of_work
 
 def create_campaign(session: Session, actor: User, form: Mapping[str, Any]) -> Campaign:
     """Create a draft campaign from form values (strings; ``title_codes`` a list)."""
-    require(actor, ADMINS_AND_SECRETARIAT)
+    require(actor, "campaigns")
     errors: dict[str, str] = {}
 
     def field(check: Any, *args: Any, **kwargs: Any) -> Any:
@@ -94,7 +93,7 @@ def create_campaign(session: Session, actor: User, form: Mapping[str, Any]) -> C
 
 def open_campaign(session: Session, actor: User, campaign_id: int) -> Campaign:
     """Launch a draft campaign (phát động): the clerks of every active unit are notified."""
-    require(actor, ADMINS_AND_SECRETARIAT)
+    require(actor, "campaigns")
     with unit_of_work(session):
         campaign: Campaign = get_row(session, Campaign, campaign_id, "phong trào")
         if campaign.opened_at is not None:

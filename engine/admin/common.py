@@ -1,28 +1,24 @@
-"""What every administration operation shares: the role check and field parsing."""
+"""What every administration operation shares: the permission check and field parsing."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine import permissions
 from engine.errors import Forbidden, NotFound, ValidationFailed
 from engine.models import (
     User,
 )
 
-#: Who may use which part: the organisation, versions and rules are the administrators';
-#: campaigns and the calendar belong to the council secretariat as well.
-ADMINS = ("admin",)
-ADMINS_AND_SECRETARIAT = ("admin", "secretariat")
 MIN_PASSWORD = 8
 
 
-def require(actor: User, roles: Sequence[str]) -> None:
-    """Raise Forbidden unless ``actor`` holds one of ``roles``."""
-    if not actor.active or not any(actor.has_role(r) for r in roles):
+def require(actor: User, section: permissions.Section) -> None:
+    """Raise Forbidden unless ``actor`` may use the admin ``section`` (engine.permissions)."""
+    if not permissions.may_administer(actor, section):
         raise Forbidden("Bạn không có quyền quản trị chức năng này.")
 
 

@@ -11,9 +11,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from engine import audit
+from engine import audit, permissions
 from engine.admin.common import (
-    ADMINS,
     MIN_PASSWORD,
     date_field,
     get_row,
@@ -52,7 +51,7 @@ def create_unit(
     session: Session, actor: User, *, code: str, name: str, parent_id: int | None = None
 ) -> OrgUnit:
     """Create a unit, optionally under ``parent_id``."""
-    require(actor, ADMINS)
+    require(actor, "org")
     code = text_field(code, "code", "Mã đơn vị", 40)
     name = text_field(name, "name", "Tên đơn vị")
     with unit_of_work(session):
@@ -75,7 +74,7 @@ def update_unit(
     session: Session, actor: User, unit_id: int, *, name: str, parent_id: int | None
 ) -> OrgUnit:
     """Rename a unit and/or move it under another parent; a unit cannot end up under itself."""
-    require(actor, ADMINS)
+    require(actor, "org")
     name = text_field(name, "name", "Tên đơn vị")
     with unit_of_work(session):
         unit: OrgUnit = get_row(session, OrgUnit, unit_id, "đơn vị")
@@ -98,7 +97,7 @@ def update_unit(
 
 def deactivate_unit(session: Session, actor: User, unit_id: int) -> OrgUnit:
     """Stop a unit; refused while it has active sub-units, active staff or open tasks."""
-    require(actor, ADMINS)
+    require(actor, "org")
     with unit_of_work(session):
         unit: OrgUnit = get_row(session, OrgUnit, unit_id, "đơn vị")
         reasons = []
@@ -157,7 +156,7 @@ def create_user(
     position: str | None = None,
 ) -> User:
     """Create a user who can log in with ``password``."""
-    require(actor, ADMINS)
+    require(actor, "org")
     username = text_field(username, "username", "Tên đăng nhập", 80)
     full_name = text_field(full_name, "full_name", "Họ và tên")
     email = text_field(email, "email", "Thư điện tử")
@@ -192,7 +191,7 @@ def create_user(
 
 def reset_password(session: Session, actor: User, user_id: int, password: str) -> None:
     """Set a new password for the user (the audit records that it changed, never the value)."""
-    require(actor, ADMINS)
+    require(actor, "org")
     password_hash = _password(password)
     with unit_of_work(session):
         user: User = get_row(session, User, user_id, "người dùng")
@@ -202,7 +201,7 @@ def reset_password(session: Session, actor: User, user_id: int, password: str) -
 
 def change_user_unit(session: Session, actor: User, user_id: int, unit_id: int | None) -> User:
     """Move the user to another unit (their role scopes are changed separately)."""
-    require(actor, ADMINS)
+    require(actor, "org")
     with unit_of_work(session):
         user: User = get_row(session, User, user_id, "người dùng")
         previous = user.unit_id
@@ -230,7 +229,7 @@ def _open_tasks_of(session: Session, user: User) -> list[HumanTask]:
         )
         .order_by(HumanTask.due_at, HumanTask.id)
     )
-    return [t for t in rows if operations.can_act(user, t)]
+    return [t for t in rows if permissions.may_act(user, t)]
 
 
 def has_actor(session: Session, task: HumanTask) -> bool:
@@ -242,7 +241,7 @@ def has_actor(session: Session, task: HumanTask) -> bool:
         return False
     unit = task.candidate_unit_id if task.candidate_role in UNIT_SCOPED_ROLES else None
     return any(
-        operations.can_act(u, task) for u in role_holders(session, task.candidate_role, unit)
+        permissions.may_act(u, task) for u in role_holders(session, task.candidate_role, unit)
     )
 
 
@@ -258,7 +257,7 @@ def tasks_left_without(session: Session, user_id: int) -> list[HumanTask]:
         others = [
             u
             for u in role_holders(session, task.candidate_role or "", unit)
-            if u.id != user.id and operations.can_act(u, task)
+            if u.id != user.id and permissions.may_act(u, task)
         ]
         if not others:
             found.append(task)
@@ -280,8 +279,7 @@ def _refuse_orphans(session: Session, tasks: Iterable[HumanTask], what: str) -> 
 
 def _hand_over(session: Session, actor: User, task: HumanTask, successor: User) -> None:
     """Give ``task`` to ``successor``, granting them the task's lane role first if they lack it."""
-    probe = HumanTask(candidate_role=task.candidate_role, candidate_unit_id=task.candidate_unit_id)
-    if task.candidate_role is not None and not operations.can_act(successor, probe):
+    if task.candidate_role is not None and not permissions.may_be_given(successor, task):
         scope = task.candidate_unit_id if task.candidate_role in UNIT_SCOPED_ROLES else None
         session.add(
             RoleMembership(user_id=successor.id, role_code=task.candidate_role, unit_id=scope)
@@ -310,7 +308,7 @@ def deactivate_user(
     A successor who lacks the task's lane role receives it. Refused (ValidationFailed naming
     each task as ``task_<id>``) if any open task would be left with nobody able to act.
     """
-    require(actor, ADMINS)
+    require(actor, "org")
     handovers = dict(handovers or {})
     with unit_of_work(session):
         user: User = get_row(session, User, user_id, "người dùng")
@@ -338,7 +336,7 @@ def grant_role(
     session: Session, actor: User, user_id: int, role_code: str, unit_id: int | None
 ) -> RoleMembership:
     """Give the user a role; unit-scoped roles need a unit, the others are agency-wide."""
-    require(actor, ADMINS)
+    require(actor, "org")
     with unit_of_work(session):
         user: User = get_row(session, User, user_id, "người dùng")
         if session.get(Role, role_code) is None:
@@ -377,7 +375,7 @@ def grant_role(
 
 def revoke_role(session: Session, actor: User, membership_id: int) -> None:
     """Take a role away; refused if an open task would be left with nobody able to act."""
-    require(actor, ADMINS)
+    require(actor, "org")
     with unit_of_work(session):
         membership: RoleMembership = get_row(session, RoleMembership, membership_id, "vai trò")
         user = membership.user
@@ -412,7 +410,7 @@ def save_council_term(
     decision_no: str | None = None,
 ) -> CouncilTerm:
     """Create (``term_id`` None) or change a council term's name, dates and decision."""
-    require(actor, ADMINS)
+    require(actor, "org")
     name = text_field(name, "name", "Tên nhiệm kỳ")
     start, end = _term_dates(starts_on, ends_on)
     with unit_of_work(session):
@@ -442,7 +440,7 @@ def set_council_member(
     session: Session, actor: User, term_id: int, user_id: int | None, position: str
 ) -> CouncilMember:
     """Add the user to the term (or change their position); one chair and one secretary."""
-    require(actor, ADMINS)
+    require(actor, "org")
     if user_id is None:
         raise ValidationFailed("Chọn người dùng.", {"user_id": "Chọn người dùng."})
     if position not in COUNCIL_POSITIONS:
@@ -477,7 +475,7 @@ def set_council_member(
 
 def remove_council_member(session: Session, actor: User, member_id: int) -> None:
     """Take a member off a council term."""
-    require(actor, ADMINS)
+    require(actor, "org")
     with unit_of_work(session):
         member: CouncilMember = get_row(session, CouncilMember, member_id, "thành viên")
         summary = {"term_id": member.term_id, "user_id": member.user_id}

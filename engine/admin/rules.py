@@ -6,7 +6,6 @@ from sqlalchemy.orm import Session
 
 from engine import audit, notify
 from engine.admin.common import (
-    ADMINS,
     require,
     text_field,
 )
@@ -33,7 +32,7 @@ def set_rule(
     citation: str,
 ) -> RuleSetting:
     """Set a figure the legal basis leaves to the agency, with the authority it rests on."""
-    require(actor, ADMINS)
+    require(actor, "rules")
     if legal_basis not in LEGAL_BASES:
         raise ValidationFailed("Căn cứ pháp lý không hợp lệ.", {"legal_basis": "Không hợp lệ."})
     if title_code != "*" and title_code not in title_codes():
@@ -62,7 +61,7 @@ def set_rule(
 
 def set_reminder_ladder(session: Session, actor: User, task_type: str, ladder_json: str) -> None:
     """Store the reminder ladder (JSON) of an element id or ``default``; reschedule open tasks."""
-    require(actor, ADMINS)
+    require(actor, "rules")
     task_type = text_field(task_type, "task_type", "Loại việc", 120)
     try:
         ladder = ladder_from_json(ladder_json)

@@ -15,9 +15,9 @@ from typing import IO
 
 from sqlalchemy.orm import Session
 
+from engine import permissions
 from engine.errors import Forbidden, NotFound, ValidationFailed
 from engine.models import Attachment, AuditEvent, Comment, HumanTask, User
-from engine.read import queries
 from engine.unit_of_work import unit_of_work
 
 #: Extension → (content type served, magic bytes the file must start with).
@@ -119,10 +119,10 @@ def add_attachment(
     if not filename:
         raise ValidationFailed("Chưa chọn tệp.", {"file": "Chưa chọn tệp."})
     with unit_of_work(session):
-        task = queries.get_task_for(session, actor, task_id)
+        task = permissions.visible_task(session, actor, task_id)
         if task.dossier_id is None:
             raise NotFound("Việc này không gắn với hồ sơ nào.")
-        if not queries.may_act(actor, task):
+        if not permissions.may_act(actor, task):
             raise Forbidden("Bạn không xử lý việc này nên không thể đính kèm tệp.")
         head = stream.read(16)
         content_type = _check_type(filename, head)
@@ -152,7 +152,7 @@ def add_comment(
     if len(body) > MAX_COMMENT_CHARS:
         raise ValidationFailed("Ý kiến quá dài.", {"body": f"Tối đa {MAX_COMMENT_CHARS} ký tự."})
     with unit_of_work(session):
-        dossier = queries.get_visible_dossier(session, actor, dossier_id)
+        dossier = permissions.visible_dossier(session, actor, dossier_id)
         task = session.get(HumanTask, task_id) if task_id is not None else None
         comment = Comment(
             dossier_id=dossier.id,

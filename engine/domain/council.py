@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import permissions
 from engine.domain import rule_settings
 from engine.domain.rules import tally as tally_rules
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -127,7 +128,7 @@ def new_council_session(
     session: Session, actor: User, campaign_id: int, meeting_date: date
 ) -> CouncilSession:
     """Add a council session row for the meeting (the caller starts its workflow)."""
-    if not (actor.has_role("secretariat") or actor.has_role("admin")):
+    if not permissions.may_open_council_session(actor):
         raise Forbidden("Chỉ Thường trực Hội đồng mới được mở phiên họp.")
     term = current_term(session, meeting_date)
     council_session = CouncilSession(

@@ -1,9 +1,9 @@
-"""What the filing form offers, who may withdraw or override, and a dossier's council result.
+"""What the filing form offers, which dossier actions are open, and a dossier's council result.
 
-The read side of the dossier pages beyond engine.read.queries: choices for "Lập hồ sơ đề nghị", the
-actions a dossier page offers to whom, and the council's tally as the audit trail recorded it.
-The operations themselves (engine.domain.dossiers, engine.domain.council) check the same rights
-again.
+The read side of the dossier pages beyond engine.read.queries: choices for "Lập hồ sơ đề nghị",
+whether a dossier can still be withdrawn or let through, and the council's tally as the audit
+trail recorded it. Who may do those is engine.permissions'; the operations themselves
+(engine.domain.dossiers, engine.domain.council) ask it again.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.domain import dossiers
+from engine import permissions
 from engine.domain.rules import titles
 from engine.models import AuditEvent, Campaign, Dossier, OrgUnit, User
 
@@ -25,15 +25,10 @@ WITHDRAWABLE_STAGES = frozenset({"prepare", "unit_review", "completeness", "post
 def filing_units(session: Session, user: User) -> list[OrgUnit]:
     """Return the units ``user`` may file dossiers for: their clerk units, or all (secretariat)."""
     query = select(OrgUnit).where(OrgUnit.active).order_by(OrgUnit.name)
-    if not (user.has_role("secretariat") or user.has_role("admin")):
-        ids = {m.unit_id for m in user.memberships if m.role_code == "unit_clerk"}
+    ids = permissions.filing_unit_ids(user)
+    if ids is not None:
         query = query.where(OrgUnit.id.in_(ids))
     return list(session.scalars(query))
-
-
-def may_file(session: Session, user: User) -> bool:
-    """Return whether ``user`` may file a dossier for at least one unit."""
-    return bool(filing_units(session, user))
 
 
 def campaigns(session: Session) -> list[Campaign]:
@@ -57,19 +52,17 @@ def staff(session: Session, unit_ids: list[int]) -> list[User]:
     )
 
 
-def may_withdraw(user: User, dossier: Dossier) -> bool:
-    """Return whether the dossier page offers ``user`` to withdraw ``dossier`` now."""
-    if dossier.status != "active" or dossier.stage not in WITHDRAWABLE_STAGES:
-        return False
-    return dossiers.may_withdraw(user, dossier)
+def withdrawable(dossier: Dossier) -> bool:
+    """Return whether ``dossier`` can still be withdrawn (who may: permissions.may_withdraw)."""
+    return dossier.status == "active" and dossier.stage in WITHDRAWABLE_STAGES
 
 
-def may_override(user: User, dossier: Dossier) -> bool:
-    """Return whether an administrator may let this ineligible dossier go on."""
+def overridable(dossier: Dossier) -> bool:
+    """Return whether ``dossier`` is ineligible and not yet let through
+    (who may: permissions.may_override_eligibility)."""
     eligibility = dossier.eligibility or {}
     return (
-        user.has_role("admin")
-        and eligibility.get("eligible") is False
+        eligibility.get("eligible") is False
         and not eligibility.get("overridden")
         and dossier.status in ("active", "blocked")
     )

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from engine import audit, events
+from engine import audit, events, permissions
 from engine.domain import nominees, rule_settings
 from engine.domain.rules import titles
 from engine.domain.rules.tally import UnconfirmedRuleError
@@ -41,24 +41,6 @@ ISSUERS = {
     "province": "Chủ tịch Ủy ban nhân dân tỉnh",
     "central": "Thủ tướng Chính phủ / Chủ tịch nước",
 }
-
-
-def _may_file(actor: User, unit_id: int) -> bool:
-    return (
-        actor.has_role("secretariat")
-        or actor.has_role("admin")
-        or actor.has_role("unit_clerk", unit_id)
-    )
-
-
-def may_withdraw(actor: User, dossier: Dossier) -> bool:
-    """Return whether ``actor`` may withdraw ``dossier``: its unit's clerk or head, or the
-    secretariat (the page asks this too; the stage is checked by the workflow)."""
-    return (
-        actor.has_role("unit_clerk", dossier.unit_id)
-        or actor.has_role("unit_head", dossier.unit_id)
-        or actor.has_role("secretariat")
-    )
 
 
 def posting_days(session: Session, legal_basis: str, title_code: str) -> int:
@@ -103,7 +85,7 @@ def file_dossier(
                 {"title_code": "Danh hiệu này không mở trong đợt thi đua."},
             )
         dossier = _new_dossier(session, campaign, title, nominee_user_id, nominee_unit_id)
-        if not _may_file(actor, dossier.unit_id):
+        if not permissions.may_file(actor, dossier.unit_id):
             raise Forbidden("Chỉ cán bộ phụ trách TĐKT của đơn vị được lập hồ sơ cho đơn vị mình.")
         duplicate = session.scalar(
             select(Dossier.id).where(
@@ -204,7 +186,7 @@ def withdraw_dossier(session: Session, actor: User, dossier_id: int, reason: str
         dossier = session.get(Dossier, dossier_id)
         if dossier is None:
             raise NotFound(f"Không tìm thấy hồ sơ #{dossier_id}.")
-        if not may_withdraw(actor, dossier):
+        if not permissions.may_withdraw(actor, dossier):
             raise Forbidden("Chỉ đơn vị lập hồ sơ (hoặc Thường trực Hội đồng) được rút hồ sơ.")
         instance = _running_instance(session, dossier_id)
         try:
@@ -224,7 +206,7 @@ def override_eligibility(session: Session, actor: User, dossier_id: int, reason:
     Before the clerk submits the dossier the override is simply noted; a dossier already
     blocked by the check is taken up again with a new run of the procedure.
     """
-    if not actor.has_role("admin"):
+    if not permissions.may_override_eligibility(actor):
         raise Forbidden("Chỉ quản trị hệ thống được cho phép hồ sơ không đủ điều kiện đi tiếp.")
     if not reason or not reason.strip():
         raise ValidationFailed("Vui lòng nêu lý do.", {"reason": "Nêu lý do cho phép."})

@@ -1,8 +1,8 @@
-"""The read side: who may see what, inboxes, dossier lists and the facts a dossier page shows.
+"""The read side: inboxes, dossier lists and the facts a dossier page shows.
 
-Pages and the API both ask here, so a permission has one definition. Lists read only the indexed
-tables (human_task, dossier, audit_event); nothing here loads a workflow (DESIGN.md, rule 3).
-Writes belong to engine operations; ``may_act`` mirrors the candidate rule operations enforce.
+Pages and the API both ask here. Who may see what is engine.permissions'; the lists apply those
+rules as SQL. Lists read only the indexed tables (human_task, dossier, audit_event); nothing here
+loads a workflow (DESIGN.md, rule 3). Writes belong to engine operations.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, Generic, Literal, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from engine import wiring
+from engine import permissions, wiring
 from engine.calendar import WorkingCalendar
 from engine.errors import NotFound
 from engine.models import (
@@ -35,8 +35,6 @@ from engine.models import (
 from engine.models.base import utcnow
 from engine.text import search_key
 
-#: Roles that see every unit's dossiers (the council, its secretariat, the director, admins).
-AGENCY_WIDE_ROLES = frozenset({"secretariat", "council_member", "director", "admin"})
 #: A task is "due soon" when its deadline is at most this many working days ahead (the end of
 #: the second working day after today), as the reminder ladder counts (DESIGN.md, deadlines).
 DUE_SOON_WORKING_DAYS = 2
@@ -46,26 +44,13 @@ DueState = Literal["overdue", "soon", "ok"]
 T = TypeVar("T")
 
 
-# --- Permissions -------------------------------------------------------------------------------
-
-
-def sees_all_dossiers(user: User) -> bool:
-    """Return whether ``user`` holds a role that sees every unit's dossiers."""
-    return any(m.role_code in AGENCY_WIDE_ROLES for m in user.memberships)
-
-
-def user_unit_ids(user: User) -> set[int]:
-    """Return the units whose dossiers ``user`` sees: their own and those of their unit roles."""
-    units = {m.unit_id for m in user.memberships if m.unit_id is not None}
-    if user.unit_id is not None:
-        units.add(user.unit_id)
-    return units
+# --- Visibility (the rules are engine.permissions'; these apply them to rows and SQL) ---------
 
 
 def _dossier_visibility(user: User) -> ColumnElement[bool]:
-    if sees_all_dossiers(user):
+    if permissions.may_see_all_dossiers(user):
         return true()
-    units = user_unit_ids(user)
+    units = permissions.visible_unit_ids(user)
     return Dossier.unit_id.in_(units) if units else false()
 
 
@@ -74,67 +59,17 @@ def visible_dossiers(user: User) -> Select[Dossier]:
     return select(Dossier).where(_dossier_visibility(user))
 
 
-def can_see_dossier(user: User, dossier: Dossier) -> bool:
-    """Return whether ``user`` may see ``dossier`` (the Python twin of ``visible_dossiers``)."""
-    return sees_all_dossiers(user) or dossier.unit_id in user_unit_ids(user)
-
-
-def get_visible_dossier(session: Session, user: User, dossier_id: int) -> Dossier:
-    """Return the dossier, or raise NotFound when it does not exist or ``user`` may not see it."""
-    dossier = session.get(Dossier, dossier_id)
-    if dossier is None or not can_see_dossier(user, dossier):
-        raise NotFound("Không tìm thấy hồ sơ.")
-    return dossier
-
-
 def _candidate_clause(user: User) -> ColumnElement[bool]:
-    """Open tasks of a lane ``user`` belongs to; a unit-scoped membership matches only its unit."""
+    """Open tasks of a lane ``user`` belongs to (permissions.may_be_given, in SQL)."""
     clauses: list[ColumnElement[bool]] = []
-    for m in user.memberships:
-        if m.unit_id is None:
-            clauses.append(HumanTask.candidate_role == m.role_code)
+    for role, unit in permissions.lanes(user):
+        if unit is None:
+            clauses.append(HumanTask.candidate_role == role)
         else:
             clauses.append(
-                and_(
-                    HumanTask.candidate_role == m.role_code,
-                    HumanTask.candidate_unit_id == m.unit_id,
-                )
+                and_(HumanTask.candidate_role == role, HumanTask.candidate_unit_id == unit)
             )
     return or_(*clauses) if clauses else false()
-
-
-def is_candidate(user: User, task: HumanTask) -> bool:
-    """Return whether ``user`` belongs to the task's lane (for its unit, when unit-scoped)."""
-    return any(
-        m.role_code == task.candidate_role
-        and (m.unit_id is None or m.unit_id == task.candidate_unit_id)
-        for m in user.memberships
-    )
-
-
-def may_act(user: User, task: HumanTask) -> bool:
-    """Return whether ``user`` may work on the open ``task``: its assignee, or a free candidate."""
-    if task.completed_at is not None or task.status != "ready":
-        return False
-    if task.assignee_id is not None:
-        return task.assignee_id == user.id
-    return is_candidate(user, task)
-
-
-def get_task_for(session: Session, user: User, task_id: int) -> HumanTask:
-    """Return the task if ``user`` may see it, else raise NotFound.
-
-    A task on a dossier is visible with its dossier; a task without one (a council ballot) only
-    to whoever may act on it or did.
-    """
-    task = session.get(HumanTask, task_id)
-    if task is None:
-        raise NotFound("Không tìm thấy việc.")
-    if task.dossier_id is not None:
-        get_visible_dossier(session, user, task.dossier_id)
-    elif not (may_act(user, task) or user.id in (task.assignee_id, task.completed_by)):
-        raise NotFound("Không tìm thấy việc.")
-    return task
 
 
 # --- Inboxes -----------------------------------------------------------------------------------
@@ -337,8 +272,8 @@ class FilterChoices:
 def filter_choices(session: Session, user: User) -> FilterChoices:
     """Return what the list filters offer: campaigns, the units ``user`` sees, titles, stages."""
     units = select(OrgUnit.id, OrgUnit.name).where(OrgUnit.active).order_by(OrgUnit.name)
-    if not sees_all_dossiers(user):
-        units = units.where(OrgUnit.id.in_(user_unit_ids(user)))
+    if not permissions.may_see_all_dossiers(user):
+        units = units.where(OrgUnit.id.in_(permissions.visible_unit_ids(user)))
     return FilterChoices(
         campaigns=[
             (r.id, r.name)

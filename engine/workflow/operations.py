@@ -17,18 +17,16 @@ from typing import Any
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from engine import audit, events, wiring
+from engine import audit, events, permissions, wiring
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
 from engine.models.base import utcnow
-from engine.models.org import UNIT_SCOPED_ROLES
 from engine.unit_of_work import unit_of_work
 from engine.workflow import forms, specs, spiff, step_context, stepping
 from engine.workflow.timers import fire_due_timers
 
 __all__ = [
     "MigrationCheck",
-    "can_act",
     "cancel",
     "check_migration",
     "claim",
@@ -143,22 +141,6 @@ def start(
 # --- human tasks --------------------------------------------------------------------------------
 
 
-def can_act(user: User, task: HumanTask) -> bool:
-    """Return whether ``user`` may complete ``task``: its assignee, or a holder of its role.
-
-    A claimed or assigned task belongs to its assignee alone. Administrators get no special
-    right here: a secret ballot or a unit head's review is not theirs to give.
-    """
-    if not user.active:
-        return False
-    if task.assignee_id is not None:
-        return task.assignee_id == user.id
-    if task.candidate_role is None:
-        return False
-    unit = task.candidate_unit_id if task.candidate_role in UNIT_SCOPED_ROLES else None
-    return user.has_role(task.candidate_role, unit)
-
-
 # Built once: building it cost more than running it (bench/engine.py). The dossier comes in the
 # same statement (not locked): the eligibility check on submission and the notifications read it,
 # and each would otherwise SELECT it again.
@@ -231,7 +213,7 @@ def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) 
         # The dossier is held for the step (the session holds unmodified objects weakly).
         task, instance, _held, rows = _lock_task_and_open_rows(session, task_id)
         _require_ready(task)
-        if not can_act(actor, task):
+        if not permissions.may_act(actor, task):
             raise Forbidden(f"Bạn không có quyền xử lý công việc «{task.name}».")
         cleaned = forms.validate(task.form, data)
         task_data = forms.take_secrets(session, task, cleaned)
@@ -296,7 +278,7 @@ def claim(session: Session, task_id: int, actor: User) -> HumanTask:
             return task
         if task.assignee_id is not None:
             raise Conflict(f"Công việc «{task.name}» đã có người nhận xử lý.")
-        if not can_act(actor, task):
+        if not permissions.may_claim(actor, task):
             raise Forbidden(f"Bạn không có quyền nhận công việc «{task.name}».")
         return _assign(session, task, instance, actor.id, actor, "task_claimed")
 
@@ -308,19 +290,9 @@ def unclaim(session: Session, task_id: int, actor: User) -> HumanTask:
         _require_ready(task)
         if task.assignee_id is None:
             return task
-        if task.assignee_id != actor.id and not may_reassign(actor, task):
+        if not permissions.may_unclaim(actor, task):
             raise Forbidden(f"Bạn không thể trả lại công việc «{task.name}» của người khác.")
         return _assign(session, task, instance, None, actor, "task_unclaimed")
-
-
-def may_reassign(actor: User, task: HumanTask) -> bool:
-    """Return whether ``actor`` may hand ``task`` on: unit head (own unit), secretariat, admin."""
-    if actor.has_role("admin") or actor.has_role("secretariat"):
-        return True
-    unit = task.candidate_unit_id
-    return unit is not None and any(
-        m.role_code == "unit_head" and m.unit_id == unit for m in actor.memberships
-    )
 
 
 def reassign(session: Session, task_id: int, actor: User, assignee_id: int) -> HumanTask:
@@ -332,7 +304,7 @@ def reassign(session: Session, task_id: int, actor: User, assignee_id: int) -> H
     with unit_of_work(session):
         task, instance, _dossier = _lock_task(session, task_id)
         _require_ready(task)
-        if not may_reassign(actor, task):
+        if not permissions.may_reassign(actor, task):
             raise Forbidden(
                 "Chỉ trưởng đơn vị, Thường trực Hội đồng hoặc quản trị được giao lại việc."
             )
@@ -345,10 +317,7 @@ def reassign(session: Session, task_id: int, actor: User, assignee_id: int) -> H
         assignee = session.get(User, assignee_id)
         if assignee is None:
             raise NotFound(f"Không tìm thấy người dùng #{assignee_id}.")
-        probe = HumanTask(
-            candidate_role=task.candidate_role, candidate_unit_id=task.candidate_unit_id
-        )
-        if not can_act(assignee, probe):
+        if not permissions.may_be_given(assignee, task):
             raise ValidationFailed(
                 f"{assignee.full_name} không thuộc nhóm xử lý công việc «{task.name}».",
                 {"assignee_id": "Người được giao không có vai trò phù hợp."},
@@ -359,15 +328,6 @@ def reassign(session: Session, task_id: int, actor: User, assignee_id: int) -> H
 # --- instances ----------------------------------------------------------------------------------
 
 
-def _may_cancel(session: Session, actor: User, instance: ProcessInstance) -> bool:
-    if actor.has_role("admin") or actor.has_role("secretariat"):
-        return True
-    if instance.dossier_id is None:
-        return False
-    unit_id = session.scalar(select(Dossier.unit_id).where(Dossier.id == instance.dossier_id))
-    return any(m.role_code in UNIT_SCOPED_ROLES and m.unit_id == unit_id for m in actor.memberships)
-
-
 def cancel(session: Session, instance_id: int, actor: User, reason: str) -> ProcessInstance:
     """Stop a running instance (withdraw a dossier, cancel a session) with a reason."""
     if not reason or not reason.strip():
@@ -376,7 +336,12 @@ def cancel(session: Session, instance_id: int, actor: User, reason: str) -> Proc
         instance = stepping.require_instance(session, instance_id)
         require = stepping.require_running
         require(instance)
-        if not _may_cancel(session, actor, instance):
+        unit_id = (
+            None
+            if instance.dossier_id is None
+            else session.scalar(select(Dossier.unit_id).where(Dossier.id == instance.dossier_id))
+        )
+        if not permissions.may_cancel(actor, unit_id):
             raise Forbidden("Bạn không có quyền hủy hồ sơ/quy trình này.")
         step = stepping.load(session, instance)
         spiff.cancel_workflow(step.workflow)
@@ -468,7 +433,7 @@ def check_migration(session: Session, instance_id: int, spec_id: int) -> Migrati
 def migrate(session: Session, instance_id: int, spec_id: int, actor: User) -> ProcessInstance:
     """Move a live instance to version ``spec_id`` (admin only); Conflict with reasons if unsafe."""
     with unit_of_work(session):
-        if not actor.has_role("admin"):
+        if not permissions.may_administer(actor, "versions"):
             raise Forbidden("Chỉ quản trị hệ thống được chuyển phiên bản quy trình.")
         instance = stepping.require_instance(session, instance_id)
         check, plan = _migration_plan(session, instance, spec_id)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine import permissions
 from engine.calendar import WorkingCalendar
 from engine.errors import Conflict, Forbidden, NotFound, RevisionLimitExceeded, ValidationFailed
 from engine.models import AuditEvent, Dossier, HumanTask, ProcessInstance
@@ -49,8 +50,8 @@ def _row(session: Session, task_id: int) -> HumanTask:
 
 
 def _acts(session: Session, user: object, task_id: int) -> bool:
-    answer = operations.can_act(user, _row(session, task_id))  # type: ignore[arg-type]
-    session.commit()  # can_act may have loaded the user's roles
+    answer = permissions.may_act(user, _row(session, task_id))  # type: ignore[arg-type]
+    session.commit()  # may_act may have loaded the user's roles
     return answer
 
 

@@ -14,18 +14,11 @@ from typing import Any, TypeVar
 from flask import Blueprint, Response, abort, current_app, render_template
 from flask_login import current_user
 
-from engine.admin import ADMINS, ADMINS_AND_SECRETARIAT
+from engine import permissions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def is_admin_user() -> bool:
-    """Return whether the signed-in user may open any admin page."""
-    return current_user.is_authenticated and any(
-        current_user.has_role(r) for r in ADMINS_AND_SECRETARIAT
-    )
 
 
 @bp.before_request
@@ -33,21 +26,25 @@ def _guard() -> Response | None:
     if not current_user.is_authenticated:
         unauthorized: Response = current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
         return unauthorized
-    if not is_admin_user():
+    if not permissions.may_administer(current_user.user):
         abort(403)
     return None
 
 
-def admins_only(view: F) -> F:
-    """Refuse the secretariat (and anyone else) a page that is the administrators' alone."""
+def section(name: permissions.Section) -> Callable[[F], F]:
+    """Refuse a page of admin section ``name`` to whoever may not use it (the secretariat has
+    only some sections)."""
 
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not any(current_user.has_role(r) for r in ADMINS):
-            abort(403)
-        return view(*args, **kwargs)
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not permissions.may_administer(current_user.user, name):
+                abort(403)
+            return view(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def optional_int(value: str | None) -> int | None:
@@ -58,7 +55,8 @@ def optional_int(value: str | None) -> int | None:
 
 @bp.get("/")
 def index() -> str:
-    return render_template("admin/index.html", full=any(current_user.has_role(r) for r in ADMINS))
+    full = permissions.may_administer(current_user.user, "org")
+    return render_template("admin/index.html", full=full)
 
 
 from web.admin import calendar, campaigns, org, rules, versions  # noqa: E402, F401 - views on bp

@@ -12,7 +12,7 @@ from engine.admin import reads
 from engine.errors import Conflict, ValidationFailed
 from engine.models import ROLES, CouncilTerm, HumanTask, User
 from engine.models.org import COUNCIL_POSITIONS
-from web.admin import admins_only, bp, optional_int
+from web.admin import bp, optional_int, section
 from web.common import actor
 from web.context import db
 
@@ -52,13 +52,13 @@ def _units_page(
 
 
 @bp.get("/units")
-@admins_only
+@section("org")
 def units() -> tuple[str, int]:
     return _units_page()
 
 
 @bp.post("/units")
-@admins_only
+@section("org")
 def create_unit() -> Any:
     form = request.form
     try:
@@ -76,7 +76,7 @@ def create_unit() -> Any:
 
 
 @bp.post("/units/<int:unit_id>")
-@admins_only
+@section("org")
 def update_unit(unit_id: int) -> Any:
     form = request.form
     try:
@@ -94,7 +94,7 @@ def update_unit(unit_id: int) -> Any:
 
 
 @bp.post("/units/<int:unit_id>/deactivate")
-@admins_only
+@section("org")
 def deactivate_unit(unit_id: int) -> Response:
     try:
         unit = admin.deactivate_unit(db(), actor(), unit_id)
@@ -123,7 +123,7 @@ USER_FIELDS = [
 
 
 @bp.get("/users")
-@admins_only
+@section("org")
 def users() -> tuple[str, int]:
     return _users_page()
 
@@ -146,7 +146,7 @@ def _users_page(error: ValidationFailed | None = None, status: int = 200) -> tup
 
 
 @bp.post("/users")
-@admins_only
+@section("org")
 def create_user() -> Any:
     form = request.form
     try:
@@ -190,7 +190,7 @@ def _user_page(
 
 
 @bp.get("/users/<int:user_id>")
-@admins_only
+@section("org")
 def user(user_id: int) -> tuple[str, int]:
     return _user_page(user_id)
 
@@ -205,7 +205,7 @@ def _user_action(user_id: int, form_name: str, action: Any, done: str) -> Any:
 
 
 @bp.post("/users/<int:user_id>/unit")
-@admins_only
+@section("org")
 def change_unit(user_id: int) -> Any:
     unit_id = optional_int(request.form.get("unit_id"))
     return _user_action(
@@ -217,7 +217,7 @@ def change_unit(user_id: int) -> Any:
 
 
 @bp.post("/users/<int:user_id>/password")
-@admins_only
+@section("org")
 def reset_password(user_id: int) -> Any:
     password = request.form.get("password", "")
     return _user_action(
@@ -229,7 +229,7 @@ def reset_password(user_id: int) -> Any:
 
 
 @bp.post("/users/<int:user_id>/roles")
-@admins_only
+@section("org")
 def grant_role(user_id: int) -> Any:
     role = request.form.get("role_code", "")
     unit_id = optional_int(request.form.get("unit_id"))
@@ -242,7 +242,7 @@ def grant_role(user_id: int) -> Any:
 
 
 @bp.post("/users/<int:user_id>/roles/<int:membership_id>/revoke")
-@admins_only
+@section("org")
 def revoke_role(user_id: int, membership_id: int) -> Any:
     return _user_action(
         user_id,
@@ -253,7 +253,7 @@ def revoke_role(user_id: int, membership_id: int) -> Any:
 
 
 @bp.post("/users/<int:user_id>/deactivate")
-@admins_only
+@section("org")
 def deactivate_user(user_id: int) -> Any:
     handovers = {
         int(key.removeprefix("task_")): int(value)
@@ -300,14 +300,14 @@ def _council_page(
 
 
 @bp.get("/council")
-@admins_only
+@section("org")
 def council() -> tuple[str, int]:
     return _council_page()
 
 
 @bp.post("/council")
 @bp.post("/council/<int:term_id>")
-@admins_only
+@section("org")
 def save_term(term_id: int | None = None) -> Any:
     form = request.form
     try:
@@ -327,7 +327,7 @@ def save_term(term_id: int | None = None) -> Any:
 
 
 @bp.post("/council/<int:term_id>/members")
-@admins_only
+@section("org")
 def set_member(term_id: int) -> Any:
     form = request.form
     try:
@@ -345,7 +345,7 @@ def set_member(term_id: int) -> Any:
 
 
 @bp.post("/council/members/<int:member_id>/remove")
-@admins_only
+@section("org")
 def remove_member(member_id: int) -> Response:
     admin.remove_council_member(db(), actor(), member_id)
     flash("Đã bỏ thành viên khỏi nhiệm kỳ.", "success")

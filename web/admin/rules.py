@@ -13,7 +13,7 @@ from engine.domain.rules.legal_basis import LEGAL_BASES
 from engine.domain.rules.titles import title_codes
 from engine.errors import ValidationFailed
 from engine.notify.ladder import ladder_to_json
-from web.admin import admins_only, bp
+from web.admin import bp, section
 from web.common import actor
 from web.context import db
 
@@ -77,13 +77,13 @@ def _page(
 
 
 @bp.get("/rules")
-@admins_only
+@section("rules")
 def rules() -> tuple[str, int]:
     return _page()
 
 
 @bp.post("/rules/settings")
-@admins_only
+@section("rules")
 def set_rule() -> Any:
     form = request.form
     try:
@@ -103,7 +103,7 @@ def set_rule() -> Any:
 
 
 @bp.post("/rules/ladders")
-@admins_only
+@section("rules")
 def set_ladder() -> Any:
     form = request.form
     try:

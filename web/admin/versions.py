@@ -10,7 +10,7 @@ from engine.admin import reads
 from engine.errors import DeployError, EngineError
 from engine.models import WorkflowSpec
 from engine.workflow import operations
-from web.admin import admins_only, bp
+from web.admin import bp, section
 from web.common import actor
 from web.context import db
 
@@ -20,13 +20,13 @@ def _page(error: DeployError | None = None, status: int = 200) -> tuple[str, int
 
 
 @bp.get("/versions")
-@admins_only
+@section("versions")
 def versions() -> tuple[str, int]:
     return _page()
 
 
 @bp.post("/versions")
-@admins_only
+@section("versions")
 def upload() -> Any:
     files = {f.filename: f.read() for f in request.files.getlist("files") if f and f.filename}
     if not files:
@@ -64,13 +64,13 @@ def _version_page(
 
 
 @bp.get("/versions/<int:spec_id>")
-@admins_only
+@section("versions")
 def version(spec_id: int) -> str:
     return _version_page(_spec(spec_id))
 
 
 @bp.get("/versions/<int:spec_id>/sources/<path:name>")
-@admins_only
+@section("versions")
 def source(spec_id: int, name: str) -> Response:
     """Serve one deployed file's XML, as stored (the diagram viewer reads it)."""
     text = _spec(spec_id).sources.get(name)
@@ -84,7 +84,7 @@ def _selected() -> list[int]:
 
 
 @bp.post("/versions/<int:spec_id>/check")
-@admins_only
+@section("versions")
 def check(spec_id: int) -> str:
     spec = _spec(spec_id)
     results = {}
@@ -98,7 +98,7 @@ def check(spec_id: int) -> str:
 
 
 @bp.post("/versions/<int:spec_id>/migrate")
-@admins_only
+@section("versions")
 def migrate(spec_id: int) -> str:
     spec = _spec(spec_id)
     results = {}

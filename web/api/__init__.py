@@ -13,6 +13,7 @@ from flask_login import current_user
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from engine import permissions
 from engine.domain import tokens
 from engine.errors import NotFound, ValidationFailed
 from engine.models import User
@@ -67,10 +68,10 @@ def _body(model: type[schemas.Model]) -> Any:
 def _task_detail(task_id: int) -> dict[str, Any]:
     session = db()
     user = _user()
-    task = queries.get_task_for(session, user, task_id)
+    task = permissions.visible_task(session, user, task_id)
     session.refresh(task)
     return _json(
-        schemas.TaskDetail.detail(queries.task_row(session, task), queries.may_act(user, task))
+        schemas.TaskDetail.detail(queries.task_row(session, task), permissions.may_act(user, task))
     )
 
 
@@ -103,7 +104,7 @@ def task_detail(task_id: int) -> dict[str, Any]:
 def claim(task_id: int) -> dict[str, Any]:
     import engine.workflow.operations as operations
 
-    queries.get_task_for(db(), _user(), task_id)
+    permissions.visible_task(db(), _user(), task_id)
     operations.claim(db(), task_id, _user())
     return _task_detail(task_id)
 
@@ -112,7 +113,7 @@ def claim(task_id: int) -> dict[str, Any]:
 def unclaim(task_id: int) -> dict[str, Any]:
     import engine.workflow.operations as operations
 
-    queries.get_task_for(db(), _user(), task_id)
+    permissions.visible_task(db(), _user(), task_id)
     operations.unclaim(db(), task_id, _user())
     return _task_detail(task_id)
 
@@ -122,7 +123,7 @@ def complete(task_id: int) -> dict[str, Any]:
     import engine.workflow.operations as operations
 
     body = _body(schemas.CompleteRequest)
-    queries.get_task_for(db(), _user(), task_id)
+    permissions.visible_task(db(), _user(), task_id)
     operations.complete(db(), task_id, _user(), body.data)
     return _task_detail(task_id)
 
@@ -141,7 +142,7 @@ def dossier_list() -> dict[str, Any]:
 @bp.get("/dossiers/<int:dossier_id>")
 def dossier_detail(dossier_id: int) -> dict[str, Any]:
     session = db()
-    d = queries.get_visible_dossier(session, _user(), dossier_id)
+    d = permissions.visible_dossier(session, _user(), dossier_id)
     summary = schemas.DossierSummary.of(d).model_dump()
     detail = schemas.DossierDetail(
         **summary,
@@ -187,7 +188,7 @@ def cast_ballot(task_id: int) -> dict[str, Any]:
     import engine.workflow.operations as operations
 
     body = _body(schemas.BallotRequest)
-    task = queries.get_task_for(db(), _user(), task_id)
+    task = permissions.visible_task(db(), _user(), task_id)
     if not queries.is_ballot(task):
         raise NotFound("Không tìm thấy phiếu bầu.")
     sheet = queries.ballot_sheet(db(), task)
