@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.calendar import WorkingCalendar
 from engine.models import HumanTask, Notification
 from engine.workflow import operations, spiff
-from tests.admin.conftest import World, post, sign_in
+from tests.admin.conftest import post, sign_in
+from tests.common.worlds import World
 
 DATA = Path(__file__).parents[1] / "engine" / "data"
 CAL = WorkingCalendar()

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine import admin
 from engine.errors import ValidationFailed
 from engine.models import HumanTask, RoleMembership, User
-from tests import factories
-from tests.admin.conftest import World, post, sign_in
+from tests.admin.conftest import post, sign_in
+from tests.common import people, workflow
+from tests.common.worlds import World
 
 
 def _open_tasks(session: Session) -> list[HumanTask]:
@@ -86,10 +87,8 @@ def test_a_task_assigned_to_the_user_blocks_deactivation_even_with_other_role_ho
     world: World, admin_user: User, session_factory: sessionmaker[Session]
 ) -> None:
     with session_factory() as s, s.begin():
-        other = factories.user(
-            s, "clerk_a2", unit=world.unit_a, roles=(("unit_clerk", world.unit_a),)
-        )
-        task = factories.task(
+        other = people.user(s, "clerk_a2", unit=world.unit_a, roles=(("unit_clerk", world.unit_a),))
+        task = workflow.task(
             s,
             world.dossier,
             element_id="prepare",

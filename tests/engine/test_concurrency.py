@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.errors import Conflict
 from engine.models import AuditEvent, Dossier, HumanTask, ProcessInstance
 from engine.workflow import operations, spiff
-from tests.engine.conftest import DATA, World, review_data
+from tests.common.worlds import World
+from tests.engine.conftest import DATA, review_data
 
 ROUNDS = 200
 

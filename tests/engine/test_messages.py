@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from engine.errors import Conflict, ValidationFailed
 from engine.models import AuditEvent, Dossier, HumanTask, ProcessInstance
 from engine.workflow import forms, operations, spiff
-from tests.engine.conftest import DATA, World
+from tests.common.worlds import World
+from tests.engine.conftest import DATA
 
 sealed: list[tuple[int, Any]] = []
 

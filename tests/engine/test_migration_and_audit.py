@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from engine.errors import Conflict, Forbidden
 from engine.models import AuditEvent, HumanTask
 from engine.workflow import operations
-from tests.engine.conftest import DATA, World, review_data
+from tests.common.worlds import World
+from tests.engine.conftest import DATA, review_data
 
 REVIEW = (DATA / "review.bpmn").read_text()
 

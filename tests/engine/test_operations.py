@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from engine.errors import Conflict, Forbidden, NotFound, RevisionLimitExceeded, ValidationFailed
 from engine.models import AuditEvent, Dossier, HumanTask, ProcessInstance
 from engine.workflow import operations, spiff
-from tests.engine.conftest import World, review_data
+from tests.common.worlds import World
+from tests.engine.conftest import review_data
 
 pytestmark = pytest.mark.usefixtures("review_spec")
 

@@ -16,8 +16,8 @@ from engine.db import make_session_factory
 from engine.models import AuditEvent, HumanTask, ProcessInstance
 from engine.workflow import cache as workflow_cache
 from engine.workflow import stepping
+from tests.common.procedure import Procedure, deployed
 from tests.conftest import empty_database
-from tests.world import World, deployed_world
 
 AGREE_ALL = ["agree"] * 7
 
@@ -33,12 +33,12 @@ def _same_randomness(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def agency(session_factory: sessionmaker[Session]) -> Iterator[World]:
-    with deployed_world(session_factory) as built:
+def agency(session_factory: sessionmaker[Session]) -> Iterator[Procedure]:
+    with deployed(session_factory) as built:
         yield built
 
 
-def _nomination_to_award(world: World) -> None:
+def _nomination_to_award(world: Procedure) -> None:
     """A path through returns, the posting timer, the council's messages and the decision."""
     dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
     world.prepare(dossier_id)
@@ -98,7 +98,7 @@ def _run(
     workflow_cache.configure(size)
     kept = workflow_cache.cache()
     hits = kept.hits
-    with deployed_world(make_session_factory(engine)) as world:
+    with deployed(make_session_factory(engine)) as world:
         _nomination_to_award(world)
     return _stored(engine), kept.hits - hits
 
@@ -120,7 +120,7 @@ def test_steps_from_kept_workflows_store_exactly_what_deserialized_ones_do(
 
 
 def test_a_rolled_back_step_leaves_nothing_the_next_step_would_use(
-    agency: World, monkeypatch: pytest.MonkeyPatch
+    agency: Procedure, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dossier_id = agency.file("vanthu.qlkh", "cb004", "LDTT")
 
@@ -138,7 +138,7 @@ def test_a_rolled_back_step_leaves_nothing_the_next_step_would_use(
     assert agency.ready(dossier_id) == ["unit_review"]
 
 
-def test_a_row_saved_by_another_process_is_deserialized(agency: World) -> None:
+def test_a_row_saved_by_another_process_is_deserialized(agency: Procedure) -> None:
     dossier_id = agency.file("vanthu.qlkh", "cb004", "LDTT")
     kept = workflow_cache.cache()
     with agency.factory() as session:

@@ -27,8 +27,9 @@ from engine import notify
 from engine.config import Settings
 from engine.db import transaction
 from engine.models.base import utcnow
-from tests import notify_factories as factories
-from tests.notify_helpers import BASE_URL, Inbox, Org, free_port, outbox, text_of
+from tests.common import notify as notify_rows
+from tests.common.worlds import World
+from tests.notify_helpers import BASE_URL, Inbox, free_port, outbox, text_of
 
 pytestmark = pytest.mark.slow
 
@@ -137,17 +138,17 @@ def _send(app: Flask, name: str) -> None:
     app.extensions["celery"].send_task(name)
 
 
-def _overdue_task(session_factory: sessionmaker[Session], org: Org) -> int:
+def _overdue_task(session_factory: sessionmaker[Session], org: World) -> int:
     """A clerk's task created 10 days ago with 2 working days: overdue and escalated by now."""
     created = utcnow() - timedelta(days=10)
     with transaction(session_factory) as s:
-        d = factories.dossier(s, org.unit.id)
-        task = factories.task(
+        d = notify_rows.dossier(s, org.unit_a.id)
+        task = notify_rows.task(
             s,
             created_at=created,
             due_at=notify.load_calendar(s).add_working_days(created, 2),
             candidate_role="unit_clerk",
-            candidate_unit_id=org.unit.id,
+            candidate_unit_id=org.unit_a.id,
             dossier_id=d.id,
             name="Chuẩn bị hồ sơ",
             publish=False,
@@ -159,7 +160,7 @@ def _overdue_task(session_factory: sessionmaker[Session], org: Org) -> int:
 def test_overdue_task_is_emailed_once_even_when_two_sweeps_start_together(
     app: Flask,
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
     email_on: notify.NotifyConfig,
     inbox: tuple[HeldInbox, int],
     worker: Worker,
@@ -180,8 +181,8 @@ def test_overdue_task_is_emailed_once_even_when_two_sweeps_start_together(
     time.sleep(1)  # let a stray duplicate arrive, were there one
     by_to = {m["To"]: m for m in handler.messages}
     assert len(handler.messages) == 2
-    overdue = by_to[f"Nông Thị Hoa <{org.clerk.email}>"]
-    escalated = by_to[f"Lương Văn Minh <{org.head.email}>"]
+    overdue = by_to[f"Nông Thị Hoa <{org.clerk_a.email}>"]
+    escalated = by_to[f"Lương Văn Minh <{org.head_a.email}>"]
     assert str(overdue["Subject"]).startswith("[TĐKT] Quá hạn ")
     assert str(overdue["Subject"]).endswith(" ngày làm việc: Chuẩn bị hồ sơ")
     assert str(escalated["Subject"]).startswith("[TĐKT] Báo cáo việc quá hạn ")
@@ -192,14 +193,14 @@ def test_overdue_task_is_emailed_once_even_when_two_sweeps_start_together(
 def test_a_worker_killed_while_sending_leads_to_exactly_one_email(
     app: Flask,
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
     email_on: notify.NotifyConfig,
     inbox: tuple[HeldInbox, int],
     worker: Worker,
 ) -> None:
     handler, _ = inbox
     with transaction(session_factory) as s:  # queues its delivery after commit
-        factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
+        notify_rows.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
     assert handler.holding.wait(60), "the worker started sending"
     (row,) = outbox(session_factory)
     assert (row.status, row.attempts) == ("sending", 1)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.db import transaction
 from engine.domain.tokens import create_token
 from engine.models import SealedBallot
-from tests.web.conftest import WebWorld
+from tests.common.worlds import World
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def _check(
 
 
 def test_real_responses_match_the_openapi_document(
-    client: FlaskClient, spec: OpenAPI, world: WebWorld, session_factory: sessionmaker[Session]
+    client: FlaskClient, spec: OpenAPI, world: World, session_factory: sessionmaker[Session]
 ) -> None:
     with transaction(session_factory) as s:
         head = create_token(s, s.merge(world.users["head_a"]))
