@@ -119,6 +119,7 @@ def _dossier(session: Any, actor: User) -> int:
             title_codes=("LDTT",),
             nomination_deadline=date(2026, 11, 30),
         )
+    assert actor.unit_id is not None
     dossier = dossiers.dossier(
         session,
         actor.unit_id,

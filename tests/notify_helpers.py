@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -67,9 +67,7 @@ class Inbox:
     async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
         if self.reply is not None:
             return self.reply
-        self.messages.append(
-            cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(envelope.content))
-        )
+        self.messages.append(BytesParser(policy=policy.default).parsebytes(envelope.content))
         return "250 Message accepted for delivery"
 
 

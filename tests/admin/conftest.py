@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.test import TestResponse
 
 from engine.calendar import WorkingCalendar
 from engine.models import User
@@ -44,6 +46,8 @@ def admin_user(world: World, session_factory: sessionmaker[Session]) -> User:
     return user
 
 
-def post(client: FlaskClient, url: str, data: dict[str, object] | None = None, **kwargs: object):  # type: ignore[no-untyped-def]
+def post(
+    client: FlaskClient, url: str, data: Mapping[str, object] | None = None, **kwargs: Any
+) -> TestResponse:
     """POST a form with the session's CSRF token."""
     return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)

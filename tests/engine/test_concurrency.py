@@ -81,7 +81,12 @@ def test_a_due_timer_fires_once_under_two_sweeps(
 ) -> None:
     operations.deploy(db_session, [DATA / "timed.bpmn"])
     fired: list[int] = []
-    spiff.register_script_helper("fired_count", lambda: fired.append(1) or len(fired))
+
+    def fired_count() -> int:
+        fired.append(1)
+        return len(fired)
+
+    spiff.register_script_helper("fired_count", fired_count)
     start = datetime(2025, 11, 3, 1, 0, tzinfo=UTC)
     until = start + timedelta(days=1)
     with time_machine.travel(start, tick=False):
@@ -109,7 +114,9 @@ def test_a_due_timer_fires_once_under_two_sweeps(
     assert (saved.status, saved.next_timer_at) == ("completed", None)
     task = db_session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)).one()
     assert task.status == "cancelled"
-    assert db_session.get(Dossier, world.dossier.id, populate_existing=True).status == "rejected"
+    assert (
+        db_session.get_one(Dossier, world.dossier.id, populate_existing=True).status == "rejected"
+    )
     actions = db_session.scalars(
         select(AuditEvent.action).where(AuditEvent.instance_id == instance_id)
     ).all()

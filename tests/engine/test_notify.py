@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -12,7 +13,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from engine import events, notify
 from engine.calendar import WorkingCalendar
 from engine.db import transaction
-from engine.models import HumanTask, ReminderSent
+from engine.models import HumanTask, Outbox, ReminderSent
 from engine.models.base import utcnow
 from engine.notify.ladder import Recipient, Rung, RungKind
 from engine.notify.reminders import due_tasks_query
@@ -231,7 +232,8 @@ def test_a_failing_task_is_logged_and_the_others_are_sent(
 
     def explode(state: ORMExecuteState) -> None:
         # Writing the first task's notification fails.
-        rows = state.parameters if isinstance(state.parameters, list) else [state.parameters]
+        params: Any = state.parameters
+        rows = params if isinstance(params, list) else [params]
         table = getattr(state.statement, "table", None)
         if getattr(table, "name", None) == "notification" and any(
             row and row.get("task_id") == first for row in rows
@@ -310,9 +312,7 @@ def test_digest_users_get_one_email_a_day_with_every_item(
     _task(session_factory, org, local(2026, 3, 2, 9), 5)
     _task(session_factory, org, local(2026, 3, 2, 10), 5)
     with session_factory() as s:
-        items = list(
-            s.scalars(select(notify.outbox.Outbox).where(notify.outbox.Outbox.channel == "digest"))
-        )
+        items = list(s.scalars(select(Outbox).where(Outbox.channel == "digest")))
     assert [i.next_attempt_at for i in items] == [local(2026, 3, 3, 7, 0)] * 2
     assert notify.build_digests(session_factory, local(2026, 3, 2, 18)) == 0
     assert notify.build_digests(session_factory, local(2026, 3, 3, 7, 1)) == 1
@@ -357,6 +357,6 @@ def test_the_sweep_reads_the_partial_index(session_factory: sessionmaker[Session
             # the planner can serve the query from the partial index at all.
             s.execute(text("SET LOCAL enable_seqscan = off"))
             compiled = query.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-            rows = s.execute(text(f"EXPLAIN {compiled}"))
-            plan = " ".join(str(row[0]) for row in rows)
+            explained = s.execute(text(f"EXPLAIN {compiled}"))
+            plan = " ".join(str(row[0]) for row in explained)
     assert "ix_human_task_open_next_reminder" in plan

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine import audit
 from engine.db import make_session_factory
 from engine.models import AuditEvent, HumanTask, ProcessInstance
 from engine.workflow import cache as workflow_cache
-from engine.workflow import stepping
 from tests.common.procedure import Procedure, deployed
 from tests.conftest import empty_database
 
@@ -127,7 +127,7 @@ def test_a_rolled_back_step_leaves_nothing_the_next_step_would_use(
     def fail(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("injected after the state was written")
 
-    monkeypatch.setattr(stepping.audit, "record", fail)
+    monkeypatch.setattr(audit, "record", fail)  # the module stepping records through
     with pytest.raises(RuntimeError):
         agency.prepare(dossier_id)
     monkeypatch.undo()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
@@ -38,7 +39,7 @@ def _csv(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8-sig")
 
 
-def _xlsx(rows: list[list[object]]) -> bytes:
+def _xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADER)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -20,10 +21,10 @@ from tests.notify_helpers import BASE_URL, Inbox, local, outbox, text_of
 NOW = local(2026, 3, 2, 9)
 
 
-def _mail(port: int, **kw: object) -> MailSettings:
+def _mail(port: int, **kw: Any) -> MailSettings:
     return MailSettings(
         host="127.0.0.1", port=port, mail_from="tdkt@sokhcn.caobang.gov.vn", timeout_seconds=5, **kw
-    )  # type: ignore[arg-type]
+    )
 
 
 def _ready_task(session_factory: sessionmaker[Session], org: World) -> int:
