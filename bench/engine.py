@@ -42,36 +42,38 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-# This file is named like the package it measures: drop its folder from the import path first.
+# This file is named like the package it measures: drop its folder from the import path first,
+# and put the repository's root there, for the test-data layer (tests.common) it builds with.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dataclasses import replace
 
 import time_machine
 from sqlalchemy import event, select, text
 
 from engine.config import Settings, load_settings
 from engine.db import make_engine, make_session_factory
-from engine.demo import load_demo
-from engine.domain import dossiers
+from engine.domain import dossiers as dossier_domain
 from engine.migrate import upgrade
 from engine.models import (
     Campaign,
     Dossier,
     HumanTask,
-    OrgUnit,
     ProcessInstance,
-    RoleMembership,
     User,
 )
 from engine.runtime import build_wiring, listen
-from engine.unit_of_work import unit_of_work
 from engine.workflow import operations, specs, spiff
 from engine.workflow.cache import WorkflowCache
+from tests.common import campaigns, dossiers, people
+from tests.common.procedure import WORKFLOWS, deploy_demo
+from tests.common.worlds import World
 
 BPMN = Path(__file__).with_name("five_steps.bpmn")
 ROLES = ("unit_clerk", "unit_head", "secretariat", "director")
@@ -101,55 +103,39 @@ def _database(settings: Settings) -> Any:
 
 def _actor(factory: Any) -> User:
     with factory() as session:
-        with unit_of_work(session):
-            unit = OrgUnit(code="U1", name="Phòng 1")
-            session.add(unit)
-            session.flush()
-            user = User(
-                username="bench", full_name="Bench", email="bench@example.vn", unit_id=unit.id
-            )
-            for role in ROLES:
-                user.memberships.append(
-                    RoleMembership(
-                        role_code=role, unit_id=unit.id if role.startswith("unit") else None
-                    )
-                )
-            session.add(user)
+        unit = people.unit(session, "U1", "Phòng 1")
+        user = people.user(
+            session, "bench", unit=unit, roles=ROLES, full_name="Bench", email="bench@example.vn"
+        )
+        session.commit()
         _ = list(user.memberships)
         return user
 
 
 def _dossier(session: Any, actor: User) -> int:
-    with unit_of_work(session):
-        campaign_id = session.scalar(select(Campaign.id).where(Campaign.code == "BENCH"))
-        if campaign_id is None:
-            campaign = Campaign(
-                code="BENCH",
-                name="Bench",
-                kind="annual",
-                year=2026,
-                starts_on=date(2026, 1, 1),
-                ends_on=date(2026, 12, 31),
-                registration_deadline=date(2026, 3, 31),
-                nomination_deadline=date(2026, 11, 30),
-                legal_basis="ND98_2023",
-                title_codes=["LDTT"],
-            )
-            session.add(campaign)
-            session.flush()
-            campaign_id = campaign.id
-        dossier = Dossier(
-            campaign_id=campaign_id,
-            unit_id=actor.unit_id,
-            nominee_kind="individual",
-            nominee_name="Bench",
-            nominee_search="bench",
-            title_code="LDTT",
-            legal_basis="ND98_2023",
-            year=2026,
+    campaign = session.scalar(select(Campaign).where(Campaign.code == "BENCH"))
+    if campaign is None:
+        campaign = campaigns.campaign(
+            session,
+            2026,
+            code="BENCH",
+            name="Bench",
+            title_codes=("LDTT",),
+            nomination_deadline=date(2026, 11, 30),
         )
-        session.add(dossier)
-    return dossier.id
+    assert actor.unit_id is not None
+    dossier = dossiers.dossier(
+        session,
+        actor.unit_id,
+        campaign=campaign,
+        nominee_name="Bench",
+        title_code="LDTT",
+        stage="prepare",
+        achievements=None,
+        eligibility=None,
+    )
+    session.commit()
+    return int(dossier.id)
 
 
 class Meter:
@@ -279,7 +265,6 @@ def _raw(instances: int) -> list[float]:
 
 # --- the procedure ------------------------------------------------------------------------------
 
-WORKFLOWS = Path(__file__).resolve().parents[1] / "workflows"
 #: The nomination's user tasks before the council: the role that does each and what it enters.
 PROCEDURE_STEPS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     (
@@ -305,51 +290,41 @@ PROCEDURE_STEPS: tuple[tuple[str, str, dict[str, Any]], ...] = (
 )
 
 
-@dataclass
-class Agency:
-    """The demo agency: who files, reviews and checks, and who can be nominated."""
-
-    campaign_id: int
-    holders: dict[tuple[str, int | None], User]
-    nominees: list[tuple[int, int]] = field(default_factory=list)  # (user id, unit id)
-
-    def actor(self, role: str, unit_id: int) -> User:
-        return self.holders.get((role, unit_id)) or self.holders[(role, None)]
-
-
-def _agency(factory: Any) -> Agency:
-    """Load the demo agency, deploy the procedure, keep the people eligible for LĐTT."""
-    with unit_of_work(factory) as session:
-        load_demo(session)
+def _agency(factory: Any) -> tuple[World, list[tuple[int, int]]]:
+    """Load the demo agency, deploy the procedure; return it and the people eligible for LĐTT
+    (user id, unit id), whom its clerks can file for."""
+    campaign_id = deploy_demo(factory)
     with factory() as session:
-        operations.deploy(session, [WORKFLOWS])
-    with factory() as session:
-        campaign_id = session.scalars(select(Campaign.id).where(Campaign.code != "BENCH")).one()
+        campaign = session.get(Campaign, campaign_id)
         demo_people = (User.active.is_(True), User.username != "bench")
-        holders: dict[tuple[str, int | None], User] = {}
-        for user in session.scalars(select(User).where(*demo_people)):
-            for membership in user.memberships:
-                holders.setdefault((membership.role_code, membership.unit_id), user)
-        people = session.execute(
-            select(User.id, User.unit_id).where(*demo_people, User.unit_id.is_not(None))
-        ).all()
+        users = {u.username: u for u in session.scalars(select(User).where(*demo_people))}
+        for user in users.values():
+            _ = list(user.memberships)
         session.commit()
-    agency = Agency(campaign_id, holders)
-    candidates = [(uid, unit) for uid, unit in people if ("unit_clerk", unit) in holders]
+    agency = World(users=users, campaign_row=campaign)
+    clerks = people.holders(users.values())
+    candidates = [
+        (u.id, u.unit_id)
+        for u in users.values()
+        if u.unit_id is not None and ("unit_clerk", u.unit_id) in clerks
+    ]
     filed = _file(factory, agency, candidates)
     eligible = [d.eligibility["eligible"] for d in filed]
-    agency.nominees = [c for c, ok in zip(candidates, eligible, strict=True) if ok]
     _withdraw(factory, agency, filed)
-    return agency
+    return agency, [c for c, ok in zip(candidates, eligible, strict=True) if ok]
 
 
-def _file(factory: Any, agency: Agency, nominees: list[tuple[int, int]]) -> list[Dossier]:
+def _actor_for(agency: World, role: str, unit_id: int | None) -> User:
+    return people.holder(people.holders(agency.users.values()), role, unit_id)
+
+
+def _file(factory: Any, agency: World, nominees: list[tuple[int, int]]) -> list[Dossier]:
     with factory() as session:
         return [
-            dossiers.file_dossier(
+            dossier_domain.file_dossier(
                 session,
-                agency.actor("unit_clerk", unit_id),
-                campaign_id=agency.campaign_id,
+                _actor_for(agency, "unit_clerk", unit_id),
+                campaign_id=agency.campaign.id,
                 title_code="LDTT",
                 nominee_user_id=user_id,
                 achievements="Hoàn thành xuất sắc nhiệm vụ.",
@@ -358,19 +333,26 @@ def _file(factory: Any, agency: Agency, nominees: list[tuple[int, int]]) -> list
         ]
 
 
-def _withdraw(factory: Any, agency: Agency, filed: list[Dossier]) -> None:
+def _withdraw(factory: Any, agency: World, filed: list[Dossier]) -> None:
     """Withdraw the round's dossiers, so their nominees can be filed again next round."""
     for dossier in filed:
-        clerk = agency.actor("unit_clerk", dossier.unit_id)
+        clerk = _actor_for(agency, "unit_clerk", dossier.unit_id)
         with factory() as session:
-            dossiers.withdraw_dossier(session, clerk, dossier.id, "Đo hiệu năng")
+            dossier_domain.withdraw_dossier(session, clerk, dossier.id, "Đo hiệu năng")
 
 
 def _procedure_service(
-    factory: Any, engine: Any, agency: Agency, count: int, *, last: bool
+    factory: Any,
+    engine: Any,
+    agency: World,
+    nominees: list[tuple[int, int]],
+    *,
+    last: bool,
 ) -> tuple[Meter, list[str]]:
-    """File ``count`` dossiers, time their three completions; return the stored start states."""
-    filed = _file(factory, agency, agency.nominees[:count])
+    """File a dossier for each of ``nominees``, time their three completions; return the stored
+    start states."""
+    filed = _file(factory, agency, nominees)
+    holders = people.holders(agency.users.values())
     starts = []
     with factory() as session:
         instances = {
@@ -388,7 +370,8 @@ def _procedure_service(
         for dossier in filed:
             for _element, role, form in PROCEDURE_STEPS:
                 task_id = _ready_task(session, instances[dossier.id])
-                meter.complete(session, task_id, agency.actor(role, dossier.unit_id), form)
+                actor = people.holder(holders, role, dossier.unit_id)
+                meter.complete(session, task_id, actor, form)
     if last:
         # The posting period ends: the timer sweep takes every dossier to the council step.
         with time_machine.travel(datetime.now(UTC) + timedelta(days=30)):
@@ -510,9 +493,9 @@ def main() -> None:
         five_cold.extend(_service(cold_factory, engine, actor, share))
         five_raw += _raw(share)
 
-    agency = _agency(factory)
-    per_round = min(len(agency.nominees), max(1, instances // ROUNDS))
-    _procedure_service(factory, engine, agency, 5, last=False)  # warm-up
+    agency, nominees = _agency(factory)
+    per_round = nominees[: max(1, instances // ROUNDS)]
+    _procedure_service(factory, engine, agency, nominees[:5], last=False)  # warm-up
     procedure, procedure_cold, procedure_raw = Meter(engine), Meter(engine), []
     for i in range(ROUNDS):
         meter, starts = _procedure_service(factory, engine, agency, per_round, last=i == ROUNDS - 1)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import notify
-from engine.models import Notification, OrgUnit, Outbox, User
+from engine.models import Notification, Outbox
 from engine.unit_of_work import unit_of_work
-from tests import notify_factories as factories
+from tests.common.worlds import World, notify_world
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 BASE_URL = "https://tdkt.sokhcn.caobang.gov.vn"
@@ -39,34 +38,11 @@ def email_on() -> Iterator[notify.NotifyConfig]:
     notify.configure(before)
 
 
-@dataclass
-class Org:
-    unit: OrgUnit
-    other_unit: OrgUnit
-    clerk: User
-    head: User
-    other_head: User
-    secretary: User
-    admin: User
-    outsider: User
-
-
 @pytest.fixture
-def org(session_factory: sessionmaker[Session]) -> Org:
+def org(session_factory: sessionmaker[Session]) -> World:
+    """Two units and one person per role (tests.common.worlds.notify_world)."""
     with unit_of_work(session_factory) as s:
-        unit = factories.unit(s, "Phòng Quản lý khoa học")
-        other = factories.unit(s, "Thanh tra Sở")
-        result = Org(
-            unit=unit,
-            other_unit=other,
-            clerk=factories.user(s, "Nông Thị Hoa", ("unit_clerk",), unit.id),
-            head=factories.user(s, "Lương Văn Minh", ("unit_head",), unit.id),
-            other_head=factories.user(s, "Bế Văn Tùng", ("unit_head",), other.id),
-            secretary=factories.user(s, "Hoàng Thị Mai", ("secretariat",)),
-            admin=factories.user(s, "Đàm Quang Huy", ("admin",)),
-            outsider=factories.user(s, "Triệu Văn Nam", (), other.id),
-        )
-    return result
+        return notify_world(s)
 
 
 def notes(session_factory: sessionmaker[Session]) -> list[tuple[str, int, int | None]]:
@@ -91,9 +67,7 @@ class Inbox:
     async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
         if self.reply is not None:
             return self.reply
-        self.messages.append(
-            cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(envelope.content))
-        )
+        self.messages.append(BytesParser(policy=policy.default).parsebytes(envelope.content))
         return "250 Message accepted for delivery"
 
 

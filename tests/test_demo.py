@@ -49,6 +49,7 @@ def test_demo_unit_heads_are_scoped_to_their_unit(db_session: Session) -> None:
     head = db_session.scalars(select(User).where(User.username == "truongphong.qlkh")).one()
     assert head.unit is not None
     assert head.has_role("unit_head", head.unit_id)
+    assert head.unit_id is not None
     assert not head.has_role("unit_head", head.unit_id + 1)
 
 

@@ -13,7 +13,8 @@ from engine.calendar import WorkingCalendar
 from engine.models import HumanTask, Notification
 from engine.unit_of_work import unit_of_work
 from engine.workflow import operations
-from tests.admin.conftest import World, post, sign_in
+from tests.admin.conftest import post, sign_in
+from tests.common.worlds import World
 
 DATA = Path(__file__).parents[1] / "engine" / "data"
 CAL = WorkingCalendar()

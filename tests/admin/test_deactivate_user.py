@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine import admin
 from engine.errors import ValidationFailed
 from engine.models import HumanTask, RoleMembership, User
-from engine.unit_of_work import unit_of_work
-from tests import factories
-from tests.admin.conftest import World, post, sign_in
+from tests.admin.conftest import post, sign_in
+from tests.common import people, workflow
+from tests.common.worlds import World
 
 
 def _open_tasks(session: Session) -> list[HumanTask]:
@@ -85,11 +85,9 @@ def test_handover_gives_the_successor_the_role_and_the_task(
 def test_a_task_assigned_to_the_user_blocks_deactivation_even_with_other_role_holders(
     world: World, admin_user: User, session_factory: sessionmaker[Session]
 ) -> None:
-    with unit_of_work(session_factory) as s:
-        other = factories.user(
-            s, "clerk_a2", unit=world.unit_a, roles=(("unit_clerk", world.unit_a),)
-        )
-        task = factories.task(
+    with session_factory() as s, s.begin():
+        other = people.user(s, "clerk_a2", unit=world.unit_a, roles=(("unit_clerk", world.unit_a),))
+        task = workflow.task(
             s,
             world.dossier,
             element_id="prepare",

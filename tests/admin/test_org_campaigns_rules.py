@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.models import AuditEvent, Campaign, Notification, OrgUnit, RuleSetting, User
-from tests.admin.conftest import World, post, sign_in
+from tests.admin.conftest import post, sign_in
+from tests.common.worlds import World
 
 
 def _actions(factory: sessionmaker[Session]) -> list[str]:

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.models import AuditEvent, User
-from tests.admin.conftest import World, post, sign_in
+from tests.admin.conftest import post, sign_in
+from tests.common.worlds import World
 
 Route = tuple[str, str, Callable[[World], dict[str, object]]]
 

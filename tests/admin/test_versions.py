@@ -8,6 +8,7 @@ from pathlib import Path
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.test import TestResponse
 
 from engine.admin import reads
 from engine.models import ProcessInstance, User, WorkflowSpec
@@ -19,7 +20,7 @@ REVIEW = (DATA / "review.bpmn").read_bytes()
 ROUTE = (DATA / "route.dmn").read_bytes()
 
 
-def _upload(client: FlaskClient, files: dict[str, bytes]):  # type: ignore[no-untyped-def]
+def _upload(client: FlaskClient, files: dict[str, bytes]) -> TestResponse:
     data: dict[str, object] = {"csrf_token": csrf_token(client)}
     data["files"] = [(io.BytesIO(content), name) for name, content in files.items()]
     return client.post("/admin/versions", data=data, content_type="multipart/form-data")

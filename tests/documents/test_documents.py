@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from engine.documents.context import DocumentInputError, date_text
 from engine.documents.render import render_document
-from tests.reporting_data import Agency, make_agency, make_council_session, make_dossier
+from tests.common.council import sealed_session
+from tests.common.dossiers import nominate
+from tests.common.worlds import World, reporting_world
 
 
 def docx_text(content: bytes) -> str:
@@ -32,23 +34,21 @@ def docx_table_rows(content: bytes, header_start: str) -> list[list[str]]:
 
 
 @pytest.fixture
-def agency(db_session: Session) -> Agency:
-    return make_agency(db_session)
+def agency(db_session: Session) -> World:
+    return reporting_world(db_session)
 
 
-def _three(db_session: Session, agency: Agency) -> list[int]:
+def _three(db_session: Session, agency: World) -> list[int]:
     agency.units["KHTC"].name = "Phòng Kế hoạch – Tài chính & KH&CN"
     return [
-        make_dossier(
-            db_session, agency, "cb1", "CSTDCS", achievements="Sáng kiến “Số hóa hồ sơ”."
-        ).id,
-        make_dossier(db_session, agency, "cb2", "LDTT").id,
-        make_dossier(db_session, agency, "KHTC", "TTLDTT").id,
+        nominate(db_session, agency, "cb1", "CSTDCS", achievements="Sáng kiến “Số hóa hồ sơ”.").id,
+        nominate(db_session, agency, "cb2", "LDTT").id,
+        nominate(db_session, agency, "KHTC", "TTLDTT").id,
     ]
 
 
 def test_nominee_list_docx_has_every_nominee_with_diacritics(
-    db_session: Session, agency: Agency
+    db_session: Session, agency: World
 ) -> None:
     ids = _three(db_session, agency)
     doc = render_document(db_session, "nominee_list", {"dossier_ids": ids, "on": "2025-12-12"})
@@ -69,7 +69,7 @@ def test_nominee_list_docx_has_every_nominee_with_diacritics(
     assert "{%" not in text
 
 
-def test_nominee_list_xlsx_has_rows_and_total(db_session: Session, agency: Agency) -> None:
+def test_nominee_list_xlsx_has_rows_and_total(db_session: Session, agency: World) -> None:
     ids = _three(db_session, agency)
     doc = render_document(db_session, "nominee_list_xlsx", {"dossier_ids": ids})
     sheet = load_workbook(io.BytesIO(doc.content)).active
@@ -85,7 +85,7 @@ def test_nominee_list_xlsx_has_rows_and_total(db_session: Session, agency: Agenc
     assert values[6][1] == "Tổng cộng: 1 tập thể, 2 cá nhân"
 
 
-def test_submission_letter_counts_nominees_by_title(db_session: Session, agency: Agency) -> None:
+def test_submission_letter_counts_nominees_by_title(db_session: Session, agency: World) -> None:
     ids = _three(db_session, agency)
     doc = render_document(
         db_session, "submission", {"dossier_ids": ids, "number": "45", "on": "2026-01-05"}
@@ -101,7 +101,7 @@ def test_submission_letter_counts_nominees_by_title(db_session: Session, agency:
     assert "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;" in text
 
 
-def test_decision_draft_carries_its_list(db_session: Session, agency: Agency) -> None:
+def test_decision_draft_carries_its_list(db_session: Session, agency: World) -> None:
     ids = _three(db_session, agency)
     doc = render_document(db_session, "decision", {"dossier_ids": ids, "number": "120"})
     text = docx_text(doc.content)
@@ -117,13 +117,13 @@ def test_decision_draft_carries_its_list(db_session: Session, agency: Agency) ->
 
 
 def test_minutes_give_attendance_quorum_and_tally_never_a_vote(
-    db_session: Session, agency: Agency
+    db_session: Session, agency: World
 ) -> None:
-    yes = make_dossier(db_session, agency, "cb3", "CSTDCS", stage="decision")
-    no = make_dossier(db_session, agency, "QLKH", "TTLDTT", stage="archived", status="not_selected")
+    yes = nominate(db_session, agency, "cb3", "CSTDCS", stage="decision")
+    no = nominate(db_session, agency, "QLKH", "TTLDTT", stage="archived", status="not_selected")
     # A council of five: four vote, cb2 sends a written ballot, vanthu is absent and silent.
     members = ("giamdoc", "thuky", "cb1", "cb2", "vanthu")
-    council = make_council_session(
+    council = sealed_session(
         db_session,
         agency,
         {

@@ -9,18 +9,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.documents.jobs import request_document, run_document, stored_file
 from engine.models import GeneratedDocument
 from engine.unit_of_work import unit_of_work
-from tests.reporting_data import make_agency, make_dossier, make_staff
+from tests.common.dossiers import nominate
+from tests.common.worlds import add_staff, reporting_world
 
 
 def test_a_background_document_reports_progress_and_stores_its_file(
     session_factory: sessionmaker[Session], tmp_path: Path
 ) -> None:
     with unit_of_work(session_factory) as session:
-        agency = make_agency(session)
+        agency = reporting_world(session)
         # One dossier per person: a nominee has one live dossier per title and campaign.
         ids = [
-            make_dossier(session, agency, name, "LDTT").id
-            for name in make_staff(session, agency, 45)
+            nominate(session, agency, name, "LDTT").id for name in add_staff(session, agency, 45)
         ]
         document = request_document(session, "nominee_list", {"dossier_ids": ids}, None, len(ids))
     run_document(session_factory, document.id, tmp_path)

@@ -1,37 +1,22 @@
-"""Fixtures for engine tests: an organisation with one person per role, a dossier, deploys."""
+"""Fixtures for engine tests: the engine world (tests.common.worlds), deploys, helpers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine import wiring as engine_wiring
 from engine.config import Settings
-from engine.models import Campaign, Dossier, OrgUnit, RoleMembership, User
-from engine.runtime import build_wiring
+from engine.db import make_session_factory
+from engine.runtime import build_wiring, listen
 from engine.wiring import Wiring
 from engine.workflow import operations, specs
+from tests.common.worlds import World, engine_world
 
 DATA = Path(__file__).parent / "data"
-
-
-@dataclass
-class World:
-    unit_a: OrgUnit
-    unit_b: OrgUnit
-    clerk_a: User
-    head_a: User
-    head_b: User
-    secretary: User
-    member: User
-    admin: User
-    outsider: User
-    dossier: Dossier
-    campaign: Campaign
 
 
 @pytest.fixture(autouse=True)
@@ -48,64 +33,11 @@ def wiring(settings: Settings) -> Wiring:
     return build_wiring(settings, max_returns=3)
 
 
-def _user(
-    session: Session, username: str, unit: OrgUnit | None, *roles: tuple[str, int | None]
-) -> User:
-    user = User(
-        username=username,
-        full_name=f"Người dùng {username}",
-        email=f"{username}@example.vn",
-        unit_id=unit.id if unit else None,
-    )
-    for role, unit_id in roles:
-        user.memberships.append(RoleMembership(role_code=role, unit_id=unit_id))
-    session.add(user)
-    return user
-
-
 @pytest.fixture
 def world(db_session: Session) -> World:
-    s = db_session
-    unit_a = OrgUnit(code="A", name="Phòng A")
-    unit_b = OrgUnit(code="B", name="Phòng B")
-    s.add_all([unit_a, unit_b])
-    s.flush()
-    campaign = Campaign(
-        code="2025",
-        name="Thi đua 2025",
-        kind="annual",
-        year=2025,
-        starts_on=date(2025, 1, 1),
-        ends_on=date(2025, 12, 31),
-        registration_deadline=date(2025, 3, 1),
-        nomination_deadline=date(2025, 11, 30),
-        legal_basis="ND98_2023",
-        title_codes=["LDTT"],
-    )
-    s.add(campaign)
-    users = {
-        "clerk_a": _user(s, "clerk_a", unit_a, ("unit_clerk", unit_a.id)),
-        "head_a": _user(s, "head_a", unit_a, ("unit_head", unit_a.id)),
-        "head_b": _user(s, "head_b", unit_b, ("unit_head", unit_b.id)),
-        "secretary": _user(s, "secretary", None, ("secretariat", None)),
-        "member": _user(s, "member", None, ("council_member", None)),
-        "admin": _user(s, "admin", None, ("admin", None)),
-        "outsider": _user(s, "outsider", unit_b),
-    }
-    s.flush()
-    dossier = Dossier(
-        campaign_id=campaign.id,
-        unit_id=unit_a.id,
-        nominee_kind="individual",
-        nominee_name="Nguyễn Văn A",
-        nominee_search="nguyen van a",
-        title_code="LDTT",
-        legal_basis="ND98_2023",
-        year=2025,
-    )
-    s.add(dossier)
-    s.commit()
-    return World(unit_a=unit_a, unit_b=unit_b, dossier=dossier, campaign=campaign, **users)
+    built = engine_world(db_session)
+    db_session.commit()
+    return built
 
 
 @pytest.fixture
@@ -118,5 +50,7 @@ def review_data(world: World, **extra: object) -> dict[str, object]:
 
 
 def factory_of(session: Session) -> sessionmaker[Session]:
-    bind = session.get_bind()
-    return sessionmaker(bind=bind, expire_on_commit=False)
+    """Return another factory of ``session``'s engine, wired like the session's own."""
+    factory = make_session_factory(session.get_bind().engine, engine_wiring.of(session))
+    listen(factory)
+    return factory

@@ -16,7 +16,8 @@ from engine.errors import Conflict
 from engine.models import AuditEvent, Dossier, HumanTask, ProcessInstance
 from engine.wiring import Wiring
 from engine.workflow import operations
-from tests.engine.conftest import DATA, World, review_data
+from tests.common.worlds import World
+from tests.engine.conftest import DATA, review_data
 
 ROUNDS = 200
 
@@ -81,9 +82,13 @@ def test_a_due_timer_fires_once_under_two_sweeps(
 ) -> None:
     operations.deploy(db_session, [DATA / "timed.bpmn"])
     fired: list[int] = []
+
+    def fired_count() -> int:
+        fired.append(1)
+        return len(fired)
+
     # The timer's script counts its firings through a helper plugged into this test's wiring.
-    helpers = wiring.script_engine.environment.globals
-    helpers["fired_count"] = lambda: fired.append(1) or len(fired)
+    wiring.script_engine.environment.globals["fired_count"] = fired_count
     start = datetime(2025, 11, 3, 1, 0, tzinfo=UTC)
     until = start + timedelta(days=1)
     with time_machine.travel(start, tick=False):
@@ -111,7 +116,9 @@ def test_a_due_timer_fires_once_under_two_sweeps(
     assert (saved.status, saved.next_timer_at) == ("completed", None)
     task = db_session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)).one()
     assert task.status == "cancelled"
-    assert db_session.get(Dossier, world.dossier.id, populate_existing=True).status == "rejected"
+    assert (
+        db_session.get_one(Dossier, world.dossier.id, populate_existing=True).status == "rejected"
+    )
     actions = db_session.scalars(
         select(AuditEvent.action).where(AuditEvent.instance_id == instance_id)
     ).all()

@@ -6,8 +6,13 @@ from engine import db
 def _engine_counting_pings(tmp_path, monkeypatch):
     engine = create_engine(f"sqlite:///{tmp_path / 'ping.sqlite3'}")
     db.ping_idle_connections(engine)
-    pings = []
-    monkeypatch.setattr(engine.dialect, "do_ping", lambda conn: pings.append(conn) or True)
+    pings: list[object] = []
+
+    def ping(conn: object) -> bool:
+        pings.append(conn)
+        return True
+
+    monkeypatch.setattr(engine.dialect, "do_ping", ping)
     return engine, pings
 
 

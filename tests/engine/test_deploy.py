@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from engine.errors import DeployError
 from engine.models import ProcessInstance, WorkflowSpec
 from engine.workflow import operations
-from tests.engine.conftest import DATA, World, review_data
+from tests.common.worlds import World
+from tests.engine.conftest import DATA, review_data
 
 REVIEW = (DATA / "review.bpmn").read_text()
 ROUTE = (DATA / "route.dmn").read_text()

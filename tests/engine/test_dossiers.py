@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine import events
 from engine.models import AwardRecord, Dossier
-from tests.engine.conftest import World
+from tests.common.worlds import World
 
 
 def _awarded(session: Session, dossier_id: int) -> None:

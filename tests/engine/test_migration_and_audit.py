@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from engine.errors import Conflict, Forbidden
 from engine.models import AuditEvent, HumanTask
 from engine.workflow import operations
-from tests.engine.conftest import DATA, World, review_data
+from tests.common.worlds import World
+from tests.engine.conftest import DATA, review_data
 
 REVIEW = (DATA / "review.bpmn").read_text()
 
@@ -53,7 +54,7 @@ def test_migrate_when_only_tasks_ahead_changed(
     assert element == "prepare"
     operations.complete(db_session, prepare, world.clerk_a, {"title": "x"})
     [(element, approve)] = _open(db_session, instance_id)
-    form = db_session.get(HumanTask, approve).form
+    form = db_session.get_one(HumanTask, approve).form
     db_session.commit()
     assert form[1]["label"] == "Lý do trả lại"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -12,13 +13,14 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from engine import events, notify
 from engine.admin.calendar import save_calendar_override
 from engine.calendar import WorkingCalendar
-from engine.models import HumanTask, ReminderSent
+from engine.models import HumanTask, Outbox, ReminderSent
 from engine.models.base import utcnow
 from engine.notify.ladder import Recipient, Rung, RungKind
 from engine.notify.reminders import due_tasks_query
 from engine.unit_of_work import unit_of_work
-from tests import notify_factories as factories
-from tests.notify_helpers import BASE_URL, Org, local, notes, outbox
+from tests.common import notify as notify_rows
+from tests.common.worlds import World
+from tests.notify_helpers import BASE_URL, local, notes, outbox
 
 
 def _sweep(session_factory: sessionmaker[Session], at: datetime) -> notify.SweepResult:
@@ -27,36 +29,36 @@ def _sweep(session_factory: sessionmaker[Session], at: datetime) -> notify.Sweep
 
 
 def _task(
-    session_factory: sessionmaker[Session], org: Org, created: datetime, days: int, **kw: object
+    session_factory: sessionmaker[Session], org: World, created: datetime, days: int, **kw: object
 ) -> int:
     due = WorkingCalendar().add_working_days(created, days)
     with time_machine.travel(created, tick=False), unit_of_work(session_factory) as s:
-        d = factories.dossier(s, org.unit.id)
+        d = notify_rows.dossier(s, org.unit_a.id)
         kw.setdefault("candidate_role", "unit_clerk")
-        kw.setdefault("candidate_unit_id", org.unit.id)
-        return factories.task(s, created_at=created, due_at=due, dossier_id=d.id, **kw).id  # type: ignore[arg-type]
+        kw.setdefault("candidate_unit_id", org.unit_a.id)
+        return notify_rows.task(s, created_at=created, due_at=due, dossier_id=d.id, **kw).id  # type: ignore[arg-type]
 
 
 def test_ready_task_notifies_its_lane_in_its_unit_only(
-    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+    session_factory: sessionmaker[Session], org: World, email_on: notify.NotifyConfig
 ) -> None:
     task_id = _task(session_factory, org, local(2026, 3, 2, 9), 5, candidate_role="unit_head")
-    assert notes(session_factory) == [("task_ready", org.head.id, task_id)]
+    assert notes(session_factory) == [("task_ready", org.head_a.id, task_id)]
     (row,) = outbox(session_factory)
-    assert (row.channel, row.status, row.user_id) == ("email", "pending", org.head.id)
+    assert (row.channel, row.status, row.user_id) == ("email", "pending", org.head_a.id)
     with session_factory() as s:
-        (note,) = notify.recent(s, org.head.id)
+        (note,) = notify.recent(s, org.head_a.id)
     assert note.subject == "[TĐKT] Việc mới cần xử lý: Bình xét tại đơn vị"
     assert note.link == f"{BASE_URL}/tasks/{task_id}"
     assert "Hạn xử lý: hết ngày 09/03/2026" in note.body
 
 
 def test_overdue_task_goes_due_soon_due_overdue_escalated_once_in_order(
-    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+    session_factory: sessionmaker[Session], org: World, email_on: notify.NotifyConfig
 ) -> None:
     # Created Monday 2/3/2026 with 5 working days: due at the end of Monday 9/3.
     task_id = _task(session_factory, org, local(2026, 3, 2, 9), 5)
-    clerk, head = org.clerk.id, org.head.id
+    clerk, head = org.clerk_a.id, org.head_a.id
     steps = [
         (local(2026, 3, 4, 23), []),
         (local(2026, 3, 5, 8), [("due_soon", clerk)]),
@@ -95,21 +97,21 @@ def test_overdue_task_goes_due_soon_due_overdue_escalated_once_in_order(
 
 
 def test_completion_stops_the_ladder(
-    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+    session_factory: sessionmaker[Session], org: World, email_on: notify.NotifyConfig
 ) -> None:
     task_id = _task(session_factory, org, local(2026, 3, 2, 9), 5)
     _sweep(session_factory, local(2026, 3, 5, 8))
     with time_machine.travel(local(2026, 3, 6, 9), tick=False), unit_of_work(session_factory) as s:
         task = s.get_one(HumanTask, task_id)
         task.completed_at, task.status = utcnow(), "completed"
-        events.publish(s, [events.TaskCompleted(task_id, org.clerk.id)])
+        events.publish(s, [events.TaskCompleted(task_id, org.clerk_a.id)])
     for day in (9, 10, 11, 12, 13, 16):
         assert _sweep(session_factory, local(2026, 3, day, 8)).sent == 0
     assert [k for k, _, _ in notes(session_factory)] == ["task_ready", "due_soon"]
 
 
 def test_late_sweep_sends_the_latest_rung_once_and_records_when_each_came_due(
-    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+    session_factory: sessionmaker[Session], org: World, email_on: notify.NotifyConfig
 ) -> None:
     _task(session_factory, org, local(2026, 3, 2, 9), 5)
     _sweep(session_factory, local(2026, 3, 9, 8))  # due_soon and due_today: only the latter
@@ -128,7 +130,7 @@ def test_late_sweep_sends_the_latest_rung_once_and_records_when_each_came_due(
 
 
 def test_agency_lane_escalates_to_the_secretariat(
-    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+    session_factory: sessionmaker[Session], org: World, email_on: notify.NotifyConfig
 ) -> None:
     # A unit head's own review escalates past the unit, to the council secretariat.
     _task(session_factory, org, local(2026, 3, 2, 9), 5, candidate_role="unit_head")
@@ -138,13 +140,13 @@ def test_agency_lane_escalates_to_the_secretariat(
 
 
 def test_reassignment_notifies_the_new_assignee_and_the_ladder_follows_the_holder(
-    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+    session_factory: sessionmaker[Session], org: World, email_on: notify.NotifyConfig
 ) -> None:
     task_id = _task(session_factory, org, local(2026, 3, 2, 9), 5)
     with unit_of_work(session_factory) as s:
-        second = factories.user(s, "Vi Thị Thu", ("unit_clerk",), org.unit.id)
+        second = notify_rows.user(s, "Vi Thị Thu", ("unit_clerk",), org.unit_a.id)
         s.get_one(HumanTask, task_id).assignee_id = second.id
-        events.publish(s, [events.TaskAssigned(task_id, second.id, None, org.head.id)])
+        events.publish(s, [events.TaskAssigned(task_id, second.id, None, org.head_a.id)])
     _sweep(session_factory, local(2026, 3, 5, 8))
     assert [(k, u) for k, u, _ in notes(session_factory)][-2:] == [
         ("task_assigned", second.id),
@@ -153,11 +155,11 @@ def test_reassignment_notifies_the_new_assignee_and_the_ladder_follows_the_holde
 
 
 def test_claiming_a_task_oneself_sends_nothing(
-    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+    session_factory: sessionmaker[Session], org: World, email_on: notify.NotifyConfig
 ) -> None:
     task_id = _task(session_factory, org, local(2026, 3, 2, 9), 5)
     with unit_of_work(session_factory) as s:
-        events.publish(s, [events.TaskAssigned(task_id, org.clerk.id, None, org.clerk.id)])
+        events.publish(s, [events.TaskAssigned(task_id, org.clerk_a.id, None, org.clerk_a.id)])
     assert [k for k, _, _ in notes(session_factory)] == ["task_ready"]
 
 
@@ -173,7 +175,7 @@ def test_claiming_a_task_oneself_sends_nothing(
 )
 def test_tet_shifts_the_rungs(
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
     created: datetime,
     days: int,
     due_soon_at: datetime,
@@ -197,7 +199,7 @@ def test_tet_shifts_the_rungs(
 
 
 def test_make_up_working_saturday_moves_the_overdue_rung(
-    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+    session_factory: sessionmaker[Session], org: World, email_on: notify.NotifyConfig
 ) -> None:
     # Due at the end of Friday 6/3/2026; an administrator makes Saturday 7/3 a working day.
     task_id = _task(session_factory, org, local(2026, 3, 2, 9), 4)
@@ -209,7 +211,7 @@ def test_make_up_working_saturday_moves_the_overdue_rung(
 
 
 def test_ladder_edited_as_data_applies_to_its_task_type(
-    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+    session_factory: sessionmaker[Session], org: World, email_on: notify.NotifyConfig
 ) -> None:
     with unit_of_work(session_factory) as s:
         ladder = (Rung("nhac_som", -4, RungKind.REMIND, Recipient.HOLDER),)
@@ -222,7 +224,7 @@ def test_ladder_edited_as_data_applies_to_its_task_type(
 
 def test_a_failing_task_is_logged_and_the_others_are_sent(
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
     email_on: notify.NotifyConfig,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -231,7 +233,8 @@ def test_a_failing_task_is_logged_and_the_others_are_sent(
 
     def explode(state: ORMExecuteState) -> None:
         # Writing the first task's notification fails.
-        rows = state.parameters if isinstance(state.parameters, list) else [state.parameters]
+        params: Any = state.parameters
+        rows = params if isinstance(params, list) else [params]
         table = getattr(state.statement, "table", None)
         if getattr(table, "name", None) == "notification" and any(
             row and row.get("task_id") == first for row in rows
@@ -251,49 +254,49 @@ def test_a_failing_task_is_logged_and_the_others_are_sent(
 
 
 def test_returned_and_decided_dossiers_notify_clerks_and_nominee(
-    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+    session_factory: sessionmaker[Session], org: World, email_on: notify.NotifyConfig
 ) -> None:
     with unit_of_work(session_factory) as s:
-        nominee = factories.user(s, "Hoàng Thị Lan", (), org.unit.id)
-        d = factories.dossier(s, org.unit.id, nominee)
-        t = factories.task(s, created_at=utcnow(), due_at=None, dossier_id=d.id, publish=False)
+        nominee = notify_rows.user(s, "Hoàng Thị Lan", (), org.unit_a.id)
+        d = notify_rows.dossier(s, org.unit_a.id, nominee)
+        t = notify_rows.task(s, created_at=utcnow(), due_at=None, dossier_id=d.id, publish=False)
         events.publish(s, [events.DossierReturned(d.id, t.id, "Thiếu biên bản họp")])
         events.publish(s, [events.DossierDecided(d.id, "awarded")])
     assert [(k, u) for k, u, _ in notes(session_factory)] == [
-        ("dossier_returned", org.clerk.id),
-        ("dossier_decided", org.clerk.id),
+        ("dossier_returned", org.clerk_a.id),
+        ("dossier_decided", org.clerk_a.id),
         ("dossier_decided", nominee.id),
     ]
     with session_factory() as s:
-        returned = notify.recent(s, org.clerk.id)[-1]
+        returned = notify.recent(s, org.clerk_a.id)[-1]
     assert "Lý do: Thiếu biên bản họp" in returned.body
     assert returned.link == f"{BASE_URL}/dossiers/{d.id}"
 
 
 def test_a_decided_dossier_tells_its_clerks_then_its_nominee_once(
-    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+    session_factory: sessionmaker[Session], org: World, email_on: notify.NotifyConfig
 ) -> None:
     with unit_of_work(session_factory) as s:
-        nominee = factories.user(s, "Hoàng Thị Lan", (), org.unit.id)
-        clerk = factories.user(s, "Vi Văn Tùng", ("unit_clerk",), org.unit.id)
-        retired = factories.user(s, "Đàm Thị Mai", (), org.unit.id)
+        nominee = notify_rows.user(s, "Hoàng Thị Lan", (), org.unit_a.id)
+        clerk = notify_rows.user(s, "Vi Văn Tùng", ("unit_clerk",), org.unit_a.id)
+        retired = notify_rows.user(s, "Đàm Thị Mai", (), org.unit_a.id)
         retired.active = False
-        decided = factories.dossier(s, org.unit.id, nominee)
-        by_clerk = factories.dossier(s, org.unit.id, clerk)
-        by_retired = factories.dossier(s, org.unit.id, retired)
+        decided = notify_rows.dossier(s, org.unit_a.id, nominee)
+        by_clerk = notify_rows.dossier(s, org.unit_a.id, clerk)
+        by_retired = notify_rows.dossier(s, org.unit_a.id, retired)
         events.publish(s, [events.DossierDecided(decided.id, "rejected")])
         events.publish(s, [events.DossierDecided(by_clerk.id, "rejected")])
         events.publish(s, [events.DossierDecided(by_retired.id, "rejected")])
-    clerks = [org.clerk.id, clerk.id]
+    clerks = [org.clerk_a.id, clerk.id]
     assert [u for _, u, _ in notes(session_factory)] == [*clerks, nominee.id, *clerks, *clerks]
 
 
 def test_a_rolled_back_step_leaves_no_notification(
-    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+    session_factory: sessionmaker[Session], org: World, email_on: notify.NotifyConfig
 ) -> None:
     def failing_step() -> None:
         with unit_of_work(session_factory) as s:
-            factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
+            notify_rows.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
             raise RuntimeError("the step failed")
 
     with pytest.raises(RuntimeError):
@@ -303,40 +306,38 @@ def test_a_rolled_back_step_leaves_no_notification(
 
 
 def test_digest_users_get_one_email_a_day_with_every_item(
-    session_factory: sessionmaker[Session], org: Org, email_on: notify.NotifyConfig
+    session_factory: sessionmaker[Session], org: World, email_on: notify.NotifyConfig
 ) -> None:
     with unit_of_work(session_factory) as s:
-        s.get_one(type(org.clerk), org.clerk.id).email_mode = "digest"
+        s.get_one(type(org.clerk_a), org.clerk_a.id).email_mode = "digest"
     _task(session_factory, org, local(2026, 3, 2, 9), 5)
     _task(session_factory, org, local(2026, 3, 2, 10), 5)
     with session_factory() as s:
-        items = list(
-            s.scalars(select(notify.outbox.Outbox).where(notify.outbox.Outbox.channel == "digest"))
-        )
+        items = list(s.scalars(select(Outbox).where(Outbox.channel == "digest")))
     assert [i.next_attempt_at for i in items] == [local(2026, 3, 3, 7, 0)] * 2
     assert notify.build_digests(session_factory, local(2026, 3, 2, 18)) == 0
     assert notify.build_digests(session_factory, local(2026, 3, 3, 7, 1)) == 1
     assert notify.build_digests(session_factory, local(2026, 3, 3, 7, 2)) == 0
     emails = [r for r in outbox(session_factory) if r.channel == "email"]
     assert [(e.dedupe_key, e.status) for e in emails] == [
-        (f"digest:{org.clerk.id}:2026-03-03", "pending")
+        (f"digest:{org.clerk_a.id}:2026-03-03", "pending")
     ]
     assert {r.digest_id for r in outbox(session_factory) if r.channel == "digest"} == {emails[0].id}
 
 
-def test_unread_count_and_mark_read(session_factory: sessionmaker[Session], org: Org) -> None:
+def test_unread_count_and_mark_read(session_factory: sessionmaker[Session], org: World) -> None:
     _task(session_factory, org, local(2026, 3, 2, 9), 5)
     _task(session_factory, org, local(2026, 3, 2, 9), 5)
     with unit_of_work(session_factory) as s:
-        assert notify.unread_count(s, org.clerk.id) == 2
-        first = notify.recent(s, org.clerk.id)[-1]
-        assert notify.mark_read(s, org.clerk.id, first.id) == 1
-        assert notify.mark_read(s, org.head.id, first.id) == 0  # not theirs
-        assert notify.unread_count(s, org.clerk.id) == 1
+        assert notify.unread_count(s, org.clerk_a.id) == 2
+        first = notify.recent(s, org.clerk_a.id)[-1]
+        assert notify.mark_read(s, org.clerk_a.id, first.id) == 1
+        assert notify.mark_read(s, org.head_a.id, first.id) == 0  # not theirs
+        assert notify.unread_count(s, org.clerk_a.id) == 1
 
 
 def test_without_email_only_in_app_notifications_are_written(
-    session_factory: sessionmaker[Session], org: Org
+    session_factory: sessionmaker[Session], org: World
 ) -> None:
     _task(session_factory, org, local(2026, 3, 2, 9), 5)
     assert len(notes(session_factory)) == 1
@@ -357,6 +358,6 @@ def test_the_sweep_reads_the_partial_index(session_factory: sessionmaker[Session
             # the planner can serve the query from the partial index at all.
             s.execute(text("SET LOCAL enable_seqscan = off"))
             compiled = query.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-            rows = s.execute(text(f"EXPLAIN {compiled}"))
-            plan = " ".join(str(row[0]) for row in rows)
+            explained = s.execute(text(f"EXPLAIN {compiled}"))
+            plan = " ".join(str(row[0]) for row in explained)
     assert "ix_human_task_open_next_reminder" in plan

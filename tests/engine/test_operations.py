@@ -15,7 +15,8 @@ from engine.models import AuditEvent, Dossier, HumanTask, ProcessInstance
 from engine.unit_of_work import unit_of_work
 from engine.wiring import Wiring
 from engine.workflow import operations
-from tests.engine.conftest import World, review_data
+from tests.common.worlds import World
+from tests.engine.conftest import review_data
 
 pytestmark = pytest.mark.usefixtures("review_spec")
 
@@ -78,7 +79,7 @@ def test_start_projects_the_first_task_scoped_to_the_unit(
     assert [f["name"] for f in task.form] == ["title", "pages", "signed_on", "urgent"]
     assert task.due_at is not None
     assert task.due_at > task.created_at
-    assert db_session.get(Dossier, world.dossier.id, populate_existing=True).stage == "prepare"
+    assert db_session.get_one(Dossier, world.dossier.id, populate_existing=True).stage == "prepare"
     db_session.rollback()
     # The state holds no spec: the spec lives once in workflow_spec.
     state = json.loads(instance.state)
@@ -96,11 +97,11 @@ def test_complete_walks_the_process_to_its_outcome(db_session: Session, world: W
     # dueWorkingDays names a data variable (review_days = 3).
     assert row.due_at == WorkingCalendar().add_working_days(row.created_at, 3)
     operations.complete(db_session, approve, world.head_a, {"decision": "approve"})
-    finished = db_session.get(ProcessInstance, instance.id, populate_existing=True)
+    finished = db_session.get_one(ProcessInstance, instance.id, populate_existing=True)
     assert finished is not None
     assert finished.status == "completed"
     assert finished.next_timer_at is None
-    dossier = db_session.get(Dossier, world.dossier.id, populate_existing=True)
+    dossier = db_session.get_one(Dossier, world.dossier.id, populate_existing=True)
     assert dossier is not None
     assert (dossier.stage, dossier.status) == ("archived", "awarded")
     actions = db_session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
@@ -210,7 +211,9 @@ def test_cancel_needs_a_reason_and_a_right(db_session: Session, world: World) ->
     cancelled = operations.cancel(db_session, instance_id, world.clerk_a, "Đơn vị rút hồ sơ")
     assert (cancelled.status, cancelled.cancel_reason) == ("cancelled", "Đơn vị rút hồ sơ")
     assert _open(db_session, instance_id) == []
-    assert db_session.get(Dossier, world.dossier.id, populate_existing=True).status == "cancelled"
+    assert (
+        db_session.get_one(Dossier, world.dossier.id, populate_existing=True).status == "cancelled"
+    )
     db_session.rollback()
     with pytest.raises(Conflict):
         operations.cancel(db_session, instance_id, world.admin, "lần nữa")
@@ -260,7 +263,8 @@ def test_an_exception_mid_step_leaves_everything_as_saved(
     monkeypatch.undo()
     operations.complete(db_session, approve, world.head_a, {"decision": "approve"})
     assert (
-        db_session.get(ProcessInstance, instance.id, populate_existing=True).status == "completed"
+        db_session.get_one(ProcessInstance, instance.id, populate_existing=True).status
+        == "completed"
     )
 
 

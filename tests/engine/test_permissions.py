@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from engine import permissions
 from engine.models import Dossier, GeneratedDocument, OrgUnit, User
-from tests import factories
+from tests.common import campaigns, council, dossiers, workflow
+from tests.common import people as rows
 
 EVERYONE = ("clerk_a", "head_a", "head_b", "member", "secretary", "director", "admin", "outsider")
 
@@ -33,18 +34,18 @@ class People:
 @pytest.fixture
 def people(db_session: Session) -> People:
     s = db_session
-    a, b = factories.unit(s), factories.unit(s)
+    a, b = rows.unit(s), rows.unit(s)
     by_name = {
-        "clerk_a": factories.user(s, unit=a, roles=(("unit_clerk", a),)),
-        "head_a": factories.user(s, unit=a, roles=(("unit_head", a),)),
-        "head_b": factories.user(s, unit=b, roles=(("unit_head", b),)),
-        "member": factories.user(s, roles=(("council_member", None),)),
-        "secretary": factories.user(s, roles=(("secretariat", None),)),
-        "director": factories.user(s, roles=(("director", None),)),
-        "admin": factories.user(s, roles=(("admin", None),)),
-        "outsider": factories.user(s, unit=b),
+        "clerk_a": rows.user(s, unit=a, roles=(("unit_clerk", a),)),
+        "head_a": rows.user(s, unit=a, roles=(("unit_head", a),)),
+        "head_b": rows.user(s, unit=b, roles=(("unit_head", b),)),
+        "member": rows.user(s, roles=(("council_member", None),)),
+        "secretary": rows.user(s, roles=(("secretariat", None),)),
+        "director": rows.user(s, roles=(("director", None),)),
+        "admin": rows.user(s, roles=(("admin", None),)),
+        "outsider": rows.user(s, unit=b),
     }
-    return People(a, b, factories.dossier(s, a), by_name)
+    return People(a, b, dossiers.dossier(s, a), by_name)
 
 
 def _allowed(people: People, rule: Callable[[User], bool]) -> set[str]:
@@ -99,16 +100,14 @@ def test_council_sessions_are_opened_by_the_secretariat_and_administrators(
 
 
 def test_an_open_task_is_its_lanes_alone(db_session: Session, people: People) -> None:
-    task = factories.task(db_session, people.dossier, role="unit_clerk")
+    task = workflow.task(db_session, people.dossier, role="unit_clerk")
     assert _allowed(people, lambda u: permissions.may_act(u, task)) == {"clerk_a"}
     assert _allowed(people, lambda u: permissions.may_claim(u, task)) == {"clerk_a"}
 
 
 def test_an_assigned_task_is_its_assignees_alone(db_session: Session, people: People) -> None:
-    other_clerk = factories.user(
-        db_session, unit=people.unit_a, roles=(("unit_clerk", people.unit_a),)
-    )
-    task = factories.task(db_session, people.dossier, role="unit_clerk", assignee=other_clerk)
+    other_clerk = rows.user(db_session, unit=people.unit_a, roles=(("unit_clerk", people.unit_a),))
+    task = workflow.task(db_session, people.dossier, role="unit_clerk", assignee=other_clerk)
     assert _allowed(people, lambda u: permissions.may_act(u, task)) == set()
     assert permissions.may_act(other_clerk, task)
     assert not permissions.may_claim(other_clerk, task)  # already theirs: nothing to claim
@@ -125,9 +124,9 @@ def test_an_assigned_task_is_its_assignees_alone(db_session: Session, people: Pe
 def test_a_closed_task_or_an_inactive_user_acts_on_nothing(
     db_session: Session, people: People
 ) -> None:
-    done = factories.task(db_session, people.dossier, role="unit_clerk", status="completed")
+    done = workflow.task(db_session, people.dossier, role="unit_clerk", status="completed")
     assert not permissions.may_act(people["clerk_a"], done)
-    task = factories.task(db_session, people.dossier, role="unit_clerk")
+    task = workflow.task(db_session, people.dossier, role="unit_clerk")
     people["clerk_a"].active = False
     assert not permissions.may_act(people["clerk_a"], task)
     assert not permissions.may_be_given(people["clerk_a"], task)
@@ -136,16 +135,16 @@ def test_a_closed_task_or_an_inactive_user_acts_on_nothing(
 def test_reassigning_is_the_tasks_unit_head_the_secretariat_and_administrators(
     db_session: Session, people: People
 ) -> None:
-    task = factories.task(db_session, people.dossier, role="unit_clerk")
+    task = workflow.task(db_session, people.dossier, role="unit_clerk")
     allowed = _allowed(people, lambda u: permissions.may_reassign(u, task))
     assert allowed == {"head_a", "secretary", "admin"}
 
 
 def test_a_ballot_is_seen_only_by_its_member(db_session: Session, people: People) -> None:
-    council = factories.council_session(db_session, factories.campaign(db_session))
-    ballot = factories.ballot_task(db_session, council, people["member"], [people.dossier])
+    meeting = council.open_session(db_session, campaigns.campaign(db_session))
+    ballot = council.ballot_task(db_session, meeting, people["member"], [people.dossier])
     assert _allowed(people, lambda u: permissions.may_see_task(u, ballot, None)) == {"member"}
-    on_dossier = factories.task(db_session, people.dossier, role="unit_head")
+    on_dossier = workflow.task(db_session, people.dossier, role="unit_head")
     seen = _allowed(people, lambda u: permissions.may_see_task(u, on_dossier, people.dossier))
     assert seen == {"clerk_a", "head_a", "member", "secretary", "director", "admin"}
 

@@ -12,15 +12,15 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine import audit
 from engine.config import Settings
 from engine.db import make_session_factory
 from engine.models import AuditEvent, HumanTask, ProcessInstance
 from engine.runtime import build_wiring, listen
 from engine.wiring import Wiring
 from engine.workflow import cache as workflow_cache
-from engine.workflow import stepping
+from tests.common.procedure import Procedure, deployed
 from tests.conftest import empty_database
-from tests.world import World, deployed_world
 
 AGREE_ALL = ["agree"] * 7
 
@@ -36,12 +36,12 @@ def _same_randomness(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def agency(session_factory: sessionmaker[Session]) -> Iterator[World]:
-    with deployed_world(session_factory) as built:
+def agency(session_factory: sessionmaker[Session]) -> Iterator[Procedure]:
+    with deployed(session_factory) as built:
         yield built
 
 
-def _nomination_to_award(world: World) -> None:
+def _nomination_to_award(world: Procedure) -> None:
     """A path through returns, the posting timer, the council's messages and the decision."""
     dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
     world.prepare(dossier_id)
@@ -102,7 +102,7 @@ def _run(
     hits = kept.hits
     factory = make_session_factory(engine, build_wiring(settings, workflows=kept))
     listen(factory)
-    with deployed_world(factory) as world:
+    with deployed(factory) as world:
         _nomination_to_award(world)
     return _stored(engine), kept.hits - hits
 
@@ -120,14 +120,14 @@ def test_steps_from_kept_workflows_store_exactly_what_deserialized_ones_do(
 
 
 def test_a_rolled_back_step_leaves_nothing_the_next_step_would_use(
-    agency: World, wiring: Wiring, monkeypatch: pytest.MonkeyPatch
+    agency: Procedure, wiring: Wiring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dossier_id = agency.file("vanthu.qlkh", "cb004", "LDTT")
 
     def fail(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("injected after the state was written")
 
-    monkeypatch.setattr(stepping.audit, "record", fail)
+    monkeypatch.setattr(audit, "record", fail)  # the module stepping records through
     with pytest.raises(RuntimeError):
         agency.prepare(dossier_id)
     monkeypatch.undo()
@@ -138,7 +138,7 @@ def test_a_rolled_back_step_leaves_nothing_the_next_step_would_use(
     assert agency.ready(dossier_id) == ["unit_review"]
 
 
-def test_a_row_saved_by_another_process_is_deserialized(agency: World, wiring: Wiring) -> None:
+def test_a_row_saved_by_another_process_is_deserialized(agency: Procedure, wiring: Wiring) -> None:
     dossier_id = agency.file("vanthu.qlkh", "cb004", "LDTT")
     kept = wiring.workflows
     with agency.factory() as session:

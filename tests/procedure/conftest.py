@@ -1,4 +1,4 @@
-"""The procedure scenarios run on the shared deployed demo world (tests/world.py)."""
+"""The procedure scenarios run on the deployed demo agency (tests.common.procedure)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.world import World, deployed_world
+from tests.common.procedure import Procedure, deployed
 
 
 @pytest.fixture
-def world(session_factory: sessionmaker[Session]) -> Iterator[World]:
-    with deployed_world(session_factory) as built:
+def world(session_factory: sessionmaker[Session]) -> Iterator[Procedure]:
+    with deployed(session_factory) as built:
         yield built

@@ -8,12 +8,12 @@ from sqlalchemy import select
 from engine.domain import dossiers
 from engine.errors import Conflict
 from engine.models import AuditEvent, AwardRecord, SealedBallot
-from tests.world import World
+from tests.common.procedure import Procedure
 
 AGREE_ALL = ["agree"] * 7
 
 
-def test_in_house_title_is_awarded_by_the_director(world: World) -> None:
+def test_in_house_title_is_awarded_by_the_director(world: Procedure) -> None:
     dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
     assert world.ready(dossier_id) == ["prepare_dossier"]
     world.to_council(dossier_id)
@@ -41,7 +41,7 @@ def test_in_house_title_is_awarded_by_the_director(world: World) -> None:
         assert award.issued_by == "Giám đốc Sở Khoa học và Công nghệ"
 
 
-def test_unit_head_returns_the_dossier_and_the_clerk_resubmits(world: World) -> None:
+def test_unit_head_returns_the_dossier_and_the_clerk_resubmits(world: Procedure) -> None:
     dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
     world.prepare(dossier_id)
     world.unit_review(dossier_id, "return", "Bổ sung minh chứng sáng kiến")
@@ -50,7 +50,7 @@ def test_unit_head_returns_the_dossier_and_the_clerk_resubmits(world: World) -> 
     assert world.ready(dossier_id) == ["unit_review"]
 
 
-def test_secretariat_returns_an_incomplete_dossier_to_the_clerk(world: World) -> None:
+def test_secretariat_returns_an_incomplete_dossier_to_the_clerk(world: Procedure) -> None:
     dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
     world.prepare(dossier_id)
     world.unit_review(dossier_id)
@@ -59,7 +59,7 @@ def test_secretariat_returns_an_incomplete_dossier_to_the_clerk(world: World) ->
     assert world.dossier(dossier_id).stage == "prepare"
 
 
-def test_unit_head_rejects_the_dossier(world: World) -> None:
+def test_unit_head_rejects_the_dossier(world: Procedure) -> None:
     dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
     world.prepare(dossier_id)
     world.unit_review(dossier_id, "reject", "Chưa đạt tiêu chuẩn")
@@ -68,7 +68,7 @@ def test_unit_head_rejects_the_dossier(world: World) -> None:
 
 
 def test_withdrawing_returns_the_dossier_withdrawn_and_leaves_no_transaction_open(
-    world: World,
+    world: Procedure,
 ) -> None:
     dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
     with world.factory() as session:
@@ -79,7 +79,7 @@ def test_withdrawing_returns_the_dossier_withdrawn_and_leaves_no_transaction_ope
     assert world.dossier(dossier_id).status == "withdrawn"
 
 
-def test_unit_withdraws_before_the_council_but_not_after(world: World) -> None:
+def test_unit_withdraws_before_the_council_but_not_after(world: Procedure) -> None:
     kept = world.file("vanthu.qlkh", "cb004", "LDTT")
     withdrawn = world.file("vanthu.qlkh", "cb011", "LDTT")
     world.to_council(kept)
@@ -93,7 +93,7 @@ def test_unit_withdraws_before_the_council_but_not_after(world: World) -> None:
         dossiers.withdraw_dossier(session, world.user("vanthu.qlkh"), kept, "Quá muộn")
 
 
-def test_objection_during_posting_dismissed_then_upheld(world: World) -> None:
+def test_objection_during_posting_dismissed_then_upheld(world: Procedure) -> None:
     dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
     world.to_council(dossier_id)
     world.complete(
@@ -118,7 +118,7 @@ def test_objection_during_posting_dismissed_then_upheld(world: World) -> None:
     assert world.dossier(dossier_id).status == "rejected"
 
 
-def test_quota_cut_ranks_by_votes_and_marks_the_excess_not_selected(world: World) -> None:
+def test_quota_cut_ranks_by_votes_and_marks_the_excess_not_selected(world: Procedure) -> None:
     ldtt = [
         world.file("vanthu.qlkh", u, "LDTT")
         for u in ("cb004", "cb011", "cb018", "cb025", "cb032", "cb039", "truongphong.qlkh")
@@ -153,7 +153,7 @@ def test_quota_cut_ranks_by_votes_and_marks_the_excess_not_selected(world: World
     assert "chỉ tiêu" in by_agree[6]["reason"]
 
 
-def test_province_asks_to_supplement_then_approves(world: World) -> None:
+def test_province_asks_to_supplement_then_approves(world: Procedure) -> None:
     world.give_awards("cb004", "CSTDCS", (2024, 2025))
     dossier_id = world.file("vanthu.qlkh", "cb004", "BKT")
     world.to_council(dossier_id)
@@ -193,7 +193,7 @@ def test_province_asks_to_supplement_then_approves(world: World) -> None:
     assert (done.status, done.decision_no) == ("awarded", "2150/QĐ-UBND")
 
 
-def test_province_does_not_approve(world: World) -> None:
+def test_province_does_not_approve(world: Procedure) -> None:
     world.give_awards("cb004", "CSTDCS", (2024, 2025))
     dossier_id = world.file("vanthu.qlkh", "cb004", "BKT")
     world.to_council(dossier_id)
@@ -212,7 +212,7 @@ def test_province_does_not_approve(world: World) -> None:
     assert world.dossier(dossier_id).status == "not_approved"
 
 
-def test_council_does_not_select_a_dossier_below_the_threshold(world: World) -> None:
+def test_council_does_not_select_a_dossier_below_the_threshold(world: Procedure) -> None:
     dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
     world.to_council(dossier_id)
     world.end_posting()
@@ -220,7 +220,7 @@ def test_council_does_not_select_a_dossier_below_the_threshold(world: World) -> 
     assert world.dossier(dossier_id).status == "not_selected"
 
 
-def test_written_ballots_of_absent_members_count_and_votes_stay_sealed(world: World) -> None:
+def test_written_ballots_of_absent_members_count_and_votes_stay_sealed(world: Procedure) -> None:
     dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
     world.to_council(dossier_id)
     world.end_posting()
@@ -241,7 +241,7 @@ def _votes_in(value: object) -> bool:
     return value in ("agree", "disagree", "recuse")
 
 
-def test_ineligible_dossier_is_blocked_and_an_administrator_may_override(world: World) -> None:
+def test_ineligible_dossier_is_blocked_and_an_administrator_may_override(world: Procedure) -> None:
     dossier_id = world.file("vanthu.qlkh", "cb004", "CSTDT")
     world.prepare(dossier_id)
     blocked = world.dossier(dossier_id)
@@ -256,7 +256,7 @@ def test_ineligible_dossier_is_blocked_and_an_administrator_may_override(world: 
     assert world.ready(dossier_id) == ["unit_review"]
 
 
-def _submit_to_province(world: World, dossier_id: int) -> None:
+def _submit_to_province(world: Procedure, dossier_id: int) -> None:
     world.complete(
         "thuky",
         "prepare_submission",
@@ -283,7 +283,7 @@ def _submit_to_province(world: World, dossier_id: int) -> None:
     assert world.ready(dossier_id) == ["record_province_outcome"]
 
 
-def test_a_members_secret_ballot_cannot_be_handed_to_someone_else(world: World) -> None:
+def test_a_members_secret_ballot_cannot_be_handed_to_someone_else(world: Procedure) -> None:
     from datetime import date
 
     from engine.domain import council

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine.domain.awards import AwardQuery, ImportFileError, import_awards, search_awards
 from engine.models import AwardRecord
-from tests.reporting_data import make_agency
+from tests.common.worlds import reporting_world
 
 HEADER = [
     "Họ tên / Tên tập thể",
@@ -38,7 +39,7 @@ def _csv(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8-sig")
 
 
-def _xlsx(rows: list[list[object]]) -> bytes:
+def _xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADER)
@@ -54,7 +55,7 @@ def _count(session: Session) -> int:
 
 
 def test_a_good_csv_imports_every_row_with_diacritics(db_session: Session) -> None:
-    agency = make_agency(db_session)
+    agency = reporting_world(db_session)
     report = import_awards(db_session, _csv(GOOD), "lich-su.csv")
     db_session.commit()
     assert report.committed
@@ -76,7 +77,7 @@ def test_a_good_csv_imports_every_row_with_diacritics(db_session: Session) -> No
 
 
 def test_importing_the_same_file_again_adds_nothing(db_session: Session) -> None:
-    make_agency(db_session)
+    reporting_world(db_session)
     import_awards(db_session, _csv(GOOD), "lich-su.csv")
     db_session.commit()
     again = import_awards(db_session, _csv(GOOD), "lich-su.csv")
@@ -87,7 +88,7 @@ def test_importing_the_same_file_again_adds_nothing(db_session: Session) -> None
 
 
 def test_the_same_rows_as_xlsx_are_recognised_as_already_imported(db_session: Session) -> None:
-    make_agency(db_session)
+    reporting_world(db_session)
     import_awards(db_session, _csv(GOOD), "lich-su.csv")
     db_session.commit()
     as_excel = [[*row[:4], int(row[4]), row[5], date(2023, 12, 15) if i < 2 else row[6], row[7]]
@@ -98,7 +99,7 @@ def test_the_same_rows_as_xlsx_are_recognised_as_already_imported(db_session: Se
 
 
 def test_a_file_with_bad_rows_reports_each_row_and_imports_nothing(db_session: Session) -> None:
-    make_agency(db_session)
+    reporting_world(db_session)
     bad = [
         GOOD[0],
         ["", "cá nhân", "", "LDTT", "2022", "", "", ""],
@@ -123,7 +124,7 @@ def test_a_file_with_bad_rows_reports_each_row_and_imports_nothing(db_session: S
 
 
 def test_partial_import_keeps_the_valid_rows(db_session: Session) -> None:
-    make_agency(db_session)
+    reporting_world(db_session)
     rows = [GOOD[0], ["", "cá nhân", "", "LDTT", "2022", "", "", ""], GOOD[1]]
     report = import_awards(db_session, _csv(rows), "loi.csv", partial=True)
     db_session.commit()
@@ -133,7 +134,7 @@ def test_partial_import_keeps_the_valid_rows(db_session: Session) -> None:
 
 
 def test_xlsx_with_a_bad_row_imports_nothing(db_session: Session) -> None:
-    make_agency(db_session)
+    reporting_world(db_session)
     report = import_awards(
         db_session, _xlsx([GOOD[0], ["Hà Văn Long", "cá nhân", "", "LDTT", 1900]]), "x.xlsx"
     )
@@ -155,7 +156,7 @@ def test_headers_without_diacritics_and_semicolons_are_read(db_session: Session)
 
 
 def test_look_up_ignores_diacritics_and_filters(db_session: Session) -> None:
-    make_agency(db_session)
+    reporting_world(db_session)
     import_awards(db_session, _csv(GOOD), "lich-su.csv")
     db_session.commit()
     rows, total = search_awards(db_session, AwardQuery(name="nguyen thi mai"))

@@ -18,7 +18,9 @@ from engine.read.stats import (
     time_per_step,
     waiting_heat,
 )
-from tests.reporting_data import at, make_agency, make_dossier, make_task
+from tests.common.dossiers import nominate
+from tests.common.workflow import at, stage_task
+from tests.common.worlds import reporting_world
 
 CAL = WorkingCalendar()
 HEADER = "Họ tên / Tên tập thể,Loại,Danh hiệu,Năm\n"
@@ -84,12 +86,12 @@ def test_summary_paragraph_in_agency_style(db_session: Session) -> None:
 
 
 def test_dossiers_by_stage_unit_title_and_campaign_progress(db_session: Session) -> None:
-    agency = make_agency(db_session)
-    make_dossier(db_session, agency, "cb1", "LDTT", stage="unit_review")
-    make_dossier(db_session, agency, "cb1", "CSTDCS", stage="council")
-    make_dossier(db_session, agency, "cb2", "LDTT", stage="council")
-    make_dossier(db_session, agency, "cb3", "LDTT", stage="archived", status="awarded")
-    make_dossier(db_session, agency, "KHTC", "TTLDTT", stage="archived", status="not_selected")
+    agency = reporting_world(db_session)
+    nominate(db_session, agency, "cb1", "LDTT", stage="unit_review")
+    nominate(db_session, agency, "cb1", "CSTDCS", stage="council")
+    nominate(db_session, agency, "cb2", "LDTT", stage="council")
+    nominate(db_session, agency, "cb3", "LDTT", stage="archived", status="awarded")
+    nominate(db_session, agency, "KHTC", "TTLDTT", stage="archived", status="not_selected")
     grid = dossiers_by_stage_unit(db_session)
     qlkh, khtc = str(agency.units["QLKH"].id), str(agency.units["KHTC"].id)
     assert [code for code, _l in grid.rows] == ["unit_review", "council", "archived"]
@@ -109,16 +111,16 @@ def test_dossiers_by_stage_unit_title_and_campaign_progress(db_session: Session)
 
 
 def test_overdue_by_step_and_person_in_working_days(db_session: Session) -> None:
-    agency = make_agency(db_session)
-    dossier = make_dossier(db_session, agency, "cb1", "LDTT", stage="unit_review")
-    other = make_dossier(db_session, agency, "cb2", "LDTT", stage="completeness")
+    agency = reporting_world(db_session)
+    dossier = nominate(db_session, agency, "cb1", "LDTT", stage="unit_review")
+    other = nominate(db_session, agency, "cb2", "LDTT", stage="completeness")
     # Due Friday 5/12, now Tuesday 9/12: Monday and Tuesday late = 2 working days.
-    make_task(db_session, dossier, "unit_review", at(1), due_at=at(5), candidate_role="unit_head")
-    make_task(
+    stage_task(db_session, dossier, "unit_review", at(1), due_at=at(5), candidate_role="unit_head")
+    stage_task(
         db_session, other, "completeness", at(1), due_at=at(8), assignee=agency.users["thuky"]
     )
-    make_task(db_session, other, "prepare", at(1), completed_at=at(3), due_at=at(2))
-    make_task(db_session, other, "posting", at(1), due_at=at(20))
+    stage_task(db_session, other, "prepare", at(1), completed_at=at(3), due_at=at(2))
+    stage_task(db_session, other, "posting", at(1), due_at=at(20))
     tasks = overdue_tasks(db_session, at(9), CAL)
     assert [(t.nominee_name, t.days_late) for t in tasks] == [
         ("Hoàng Thị Thu Hà", 2),
@@ -137,17 +139,17 @@ def test_overdue_by_step_and_person_in_working_days(db_session: Session) -> None
 
 
 def test_time_per_step_median_p90_against_limit_for_a_period(db_session: Session) -> None:
-    agency = make_agency(db_session)
-    dossier = make_dossier(db_session, agency, "cb1", "LDTT")
+    agency = reporting_world(db_session)
+    dossier = nominate(db_session, agency, "cb1", "LDTT")
     # unit_review, limit 5 (due_at − created_at): took 1, 2, 3, 4 and 8 working days.
     for finished in (2, 3, 4, 5, 11):
-        make_task(
+        stage_task(
             db_session, dossier, "unit_review", at(1), completed_at=at(finished), due_at=at(8)
         )
     # completed outside the period: not counted
-    make_task(db_session, dossier, "unit_review", at(1, 11), completed_at=at(28, 11))
+    stage_task(db_session, dossier, "unit_review", at(1, 11), completed_at=at(28, 11))
     # no due date: limit from the per-stage table
-    make_task(db_session, dossier, "decision", at(1), completed_at=at(2))
+    stage_task(db_session, dossier, "decision", at(1), completed_at=at(2))
     steps = time_per_step(db_session, at(1), at(31), CAL)
     review, decision = steps
     assert (review.stage, review.count, review.median, review.p90) == ("unit_review", 5, 3.0, 8.0)
@@ -156,10 +158,10 @@ def test_time_per_step_median_p90_against_limit_for_a_period(db_session: Session
 
 
 def test_waiting_heat_per_element_includes_open_tasks(db_session: Session) -> None:
-    agency = make_agency(db_session)
-    dossier = make_dossier(db_session, agency, "cb1", "LDTT")
-    make_task(db_session, dossier, "unit_review", at(1), completed_at=at(3))
-    make_task(db_session, dossier, "unit_review", at(1))
+    agency = reporting_world(db_session)
+    dossier = nominate(db_session, agency, "cb1", "LDTT")
+    stage_task(db_session, dossier, "unit_review", at(1), completed_at=at(3))
+    stage_task(db_session, dossier, "unit_review", at(1))
     heat = waiting_heat(db_session, at(1), at(31), at(8), CAL)
     assert heat == {"unit_review": 3.5}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -18,34 +19,35 @@ from engine.notify.outbox import MailSettings, claim, deliver
 from engine.runtime import build_wiring, listen
 from engine.unit_of_work import unit_of_work
 from engine.wiring import Wiring
-from tests import notify_factories as factories
-from tests.notify_helpers import BASE_URL, Inbox, Org, local, outbox, text_of
+from tests.common import notify as notify_rows
+from tests.common.worlds import World
+from tests.notify_helpers import BASE_URL, Inbox, local, outbox, text_of
 
 NOW = local(2026, 3, 2, 9)
 
 
-def _mail(port: int, **kw: object) -> MailSettings:
+def _mail(port: int, **kw: Any) -> MailSettings:
     return MailSettings(
         host="127.0.0.1", port=port, mail_from="tdkt@sokhcn.caobang.gov.vn", timeout_seconds=5, **kw
-    )  # type: ignore[arg-type]
+    )
 
 
-def _ready_task(session_factory: sessionmaker[Session], org: Org) -> int:
+def _ready_task(session_factory: sessionmaker[Session], org: World) -> int:
     with time_machine.travel(NOW, tick=False), unit_of_work(session_factory) as s:
-        d = factories.dossier(s, org.unit.id)
-        return factories.task(
+        d = notify_rows.dossier(s, org.unit_a.id)
+        return notify_rows.task(
             s,
             created_at=NOW,
             due_at=NOW + timedelta(days=7),
             candidate_role="unit_head",
-            candidate_unit_id=org.unit.id,
+            candidate_unit_id=org.unit_a.id,
             dossier_id=d.id,
         ).id
 
 
 def test_pending_email_is_sent_once_in_vietnamese_with_the_task_link(
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
     email_on: notify.NotifyConfig,
     smtp: tuple[Inbox, int],
 ) -> None:
@@ -55,7 +57,7 @@ def test_pending_email_is_sent_once_in_vietnamese_with_the_task_link(
     assert notify.deliver_due(session_factory, _mail(port), NOW)["sent"] == 0
     (message,) = inbox.messages
     assert message["Subject"] == "[TĐKT] Việc mới cần xử lý: Bình xét tại đơn vị"
-    assert message["To"] == f"Lương Văn Minh <{org.head.email}>"
+    assert message["To"] == f"Lương Văn Minh <{org.head_a.email}>"
     assert f"{BASE_URL}/tasks/{task_id}" in text_of(message)
     html = message.get_body(preferencelist=("html",))
     assert html is not None
@@ -67,7 +69,7 @@ def test_pending_email_is_sent_once_in_vietnamese_with_the_task_link(
 
 def test_two_sweeps_at_once_send_each_email_once(
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
     email_on: notify.NotifyConfig,
     smtp: tuple[Inbox, int],
 ) -> None:
@@ -91,7 +93,7 @@ def test_two_sweeps_at_once_send_each_email_once(
 
 def test_a_refused_email_is_retried_with_backoff_then_marked_failed(
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
     email_on: notify.NotifyConfig,
     smtp: tuple[Inbox, int],
 ) -> None:
@@ -130,7 +132,7 @@ def test_a_refused_email_is_retried_with_backoff_then_marked_failed(
 
 def test_a_permanent_refusal_fails_at_once(
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
     email_on: notify.NotifyConfig,
     smtp: tuple[Inbox, int],
 ) -> None:
@@ -142,7 +144,7 @@ def test_a_permanent_refusal_fails_at_once(
 
 def test_a_claim_whose_worker_died_is_sent_again_with_the_same_message_id(
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
     email_on: notify.NotifyConfig,
     smtp: tuple[Inbox, int],
 ) -> None:
@@ -162,12 +164,12 @@ def test_a_claim_whose_worker_died_is_sent_again_with_the_same_message_id(
 
 
 def test_new_emails_are_handed_over_only_after_commit(
-    clean_db: Engine, settings: Settings, org: Org, email_on: notify.NotifyConfig
+    clean_db: Engine, settings: Settings, org: World, email_on: notify.NotifyConfig
 ) -> None:
     handed: list[list[int]] = []
     session_factory = _factory_with(clean_db, build_wiring(settings, dispatchers=[handed.append]))
     with pytest.raises(RuntimeError), unit_of_work(session_factory) as s:  # noqa: PT012
-        factories.task(s, created_at=NOW, due_at=None, candidate_role="secretariat")
+        notify_rows.task(s, created_at=NOW, due_at=None, candidate_role="secretariat")
         assert handed == []
         raise RuntimeError("rolled back")
     assert handed == []
@@ -184,7 +186,7 @@ def _factory_with(engine: Engine, wiring: Wiring) -> sessionmaker[Session]:
 def test_a_broker_failure_is_logged_and_the_sweep_sends_later(
     clean_db: Engine,
     settings: Settings,
-    org: Org,
+    org: World,
     email_on: notify.NotifyConfig,
     smtp: tuple[Inbox, int],
     caplog: pytest.LogCaptureFixture,
@@ -204,13 +206,13 @@ def test_a_broker_failure_is_logged_and_the_sweep_sends_later(
 
 def test_digest_email_lists_every_item(
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
     email_on: notify.NotifyConfig,
     smtp: tuple[Inbox, int],
 ) -> None:
     inbox, port = smtp
     with unit_of_work(session_factory) as s:
-        s.get_one(type(org.head), org.head.id).email_mode = "digest"
+        s.get_one(type(org.head_a), org.head_a.id).email_mode = "digest"
     first, second = _ready_task(session_factory, org), _ready_task(session_factory, org)
     assert notify.build_digests(session_factory, local(2026, 3, 3, 7, 5)) == 1
     assert notify.deliver_due(session_factory, _mail(port), local(2026, 3, 3, 7, 5))["sent"] == 1

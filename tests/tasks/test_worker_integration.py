@@ -27,9 +27,13 @@ from engine import notify
 from engine.calendar import load_calendar
 from engine.config import Settings
 from engine.models.base import utcnow
+from engine.runtime import build_wiring
 from engine.unit_of_work import unit_of_work
-from tests import notify_factories as factories
-from tests.notify_helpers import BASE_URL, Inbox, Org, free_port, outbox, text_of
+from engine.wiring import Wiring
+from tasks.notify import enqueue_delivery
+from tests.common import notify as notify_rows
+from tests.common.worlds import World
+from tests.notify_helpers import BASE_URL, Inbox, free_port, outbox, text_of
 
 pytestmark = pytest.mark.slow
 
@@ -112,6 +116,12 @@ class HeldInbox(Inbox):
 
 
 @pytest.fixture
+def wiring(settings: Settings) -> Wiring:
+    """The test's own writes queue their e-mails after commit, as the web's and worker's do."""
+    return build_wiring(settings, dispatchers=(enqueue_delivery,))
+
+
+@pytest.fixture
 def inbox() -> Iterator[tuple[HeldInbox, int]]:
     from aiosmtpd.controller import Controller
 
@@ -138,17 +148,17 @@ def _send(app: Flask, name: str) -> None:
     app.extensions["celery"].send_task(name)
 
 
-def _overdue_task(session_factory: sessionmaker[Session], org: Org) -> int:
+def _overdue_task(session_factory: sessionmaker[Session], org: World) -> int:
     """A clerk's task created 10 days ago with 2 working days: overdue and escalated by now."""
     created = utcnow() - timedelta(days=10)
     with unit_of_work(session_factory) as s:
-        d = factories.dossier(s, org.unit.id)
-        task = factories.task(
+        d = notify_rows.dossier(s, org.unit_a.id)
+        task = notify_rows.task(
             s,
             created_at=created,
             due_at=load_calendar(s).add_working_days(created, 2),
             candidate_role="unit_clerk",
-            candidate_unit_id=org.unit.id,
+            candidate_unit_id=org.unit_a.id,
             dossier_id=d.id,
             name="Chuẩn bị hồ sơ",
             publish=False,
@@ -160,7 +170,7 @@ def _overdue_task(session_factory: sessionmaker[Session], org: Org) -> int:
 def test_overdue_task_is_emailed_once_even_when_two_sweeps_start_together(
     app: Flask,
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
     email_on: notify.NotifyConfig,
     inbox: tuple[HeldInbox, int],
     worker: Worker,
@@ -181,8 +191,8 @@ def test_overdue_task_is_emailed_once_even_when_two_sweeps_start_together(
     time.sleep(1)  # let a stray duplicate arrive, were there one
     by_to = {m["To"]: m for m in handler.messages}
     assert len(handler.messages) == 2
-    overdue = by_to[f"Nông Thị Hoa <{org.clerk.email}>"]
-    escalated = by_to[f"Lương Văn Minh <{org.head.email}>"]
+    overdue = by_to[f"Nông Thị Hoa <{org.clerk_a.email}>"]
+    escalated = by_to[f"Lương Văn Minh <{org.head_a.email}>"]
     assert str(overdue["Subject"]).startswith("[TĐKT] Quá hạn ")
     assert str(overdue["Subject"]).endswith(" ngày làm việc: Chuẩn bị hồ sơ")
     assert str(escalated["Subject"]).startswith("[TĐKT] Báo cáo việc quá hạn ")
@@ -193,14 +203,14 @@ def test_overdue_task_is_emailed_once_even_when_two_sweeps_start_together(
 def test_a_worker_killed_while_sending_leads_to_exactly_one_email(
     app: Flask,
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
     email_on: notify.NotifyConfig,
     inbox: tuple[HeldInbox, int],
     worker: Worker,
 ) -> None:
     handler, _ = inbox
     with unit_of_work(session_factory) as s:  # queues its delivery after commit
-        factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
+        notify_rows.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
     assert handler.holding.wait(60), "the worker started sending"
     (row,) = outbox(session_factory)
     assert (row.status, row.attempts) == ("sending", 1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from flask import Flask
@@ -13,8 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.models import Dossier, HumanTask, OrgUnit, User
-from tests.world import World, deployed_world
+from engine.models import Dossier, OrgUnit, User
+from tests.common.procedure import Procedure, deployed
+from tests.common.worlds import World
 
 #: Who plays each role of the permission matrix, from the demo agency. Unit A is Phòng Quản lý
 #: Khoa học, unit B Phòng Quản lý Công nghệ; the council member and unit B's head hold no other
@@ -33,30 +33,19 @@ ROLE_NAMES = tuple(ROLE_USERS)
 NOMINEE = "Lục Thu Hà"  # cb004, staff of unit A
 
 
-@dataclass
-class WebWorld:
-    """Unit A's dossier with its unit-review task open, and one person per role."""
-
-    procedure: World
-    unit_a: OrgUnit
-    unit_b: OrgUnit
-    dossier: Dossier
-    task: HumanTask
-    users: dict[str, User]
-
-
 def _unit(session: Session, code: str) -> OrgUnit:
     return session.scalars(select(OrgUnit).where(OrgUnit.code == code)).one()
 
 
 @pytest.fixture
-def procedure(app: Flask, session_factory: sessionmaker[Session]) -> Iterator[World]:
-    with deployed_world(session_factory) as built:
+def procedure(app: Flask, session_factory: sessionmaker[Session]) -> Iterator[Procedure]:
+    with deployed(session_factory) as built:
         yield built
 
 
 @pytest.fixture
-def world(procedure: World, session_factory: sessionmaker[Session]) -> WebWorld:
+def world(procedure: Procedure, session_factory: sessionmaker[Session]) -> World:
+    """Unit A's dossier with its unit-review task open, and one person per role."""
     dossier_id = procedure.file("vanthu.qlkh", "cb004", "LDTT")
     procedure.prepare(dossier_id)
     task = procedure.open_task("unit_review", dossier_id)
@@ -66,7 +55,7 @@ def world(procedure: World, session_factory: sessionmaker[Session]) -> WebWorld:
         dossier = s.get(Dossier, dossier_id)
         assert dossier is not None
         s.expunge_all()
-    return WebWorld(procedure, a, b, dossier, task, users)
+    return World({"A": a, "B": b}, users, dossier_row=dossier, task_row=task, driver=procedure)
 
 
 def sign_in(client: FlaskClient, user: User) -> None:

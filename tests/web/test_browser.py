@@ -18,16 +18,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.demo import COUNCIL, DEMO_PASSWORD
 from engine.workflow import operations
+from tests.common.procedure import START, Procedure, deployed
 from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server
-from tests.world import START, World, deployed_world
 
 NOMINEE = "Lục Thu Hà"
 
 
 @pytest.fixture
-def ticking_world(app: Flask, session_factory: sessionmaker[Session]) -> Iterator[World]:
+def ticking_world(app: Flask, session_factory: sessionmaker[Session]) -> Iterator[Procedure]:
     """The deployed demo agency at START, with a clock that runs (the browser waits on it)."""
-    with deployed_world(session_factory, tick=True) as built:
+    with deployed(session_factory, tick=True) as built:
         yield built
 
 
@@ -74,7 +74,7 @@ def _open_task(page: Any, box: str, name: str) -> None:
 
 @pytest.mark.browser
 def test_a_dossier_goes_from_the_clerk_to_the_directors_award(
-    app: Flask, ticking_world: World
+    app: Flask, ticking_world: Procedure
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 

@@ -9,25 +9,27 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from engine.unit_of_work import unit_of_work
-from tests.reporting_data import Agency, at, make_agency, make_dossier, make_staff, make_task
+from tests.common.dossiers import nominate
+from tests.common.workflow import at, stage_task
+from tests.common.worlds import World, add_staff, reporting_world
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
-def agency(app: Flask) -> Agency:
+def agency(app: Flask) -> World:
     with unit_of_work(app.extensions["tdkt"].session_factory) as session:
-        agency = make_agency(session)
-        first = make_dossier(session, agency, "cb1", "CSTDCS", stage="unit_review")
-        make_dossier(session, agency, "cb2", "LDTT", stage="council")
-        make_task(
+        agency = reporting_world(session)
+        first = nominate(session, agency, "cb1", "CSTDCS", stage="unit_review")
+        nominate(session, agency, "cb2", "LDTT", stage="council")
+        stage_task(
             session, first, "unit_review", at(1, 1), due_at=at(8, 1), candidate_role="unit_head"
         )
-        make_task(session, first, "prepare", at(1, 1), completed_at=at(6, 1))
+        stage_task(session, first, "prepare", at(1, 1), completed_at=at(6, 1))
     return agency
 
 
-def _log_in(client: FlaskClient, agency: Agency, username: str) -> None:
+def _log_in(client: FlaskClient, agency: World, username: str) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = str(agency.users[username].id)
         session["_fresh"] = True
@@ -37,7 +39,7 @@ def _xlsx_rows(content: bytes) -> list[list[object]]:
     return [list(r) for r in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)]
 
 
-def test_dashboard_renders_for_the_director(client: FlaskClient, agency: Agency) -> None:
+def test_dashboard_renders_for_the_director(client: FlaskClient, agency: World) -> None:
     _log_in(client, agency, "giamdoc")
     response = client.get("/dashboard/?from=2025-01-01&to=2025-01-31")
     assert response.status_code == 200
@@ -51,7 +53,7 @@ def test_dashboard_renders_for_the_director(client: FlaskClient, agency: Agency)
     assert "Chuẩn bị hồ sơ" in page, "time per step"
 
 
-def test_dashboard_is_refused_to_a_unit_clerk(client: FlaskClient, agency: Agency) -> None:
+def test_dashboard_is_refused_to_a_unit_clerk(client: FlaskClient, agency: World) -> None:
     _log_in(client, agency, "vanthu")
     assert client.get("/dashboard/").status_code == 403
     assert client.get("/dashboard/export/titles.xlsx").status_code == 403
@@ -59,13 +61,13 @@ def test_dashboard_is_refused_to_a_unit_clerk(client: FlaskClient, agency: Agenc
     assert client.get("/awards/").status_code == 403
 
 
-def test_dashboard_sends_anonymous_users_to_log_in(client: FlaskClient, agency: Agency) -> None:
+def test_dashboard_sends_anonymous_users_to_log_in(client: FlaskClient, agency: World) -> None:
     response = client.get("/dashboard/")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
 
 
-def test_dashboard_list_downloads_as_xlsx(client: FlaskClient, agency: Agency) -> None:
+def test_dashboard_list_downloads_as_xlsx(client: FlaskClient, agency: World) -> None:
     _log_in(client, agency, "thuky")
     response = client.get("/dashboard/export/stage_unit.xlsx")
     assert response.status_code == 200
@@ -88,7 +90,7 @@ def _csrf(page: str) -> str:
 
 
 def test_award_upload_reports_rows_then_statistics_and_look_up(
-    client: FlaskClient, agency: Agency
+    client: FlaskClient, agency: World
 ) -> None:
     _log_in(client, agency, "thuky")
     token = _csrf(client.get("/awards/import").get_data(as_text=True))
@@ -117,7 +119,7 @@ def test_award_upload_reports_rows_then_statistics_and_look_up(
     assert "Nông Văn Thắng" in found
 
 
-def test_documents_page_generates_a_small_list_at_once(client: FlaskClient, agency: Agency) -> None:
+def test_documents_page_generates_a_small_list_at_once(client: FlaskClient, agency: World) -> None:
     _log_in(client, agency, "giamdoc")
     page = client.get("/documents/").get_data(as_text=True)
     response = client.post(
@@ -125,7 +127,7 @@ def test_documents_page_generates_a_small_list_at_once(client: FlaskClient, agen
         data={
             "csrf_token": _csrf(page),
             "kind": "nominee_list_xlsx",
-            "campaign_id": str(agency.campaign.id),  # type: ignore[union-attr]
+            "campaign_id": str(agency.campaign.id),
         },
     )
     assert response.status_code == 200
@@ -135,16 +137,13 @@ def test_documents_page_generates_a_small_list_at_once(client: FlaskClient, agen
 
 
 def test_a_background_document_shows_progress_then_downloads(
-    app: Flask, client: FlaskClient, agency: Agency
+    app: Flask, client: FlaskClient, agency: World
 ) -> None:
     from engine.documents.jobs import documents_dir, request_document, run_document
 
     rt = app.extensions["tdkt"]
     with unit_of_work(rt.session_factory) as session:
-        ids = [
-            make_dossier(session, agency, name, "LDTT").id
-            for name in make_staff(session, agency, 3)
-        ]
+        ids = [nominate(session, agency, name, "LDTT").id for name in add_staff(session, agency, 3)]
         document = request_document(
             session, "decision", {"dossier_ids": ids}, agency.users["giamdoc"].id, 3
         )

@@ -11,15 +11,16 @@ from sqlalchemy import select
 
 from engine.models import Campaign
 from engine.read import queries
-from tests.web.conftest import NOMINEE, WebWorld, csrf_token, sign_in
+from tests.common.worlds import World
+from tests.web.conftest import NOMINEE, csrf_token, sign_in
 
 
-def _campaign_id(world: WebWorld) -> int:
+def _campaign_id(world: World) -> int:
     with world.procedure.factory() as s:
         return s.scalars(select(Campaign.id)).one()
 
 
-def _file(client: FlaskClient, world: WebWorld, title: str, nominee: str) -> object:
+def _file(client: FlaskClient, world: World, title: str, nominee: str) -> object:
     return client.post(
         "/dossiers/new",
         data={
@@ -32,9 +33,7 @@ def _file(client: FlaskClient, world: WebWorld, title: str, nominee: str) -> obj
     )
 
 
-def test_clerk_files_a_dossier_for_a_person_of_the_unit(
-    client: FlaskClient, world: WebWorld
-) -> None:
+def test_clerk_files_a_dossier_for_a_person_of_the_unit(client: FlaskClient, world: World) -> None:
     sign_in(client, world.users["clerk_a"])
     assert 'id="file-dossier"' in client.get("/dossiers").get_data(as_text=True)
     form = client.get("/dossiers/new").get_data(as_text=True)
@@ -51,7 +50,7 @@ def test_clerk_files_a_dossier_for_a_person_of_the_unit(
     assert "Đã lập hồ sơ" in page
 
 
-def test_filing_errors_are_shown_next_to_the_fields(client: FlaskClient, world: WebWorld) -> None:
+def test_filing_errors_are_shown_next_to_the_fields(client: FlaskClient, world: World) -> None:
     sign_in(client, world.users["clerk_a"])
     wrong_kind = _file(client, world, "TTLDTT", f"user:{world.procedure.user('cb011').id}")
     assert wrong_kind.status_code == 422  # type: ignore[attr-defined]
@@ -67,7 +66,7 @@ def test_filing_errors_are_shown_next_to_the_fields(client: FlaskClient, world: 
     assert f"{NOMINEE} đã có hồ sơ" in again.get_data(as_text=True)  # type: ignore[attr-defined]
 
 
-def test_unit_files_a_collective_title_for_itself(client: FlaskClient, world: WebWorld) -> None:
+def test_unit_files_a_collective_title_for_itself(client: FlaskClient, world: World) -> None:
     sign_in(client, world.users["clerk_a"])
     response = _file(client, world, "TTLDTT", f"unit:{world.unit_a.id}")
     assert response.status_code == 302  # type: ignore[attr-defined]
@@ -76,7 +75,7 @@ def test_unit_files_a_collective_title_for_itself(client: FlaskClient, world: We
 
 
 def test_secretariat_opens_a_council_session_then_fills_its_first_step(
-    client: FlaskClient, world: WebWorld
+    client: FlaskClient, world: World
 ) -> None:
     proc = world.procedure
     proc.unit_review(world.dossier.id)
@@ -111,7 +110,7 @@ def test_secretariat_opens_a_council_session_then_fills_its_first_step(
 
 
 def test_clerk_withdraws_with_a_reason_and_the_page_says_so(
-    client: FlaskClient, world: WebWorld
+    client: FlaskClient, world: World
 ) -> None:
     sign_in(client, world.users["clerk_a"])
     url = f"/dossiers/{world.dossier.id}"
@@ -124,9 +123,7 @@ def test_clerk_withdraws_with_a_reason_and_the_page_says_so(
     assert 'id="withdraw-form"' not in page
 
 
-def test_administrator_lets_an_ineligible_dossier_go_on(
-    client: FlaskClient, world: WebWorld
-) -> None:
+def test_administrator_lets_an_ineligible_dossier_go_on(client: FlaskClient, world: World) -> None:
     proc = world.procedure
     dossier_id = proc.file("vanthu.qlkh", "cb011", "CSTDT")
     proc.prepare(dossier_id)
@@ -145,7 +142,7 @@ def test_administrator_lets_an_ineligible_dossier_go_on(
 
 
 def test_dossier_page_shows_the_council_counts_and_the_decision(
-    client: FlaskClient, world: WebWorld
+    client: FlaskClient, world: World
 ) -> None:
     proc = world.procedure
     proc.unit_review(world.dossier.id)

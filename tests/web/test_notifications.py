@@ -13,8 +13,9 @@ from engine import notify
 from engine.models import Outbox, User
 from engine.models.base import utcnow
 from engine.unit_of_work import unit_of_work
-from tests import notify_factories as factories
-from tests.notify_helpers import Org, outbox
+from tests.common import notify as notify_rows
+from tests.common.worlds import World
+from tests.notify_helpers import outbox
 
 PASSWORD = "mat-khau-thu"
 
@@ -35,9 +36,9 @@ def _login(client: FlaskClient, session_factory: sessionmaker[Session], user: Us
     assert response.status_code == 302
 
 
-def _failed_email(session_factory: sessionmaker[Session], org: Org) -> int:
+def _failed_email(session_factory: sessionmaker[Session], org: World) -> int:
     with unit_of_work(session_factory) as s:
-        factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
+        notify_rows.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
     with unit_of_work(session_factory) as s:
         row = s.get_one(Outbox, outbox(session_factory)[0].id)
         row.status, row.attempts, row.last_error = "failed", 8, "SMTPDataError: 554 rejected"
@@ -48,10 +49,10 @@ def test_bell_counts_unread_and_the_list_shows_them(
     app: Flask,
     client: FlaskClient,
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
 ) -> None:
     with unit_of_work(session_factory) as s:
-        factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
+        notify_rows.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
     _login(client, session_factory, org.secretary)
     page = client.get("/notifications").get_data(as_text=True)
     assert '<span class="nav-badge" aria-hidden="true">1</span>' in page
@@ -65,13 +66,13 @@ def test_bell_counts_unread_and_the_list_shows_them(
 
 
 def test_opening_a_notification_marks_it_read_and_follows_its_link(
-    app: Flask, client: FlaskClient, session_factory: sessionmaker[Session], org: Org
+    app: Flask, client: FlaskClient, session_factory: sessionmaker[Session], org: World
 ) -> None:
     with unit_of_work(session_factory) as s:
-        task = factories.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
+        task = notify_rows.task(s, created_at=utcnow(), due_at=None, candidate_role="secretariat")
     with session_factory() as s:
         (note,) = notify.recent(s, org.secretary.id)
-    _login(client, session_factory, org.clerk)
+    _login(client, session_factory, org.clerk_a)
     token = _csrf(client.get("/notifications").get_data(as_text=True))
     assert (
         client.post(f"/notifications/{note.id}/open", data={"csrf_token": token}).status_code == 404
@@ -86,20 +87,20 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(
 
 
 def test_a_user_chooses_the_daily_digest(
-    app: Flask, client: FlaskClient, session_factory: sessionmaker[Session], org: Org
+    app: Flask, client: FlaskClient, session_factory: sessionmaker[Session], org: World
 ) -> None:
-    _login(client, session_factory, org.clerk)
+    _login(client, session_factory, org.clerk_a)
     token = _csrf(client.get("/notifications").get_data(as_text=True))
     client.post("/notifications/email-mode", data={"email_mode": "digest", "csrf_token": token})
     with session_factory() as s:
-        assert s.get_one(User, org.clerk.id).email_mode == "digest"
+        assert s.get_one(User, org.clerk_a.id).email_mode == "digest"
 
 
 def test_failed_emails_are_listed_for_administrators_and_can_be_retried(
     app: Flask,
     client: FlaskClient,
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
     email_on: notify.NotifyConfig,
 ) -> None:
     outbox_id = _failed_email(session_factory, org)
@@ -117,7 +118,7 @@ def test_the_failed_emails_page_refuses_everyone_but_administrators(
     app: Flask,
     client: FlaskClient,
     session_factory: sessionmaker[Session],
-    org: Org,
+    org: World,
     email_on: notify.NotifyConfig,
 ) -> None:
     outbox_id = _failed_email(session_factory, org)

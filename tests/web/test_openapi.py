@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.domain.tokens import create_token
 from engine.models import SealedBallot
 from engine.unit_of_work import unit_of_work
-from tests.web.conftest import WebWorld
+from tests.common.worlds import World
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def _check(
 
 
 def test_real_responses_match_the_openapi_document(
-    client: FlaskClient, spec: OpenAPI, world: WebWorld, session_factory: sessionmaker[Session]
+    client: FlaskClient, spec: OpenAPI, world: World, session_factory: sessionmaker[Session]
 ) -> None:
     with unit_of_work(session_factory) as s:
         head = create_token(s, s.merge(world.users["head_a"]))

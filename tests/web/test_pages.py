@@ -15,8 +15,9 @@ from engine.demo import DEMO_PASSWORD
 from engine.models import Comment, HumanTask, SealedBallot
 from engine.read.queries import PER_PAGE
 from engine.unit_of_work import unit_of_work
-from tests import factories
-from tests.web.conftest import NOMINEE, WebWorld, csrf_token, sign_in
+from tests.common import dossiers, workflow
+from tests.common.worlds import World
+from tests.web.conftest import NOMINEE, csrf_token, sign_in
 
 
 def _rows(page: str) -> list[str]:
@@ -25,7 +26,7 @@ def _rows(page: str) -> list[str]:
 
 
 @pytest.fixture
-def busy(world: WebWorld, session_factory: sessionmaker[Session]) -> dict[str, int]:
+def busy(world: World, session_factory: sessionmaker[Session]) -> dict[str, int]:
     """Give unit A's head three more open tasks with different names and deadlines."""
     ids = {}
     with unit_of_work(session_factory) as s:
@@ -34,14 +35,14 @@ def busy(world: WebWorld, session_factory: sessionmaker[Session]) -> dict[str, i
             ("Nguyễn Văn Long", timedelta(hours=20), timedelta(days=3)),
             ("Lê Đức Thắng", timedelta(days=30), timedelta(days=2)),
         ):
-            d = factories.dossier(s, world.unit_a, nominee_name=name)
-            ids[name] = factories.task(s, d, due_in=due, created_ago=ago).id
+            d = dossiers.dossier(s, world.unit_a, nominee_name=name, with_instance=True)
+            ids[name] = workflow.task(s, d, due=due, created=ago).id
     ids[NOMINEE] = world.task.id
     return ids
 
 
 def test_search_ignores_diacritics_and_case(
-    client: FlaskClient, world: WebWorld, busy: dict[str, int]
+    client: FlaskClient, world: World, busy: dict[str, int]
 ) -> None:
     sign_in(client, world.users["head_a"])
     page = client.get("/tasks/group?q=nguyen van").get_data(as_text=True)
@@ -54,9 +55,7 @@ def test_search_ignores_diacritics_and_case(
     assert _rows(page) == [str(busy["Lê Đức Thắng"])]
 
 
-def test_due_filter_and_row_marks(
-    client: FlaskClient, world: WebWorld, busy: dict[str, int]
-) -> None:
+def test_due_filter_and_row_marks(client: FlaskClient, world: World, busy: dict[str, int]) -> None:
     sign_in(client, world.users["head_a"])
     assert _rows(client.get("/tasks/group?due=overdue").get_data(as_text=True)) == [
         str(busy["Trần Thị Lan"])
@@ -70,7 +69,7 @@ def test_due_filter_and_row_marks(
 
 
 def test_sort_by_due_waiting_and_nominee(
-    client: FlaskClient, world: WebWorld, busy: dict[str, int]
+    client: FlaskClient, world: World, busy: dict[str, int]
 ) -> None:
     sign_in(client, world.users["head_a"])
     by_due = _rows(client.get("/tasks/group?sort=due").get_data(as_text=True))
@@ -87,11 +86,16 @@ def test_sort_by_due_waiting_and_nominee(
 
 
 def test_pagination_and_nav_counts(
-    client: FlaskClient, world: WebWorld, session_factory: sessionmaker[Session]
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
 ) -> None:
     with unit_of_work(session_factory) as s:
         for i in range(PER_PAGE + 2):
-            factories.task(s, factories.dossier(s, world.unit_a, nominee_name=f"Người {i:02d}"))
+            workflow.task(
+                s,
+                dossiers.dossier(
+                    s, world.unit_a, nominee_name=f"Người {i:02d}", with_instance=True
+                ),
+            )
     sign_in(client, world.users["head_a"])
     first = client.get("/tasks/group").get_data(as_text=True)
     second = client.get("/tasks/group?page=2").get_data(as_text=True)
@@ -103,7 +107,7 @@ def test_pagination_and_nav_counts(
 
 
 def test_bulk_claim_moves_tasks_to_my_inbox(
-    client: FlaskClient, world: WebWorld, busy: dict[str, int]
+    client: FlaskClient, world: World, busy: dict[str, int]
 ) -> None:
     sign_in(client, world.users["head_a"])
     chosen = [busy["Trần Thị Lan"], busy["Lê Đức Thắng"]]
@@ -116,7 +120,7 @@ def test_bulk_claim_moves_tasks_to_my_inbox(
     assert "Đã nhận 2 việc." in mine
 
 
-def test_task_form_shows_field_errors_then_completes(client: FlaskClient, world: WebWorld) -> None:
+def test_task_form_shows_field_errors_then_completes(client: FlaskClient, world: World) -> None:
     sign_in(client, world.users["head_a"])
     url = f"/tasks/{world.task.id}"
     page = client.get(url).get_data(as_text=True)
@@ -143,7 +147,7 @@ def test_task_form_shows_field_errors_then_completes(client: FlaskClient, world:
 
 
 def test_completing_a_task_someone_finished_shows_a_clear_409_page(
-    client: FlaskClient, world: WebWorld, session_factory: sessionmaker[Session]
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
 ) -> None:
     sign_in(client, world.users["head_a"])
     token = csrf_token(client)
@@ -164,7 +168,7 @@ def test_completing_a_task_someone_finished_shows_a_clear_409_page(
     assert api.get_json()["error"]["code"] == "conflict"
 
 
-def test_form_without_csrf_token_is_refused(client: FlaskClient, world: WebWorld) -> None:
+def test_form_without_csrf_token_is_refused(client: FlaskClient, world: World) -> None:
     sign_in(client, world.users["head_a"])
     response = client.post(f"/dossiers/{world.dossier.id}/comments", data={"body": "x"})
     assert response.status_code == 400
@@ -173,12 +177,12 @@ def test_form_without_csrf_token_is_refused(client: FlaskClient, world: WebWorld
 
 
 def test_nominee_name_and_comment_with_script_are_shown_as_text(
-    client: FlaskClient, world: WebWorld, session_factory: sessionmaker[Session]
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
 ) -> None:
     evil = "<script>alert(1)</script>"
-    with unit_of_work(session_factory) as s:
-        d = factories.dossier(s, world.unit_a, nominee_name=f"Hùng {evil}")
-        task = factories.task(s, d)
+    with session_factory() as s, s.begin():
+        d = dossiers.dossier(s, world.unit_a, nominee_name=f"Hùng {evil}", with_instance=True)
+        task = workflow.task(s, d)
         s.add(Comment(dossier_id=d.id, author_id=world.users["head_a"].id, body=f"Ý kiến {evil}"))
     sign_in(client, world.users["head_a"])
     for url in (f"/dossiers/{d.id}", f"/tasks/{task.id}", "/tasks/group", "/dossiers"):
@@ -187,7 +191,7 @@ def test_nominee_name_and_comment_with_script_are_shown_as_text(
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
 
 
-def test_security_headers_and_cookie_flags(client: FlaskClient, world: WebWorld) -> None:
+def test_security_headers_and_cookie_flags(client: FlaskClient, world: World) -> None:
     response = client.get("/login")
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -197,7 +201,7 @@ def test_security_headers_and_cookie_flags(client: FlaskClient, world: WebWorld)
 
 
 @pytest.fixture
-def sitting(world: WebWorld) -> list[int]:
+def sitting(world: World) -> list[int]:
     """Put unit A's dossier and a second one on a council session's sheet; return their ids."""
     proc = world.procedure
     second = proc.file("vanthu.qlkh", "cb011", "LDTT")
@@ -210,7 +214,7 @@ def sitting(world: WebWorld) -> list[int]:
 
 def test_ballot_sheet_lists_every_dossier_and_is_sent_once(
     client: FlaskClient,
-    world: WebWorld,
+    world: World,
     sitting: list[int],
     session_factory: sessionmaker[Session],
 ) -> None:
@@ -250,7 +254,7 @@ def test_ballot_sheet_lists_every_dossier_and_is_sent_once(
 
 def test_secretariat_enters_an_absent_members_written_ballot(
     client: FlaskClient,
-    world: WebWorld,
+    world: World,
     sitting: list[int],
     session_factory: sessionmaker[Session],
 ) -> None:
@@ -270,7 +274,7 @@ def test_secretariat_enters_an_absent_members_written_ballot(
 
 
 def test_other_members_cannot_open_someone_elses_ballot(
-    client: FlaskClient, world: WebWorld, sitting: list[int]
+    client: FlaskClient, world: World, sitting: list[int]
 ) -> None:
     world.procedure.open_sitting(sitting)
     task_id = world.procedure.ballot_of("phogiamdoc")
@@ -280,7 +284,7 @@ def test_other_members_cannot_open_someone_elses_ballot(
         assert client.get(f"/tasks/{task_id}").status_code == 404, role
 
 
-def test_english_page_shows_english_strings(client: FlaskClient, world: WebWorld) -> None:
+def test_english_page_shows_english_strings(client: FlaskClient, world: World) -> None:
     sign_in(client, world.users["head_a"])
     response = client.get("/lang/en?next=/tasks/mine")
     assert response.headers["Location"] == "/tasks/mine"
@@ -293,7 +297,7 @@ def test_english_page_shows_english_strings(client: FlaskClient, world: WebWorld
     assert "Việc của tôi" in client.get("/tasks/group").get_data(as_text=True)
 
 
-def test_dates_are_shown_in_vietnam_time(client: FlaskClient, world: WebWorld) -> None:
+def test_dates_are_shown_in_vietnam_time(client: FlaskClient, world: World) -> None:
     from datetime import UTC, datetime
 
     from web.i18n import local_date, local_datetime
@@ -303,7 +307,7 @@ def test_dates_are_shown_in_vietnam_time(client: FlaskClient, world: WebWorld) -
     assert local_datetime(late_evening_utc) == "30/04/2025 01:30"
 
 
-def test_failed_logins_are_rate_limited(client: FlaskClient, world: WebWorld) -> None:
+def test_failed_logins_are_rate_limited(client: FlaskClient, world: World) -> None:
     token = csrf_token(client)
     statuses = [
         client.post(
@@ -338,9 +342,7 @@ def test_committed_mo_matches_the_po() -> None:
     assert pairs(compiled) == pairs(source)
 
 
-def test_login_still_works_when_the_rate_limit_redis_is_down(
-    settings: Any, world: WebWorld
-) -> None:
+def test_login_still_works_when_the_rate_limit_redis_is_down(settings: Any, world: World) -> None:
     from web.app import create_app
 
     app = create_app(

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.domain.tokens import create_token
 from engine.models import Campaign
 from engine.unit_of_work import unit_of_work
-from tests.web.conftest import ROLE_NAMES, WebWorld, csrf_token, sign_in
+from tests.common.worlds import World
+from tests.web.conftest import ROLE_NAMES, csrf_token, sign_in
 
 PDF = b"%PDF-1.4\n% test\n"
 OK, FORBIDDEN, HIDDEN = "ok", 403, 404
@@ -55,7 +56,7 @@ def _only(allowed: set[str]) -> Callable[[str], object]:
     return lambda role: OK if role in allowed else FORBIDDEN
 
 
-Action = Callable[[FlaskClient, WebWorld, dict[str, str]], Any]
+Action = Callable[[FlaskClient, World, dict[str, str]], Any]
 REVIEW = {"unit_decision": "approve", "unit_minutes_no": "12/BB", "unit_meeting_date": "2026-11-24"}
 
 
@@ -63,7 +64,7 @@ def _form(client: FlaskClient, url: str, data: dict[str, Any] | None = None, **k
     return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kw)
 
 
-def _file_for_unit_a(client: FlaskClient, world: WebWorld) -> Any:
+def _file_for_unit_a(client: FlaskClient, world: World) -> Any:
     with world.procedure.factory() as s:
         campaign_id = s.scalars(select(Campaign.id)).one()
     nominee = world.procedure.user("cb011")
@@ -122,7 +123,7 @@ ACTIONS: dict[str, tuple[Action, Callable[[str], object]]] = {
 }
 
 
-def _token(session_factory: sessionmaker[Session], world: WebWorld, role: str) -> dict[str, str]:
+def _token(session_factory: sessionmaker[Session], world: World, role: str) -> dict[str, str]:
     with unit_of_work(session_factory) as s:
         token = create_token(s, s.merge(world.users[role]))
     return {"Authorization": f"Bearer {token}"}
@@ -132,7 +133,7 @@ def _token(session_factory: sessionmaker[Session], world: WebWorld, role: str) -
 @pytest.mark.parametrize("role", ROLE_NAMES)
 def test_permission_matrix(
     client: FlaskClient,
-    world: WebWorld,
+    world: World,
     session_factory: sessionmaker[Session],
     role: str,
     action: str,
@@ -150,7 +151,7 @@ def test_permission_matrix(
         assert response.status_code == expected, response.get_data(as_text=True)[:500]
 
 
-def _assert_done(action: str, world: WebWorld, response: Any) -> None:
+def _assert_done(action: str, world: World, response: Any) -> None:
     """An allowed state change really happened (a redirect alone could carry an error)."""
     ready = world.procedure.ready(world.dossier.id)
     if action in ("form: complete", "api: complete"):
@@ -163,7 +164,7 @@ def _assert_done(action: str, world: WebWorld, response: Any) -> None:
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
 def test_dossier_lists_show_unit_a_only_to_who_may_see_it(
-    client: FlaskClient, world: WebWorld, session_factory: sessionmaker[Session], role: str
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session], role: str
 ) -> None:
     sign_in(client, world.users[role])
     page = client.get("/dossiers").get_data(as_text=True)
@@ -179,7 +180,7 @@ def test_dossier_lists_show_unit_a_only_to_who_may_see_it(
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
 def test_group_inbox_offers_the_unit_review_only_to_unit_a_head(
-    client: FlaskClient, world: WebWorld, session_factory: sessionmaker[Session], role: str
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session], role: str
 ) -> None:
     sign_in(client, world.users[role])
     page = client.get("/tasks/group").get_data(as_text=True)
@@ -189,9 +190,7 @@ def test_group_inbox_offers_the_unit_review_only_to_unit_a_head(
     assert offered == ([world.task.id] if role in ACTS else [])
 
 
-def test_attachment_download_follows_dossier_visibility(
-    client: FlaskClient, world: WebWorld
-) -> None:
+def test_attachment_download_follows_dossier_visibility(client: FlaskClient, world: World) -> None:
     sign_in(client, world.users["head_a"])
     _form(
         client,
@@ -211,7 +210,7 @@ def test_attachment_download_follows_dossier_visibility(
                 assert response.headers["Content-Disposition"].startswith("attachment")
 
 
-def test_pages_and_api_refuse_anonymous_callers(client: FlaskClient, world: WebWorld) -> None:
+def test_pages_and_api_refuse_anonymous_callers(client: FlaskClient, world: World) -> None:
     assert client.get(f"/dossiers/{world.dossier.id}").status_code == 302
     assert client.get("/tasks/mine").status_code == 302
     response = client.get("/api/v1/tasks/mine")

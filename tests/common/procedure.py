@@ -1,7 +1,7 @@
 """The demo agency with the real procedure deployed, driven only through engine operations.
 
-Shared by the procedure scenarios (tests/procedure) and the web tests (tests/web): both run on
-the real engine, so what a page does is what the procedure does.
+Shared by the procedure scenarios (tests/procedure), the web tests (tests/web) and the benchmark
+(bench/engine.py): all run on the real engine, so what a page does is what the procedure does.
 """
 
 from __future__ import annotations
@@ -19,25 +19,32 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.demo import load_demo
 from engine.domain import council, dossiers
-from engine.models import (
-    AwardRecord,
-    Campaign,
-    CouncilMember,
-    Dossier,
-    HumanTask,
-    PerformanceRecord,
-    User,
-)
-from engine.text import search_key
+from engine.models import Campaign, CouncilMember, Dossier, HumanTask, User
 from engine.unit_of_work import unit_of_work
 from engine.workflow import operations
+from tests.common import awards
 
-WORKFLOWS = Path(__file__).resolve().parents[1] / "workflows"
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 START = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội, a Tuesday
 
 
+def deploy_demo(factory: sessionmaker[Session], today: date | None = None) -> int:
+    """Load the demo agency as of ``today``, deploy workflows/; return the demo campaign's id."""
+    today = today or date.today()
+    with unit_of_work(factory) as session:
+        load_demo(session, today=today)
+    with factory() as session:
+        operations.deploy(session, [WORKFLOWS])
+    with factory() as session:
+        campaign_id = session.scalars(
+            select(Campaign.id).where(Campaign.code == f"TDKT-{today.year}")
+        ).one()
+        session.commit()
+    return campaign_id
+
+
 @dataclass
-class World:
+class Procedure:
     """The demo agency with the procedure deployed; every step goes through an operation."""
 
     factory: sessionmaker[Session]
@@ -68,39 +75,14 @@ class World:
         """Rate the person excellent this year with a recognised initiative (CSTĐCS criteria)."""
         with unit_of_work(self.factory) as session:
             person = session.scalars(select(User).where(User.username == username)).one()
-            rating = session.scalars(
-                select(PerformanceRecord).where(
-                    PerformanceRecord.user_id == person.id, PerformanceRecord.year == 2026
-                )
-            ).one()
-            rating.rating, rating.initiatives, rating.initiative_scope = "excellent", 1, "unit"
+            awards.rate(session, person, 2026)
 
     def give_awards(self, username: str, title: str, years: tuple[int, ...]) -> None:
         """Put awards in the person's history (as an import of old decisions would)."""
         with unit_of_work(self.factory) as session:
             person = session.scalars(select(User).where(User.username == username)).one()
             for year in years:
-                if (
-                    session.scalar(
-                        select(AwardRecord.id).where(
-                            AwardRecord.user_id == person.id,
-                            AwardRecord.year == year,
-                            AwardRecord.title_code == title,
-                        )
-                    )
-                    is None
-                ):
-                    session.add(
-                        AwardRecord(
-                            nominee_kind="individual",
-                            user_id=person.id,
-                            nominee_name=person.full_name,
-                            nominee_search=search_key(person.full_name),
-                            title_code=title,
-                            year=year,
-                            source="import",
-                        )
-                    )
+                awards.award(session, person, title, year)
 
     def dossier(self, dossier_id: int) -> Dossier:
         with self.factory() as session:
@@ -246,16 +228,9 @@ class World:
 
 
 @contextmanager
-def deployed_world(
-    session_factory: sessionmaker[Session], *, tick: bool = False
-) -> Iterator[World]:
+def deployed(session_factory: sessionmaker[Session], *, tick: bool = False) -> Iterator[Procedure]:
     """Yield the demo agency at START with the procedure deployed; the clock stands still unless
     ``tick`` (a browser test needs time to pass for its own timeouts)."""
     with time_machine.travel(START, tick=tick) as clock:
-        with unit_of_work(session_factory) as session:
-            load_demo(session, today=START.date())
-        with session_factory() as session:
-            operations.deploy(session, [WORKFLOWS])
-        with session_factory() as session:
-            campaign_id = session.scalars(select(Campaign.id)).one()
-        yield World(session_factory, clock, campaign_id)
+        campaign_id = deploy_demo(session_factory, START.date())
+        yield Procedure(session_factory, clock, campaign_id)
