@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import generate_password_hash
 
+from engine.domain import dossiers
 from engine.models import (
     AwardRecord,
     Campaign,
@@ -27,6 +28,7 @@ from engine.models import (
     User,
 )
 from engine.text import search_key
+from engine.workflow import operations
 
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - printed on purpose: demo accounts only
 
@@ -458,9 +460,6 @@ def load_demo_dossiers(factory: sessionmaker[Session]) -> int:
 
     Only when the demo campaign has no dossier yet, so loading twice changes nothing.
     """
-    from engine.domain import dossiers
-    from engine.workflow import operations
-
     with factory() as session:
         campaign = session.scalars(select(Campaign).order_by(Campaign.year.desc())).first()
         if campaign is None or session.scalar(

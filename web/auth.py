@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired
 
 from engine.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from engine.models import User
+from web.context import db, runtime
 from web.extensions import limiter
 
 bp = Blueprint("auth", __name__)
@@ -53,8 +54,6 @@ def safe_next(target: str | None) -> str | None:
     LOGIN_LIMIT_PER_USERNAME, methods=["POST"], key_func=_username_key, deduct_when=_failed
 )
 def login() -> str | Response:
-    from web.context import db, runtime
-
     form = LoginForm()
     if form.validate_on_submit():
         user = db().scalar(select(User).where(User.username == form.username.data))

@@ -17,6 +17,7 @@ from engine.domain.awards import (
 )
 from engine.domain.rules.titles import KIND_NAMES, title_codes, title_name
 from engine.read.stats import AwardStatistics, award_statistics, award_summary
+from web.context import db
 from web.reporting import require_manager, xlsx_response
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")
@@ -49,8 +50,6 @@ def _query(args: MultiDict[str, str]) -> AwardQuery:
 
 @bp.get("/")
 def search() -> str:
-    from web.context import db
-
     query = _query(request.args)
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows, total = search_awards(db(), query, PAGE_SIZE, (page - 1) * PAGE_SIZE)
@@ -74,8 +73,6 @@ def search() -> str:
 
 @bp.get("/export.xlsx")
 def export() -> Response:
-    from web.context import db
-
     rows, _total = search_awards(db(), _query(request.args), EXPORT_LIMIT)
     return xlsx_response(
         "khen-thuong.xlsx",
@@ -99,8 +96,6 @@ def export() -> Response:
 
 @bp.route("/import", methods=["GET", "POST"])
 def upload() -> tuple[str, int] | str:
-    from web.context import db
-
     report: ImportReport | None = None
     error = None
     if request.method == "POST":
@@ -131,8 +126,6 @@ def _years() -> tuple[int, int]:
 
 @bp.get("/statistics")
 def statistics() -> str:
-    from web.context import db
-
     year_from, year_to = _years()
     data: AwardStatistics = award_statistics(db(), year_from, year_to)
     headers, body, totals = data.table()
@@ -149,8 +142,6 @@ def statistics() -> str:
 
 @bp.get("/statistics.xlsx")
 def statistics_export() -> Response:
-    from web.context import db
-
     year_from, year_to = _years()
     data = award_statistics(db(), year_from, year_to)
     headers, body, totals = data.table()

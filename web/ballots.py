@@ -17,6 +17,7 @@ from engine import permissions
 from engine.errors import Conflict, ValidationFailed
 from engine.models import HumanTask
 from engine.read import queries
+from engine.workflow import operations
 from web.common import actor, require_login
 from web.context import db
 
@@ -68,8 +69,6 @@ def sheet(task_id: int) -> Any:
 
 @bp.post("/ballots/<int:task_id>")
 def cast(task_id: int) -> Any:
-    import engine.workflow.operations as operations
-
     task = _ballot_task(task_id)
     sheet = queries.ballot_sheet(db(), task)
     data = {sheet.field_name: votes_from_form(sheet, request.form)}

@@ -13,6 +13,7 @@ from engine.domain.rules.titles import title_name
 from engine.models import Campaign, WorkflowSpec
 from engine.read import stats
 from web.charts import Bar, bar_chart
+from web.context import db
 from web.reporting import calendar, day_bounds, period, require_manager, xlsx_response
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -38,8 +39,6 @@ def _campaign_id() -> int | None:
 
 def _collect() -> dict[str, Any]:
     """Read everything the dashboard shows for the request's campaign and period."""
-    from web.context import db
-
     session = db()
     cal = calendar()
     now = datetime.now(UTC)
@@ -138,8 +137,6 @@ def _overdue_table(title: str, first: str, groups: list[stats.OverdueGroup]) -> 
 
 @bp.get("/")
 def index() -> str:
-    from web.context import db
-
     data = _collect()
     tables = _tables(data)
     spec = _latest_spec_id()
@@ -177,8 +174,6 @@ def export(name: str) -> Response:
 
 
 def _latest_spec_id() -> int | None:
-    from web.context import db
-
     return db().scalar(
         select(WorkflowSpec.id)
         .where(WorkflowSpec.process_id == NOMINATION_PROCESS)
@@ -190,8 +185,6 @@ def _latest_spec_id() -> int | None:
 @bp.get("/diagram.bpmn")
 def diagram() -> Response:
     """Serve the deployed nomination diagram the heat map is drawn on."""
-    from web.context import db
-
     spec_id = _latest_spec_id()
     spec = db().get(WorkflowSpec, spec_id) if spec_id else None
     if spec is None:

@@ -22,6 +22,8 @@ from engine.documents.render import KINDS, render_document
 from engine.domain.rules.titles import title_codes, title_name
 from engine.models import Campaign, CouncilSession, GeneratedDocument
 from engine.read.stats import STAGES
+from tasks.documents import render
+from web.context import db, runtime
 from web.reporting import require_manager
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -40,8 +42,6 @@ def _download(filename: str, mimetype: str, content: bytes) -> Response:
 
 @bp.get("/")
 def index() -> str:
-    from web.context import db
-
     session = db()
     return render_template(
         "documents/index.html",
@@ -66,8 +66,6 @@ def index() -> str:
 @bp.post("/generate")
 def generate() -> WerkzeugResponse:
     """Render a small document at once; queue a large one for a worker and show its progress."""
-    from web.context import db
-
     session = db()
     kind = request.form.get("kind", "")
     params: dict[str, Any] = {
@@ -104,14 +102,10 @@ def generate() -> WerkzeugResponse:
 
 def _enqueue(document_id: int) -> None:
     """Send the id to a worker (after the commit that recorded the request)."""
-    from tasks.documents import render
-
     render.delay(document_id)
 
 
 def _own_document(document_id: int) -> GeneratedDocument:
-    from web.context import db
-
     document = db().get(GeneratedDocument, document_id)
     if document is None or not permissions.may_download(current_user.user, document):
         abort(404)
@@ -130,8 +124,6 @@ def status(document_id: int) -> str:
 
 @bp.get("/<int:document_id>/download")
 def download(document_id: int) -> Response:
-    from web.context import runtime
-
     document = _own_document(document_id)
     path = stored_file(document, documents_dir(runtime().settings.data_dir))
     if path is None or document.filename is None:

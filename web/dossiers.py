@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from engine import permissions
-from engine.domain import content, dossier_facts
+from engine.domain import content, dossier_facts, dossiers
 from engine.errors import Conflict, EngineError, NotFound, ValidationFailed
 from engine.models import Attachment, Campaign
 from engine.read import queries
@@ -79,8 +79,6 @@ def _nominee(value: str) -> tuple[int | None, int | None]:
 
 @bp.post("/dossiers/new")
 def file() -> Any:
-    from engine.domain import dossiers
-
     values = request.form.to_dict()
     values.pop("csrf_token", None)
     person_id, unit_id = _nominee(values.get("nominee", ""))
@@ -147,15 +145,11 @@ def _dossier_action(dossier_id: int, run: Any, done: str) -> Response:
 
 @bp.post("/dossiers/<int:dossier_id>/withdraw")
 def withdraw(dossier_id: int) -> Response:
-    from engine.domain import dossiers
-
     return _dossier_action(dossier_id, dossiers.withdraw_dossier, _("Đã rút hồ sơ."))
 
 
 @bp.post("/dossiers/<int:dossier_id>/override")
 def override(dossier_id: int) -> Response:
-    from engine.domain import dossiers
-
     return _dossier_action(
         dossier_id, dossiers.override_eligibility, _("Đã cho phép ngoại lệ; hồ sơ được xét tiếp.")
     )

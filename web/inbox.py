@@ -14,6 +14,7 @@ from engine.domain import content
 from engine.errors import Conflict, EngineError, ValidationFailed
 from engine.models import HumanTask
 from engine.read import queries
+from engine.workflow import operations
 from web.common import actor, form_data, page_links, require_login, sort_link
 from web.context import db, runtime
 
@@ -42,8 +43,6 @@ def inbox(box: queries.Box) -> str:
 @bp.post("/tasks/claim")
 def claim_many() -> Response:
     """Claim the ticked tasks of the group inbox; each claim is its own operation."""
-    import engine.workflow.operations as operations
-
     ids = [int(v) for v in request.form.getlist("task_id") if v.isdigit()]
     claimed, failed = 0, []
     for task_id in ids:
@@ -100,8 +99,6 @@ def task_page(task_id: int) -> Any:
 
 @bp.post("/tasks/<int:task_id>")
 def complete(task_id: int) -> Any:
-    import engine.workflow.operations as operations
-
     task = _task_or_404(task_id)
     data = form_data(task.form, request.form)
     try:
@@ -117,8 +114,6 @@ def complete(task_id: int) -> Any:
 
 @bp.post("/tasks/<int:task_id>/claim")
 def claim(task_id: int) -> Response:
-    import engine.workflow.operations as operations
-
     _task_or_404(task_id)
     operations.claim(db(), task_id, actor())
     flash(_("Đã nhận việc."), "success")
@@ -127,8 +122,6 @@ def claim(task_id: int) -> Response:
 
 @bp.post("/tasks/<int:task_id>/unclaim")
 def unclaim(task_id: int) -> Response:
-    import engine.workflow.operations as operations
-
     _task_or_404(task_id)
     operations.unclaim(db(), task_id, actor())
     flash(_("Đã trả việc về nhóm."), "info")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from engine import notify, permissions
 from engine.models import User
 from engine.models.base import utcnow
+from web.common import require_login
 from web.context import db
 
 bp = Blueprint("notifications", __name__)
+require_login(bp)
 
 KIND_LABELS = {
     "task_ready": "Việc mới",
@@ -37,7 +39,6 @@ def unread_counter(user: User) -> dict[str, int]:
 
 
 @bp.get("/notifications")
-@login_required
 def index() -> str:
     return render_template(
         "notifications/index.html",
@@ -49,7 +50,6 @@ def index() -> str:
 
 
 @bp.post("/notifications/<int:notification_id>/open")
-@login_required
 def open_one(notification_id: int) -> Response:
     """Mark the notification read and follow its link."""
     session = db()
@@ -63,7 +63,6 @@ def open_one(notification_id: int) -> Response:
 
 
 @bp.post("/notifications/read-all")
-@login_required
 def read_all() -> Response:
     count = notify.mark_read(db(), current_user.id)
     flash(f"Đã đánh dấu {count} thông báo là đã đọc.", "success")
@@ -71,7 +70,6 @@ def read_all() -> Response:
 
 
 @bp.post("/notifications/email-mode")
-@login_required
 def email_mode() -> Response:
     mode = request.form.get("email_mode", "")
     if mode not in ("immediate", "digest"):
@@ -87,7 +85,6 @@ def email_mode() -> Response:
 
 
 @bp.get("/admin/outbox/failed")
-@login_required
 def failed() -> str:
     if not permissions.may_administer(current_user.user, "outbox"):
         abort(403)
@@ -95,7 +92,6 @@ def failed() -> str:
 
 
 @bp.post("/admin/outbox/<int:outbox_id>/retry")
-@login_required
 def retry(outbox_id: int) -> Response:
     if not permissions.may_administer(current_user.user, "outbox"):
         abort(403)

@@ -31,7 +31,7 @@ from engine.models import (
     User,
 )
 from engine.unit_of_work import unit_of_work
-from engine.workflow import step_context
+from engine.workflow import operations, step_context
 
 VALID_VOTES = frozenset({"agree", "disagree", "recuse"})
 
@@ -287,8 +287,6 @@ def open_session(
     commit together or not at all. Without ``dossier_ids`` every dossier of the campaign that
     waits for the council is put on the sheet.
     """
-    from engine.workflow import operations
-
     with unit_of_work(session):
         waiting = {d.id: d for d in dossiers_awaiting_council(session, campaign_id)}
         chosen = list(waiting) if dossier_ids is None else [int(i) for i in dossier_ids]

@@ -410,7 +410,8 @@ def mark_read(session: Session, user_id: int, notification_id: int | None = None
         )
         if notification_id is not None:
             statement = statement.where(Notification.id == notification_id)
-        return session.execute(statement).rowcount  # type: ignore[attr-defined]
+        count: int = session.execute(statement).rowcount  # type: ignore[attr-defined]
+        return count
 
 
 def set_email_mode(session: Session, user_id: int, mode: str) -> None:

@@ -22,7 +22,7 @@ from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
 from engine.models.base import utcnow
 from engine.unit_of_work import unit_of_work
-from engine.workflow import forms, specs, spiff, step_context, stepping
+from engine.workflow import forms, projection, specs, spiff, step_context, stepping
 from engine.workflow.timers import fire_due_timers
 
 __all__ = [
@@ -227,7 +227,7 @@ def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) 
             raise Conflict(f"Công việc «{task.name}» không còn chờ xử lý.")
         spiff.run_task(spiff_task, task_data)
         spiff.do_engine_steps(step.workflow)
-        stepping.projection.close_row(session, task, "completed", step.now, actor.id)
+        projection.close_row(session, task, "completed", step.now, actor.id)
         step.published.append(events.TaskCompleted(task.id, actor.id))
         decision = cleaned.get("decision")
         if instance.dossier_id is not None and decision == "return":
@@ -360,7 +360,7 @@ def cancel(session: Session, instance_id: int, actor: User, reason: str) -> Proc
             row.status = "cancelled"
             row.completed_at = step.now
         if instance.dossier_id is not None:
-            step.dossier = stepping.projection.update_dossier(
+            step.dossier = projection.update_dossier(
                 session, instance.dossier_id, {"status": "cancelled"}, step.now
             )
             events.publish(session, [events.DossierDecided(instance.dossier_id, "cancelled")])

@@ -18,6 +18,7 @@ from engine.domain import tokens
 from engine.errors import NotFound, ValidationFailed
 from engine.models import User
 from engine.read import queries
+from engine.workflow import operations
 from web.api import schemas
 from web.api.openapi import build_document
 from web.context import db
@@ -102,8 +103,6 @@ def task_detail(task_id: int) -> dict[str, Any]:
 
 @bp.post("/tasks/<int:task_id>/claim")
 def claim(task_id: int) -> dict[str, Any]:
-    import engine.workflow.operations as operations
-
     permissions.visible_task(db(), _user(), task_id)
     operations.claim(db(), task_id, _user())
     return _task_detail(task_id)
@@ -111,8 +110,6 @@ def claim(task_id: int) -> dict[str, Any]:
 
 @bp.post("/tasks/<int:task_id>/unclaim")
 def unclaim(task_id: int) -> dict[str, Any]:
-    import engine.workflow.operations as operations
-
     permissions.visible_task(db(), _user(), task_id)
     operations.unclaim(db(), task_id, _user())
     return _task_detail(task_id)
@@ -120,8 +117,6 @@ def unclaim(task_id: int) -> dict[str, Any]:
 
 @bp.post("/tasks/<int:task_id>/complete")
 def complete(task_id: int) -> dict[str, Any]:
-    import engine.workflow.operations as operations
-
     body = _body(schemas.CompleteRequest)
     permissions.visible_task(db(), _user(), task_id)
     operations.complete(db(), task_id, _user(), body.data)
@@ -185,8 +180,6 @@ def dossier_detail(dossier_id: int) -> dict[str, Any]:
 @bp.post("/ballots/<int:task_id>")
 def cast_ballot(task_id: int) -> dict[str, Any]:
     """Cast a ballot sheet (or enter a written one): votes by dossier id, sent once."""
-    import engine.workflow.operations as operations
-
     body = _body(schemas.BallotRequest)
     task = permissions.visible_task(db(), _user(), task_id)
     if not queries.is_ballot(task):

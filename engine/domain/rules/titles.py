@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from engine.text import search_key
+
 NomineeKind = Literal["individual", "collective"]
 DecidedBy = Literal["director", "province", "central"]
 
@@ -82,8 +84,6 @@ def is_emulation_title(code: str) -> bool:
 
 def title_code_for(text: str) -> str | None:
     """Return the code for a code or a Vietnamese name written any way ("lao dong tien tien")."""
-    from engine.text import search_key
-
     if not _BY_SEARCH_KEY:
         _BY_SEARCH_KEY.update({search_key(t.name): t.code for t in TITLES})
     cleaned = text.strip()
