@@ -7,9 +7,9 @@ its own (``bench_sweep``, dropped and recreated) so the database's other data is
     TDKT_DATABASE_URL=postgresql://postgres@127.0.0.1/notify_dev python bench/sweep.py
 
 The timer part fires real workflows with ``engine.workflow.operations.fire_due_timers``: one
-instance of
-``bench/data/timer.bpmn`` is started waiting on a timer that is already due, and its saved state
-is copied into the other instances, so every sweep loads, fires and saves a real workflow.
+instance of ``bench/data/timer.bpmn`` is started waiting on a timer that is already due, and its
+saved state is copied into the other instances, so every sweep loads, fires and saves a real
+workflow.
 """
 
 from __future__ import annotations
