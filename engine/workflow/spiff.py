@@ -323,7 +323,7 @@ class Expression:
 
     file: str
     element_id: str
-    kind: str  # condition | timer | script | dmn_input | dmn_output | property
+    kind: str  # condition | timer | script | loop … | message payload | dmn_input | dmn_output
     text: str
     mode: str  # eval | exec
 
@@ -353,12 +353,18 @@ def _task_expressions(file: str, ts: Any) -> Iterator[Expression]:
         text = getattr(ts, attr, None)
         if isinstance(text, str) and text.strip():
             yield Expression(file, element, attr, text, "exec")
+    for attr in ("cardinality", "condition"):  # multi-instance loops
+        text = getattr(ts, attr, None) if isinstance(ts, LoopTask) else None
+        if isinstance(text, str) and text.strip():
+            yield Expression(file, element, f"loop {attr}", text, "eval")
     definition = getattr(ts, "event_definition", None)
     for sub in [definition, *getattr(definition, "event_definitions", [])]:
         if isinstance(sub, TimerEventDefinition) and isinstance(sub.expression, str):
             yield Expression(file, element, "timer", sub.expression, "eval")
         elif sub is not None and type(sub).__name__ == "ConditionalEventDefinition":
             yield Expression(file, element, "condition", sub.expression, "eval")
+        elif isinstance(sub, MessageEventDefinition) and (sub.expression or "").strip():
+            yield Expression(file, element, "message payload", sub.expression, "eval")
 
 
 def _dmn_expressions(dmn_parser: Any) -> Iterator[Expression]:

@@ -218,3 +218,17 @@ def test_tdkt_deploy_refuses_an_unsafe_script_in_one_line(
         "line 1: imports are not allowed (import os)"
     ]
     assert db_session.scalar(select(func.count(WorkflowSpec.id))) == 0
+
+
+def test_an_unsafe_message_payload_is_refused_at_deploy(
+    tmp_path: Path, db_session: Session
+) -> None:
+    messages = (DATA / "messages.bpmn").read_text()
+    payload = "<spiffworkflow:messagePayload>session_results</spiffworkflow:messagePayload>"
+    assert payload in messages
+    unsafe = payload.replace("session_results", "vars()")
+    (tmp_path / "messages.bpmn").write_text(messages.replace(payload, unsafe))
+    with pytest.raises(DeployError) as caught:
+        operations.deploy(db_session, [tmp_path / "messages.bpmn"])
+    assert (caught.value.file, caught.value.element_id) == ("messages.bpmn", "session_end")
+    assert caught.value.problem.startswith("message payload 'vars()' is refused")
