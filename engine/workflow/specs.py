@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import DeployError, NotFound
 from engine.models import WorkflowSpec
-from engine.workflow import spiff
+from engine.workflow import sandbox, spiff
 
 FIELD_TYPES = frozenset({"text", "textarea", "choice", "boolean", "integer", "date", "ballot"})
 
@@ -103,10 +103,32 @@ def _compile(expr: spiff.Expression) -> None:
         raise DeployError(
             expr.file, expr.element_id, f"{expr.kind} {text!r} is not valid Python: {exc.msg}"
         ) from None
+    problem = _sandbox_problem(expr)
+    if problem:
+        raise DeployError(expr.file, expr.element_id, f"{expr.kind} {text!r} is refused: {problem}")
     if expr.kind == "timer":
         problem = spiff.timer_literal_problem(text)
         if problem:
             raise DeployError(expr.file, expr.element_id, problem)
+
+
+def _sandbox_problem(expr: spiff.Expression) -> str | None:
+    """Return why the sandbox would refuse ``expr`` at run time (imports, dunders, open…)."""
+    if expr.mode != "dmn_cell":
+        return sandbox.check(expr.text, "exec" if expr.mode == "exec" else "eval")
+    # A cell runs as "<input> == <cell>", as "<input> <cell>" (e.g. "< 5"), or with "?" as input.
+    text = expr.text.replace("?", "dmninputexpr")
+    if "?" not in expr.text and not _parses(text):
+        text = f"v {text}"
+    return sandbox.check(text, "eval")
+
+
+def _parses(text: str) -> bool:
+    try:
+        compile(text, "<dmn>", "eval")
+    except SyntaxError:
+        return False
+    return True
 
 
 def _compile_dmn_cell(text: str) -> None:

@@ -34,6 +34,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine.calendar import WorkingCalendar
+from engine.workflow import sandbox
 
 __all__ = [
     "BpmnWorkflow",
@@ -70,11 +71,49 @@ def now_iso() -> str:
 
 
 def script_engine(helpers: dict[str, Callable[..., Any]]) -> Any:
-    """Return a script engine whose scripts, conditions and DMN cells see ``helpers``."""
-    # TaskDataEnvironment replaces a falsy dict by a new one: the helpers must not be empty.
+    """Return a script engine whose scripts, conditions and DMN cells see ``helpers``.
+
+    Everything runs restricted (engine/workflow/sandbox.py): compiled with RestrictedPython,
+    with the sandbox's builtins and guards and the helpers as the only globals.
+    """
     if not helpers:
         raise ValueError("a script engine needs at least one helper")
-    return PythonScriptEngine(environment=TaskDataEnvironment(dict(helpers)))
+    return PythonScriptEngine(environment=RestrictedEnvironment(helpers))
+
+
+class RestrictedEnvironment(TaskDataEnvironment):  # type: ignore[misc]  # no stubs
+    """SpiffWorkflow's task-data environment, running RestrictedPython code instead of eval/exec.
+
+    The task data are the script's namespace as before; the builtins and the guards are laid
+    over it last (task data cannot replace them) and removed again after a script, so the data
+    stay JSON.
+    """
+
+    def __init__(self, helpers: dict[str, Callable[..., Any]]) -> None:
+        super().__init__(sandbox.restricted_globals(helpers))
+        self._guards = {k: v for k, v in self.globals.items() if k.startswith("_")}
+
+    def evaluate(
+        self, expression: str, context: dict[str, Any], external_context: Any = None
+    ) -> Any:
+        code = sandbox.compile_code(expression, "eval")
+        scope = dict(self.globals)
+        scope.update(external_context or {})
+        scope.update(context)
+        scope.update(self._guards)
+        return eval(code, scope)  # noqa: S307  # restricted code, restricted globals
+
+    def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
+        code = sandbox.compile_code(script, "exec")
+        self.check_for_overwrite(context, external_context or {})
+        context.update(self.globals)
+        context.update(external_context or {})
+        context.update(self._guards)
+        try:
+            exec(code, context)  # noqa: S102  # restricted code, restricted globals
+        finally:
+            self._remove_globals_and_functions_from_context(context, external_context)
+        return True
 
 
 # --- serialization ------------------------------------------------------------------------------
@@ -284,7 +323,7 @@ class Expression:
 
     file: str
     element_id: str
-    kind: str  # condition | timer | script | dmn_input | dmn_output | property
+    kind: str  # condition | timer | script | loop … | message payload | dmn_input | dmn_output
     text: str
     mode: str  # eval | exec
 
@@ -314,12 +353,18 @@ def _task_expressions(file: str, ts: Any) -> Iterator[Expression]:
         text = getattr(ts, attr, None)
         if isinstance(text, str) and text.strip():
             yield Expression(file, element, attr, text, "exec")
+    for attr in ("cardinality", "condition"):  # multi-instance loops
+        text = getattr(ts, attr, None) if isinstance(ts, LoopTask) else None
+        if isinstance(text, str) and text.strip():
+            yield Expression(file, element, f"loop {attr}", text, "eval")
     definition = getattr(ts, "event_definition", None)
     for sub in [definition, *getattr(definition, "event_definitions", [])]:
         if isinstance(sub, TimerEventDefinition) and isinstance(sub.expression, str):
             yield Expression(file, element, "timer", sub.expression, "eval")
         elif sub is not None and type(sub).__name__ == "ConditionalEventDefinition":
             yield Expression(file, element, "condition", sub.expression, "eval")
+        elif isinstance(sub, MessageEventDefinition) and (sub.expression or "").strip():
+            yield Expression(file, element, "message payload", sub.expression, "eval")
 
 
 def _dmn_expressions(dmn_parser: Any) -> Iterator[Expression]:

@@ -56,6 +56,24 @@ def test_an_invalid_upload_names_file_and_element_and_deploys_nothing(
     assert _spec_count(session_factory) == before
 
 
+def test_an_upload_with_an_unsafe_script_is_refused_with_file_element_and_problem(
+    client: FlaskClient, admin_user: User, session_factory: sessionmaker[Session]
+) -> None:
+    unsafe = REVIEW.replace(
+        b"returns = 0\nstarted_at = now_iso()", b"import os\nos.system('id > /tmp/pwned')"
+    )
+    assert unsafe != REVIEW
+    before = _spec_count(session_factory)
+    sign_in(client, admin_user)
+    response = _upload(client, {"review.bpmn": unsafe, "route.dmn": ROUTE})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "<code>review.bpmn</code>" in page
+    assert "<code data-element-id>init</code>" in page
+    assert "imports are not allowed (import os)" in page
+    assert _spec_count(session_factory) == before
+
+
 def test_a_file_that_is_not_bpmn_or_dmn_is_refused(
     client: FlaskClient, admin_user: User, session_factory: sessionmaker[Session]
 ) -> None:

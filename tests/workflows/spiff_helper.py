@@ -14,7 +14,6 @@ from typing import Any
 
 import time_machine
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -23,6 +22,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.domain.rules.tally import tally_session
+from engine.workflow import spiff as engine_spiff
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 START = datetime(2025, 11, 3, 8, 0, tzinfo=UTC)
@@ -50,7 +50,8 @@ class Run:
             # The engine fills unconfirmed rows from RuleSetting; in memory nothing is set.
             "agency_vote_rules": lambda dossiers, vote_rules: vote_rules,
         }
-        engine = PythonScriptEngine(environment=TaskDataEnvironment(helpers))
+        # The engine's restricted script environment, so these tests run the scripts as deployed.
+        engine = engine_spiff.script_engine(helpers)
         self.wf = BpmnWorkflow(
             spiff_parser.get_spec(process_id),
             spiff_parser.get_subprocess_specs(process_id),
