@@ -29,6 +29,7 @@ from engine.redis_service import start_embedded
 from engine.wiring import Dispatcher, Wiring
 from engine.workflow import spiff
 from engine.workflow.cache import WorkflowCache
+from engine.workflow.specs import SpecCache
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,10 @@ def build_wiring(
     }
     plugs: dict[str, Any] = {
         "script_engine": spiff.script_engine(helpers),
+        "specs": SpecCache(),
         "workflows": WorkflowCache(settings.workflow_cache),
         "calendar": process_calendar,
+        "ladders": notify.LadderCopy(),
         # In this order: notifications first, then the award history of a decided dossier.
         "subscribers": (subscribers.on_events, dossiers.record_awards),
         # A ballot's votes are sealed by the ballot box; the task data keeps only a receipt.
@@ -108,7 +111,7 @@ class Runtime:
         with self.session_factory() as session:
             try:
                 self.wiring.calendar.load(session)
-                notify.refresh_ladders(session)
+                self.wiring.ladders.refresh(session)
             except SQLAlchemyError:
                 # Before the first migration there are no such tables yet: plain calendar, and
                 # the ladders are read at their first use. Closing the session rolls back.

@@ -22,7 +22,9 @@ from engine.models import HumanTask, ProcessInstance
 
 if TYPE_CHECKING:
     from engine.events import Subscriber
+    from engine.notify.reminders import LadderCopy
     from engine.workflow.cache import WorkflowCache
+    from engine.workflow.specs import SpecCache
 
 #: Takes the value of a form field of its type and returns what the task data gets instead.
 FieldHandler = Callable[[Session, HumanTask, Any], Any]
@@ -43,8 +45,12 @@ class Wiring:
     """The plugs of one runtime (see the module docstring)."""
 
     script_engine: Any
+    #: What the runtime keeps between steps: parsed specs, kept workflows, the calendar in
+    #: force and the reminder ladders (each read again as its docstring says).
+    specs: SpecCache
     workflows: WorkflowCache
     calendar: ProcessCalendar
+    ladders: LadderCopy
     subscribers: tuple[Subscriber, ...] = ()
     field_handlers: Mapping[str, FieldHandler] = field(default_factory=dict)
     completion_data: Mapping[str, CompletionData] = field(default_factory=dict)

@@ -95,17 +95,12 @@ def clean_db(db_engine: Engine, redis_url: str) -> Engine:
 
 
 def empty_database(db_engine: Engine, redis_url: str) -> None:
-    """Empty the tables, the Redis database and the process's copies of what they held."""
-    from engine import notify
-    from engine.workflow import specs
+    """Empty the tables and the Redis database.
 
-    # The workflow cache is left as it is: its entries must be ignored when the rows say
-    # otherwise (engine.workflow.cache), and every test after a reset checks that again.
+    What a runtime keeps between steps (parsed specs, kept workflows, ladders, the calendar)
+    lives in its wiring, and every test builds its own, so nothing else needs resetting.
+    """
     _reset(db_engine)
-    # Spec ids start again at 1 after the reset; a process never sees that outside tests.
-    specs.clear_cache()
-    # Nor are its ladders emptied under it: read the new test's ones at their first use.
-    notify.forget_ladders()
     client = redis.Redis.from_url(client_url(redis_url))
     client.flushdb()
     client.close()

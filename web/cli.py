@@ -132,13 +132,15 @@ def deploy(paths: tuple[Path, ...]) -> None:
     """Deploy BPMN/DMN files or folders (a folder: every .bpmn with the .dmn files)."""
     from engine.db import make_engine, make_session_factory
     from engine.errors import DeployError
+    from engine.runtime import build_wiring
     from engine.workflow import operations
 
     # Deploying needs the database only, not Redis.
-    engine = make_engine(_settings().db_url)
+    settings = _settings()
+    engine = make_engine(settings.db_url)
     try:
         check_connection(engine)
-        with make_session_factory(engine)() as session:
+        with make_session_factory(engine, build_wiring(settings))() as session:
             deployed = operations.deploy(session, list(paths))
     except DatabaseUnavailable as exc:
         raise StartupError(f"cannot connect to the database: {exc}") from None

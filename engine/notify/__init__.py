@@ -31,14 +31,13 @@ from engine.notify.outbox import (
     retry_failed,
 )
 from engine.notify.reminders import (
+    LadderCopy,
     SweepResult,
     current_ladders,
     first_reminder_at,
-    forget_ladders,
     forget_saved_ladder,
     keep_ladders_after_rollback,
     load_ladders,
-    refresh_ladders,
     remind_task,
     reschedule_open_tasks,
     run_reminder_sweep,
@@ -47,6 +46,7 @@ from engine.notify.reminders import (
 )
 
 __all__ = [
+    "LadderCopy",
     "MailSettings",
     "NotifyConfig",
     "SweepResult",
@@ -59,7 +59,6 @@ __all__ = [
     "failed_messages",
     "first_reminder_at",
     "forget_after_rollback",
-    "forget_ladders",
     "forget_saved_ladder",
     "keep_ladders_after_rollback",
     "load_ladders",
@@ -67,7 +66,6 @@ __all__ = [
     "notification_for",
     "notify",
     "recent",
-    "refresh_ladders",
     "remind_task",
     "reschedule_open_tasks",
     "retry_failed",

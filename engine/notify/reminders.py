@@ -61,30 +61,34 @@ def load_ladders(session: Session) -> dict[str, tuple[Rung, ...]]:
     return ladders
 
 
-#: This process's copy of the ladders; None: read them at the next use.
-_ladders: dict[str, tuple[Rung, ...]] | None = None
 _LADDER_SAVED = "tdkt_ladder_saved"
 
 
+class LadderCopy:
+    """One runtime's copy of the reminder ladders (``engine.wiring.Wiring.ladders``)."""
+
+    def __init__(self) -> None:
+        self._ladders: dict[str, tuple[Rung, ...]] | None = None
+
+    def current(self, session: Session) -> dict[str, tuple[Rung, ...]]:
+        """Return the copy, reading the ladders with ``session`` if there is none."""
+        ladders = self._ladders
+        if ladders is None:
+            ladders = self._ladders = load_ladders(session)
+        return ladders
+
+    def refresh(self, session: Session) -> None:
+        """Read the ladders again (with the calendar, Runtime.refresh_calendar)."""
+        self._ladders = load_ladders(session)
+
+    def forget(self) -> None:
+        """Drop the copy: the next step reads the ladders again."""
+        self._ladders = None
+
+
 def current_ladders(session: Session) -> dict[str, tuple[Rung, ...]]:
-    """Return this process's copy of the ladders, reading them with ``session`` if it has none."""
-    global _ladders
-    ladders = _ladders
-    if ladders is None:
-        ladders = _ladders = load_ladders(session)
-    return ladders
-
-
-def refresh_ladders(session: Session) -> None:
-    """Read the ladders again into this process's copy (Runtime.refresh_calendar)."""
-    global _ladders
-    _ladders = load_ladders(session)
-
-
-def forget_ladders() -> None:
-    """Drop this process's copy of the ladders: the next step reads them again."""
-    global _ladders
-    _ladders = None
+    """Return the runtime's copy of the ladders."""
+    return wiring.of(session).ladders.current(session)
 
 
 def forget_saved_ladder(session: Session) -> None:
@@ -93,7 +97,7 @@ def forget_saved_ladder(session: Session) -> None:
     # Only once the new ladder is committed: forgetting earlier could let a concurrent step
     # read the old one back for a whole refresh interval.
     if session.info.pop(_LADDER_SAVED, False):
-        forget_ladders()
+        wiring.of(session).ladders.forget()
 
 
 def keep_ladders_after_rollback(session: Session) -> None:

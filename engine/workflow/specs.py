@@ -17,15 +17,25 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine import wiring
 from engine.errors import DeployError, NotFound
 from engine.models import WorkflowSpec
 from engine.workflow import sandbox, spiff
 
 FIELD_TYPES = frozenset({"text", "textarea", "choice", "boolean", "integer", "date", "ballot"})
 
-_cache: dict[tuple[str, str], spiff.SpecSet] = {}
-_by_id: dict[int, spiff.SpecSet] = {}
-_cache_lock = threading.Lock()
+
+class SpecCache:
+    """The parsed specs one runtime has met, by process and content hash and by row id.
+
+    Spec rows are never changed or deleted, so neither key can go stale while the database
+    lives; each runtime (``engine.wiring.Wiring.specs``) has its own.
+    """
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, str], spiff.SpecSet] = {}
+        self.by_id: dict[int, spiff.SpecSet] = {}
+        self.lock = threading.Lock()
 
 
 def read_sources(paths: Sequence[Path]) -> tuple[dict[str, bytes], dict[str, bytes]]:
@@ -242,8 +252,9 @@ def deploy_sources(
         )
         session.add(row)
         session.flush()
-        with _cache_lock:
-            _cache[(row.process_id, row.content_hash)] = process.spec_set
+        cache = wiring.of(session).specs
+        with cache.lock:
+            cache.by_key[(row.process_id, row.content_hash)] = process.spec_set
         result.append(row)
     return result
 
@@ -266,36 +277,28 @@ def current_spec(session: Session, process_id: str) -> WorkflowSpec:
     return spec
 
 
-def spec_set_for(row: WorkflowSpec) -> spiff.SpecSet:
-    """Return the parsed spec of a deployed row, from the per-process cache when possible."""
+def spec_set_for(session: Session, row: WorkflowSpec) -> spiff.SpecSet:
+    """Return the parsed spec of a deployed row, from the runtime's cache when possible."""
+    cache = wiring.of(session).specs
     key = (row.process_id, row.content_hash)
-    cached = _cache.get(key)
+    cached = cache.by_key.get(key)
     if cached is not None:
         return cached
     loaded = spiff.load_spec(row.serialized)
-    with _cache_lock:
-        return _cache.setdefault(key, loaded)
+    with cache.lock:
+        return cache.by_key.setdefault(key, loaded)
 
 
 def spec_set_for_id(session: Session, spec_id: int) -> spiff.SpecSet:
-    """Return the parsed spec of deployed row ``spec_id``, without a query once cached.
-
-    Spec rows are never changed or deleted, so their id is as good a key as their hash.
-    """
-    cached = _by_id.get(spec_id)
+    """Return the parsed spec of deployed row ``spec_id``, without a query once cached."""
+    cache = wiring.of(session).specs
+    cached = cache.by_id.get(spec_id)
     if cached is not None:
         return cached
     row = session.get(WorkflowSpec, spec_id)
     if row is None:
         raise NotFound(f"Phiên bản quy trình #{spec_id} không tồn tại.")
-    spec_set = spec_set_for(row)
-    with _cache_lock:
-        _by_id[spec_id] = spec_set
+    spec_set = spec_set_for(session, row)
+    with cache.lock:
+        cache.by_id[spec_id] = spec_set
     return spec_set
-
-
-def clear_cache() -> None:
-    """Forget every cached spec (tests; a process that must reload specs)."""
-    with _cache_lock:
-        _cache.clear()
-        _by_id.clear()

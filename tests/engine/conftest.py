@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,18 +12,10 @@ from engine.config import Settings
 from engine.db import make_session_factory
 from engine.runtime import build_wiring, listen
 from engine.wiring import Wiring
-from engine.workflow import operations, specs
+from engine.workflow import operations
 from tests.common.worlds import World, engine_world
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture(autouse=True)
-def _engine_state() -> Iterator[None]:
-    """Start every test with no cached spec (ids restart after the per-test reset)."""
-    specs.clear_cache()
-    yield
-    specs.clear_cache()
 
 
 @pytest.fixture
