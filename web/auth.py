@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -41,11 +44,27 @@ class LoginForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no types
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Nhập mật khẩu."))])
 
 
+def _unsafe_path(path: str) -> bool:
+    """Whether ``path`` could leave this site: a browser drops tabs and newlines from a URL and
+    reads a backslash as a slash, so "/<tab>/evil" becomes "//evil", another host."""
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in path):
+        return True
+    if not path.startswith("/") or path.startswith(("//", "/\\")):
+        return True
+    parts = urlsplit(path)
+    return bool(parts.scheme or parts.netloc)
+
+
 def safe_next(target: str | None) -> str | None:
-    """Return ``target`` if it is a path on this site (no open redirect), else None."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return None
+    """Return ``target`` if it is a path on this site (no open redirect), else None.
+
+    ``target`` is the decoded ``next`` argument; it is checked as given and once more
+    percent-decoded (so ``/%2F/evil`` is refused too). Anything with a control character, a
+    scheme or a host, or starting with two slashes or a slash and a backslash, is refused.
+    """
+    if not target or _unsafe_path(target) or _unsafe_path(unquote(target)):
+        return None
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -36,6 +36,15 @@ _HTTP_MESSAGES = {
 }
 
 
+def _exception_headers(exc: HTTPException) -> list[tuple[str, str]]:
+    """Return the headers ``exc`` would send (e.g. ``Allow`` on a 405) but its content type."""
+    return [
+        (name, value)
+        for name, value in exc.get_headers()
+        if name.lower() not in ("content-type", "content-length")
+    ]
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(EngineError)
     def _engine_error(exc: EngineError) -> Any:
@@ -52,7 +61,10 @@ def init_app(app: Flask) -> None:
         message = str(_HTTP_MESSAGES.get(status) or exc.description or "")
         if wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
-            return json_error(status, code, message)
+            body, _ = json_error(status, code, message)
+            # Keep what the exception says beyond its page: Allow on a 405, WWW-Authenticate,
+            # Retry-After.
+            return body, status, _exception_headers(exc)
         if status == 400 and "CSRF" in (exc.description or ""):
             message = str(_l("Phiên làm việc đã hết hạn; hãy tải lại trang và thử lại."))
         response = exc.get_response()

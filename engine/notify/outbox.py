@@ -27,17 +27,15 @@ from datetime import datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
-from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.calendar import WorkingCalendar
 from engine.config import Settings
 from engine.models import Notification, Outbox, User
-from engine.notify.core import current_config, next_digest_at, send_after_commit
+from engine.notify.core import current_config, next_digest_at, send_after_commit, templates
 from engine.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -152,17 +150,6 @@ def claim(
     return claims
 
 
-@cache
-def _templates() -> Environment:
-    # Files of the package, as in engine.notify.core: no stat() of the template on every use.
-    return Environment(
-        loader=PackageLoader("engine.notify", "templates"),
-        undefined=StrictUndefined,
-        auto_reload=False,
-        autoescape=select_autoescape(["html"]),
-    )
-
-
 def build_message(
     session: Session, outbox_id: int, mail_from: str, message_id: str
 ) -> EmailMessage:
@@ -192,9 +179,9 @@ def build_message(
     message["From"] = mail_from
     message["To"] = formataddr((user.full_name, user.email))
     message["Message-ID"] = message_id
-    message.set_content(_templates().get_template(f"{template}.txt").render(**context))
+    message.set_content(templates().get_template(f"{template}.txt").render(**context))
     message.add_alternative(
-        _templates().get_template(f"{template}.html").render(**context), subtype="html"
+        templates().get_template(f"{template}.html").render(**context), subtype="html"
     )
     return message
 
