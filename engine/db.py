@@ -13,6 +13,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.wiring import Wiring
 
 
+#: The largest id a row can have: ids are INTEGER columns, 32-bit in PostgreSQL, which refuses a
+#: larger value in a query (SQLite does not, so the bound is checked before the query, for both).
+MAX_ID = 2**31 - 1
+
+
+def is_id(value: int) -> bool:
+    """Whether ``value`` can be a row's id (1 … MAX_ID); anything else names no row."""
+    return 1 <= value <= MAX_ID
+
+
 class DatabaseUnavailable(Exception):
     """The configured database cannot be reached."""
 

@@ -16,6 +16,7 @@ from engine.domain.awards import (
     search_awards,
 )
 from engine.domain.rules.titles import KIND_NAMES, title_codes, title_name
+from engine.read.queries import page_arg
 from engine.read.stats import AwardStatistics, award_statistics, award_summary
 from web.context import db
 from web.reporting import require_manager, xlsx_response
@@ -51,7 +52,7 @@ def _query(args: MultiDict[str, str]) -> AwardQuery:
 @bp.get("/")
 def search() -> str:
     query = _query(request.args)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg(request.args)
     rows, total = search_awards(db(), query, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page"}
 
