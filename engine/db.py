@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.wiring import Wiring
 
-
 #: The largest id a row can have: ids are INTEGER columns, 32-bit in PostgreSQL, which refuses a
 #: larger value in a query (SQLite does not, so the bound is checked before the query, for both).
 MAX_ID = 2**31 - 1

@@ -35,10 +35,10 @@ class RowIdConverter(IntegerConverter):
 
     def __init__(
         self,
-        map: Map,  # noqa: A002 - werkzeug's name for it
+        map: Map,
         fixed_digits: int = 0,
-        min: int | None = 1,  # noqa: A002
-        max: int | None = MAX_ID,  # noqa: A002
+        min: int | None = 1,
+        max: int | None = MAX_ID,
         signed: bool = False,
     ) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
@@ -88,9 +88,7 @@ def _has_nul(*texts: str | None) -> bool:
 
 def _refuse_nul() -> None:
     """Answer 400 when the path, a query argument, a form field or a file name holds NUL."""
-    found = _has_nul(request.path) or any(
-        _has_nul(k, v) for k, v in request.args.items(multi=True)
-    )
+    found = _has_nul(request.path) or any(_has_nul(k, v) for k, v in request.args.items(multi=True))
     if not found and request.method in ("POST", "PUT", "PATCH", "DELETE"):
         found = any(_has_nul(k, v) for k, v in request.form.items(multi=True)) or any(
             _has_nul(k, f.filename) for k, f in request.files.items(multi=True)
