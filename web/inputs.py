@@ -30,8 +30,28 @@ from web.errors import BadInput
 MAX_JSON_DEPTH = 32
 
 
+def numbers_up_to(n: int) -> str:
+    """Return a regular expression matching exactly the decimal numbers 1 … ``n``."""
+    digits = str(n)
+    alternatives = [rf"[1-9]\d{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    for i, d in enumerate(digits):
+        low = 1 if i == 0 else 0
+        if int(d) > low:
+            rest = len(digits) - i - 1
+            alternatives.append(
+                f"{digits[:i]}[{low}-{int(d) - 1}]" + (rf"\d{{{rest}}}" if rest else "")
+            )
+    alternatives.append(digits)
+    return "(?:" + "|".join(alternatives) + ")"
+
+
 class RowIdConverter(IntegerConverter):
-    """``<int:...>`` for row ids: digits only, 1 … MAX_ID unless a rule says otherwise."""
+    """``<int:...>`` for row ids: digits only, 1 … MAX_ID unless a rule says otherwise.
+
+    The bound is in the pattern itself, not only in ``to_python``: a path with a larger number
+    then matches no rule, so it is a 404 for every method (a failed conversion after a match
+    would answer 405 when the same path has a rule for another method).
+    """
 
     def __init__(
         self,
@@ -42,6 +62,8 @@ class RowIdConverter(IntegerConverter):
         signed: bool = False,
     ) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+        if (fixed_digits, min, max, signed) == (0, 1, MAX_ID, False):
+            self.regex = numbers_up_to(MAX_ID)
 
 
 class JSONTooDeep(ValueError):
