@@ -22,6 +22,14 @@ def is_id(value: int) -> bool:
     return 1 <= value <= MAX_ID
 
 
+def as_id(text: str | None) -> int | None:
+    """Return the row id ``text`` names (ASCII digits, 1 … MAX_ID), else None (names no row)."""
+    value = (text or "").strip()
+    if not (value.isascii() and value.isdigit()) or not is_id(int(value)):
+        return None
+    return int(value)
+
+
 class DatabaseUnavailable(Exception):
     """The configured database cannot be reached."""
 

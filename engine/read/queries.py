@@ -46,6 +46,8 @@ MAX_PAGE = 1_000_000
 #: The longest search text a list accepts.
 MAX_QUERY = 100
 DUE_STATES = ("overdue", "soon", "ok")
+#: The years a look-up or a statistic may ask for.
+MIN_YEAR, MAX_YEAR = 1900, 2100
 Box = Literal["mine", "group"]
 DueState = Literal["overdue", "soon", "ok"]
 T = TypeVar("T")
@@ -117,6 +119,17 @@ def page_arg(args: Any) -> int:
         return 1
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE:
         raise _invalid("page", f"Số trang (page) phải là số nguyên từ 1 đến {MAX_PAGE}.")
+    return int(value)
+
+
+def year_arg(args: Any, name: str) -> int | None:
+    """Return the year in query argument ``name`` (None when absent or empty); anything but a
+    year MIN_YEAR … MAX_YEAR raises ValidationFailed."""
+    value = str(args.get(name) or "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or not MIN_YEAR <= int(value) <= MAX_YEAR:
+        raise _invalid(name, f"Năm ({name}) phải từ {MIN_YEAR} đến {MAX_YEAR}.")
     return int(value)
 
 

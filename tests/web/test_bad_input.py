@@ -243,3 +243,42 @@ def test_nul_in_a_json_string_is_400(
     response = _api_post(client, session_factory, world, body)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "bad_request"
+
+
+# --- ids and years in forms and other pages' queries -------------------------------------------
+
+
+def test_award_look_up_and_statistics_refuse_a_year_out_of_range(
+    client: FlaskClient, world: World
+) -> None:
+    sign_in(client, world.users["secretariat"])
+    for path, name in (("/awards/", "year"), ("/awards/statistics", "from")):
+        for value in (str(2**63), "-1", "abc"):
+            response = client.get(path, query_string={name: value})
+            assert response.status_code == 422, (path, value)
+            assert f"({name})" in response.get_data(as_text=True)
+    assert client.get("/awards/statistics", query_string={"from": "2024"}).status_code == 200
+
+
+def test_huge_ids_in_forms_name_no_row(client: FlaskClient, world: World) -> None:
+    """A form's id beyond any row's is "none chosen", never sent to the database."""
+    sign_in(client, world.users["clerk_a"])
+    token = csrf_token(client)
+    response = client.post(
+        "/dossiers/new",
+        data={"campaign_id": str(2**63), "nominee": f"user:{2**63}", "csrf_token": token},
+    )
+    assert response.status_code == 422
+    response = client.post(
+        f"/dossiers/{world.dossier.id}/comments",
+        data={"body": "ý kiến", "task_id": str(2**63), "csrf_token": token},
+    )
+    assert response.status_code < 500
+    response = client.post("/tasks/claim", data={"task_id": str(2**63), "csrf_token": token})
+    assert response.status_code < 500
+    sign_in(client, world.users["secretariat"])
+    response = client.post(
+        "/council",
+        data={"campaign_id": str(2**63), "dossier_id": str(2**63), "csrf_token": token},
+    )
+    assert response.status_code == 422
