@@ -12,6 +12,23 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.wiring import Wiring
 
+#: The largest id a row can have: ids are INTEGER columns, 32-bit in PostgreSQL, which refuses a
+#: larger value in a query (SQLite does not, so the bound is checked before the query, for both).
+MAX_ID = 2**31 - 1
+
+
+def is_id(value: int) -> bool:
+    """Whether ``value`` can be a row's id (1 … MAX_ID); anything else names no row."""
+    return 1 <= value <= MAX_ID
+
+
+def as_id(text: str | None) -> int | None:
+    """Return the row id ``text`` names (ASCII digits, 1 … MAX_ID), else None (names no row)."""
+    value = (text or "").strip()
+    if not (value.isascii() and value.isdigit()) or not is_id(int(value)):
+        return None
+    return int(value)
+
 
 class DatabaseUnavailable(Exception):
     """The configured database cannot be reached."""

@@ -196,6 +196,9 @@ EN: dict[str, str] = {
     "Xem lịch sử": "See history",
     "Xử lý": "Open",
     "Yêu cầu không hợp lệ.": "Bad request.",
+    "Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL).": (
+        "The request holds a character that is not allowed (NUL)."
+    ),
     "bắt buộc": "required",
     "chưa đọc": "unread",
     "chờ nhóm %(role)s nhận": "waiting for group %(role)s to claim it",

@@ -30,6 +30,7 @@ from web import (
     errors,
     i18n,
     inbox,
+    inputs,
     nav,
     notifications,
     security,
@@ -68,6 +69,8 @@ def create_app(
     app.extensions["tdkt"] = rt
     logging.basicConfig(level=settings.log_level)
 
+    inputs.register_converters(app)  # before the blueprints: their <int:...> rules use it
+    inputs.init_app(app)
     csrf.init_app(app)
     security.init_app(app, csrf)
     babel.init_app(app, locale_selector=i18n.select_locale)

@@ -16,6 +16,7 @@ from engine.domain.awards import (
     search_awards,
 )
 from engine.domain.rules.titles import KIND_NAMES, title_codes, title_name
+from engine.read.queries import page_arg, year_arg
 from engine.read.stats import AwardStatistics, award_statistics, award_summary
 from web.context import db
 from web.reporting import require_manager, xlsx_response
@@ -38,12 +39,11 @@ LOOKUP_HEADERS = [
 
 
 def _query(args: MultiDict[str, str]) -> AwardQuery:
-    year = args.get("year", "")
     return AwardQuery(
         name=args.get("q", ""),
         kind=args.get("kind", ""),
         unit=args.get("unit", ""),
-        year=int(year) if year.isdigit() else None,
+        year=year_arg(args, "year"),
         title_code=args.get("title", ""),
     )
 
@@ -51,7 +51,7 @@ def _query(args: MultiDict[str, str]) -> AwardQuery:
 @bp.get("/")
 def search() -> str:
     query = _query(request.args)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg(request.args)
     rows, total = search_awards(db(), query, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page"}
 
@@ -119,8 +119,8 @@ def upload() -> tuple[str, int] | str:
 
 def _years() -> tuple[int, int]:
     this_year = date.today().year
-    year_from = request.args.get("from", type=int) or this_year - 9
-    year_to = request.args.get("to", type=int) or this_year
+    year_from = year_arg(request.args, "from") or this_year - 9
+    year_to = year_arg(request.args, "to") or this_year
     return (min(year_from, year_to), max(year_from, year_to))
 
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from engine import permissions
+from engine.db import as_id
 from engine.domain import council, dossier_facts
 from engine.errors import Conflict, ValidationFailed
 from engine.models import Campaign, HumanTask, ProcessInstance
@@ -54,18 +55,18 @@ def open_session() -> Any:
         "meeting_date": request.form.get("meeting_date", ""),
         "dossier_id": request.form.getlist("dossier_id"),
     }
-    campaign_id = values["campaign_id"]
-    if not str(campaign_id).isdigit() or db().get(Campaign, int(campaign_id)) is None:
+    campaign_id = as_id(values["campaign_id"])
+    if campaign_id is None or db().get(Campaign, campaign_id) is None:
         return _page(values, {"campaign_id": _("Chọn đợt thi đua.")}, 422)
     try:
         meeting_date = date.fromisoformat(values["meeting_date"])
     except ValueError:
         return _page(values, {"meeting_date": _("Nhập ngày họp (dd/mm/yyyy).")}, 422)
-    ids = [int(v) for v in values["dossier_id"] if v.isdigit()]
+    ids = [i for v in values["dossier_id"] if (i := as_id(v)) is not None]
     if not ids:
         return _page(values, {"dossier_id": _("Chọn ít nhất một hồ sơ.")}, 422)
     try:
-        sitting = council.open_session(db(), actor(), int(campaign_id), meeting_date, ids)
+        sitting = council.open_session(db(), actor(), campaign_id, meeting_date, ids)
     except (ValidationFailed, Conflict) as exc:
         return _page(values, {"form": exc.message}, 422)
     task_id = db().scalar(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from engine.domain.rules.titles import title_name
 from engine.models import Campaign, WorkflowSpec
-from engine.read import stats
+from engine.read import queries, stats
 from web.charts import Bar, bar_chart
 from web.context import db
 from web.reporting import calendar, day_bounds, period, require_manager, xlsx_response
@@ -33,8 +33,7 @@ class Table:
 
 
 def _campaign_id() -> int | None:
-    value = request.args.get("campaign", "")
-    return int(value) if value.isdigit() else None
+    return queries.row_id_arg(request.args, "campaign", "Đợt thi đua")
 
 
 def _collect() -> dict[str, Any]:

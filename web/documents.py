@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from engine import permissions
+from engine.db import as_id
 from engine.documents.context import DocumentInputError, dossier_ids_for
 from engine.documents.jobs import (
     BACKGROUND_THRESHOLD,
@@ -73,10 +74,10 @@ def generate() -> WerkzeugResponse:
         "on": request.form.get("on") or None,
     }
     if kind == "minutes":
-        params["session_id"] = request.form.get("session_id", type=int)
+        params["session_id"] = as_id(request.form.get("session_id"))
         count = 1
     else:
-        campaign_id = request.form.get("campaign_id", type=int)
+        campaign_id = as_id(request.form.get("campaign_id"))
         if campaign_id is None:
             flash("Chọn đợt thi đua.", "error")
             return redirect(url_for("documents.index"))

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from engine import permissions
+from engine.db import as_id
 from engine.domain import content, dossier_facts, dossiers
 from engine.errors import Conflict, EngineError, NotFound, ValidationFailed
 from engine.models import Attachment, Campaign
@@ -72,9 +73,10 @@ def new() -> str:
 def _nominee(value: str) -> tuple[int | None, int | None]:
     """Return (person id, unit id) from the nominee choice ``user:<id>`` or ``unit:<id>``."""
     kind, _sep, number = value.partition(":")
-    if not number.isdigit():
+    row = as_id(number)
+    if row is None:
         return None, None
-    return (int(number), None) if kind == "user" else (None, int(number))
+    return (row, None) if kind == "user" else (None, row)
 
 
 @bp.post("/dossiers/new")
@@ -82,14 +84,14 @@ def file() -> Any:
     values = request.form.to_dict()
     values.pop("csrf_token", None)
     person_id, unit_id = _nominee(values.get("nominee", ""))
-    campaign_id = values.get("campaign_id", "")
-    if not campaign_id.isdigit() or db().get(Campaign, int(campaign_id)) is None:
+    campaign_id = as_id(values.get("campaign_id"))
+    if campaign_id is None or db().get(Campaign, campaign_id) is None:
         return _filing_form(values, {"campaign_id": _("Chọn đợt thi đua.")}), 422
     try:
         dossier = dossiers.file_dossier(
             db(),
             actor(),
-            campaign_id=int(campaign_id),
+            campaign_id=campaign_id,
             title_code=values.get("title_code", ""),
             nominee_user_id=person_id,
             nominee_unit_id=unit_id,
@@ -174,7 +176,7 @@ def comment(dossier_id: int) -> Response:
             dossier_id,
             actor(),
             request.form.get("body", ""),
-            int(task_id) if task_id.isdigit() else None,
+            as_id(task_id),
         )
     except ValidationFailed as exc:
         flash(exc.field_errors.get("body", exc.message), "error")

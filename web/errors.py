@@ -6,9 +6,16 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from engine.errors import EngineError, ValidationFailed
+
+
+class BadInput(BadRequest):
+    """A 400 whose description is written for people: shown as is on the page and in the API."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(description=message)
 
 
 def wants_json() -> bool:
@@ -58,7 +65,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
         status = exc.code or 500
-        message = str(_HTTP_MESSAGES.get(status) or exc.description or "")
+        if isinstance(exc, BadInput):
+            message = str(exc.description)
+        else:
+            message = str(_HTTP_MESSAGES.get(status) or exc.description or "")
         if wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
             body, _ = json_error(status, code, message)

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from engine import permissions
+from engine.db import as_id
 from engine.domain import content
 from engine.errors import Conflict, EngineError, ValidationFailed
 from engine.models import HumanTask
@@ -43,7 +44,7 @@ def inbox(box: queries.Box) -> str:
 @bp.post("/tasks/claim")
 def claim_many() -> Response:
     """Claim the ticked tasks of the group inbox; each claim is its own operation."""
-    ids = [int(v) for v in request.form.getlist("task_id") if v.isdigit()]
+    ids = [i for v in request.form.getlist("task_id") if (i := as_id(v)) is not None]
     claimed, failed = 0, []
     for task_id in ids:
         try:

@@ -11,14 +11,15 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from engine import permissions, wiring
 from engine.calendar import WorkingCalendar
-from engine.errors import NotFound
+from engine.db import is_id
+from engine.errors import NotFound, ValidationFailed
 from engine.models import (
     Attachment,
     AuditEvent,
@@ -39,6 +40,14 @@ from engine.text import search_key
 #: the second working day after today), as the reminder ladder counts (DESIGN.md, deadlines).
 DUE_SOON_WORKING_DAYS = 2
 PER_PAGE = 25
+#: The last page a list may be asked for: 25 million rows in, far past any real list, and an
+#: OFFSET every database takes (a larger number is refused, not sent to the database).
+MAX_PAGE = 1_000_000
+#: The longest search text a list accepts.
+MAX_QUERY = 100
+DUE_STATES = ("overdue", "soon", "ok")
+#: The years a look-up or a statistic may ask for.
+MIN_YEAR, MAX_YEAR = 1900, 2100
 Box = Literal["mine", "group"]
 DueState = Literal["overdue", "soon", "ok"]
 T = TypeVar("T")
@@ -87,6 +96,43 @@ class Page(Generic[T]):
         return max(1, math.ceil(self.total / self.per_page))
 
 
+def _invalid(name: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, {name: message})
+
+
+def row_id_arg(args: Any, name: str, label: str) -> int | None:
+    """Return the row id in query argument ``name`` (None when absent or empty); anything but
+    1 … MAX_ID raises ValidationFailed, so no out-of-range number reaches the database."""
+    value = str(args.get(name) or "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or not is_id(int(value)):
+        raise _invalid(name, f"{label} ({name}) phải là mã số hợp lệ.")
+    return int(value)
+
+
+def page_arg(args: Any) -> int:
+    """Return the page number in query argument ``page`` (1 when absent or empty); anything but
+    1 … MAX_PAGE raises ValidationFailed."""
+    value = str(args.get("page") or "").strip()
+    if not value:
+        return 1
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE:
+        raise _invalid("page", f"Số trang (page) phải là số nguyên từ 1 đến {MAX_PAGE}.")
+    return int(value)
+
+
+def year_arg(args: Any, name: str) -> int | None:
+    """Return the year in query argument ``name`` (None when absent or empty); anything but a
+    year MIN_YEAR … MAX_YEAR raises ValidationFailed."""
+    value = str(args.get(name) or "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or not MIN_YEAR <= int(value) <= MAX_YEAR:
+        raise _invalid(name, f"Năm ({name}) phải từ {MIN_YEAR} đến {MAX_YEAR}.")
+    return int(value)
+
+
 @dataclass
 class ListFilters:
     """Filters, search, sort and page of an inbox or the dossier list, parsed from a query."""
@@ -103,24 +149,45 @@ class ListFilters:
 
     @classmethod
     def from_args(cls, args: Any, sorts: Sequence[str]) -> ListFilters:
-        """Parse request arguments leniently: an unknown or malformed value is ignored."""
+        """Parse request arguments strictly: a malformed or unknown value raises ValidationFailed
+        (naming each bad argument), never reaches the database and is never silently ignored.
+        An empty value (a form's "all" choice) is the same as no value."""
+        errors: dict[str, str] = {}
 
-        def integer(name: str) -> int | None:
-            value = args.get(name, "")
-            return int(value) if str(value).isdigit() else None
+        def text(name: str) -> str:
+            return str(args.get(name) or "")
 
-        due = args.get("due")
-        sort = args.get("sort", "")
-        return cls(
-            campaign_id=integer("campaign"),
-            stage=args.get("stage") or None,
-            title_code=args.get("title") or None,
-            unit_id=integer("unit"),
-            due=due if due in ("overdue", "soon", "ok") else None,
-            q=(args.get("q") or "").strip()[:100],
-            sort=sort if sort in sorts else sorts[0],
-            page=max(1, integer("page") or 1),
+        def checked(parse: Callable[[], T], default: T) -> T:
+            try:
+                return parse()
+            except ValidationFailed as exc:
+                errors.update(exc.field_errors)
+                return default
+
+        due = text("due") or None
+        if due is not None and due not in DUE_STATES:
+            errors["due"] = "Hạn xử lý (due) phải là một trong: " + ", ".join(DUE_STATES) + "."
+            due = None
+        sort = text("sort") or sorts[0]
+        if sort not in sorts:
+            errors["sort"] = "Cách sắp xếp (sort) phải là một trong: " + ", ".join(sorts) + "."
+            sort = sorts[0]
+        q = text("q").strip()
+        if len(q) > MAX_QUERY:
+            errors["q"] = f"Từ khóa tìm kiếm (q) dài quá {MAX_QUERY} ký tự."
+        filters = cls(
+            campaign_id=checked(lambda: row_id_arg(args, "campaign", "Đợt thi đua"), None),
+            stage=text("stage") or None,
+            title_code=text("title") or None,
+            unit_id=checked(lambda: row_id_arg(args, "unit", "Đơn vị"), None),
+            due=cast(DueState | None, due),
+            q=q,
+            sort=sort,
+            page=checked(lambda: page_arg(args), 1),
         )
+        if errors:
+            raise ValidationFailed(" ".join(errors.values()), errors)
+        return filters
 
     def as_args(self, **changes: Any) -> dict[str, Any]:
         """Return the query arguments that reproduce these filters, with ``changes`` applied."""

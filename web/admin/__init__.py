@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, current_app, render_template
 from flask_login import current_user
 
 from engine import permissions
+from engine.db import as_id
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -48,9 +49,8 @@ def section(name: permissions.Section) -> Callable[[F], F]:
 
 
 def optional_int(value: str | None) -> int | None:
-    """Return a form's integer id, or None when empty or not a number."""
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    """Return a form's row id, or None when empty, not a number or beyond any row's id."""
+    return as_id(value)
 
 
 @bp.get("/")

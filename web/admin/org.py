@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from engine import admin
 from engine.admin import reads
+from engine.db import as_id
 from engine.errors import Conflict, ValidationFailed
 from engine.models import ROLES, CouncilTerm, HumanTask, User
 from engine.models.org import COUNCIL_POSITIONS
@@ -256,9 +257,11 @@ def revoke_role(user_id: int, membership_id: int) -> Any:
 @section("org")
 def deactivate_user(user_id: int) -> Any:
     handovers = {
-        int(key.removeprefix("task_")): int(value)
+        task: user
         for key, value in request.form.items()
-        if key.startswith("task_") and key[5:].isdigit() and value.isdigit()
+        if key.startswith("task_")
+        and (task := as_id(key.removeprefix("task_"))) is not None
+        and (user := as_id(value)) is not None
     }
     return _user_action(
         user_id,

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from engine.admin import reads
+from engine.db import as_id
 from engine.errors import DeployError, EngineError
 from engine.models import WorkflowSpec
 from engine.workflow import operations
@@ -59,7 +60,7 @@ def _version_page(
         diagram=reads.diagram_file(spec),
         instances=reads.movable_instances(db(), spec),
         results=results or {},
-        selected={int(v) for v in request.form.getlist("instance_id") if v.isdigit()},
+        selected={i for v in request.form.getlist("instance_id") if (i := as_id(v)) is not None},
     )
 
 
@@ -80,7 +81,7 @@ def source(spec_id: int, name: str) -> Response:
 
 
 def _selected() -> list[int]:
-    return sorted({int(v) for v in request.form.getlist("instance_id") if v.isdigit()})
+    return sorted({i for v in request.form.getlist("instance_id") if (i := as_id(v)) is not None})
 
 
 @bp.post("/versions/<int:spec_id>/check")

@@ -27,8 +27,8 @@ from web.security import is_token_request
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-TASK_SORTS = ("due", "-due", "waiting", "-waiting", "nominee", "-nominee", "dossier", "-dossier")
-DOSSIER_SORTS = ("-updated", "updated", "nominee", "-nominee", "id", "-id")
+TASK_SORTS = schemas.TASK_SORTS
+DOSSIER_SORTS = schemas.DOSSIER_SORTS
 
 
 @bp.before_request

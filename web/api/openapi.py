@@ -7,16 +7,18 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from engine.db import MAX_ID
+from engine.read import queries
 from web.api import schemas
 
 REF = "#/components/schemas/{model}"
 _ERROR_STATUSES = {
-    "400": "Malformed request",
+    "400": "Malformed request (bad JSON, JSON nested too deeply, a NUL character)",
     "401": "Missing or invalid token",
     "403": "Not allowed to take this action",
     "404": "Not found, or not visible to the caller",
     "409": "The task is no longer ready (someone else completed it)",
-    "422": "Submitted data does not fit the form",
+    "422": "Submitted data or query parameters do not fit (the error names each in fields)",
 }
 
 
@@ -49,8 +51,11 @@ def _operation(
     return op
 
 
+_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
 def _path_id(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {"name": name, "in": "path", "required": True, "schema": _ID}
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -63,19 +68,37 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
     }
 
 
-_LIST_PARAMS = (
-    _query("q", {"type": "string"}, "Nominee name, diacritics optional ('nguyen van')"),
-    _query("campaign", {"type": "integer"}, "Campaign id"),
-    _query("stage", {"type": "string"}, "Procedure stage"),
-    _query("title", {"type": "string"}, "Title code, e.g. CSTDCS"),
-    _query("unit", {"type": "integer"}, "Nominating unit id"),
-    _query("sort", {"type": "string"}, "Sort key; prefix '-' for descending"),
-    _query("page", {"type": "integer", "minimum": 1}, "Page number, from 1"),
-)
+def _list_params(sorts: tuple[str, ...]) -> tuple[dict[str, Any], ...]:
+    return (
+        _query(
+            "q",
+            {"type": "string", "maxLength": queries.MAX_QUERY},
+            "Nominee name, diacritics optional ('nguyen van')",
+        ),
+        _query("campaign", _ID, "Campaign id"),
+        _query("stage", {"type": "string"}, "Procedure stage"),
+        _query("title", {"type": "string"}, "Title code, e.g. CSTDCS"),
+        _query("unit", _ID, "Nominating unit id"),
+        _query(
+            "sort",
+            {"type": "string", "enum": list(sorts)},
+            f"Sort key (default {sorts[0]}); prefix '-' for descending",
+        ),
+        _query(
+            "page",
+            {"type": "integer", "minimum": 1, "maximum": queries.MAX_PAGE},
+            "Page number, from 1",
+        ),
+    )
+
+
+_LIST_PARAMS = _list_params(schemas.DOSSIER_SORTS)
 _TASK_PARAMS = (
-    *_LIST_PARAMS,
-    _query("due", {"type": "string", "enum": ["overdue", "soon", "ok"]}, "Due state"),
+    *_list_params(schemas.TASK_SORTS),
+    _query("due", {"type": "string", "enum": list(queries.DUE_STATES)}, "Due state"),
 )
+#: What a list answers to a bad parameter (422) or a NUL character in one (400).
+_LIST_ERRORS = ("400", "422")
 
 
 def build_document() -> dict[str, Any]:
@@ -108,12 +131,18 @@ def build_document() -> dict[str, Any]:
         "paths": {
             "/tasks/mine": {
                 "get": _operation(
-                    "Open tasks assigned to me", schemas.TaskList, (), params=_TASK_PARAMS
+                    "Open tasks assigned to me",
+                    schemas.TaskList,
+                    _LIST_ERRORS,
+                    params=_TASK_PARAMS,
                 )
             },
             "/tasks/group": {
                 "get": _operation(
-                    "Open tasks my groups may claim", schemas.TaskList, (), params=_TASK_PARAMS
+                    "Open tasks my groups may claim",
+                    schemas.TaskList,
+                    _LIST_ERRORS,
+                    params=_TASK_PARAMS,
                 )
             },
             "/tasks/{task_id}": {
@@ -148,7 +177,7 @@ def build_document() -> dict[str, Any]:
             },
             "/dossiers": {
                 "get": _operation(
-                    "Dossiers I may see", schemas.DossierList, (), params=_LIST_PARAMS
+                    "Dossiers I may see", schemas.DossierList, _LIST_ERRORS, params=_LIST_PARAMS
                 )
             },
             "/dossiers/{dossier_id}": {

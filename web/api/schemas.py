@@ -10,6 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from engine.models import Attachment, Comment, Dossier, HumanTask
 from engine.read import queries
 
+#: The sort keys the API's lists take, the first the default (the OpenAPI document lists them).
+TASK_SORTS = ("due", "-due", "waiting", "-waiting", "nominee", "-nominee", "dossier", "-dossier")
+DOSSIER_SORTS = ("-updated", "updated", "nominee", "-nominee", "id", "-id")
+
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
