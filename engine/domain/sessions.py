@@ -13,7 +13,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine.models import User, UserSession
 from engine.models.base import utcnow
@@ -46,7 +46,11 @@ def start(
 
 def authenticate(session: Session, user_id: int, token: str) -> User | None:
     """Return the user if ``token`` names an open session of ``user_id`` and they are active."""
-    row = session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
+    row = session.scalar(
+        select(UserSession)
+        .options(joinedload(UserSession.user))  # one statement: the session row and its user
+        .where(UserSession.token_hash == hash_token(token))
+    )
     if row is None or row.ended_at is not None or row.user_id != user_id or not row.user.active:
         return None
     now = utcnow()
