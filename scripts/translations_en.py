@@ -603,6 +603,12 @@ EN: dict[str, str] = {
     "Được khen thưởng": "Awarded",
     "Đến ngày": "To date",
     "Đến năm": "To year",
+    "Phiên đăng nhập": "Sessions",
+    "Đăng nhập lúc %(start)s, hoạt động lần cuối %(seen)s": (
+        "Signed in %(start)s, last active %(seen)s"
+    ),
+    "Không có phiên nào đang mở.": "No open sessions.",
+    "Đăng xuất khỏi mọi nơi": "Sign out everywhere",
 }
 EN_PLURAL: dict[str, tuple[str, str]] = {
     "Đã nhận %(num)d việc.": ("Claimed %(num)d task.", "Claimed %(num)d tasks."),

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from engine.config import Settings, load_settings
 from engine.db import DatabaseUnavailable, check_connection
-from engine.models import User
+from engine.domain import sessions
 from engine.redis_service import RedisUnavailable, client_url
 from engine.runtime import Runtime
 from tasks.health import last_heartbeat
@@ -137,9 +137,14 @@ def limits_storage_uri(redis_url: str) -> str:
     return "redis+unix://" + url.removeprefix("unix://") if url.startswith("unix://") else url
 
 
-def _load_user(user_id: str) -> object | None:
-    user = db().get(User, int(user_id))
-    return auth.LoginUser(user) if user is not None and user.active else None
+def _load_user(cookie_id: str) -> object | None:
+    """Accept the cookie only while its server-side session is open and its user active."""
+    parsed = auth.parse_id(cookie_id)
+    if parsed is None:
+        return None
+    user_id, token = parsed
+    user = sessions.authenticate(db(), user_id, token)
+    return auth.LoginUser(user, token) if user is not None else None
 
 
 login_manager.user_loader(_load_user)

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import UserMixin, login_user, logout_user
+from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
@@ -17,6 +17,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from engine.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from engine.domain import sessions
 from engine.models import User
 from web.context import db, runtime
 from web.extensions import limiter
@@ -83,7 +84,13 @@ def login() -> str | Response:
             and user.password_hash
             and check_password_hash(user.password_hash, password)
         ):
-            login_user(LoginUser(user))
+            token = sessions.start(
+                db(),
+                user,
+                user_agent=request.user_agent.string,
+                ip_address=request.remote_addr,
+            )
+            login_user(LoginUser(user, token))
             return redirect(safe_next(request.args.get("next")) or url_for("index"))
         flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
     demo = DEMO_ACCOUNTS if runtime().settings.demo else ()
@@ -92,17 +99,37 @@ def login() -> str | Response:
 
 @bp.post("/logout")
 def logout() -> Response:
+    # End the server's record first: a copy of this cookie must not outlive the log-out.
+    if current_user.is_authenticated:
+        sessions.end(db(), current_user.session_token)
     logout_user()
     flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
 
 class LoginUser(UserMixin):  # type: ignore[misc]  # Flask-Login ships no types
-    """The Flask-Login view of a user; wraps the model so the ORM object stays plain."""
+    """The Flask-Login view of a user; wraps the model so the ORM object stays plain.
 
-    def __init__(self, user: User) -> None:
+    Its id, which Flask-Login keeps in the session cookie (and in a remember cookie), is
+    "<user id>:<session token>": the token names the server-side session
+    (:mod:`engine.domain.sessions`), so ending that session signs the cookie out.
+    """
+
+    def __init__(self, user: User, session_token: str) -> None:
         self.user = user
         self.id = user.id
+        self.session_token = session_token
+
+    def get_id(self) -> str:
+        return f"{self.user.id}:{self.session_token}"
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.user, name)
+
+
+def parse_id(value: str) -> tuple[int, str] | None:
+    """Split a cookie's "<user id>:<session token>"; None for anything else (an old cookie)."""
+    user_id, _, token = value.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    return int(user_id), token

@@ -24,6 +24,7 @@ from engine.admin.org import (
     revoke_role,
     save_council_term,
     set_council_member,
+    sign_out_everywhere,
     tasks_left_without,
     update_unit,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "set_council_member",
     "set_reminder_ladder",
     "set_rule",
+    "sign_out_everywhere",
     "tasks_left_without",
     "update_unit",
 ]

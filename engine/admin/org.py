@@ -19,6 +19,7 @@ from engine.admin.common import (
     require,
     text_field,
 )
+from engine.domain import sessions
 from engine.errors import Conflict, ValidationFailed
 from engine.models import (
     CouncilMember,
@@ -196,7 +197,30 @@ def reset_password(session: Session, actor: User, user_id: int, password: str) -
     with unit_of_work(session):
         user: User = get_row(session, User, user_id, "người dùng")
         user.password_hash = password_hash
-        audit.record(session, "password_reset", actor_id=actor.id, summary={"user_id": user.id})
+        # Whoever knew the old password may hold a session: the new one starts from nothing.
+        ended = sessions.end_all(session, user.id)
+        audit.record(
+            session,
+            "password_reset",
+            actor_id=actor.id,
+            summary={"user_id": user.id, "sessions_ended": ended},
+        )
+
+
+def sign_out_everywhere(session: Session, actor: User, user_id: int) -> int:
+    """End every open browser session of the user (a lost laptop, a copied cookie); return how
+    many were open. API tokens are revoked separately."""
+    require(actor, "org")
+    with unit_of_work(session):
+        user: User = get_row(session, User, user_id, "người dùng")
+        ended = sessions.end_all(session, user.id)
+        audit.record(
+            session,
+            "sessions_ended",
+            actor_id=actor.id,
+            summary={"user_id": user.id, "sessions_ended": ended},
+        )
+    return ended
 
 
 def change_user_unit(session: Session, actor: User, user_id: int, unit_id: int | None) -> User:
@@ -323,11 +347,16 @@ def deactivate_user(
             _hand_over(session, actor, get_row(session, HumanTask, task_id, "công việc"), successor)
         user.active = False
         _refuse_orphans(session, at_risk, f"ngừng hoạt động tài khoản «{user.full_name}»")
+        ended = sessions.end_all(session, user.id)
         audit.record(
             session,
             "user_deactivated",
             actor_id=actor.id,
-            summary={"user_id": user.id, "handovers": {str(k): v for k, v in handovers.items()}},
+            summary={
+                "user_id": user.id,
+                "handovers": {str(k): v for k, v in handovers.items()},
+                "sessions_ended": ended,
+            },
         )
     return user
 

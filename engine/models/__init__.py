@@ -29,6 +29,7 @@ from engine.models.org import (
     RoleMembership,
     User,
 )
+from engine.models.user_session import UserSession
 from engine.models.workflow import AuditEvent, HumanTask, ProcessInstance, WorkflowSpec
 
 __all__ = [
@@ -59,5 +60,6 @@ __all__ = [
     "RuleSetting",
     "SealedBallot",
     "User",
+    "UserSession",
     "WorkflowSpec",
 ]

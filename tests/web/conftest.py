@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.domain import sessions
 from engine.models import Dossier, OrgUnit, User
 from tests.common.procedure import Procedure, deployed
 from tests.common.worlds import World
@@ -58,11 +59,16 @@ def world(procedure: Procedure, session_factory: sessionmaker[Session]) -> World
     return World({"A": a, "B": b}, users, dossier_row=dossier, task_row=task, driver=procedure)
 
 
-def sign_in(client: FlaskClient, user: User) -> None:
-    """Sign ``user`` in on ``client`` (the log-in form itself is tested in test_login.py)."""
+def sign_in(client: FlaskClient, user: User) -> str:
+    """Sign ``user`` in on ``client`` with a new server-side session and return its token (the
+    log-in form itself is tested in test_login.py)."""
+    factory = client.application.extensions["tdkt"].session_factory
+    with factory() as db_session:
+        token = sessions.start(db_session, user)
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = f"{user.id}:{token}"
         session["_fresh"] = True
+    return token
 
 
 def csrf_token(client: FlaskClient) -> str:

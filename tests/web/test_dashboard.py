@@ -12,6 +12,7 @@ from engine.unit_of_work import unit_of_work
 from tests.common.dossiers import nominate
 from tests.common.workflow import at, stage_task
 from tests.common.worlds import World, add_staff, reporting_world
+from tests.web.conftest import sign_in
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,9 +31,7 @@ def agency(app: Flask) -> World:
 
 
 def _log_in(client: FlaskClient, agency: World, username: str) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = str(agency.users[username].id)
-        session["_fresh"] = True
+    sign_in(client, agency.users[username])
 
 
 def _xlsx_rows(content: bytes) -> list[list[object]]:

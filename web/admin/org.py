@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from engine import admin
 from engine.admin import reads
 from engine.db import as_id
+from engine.domain import sessions
 from engine.errors import Conflict, ValidationFailed
 from engine.models import ROLES, CouncilTerm, HumanTask, User
 from engine.models.org import COUNCIL_POSITIONS
@@ -179,6 +180,7 @@ def _user_page(
         "admin/user.html",
         user=user,
         at_risk=at_risk,
+        open_sessions=sessions.open_sessions(session, user.id),
         role_choices=[{"value": r.code, "label": r.name} for r in ROLES],
         units={u.id: u for u in reads.units(session)},
         unit_choices=_unit_choices(),
@@ -226,6 +228,17 @@ def reset_password(user_id: int) -> Any:
         "password",
         lambda: admin.reset_password(db(), actor(), user_id, password),
         "Đã đặt lại mật khẩu.",
+    )
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@section("org")
+def sign_out_everywhere(user_id: int) -> Any:
+    return _user_action(
+        user_id,
+        "sessions",
+        lambda: admin.sign_out_everywhere(db(), actor(), user_id),
+        "Đã đăng xuất tài khoản khỏi mọi phiên.",
     )
 
 
