@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import EngineError, ValidationFailed
@@ -59,6 +60,8 @@ def init_app(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> Any:
         status = exc.code or 500
         message = str(_HTTP_MESSAGES.get(status) or exc.description or "")
+        if isinstance(exc, RateLimitExceeded) and exc.limit.error_message:
+            message = str(exc.description)  # the limit's own words (the log-in's, web.auth)
         if wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
             body, _ = json_error(status, code, message)
