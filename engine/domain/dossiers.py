@@ -58,6 +58,10 @@ def posting_days(session: Session, legal_basis: str, title_code: str) -> int:
     )
 
 
+#: The longest achievement summary a filing takes (the textarea default of task forms).
+MAX_ACHIEVEMENTS_CHARS = 20_000
+
+
 def file_dossier(
     session: Session,
     actor: User,
@@ -69,6 +73,9 @@ def file_dossier(
     achievements: str | None = None,
 ) -> Dossier:
     """File a nomination (nominee × title × campaign) and start its procedure."""
+    if achievements is not None and len(achievements.strip()) > MAX_ACHIEVEMENTS_CHARS:
+        message = f"Tối đa {MAX_ACHIEVEMENTS_CHARS} ký tự (đã nhập {len(achievements.strip())})."
+        raise ValidationFailed(f"Tóm tắt thành tích quá dài. {message}", {"achievements": message})
     with unit_of_work(session):
         campaign = session.get(Campaign, campaign_id)
         if campaign is None:
