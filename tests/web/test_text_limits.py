@@ -152,3 +152,16 @@ def test_a_declared_max_length_is_enforced_and_checked_at_deploy() -> None:
         check_properties(
             "x.bpmn", "task", {"formFields": '[{"name": "n", "type": "integer", "maxLength": 5}]'}
         )
+
+
+def test_a_too_long_withdrawal_reason_is_refused_and_the_dossier_stays(
+    procedure: Procedure, session_factory: sessionmaker[Session]
+) -> None:
+    from engine.domain import dossiers
+
+    dossier_id = procedure.file("vanthu.qlkh", "cb004", "LDTT")
+    before = _snapshot(session_factory, dossier_id)
+    with session_factory() as s, pytest.raises(ValidationFailed) as info:
+        dossiers.withdraw_dossier(s, procedure.user("vanthu.qlkh"), dossier_id, "r" * 2001)
+    assert info.value.field_errors == {"reason": "Tối đa 2000 ký tự (đã nhập 2001)."}
+    assert _snapshot(session_factory, dossier_id) == before
