@@ -72,6 +72,9 @@ class Settings(BaseModel):
     smtp_starttls: bool = False
     mail_from: str = "tdkt@localhost"
     upload_max_mb: int = Field(default=20, ge=1, le=1024)
+    trusted_proxies: int = Field(
+        default=0, ge=0, le=10, description="Reverse-proxy hops whose X-Forwarded-For is believed"
+    )
     workflows_dir: Path = Field(
         default=Path(__file__).resolve().parents[1] / "workflows",
         description="BPMN/DMN folder deployed by tdkt run (unchanged files deploy nothing)",

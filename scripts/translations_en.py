@@ -132,6 +132,9 @@ EN: dict[str, str] = {
     "Số sáng kiến được công nhận": "Recognised initiatives",
     "Thao tác": "Actions",
     "Thao tác quá nhiều lần, vui lòng thử lại sau.": "Too many attempts; try again later.",
+    "Đăng nhập sai quá nhiều lần từ địa chỉ này; vui lòng chờ vài phút rồi thử lại.": (
+        "Too many failed log-ins from this address; wait a few minutes and try again."
+    ),
     "Thêm tệp": "Add a file",
     "Thêm ý kiến": "Comment added",
     "Thông báo": "Notifications",

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, redirect, url_for
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from engine.config import Settings, load_settings
@@ -47,6 +48,9 @@ def create_app(
     # The web queues e-mails after commit; it never waits on the broker (tasks.notify).
     rt, celery = build_celery_runtime(settings)
     app = Flask(__name__)
+    if settings.trusted_proxies:
+        # Only the hops we run append to X-Forwarded-For; a client's own header is never read.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     secure = bool(settings.base_url and settings.base_url.startswith("https://"))
     app.config.update(
         SECRET_KEY=settings.resolved_secret_key(),

@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -24,9 +25,17 @@ from web.extensions import limiter
 
 bp = Blueprint("auth", __name__)
 
-#: Failed log-ins allowed per client address, and per username from anywhere.
-LOGIN_LIMIT_PER_ADDRESS = "10 per minute; 50 per hour"
-LOGIN_LIMIT_PER_USERNAME = "20 per hour"
+#: Failed log-ins allowed per client address and user name: a short back-off, so guessing one
+#: account's password is slow, yet a stranger elsewhere cannot lock its owner out (no limit
+#: counts a name alone). The client address is the connecting one, or the one the trusted
+#: proxies report (TDKT_TRUSTED_PROXIES, web.app).
+LOGIN_LIMIT_PER_ADDRESS_AND_NAME = "10 per 5 minutes"
+#: Failed log-ins allowed per client address over all names (spraying many names).
+LOGIN_LIMIT_PER_ADDRESS = "30 per minute; 100 per hour"
+#: Shown on the 429 of the log-in page.
+LOGIN_LIMITED_MESSAGE = _l(
+    "Đăng nhập sai quá nhiều lần từ địa chỉ này; vui lòng chờ vài phút rồi thử lại."
+)
 
 
 def _failed(response: Response) -> bool:
@@ -34,8 +43,9 @@ def _failed(response: Response) -> bool:
     return response.status_code != 302
 
 
-def _username_key() -> str:
-    return "login-user:" + (request.form.get("username") or "").strip().lower()
+def _address_and_name_key() -> str:
+    name = (request.form.get("username") or "").strip().lower()
+    return f"login:{get_remote_address()}:{name}"
 
 
 class LoginForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no types
@@ -69,9 +79,18 @@ def safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT_PER_ADDRESS, methods=["POST"], deduct_when=_failed)
 @limiter.limit(
-    LOGIN_LIMIT_PER_USERNAME, methods=["POST"], key_func=_username_key, deduct_when=_failed
+    LOGIN_LIMIT_PER_ADDRESS,
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message=lambda: str(LOGIN_LIMITED_MESSAGE),
+)
+@limiter.limit(
+    LOGIN_LIMIT_PER_ADDRESS_AND_NAME,
+    methods=["POST"],
+    key_func=_address_and_name_key,
+    deduct_when=_failed,
+    error_message=lambda: str(LOGIN_LIMITED_MESSAGE),
 )
 def login() -> str | Response:
     form = LoginForm()

@@ -179,9 +179,10 @@ def comment(dossier_id: int) -> Response:
             as_id(task_id),
         )
     except ValidationFailed as exc:
-        flash(exc.field_errors.get("body", exc.message), "error")
-    else:
-        flash(_("Đã gửi ý kiến."), "success")
+        # Nothing was stored: say why with a 422 (a too-long text is refused, never cut).
+        message = exc.field_errors.get("body", exc.message)
+        return Response(render_template("error.html", status=422, message=message), 422)
+    flash(_("Đã gửi ý kiến."), "success")
     back = (
         url_for("inbox.task_page", task_id=int(task_id))
         if task_id.isdigit()

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from engine.errors import EngineError, ValidationFailed
@@ -65,7 +66,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
         status = exc.code or 500
-        if isinstance(exc, BadInput):
+        if isinstance(exc, BadInput) or (
+            isinstance(exc, RateLimitExceeded) and exc.limit.error_message
+        ):
+            # A bad input's own message, or the limit's own words (the log-in's, web.auth).
             message = str(exc.description)
         else:
             message = str(_HTTP_MESSAGES.get(status) or exc.description or "")

@@ -175,7 +175,7 @@ def create_user(
             username=username,
             full_name=full_name,
             email=email,
-            position=(position or "").strip() or None,
+            position=text_field(position, "position", "Chức vụ", required=False) or None,
             unit_id=_unit_id(session, unit_id),
             password_hash=password_hash,
         )
@@ -441,6 +441,9 @@ def save_council_term(
     """Create (``term_id`` None) or change a council term's name, dates and decision."""
     require(actor, "org")
     name = text_field(name, "name", "Tên nhiệm kỳ")
+    decision_no = (
+        text_field(decision_no, "decision_no", "Số quyết định", 80, required=False) or None
+    )
     start, end = _term_dates(starts_on, ends_on)
     with unit_of_work(session):
         if term_id is None:
@@ -449,7 +452,7 @@ def save_council_term(
         else:
             term = get_row(session, CouncilTerm, term_id, "nhiệm kỳ")
         term.name, term.starts_on, term.ends_on = name, start, end
-        term.decision_no = (decision_no or "").strip() or None
+        term.decision_no = decision_no
         session.flush()
         audit.record(
             session,

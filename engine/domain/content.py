@@ -150,7 +150,8 @@ def add_comment(
     if not body:
         raise ValidationFailed("Chưa nhập nội dung.", {"body": "Chưa nhập nội dung."})
     if len(body) > MAX_COMMENT_CHARS:
-        raise ValidationFailed("Ý kiến quá dài.", {"body": f"Tối đa {MAX_COMMENT_CHARS} ký tự."})
+        message = f"Ý kiến dài quá {MAX_COMMENT_CHARS} ký tự (đã nhập {len(body)})."
+        raise ValidationFailed("Ý kiến quá dài.", {"body": message})
     with unit_of_work(session):
         dossier = permissions.visible_dossier(session, actor, dossier_id)
         task = session.get(HumanTask, task_id) if task_id is not None else None

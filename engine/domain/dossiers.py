@@ -28,7 +28,7 @@ from engine.models import (
     User,
 )
 from engine.models.base import utcnow
-from engine.text import search_key
+from engine.text import MAX_REASON_CHARS, bounded, search_key
 from engine.unit_of_work import unit_of_work
 from engine.workflow import operations, stepping
 
@@ -58,6 +58,10 @@ def posting_days(session: Session, legal_basis: str, title_code: str) -> int:
     )
 
 
+#: The longest achievement summary a filing takes (the textarea default of task forms).
+MAX_ACHIEVEMENTS_CHARS = 20_000
+
+
 def file_dossier(
     session: Session,
     actor: User,
@@ -69,6 +73,10 @@ def file_dossier(
     achievements: str | None = None,
 ) -> Dossier:
     """File a nomination (nominee × title × campaign) and start its procedure."""
+    if achievements is not None:
+        achievements = bounded(
+            achievements, "achievements", "Tóm tắt thành tích", MAX_ACHIEVEMENTS_CHARS
+        )
     with unit_of_work(session):
         campaign = session.get(Campaign, campaign_id)
         if campaign is None:
@@ -182,6 +190,7 @@ def withdraw_dossier(session: Session, actor: User, dossier_id: int, reason: str
     """Withdraw a dossier before the council session (the unit's decision), with a reason."""
     if not reason or not reason.strip():
         raise ValidationFailed("Vui lòng nêu lý do rút hồ sơ.", {"reason": "Nêu lý do rút hồ sơ."})
+    reason = bounded(reason, "reason", "Lý do rút hồ sơ", MAX_REASON_CHARS)
     with unit_of_work(session):
         dossier = session.get(Dossier, dossier_id)
         if dossier is None:
@@ -210,6 +219,7 @@ def override_eligibility(session: Session, actor: User, dossier_id: int, reason:
         raise Forbidden("Chỉ quản trị hệ thống được cho phép hồ sơ không đủ điều kiện đi tiếp.")
     if not reason or not reason.strip():
         raise ValidationFailed("Vui lòng nêu lý do.", {"reason": "Nêu lý do cho phép."})
+    reason = bounded(reason, "reason", "Lý do", MAX_REASON_CHARS)
     with unit_of_work(session):
         dossier = session.get(Dossier, dossier_id)
         if dossier is None:

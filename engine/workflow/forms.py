@@ -16,6 +16,12 @@ from engine import wiring
 from engine.errors import ValidationFailed
 from engine.models import HumanTask
 
+#: The longest value of a text field unless its declaration says ``maxLength``; no text is
+#: stored unbounded (a 1 M-character report would bloat the audit row and the workflow state).
+DEFAULT_MAX_LENGTH = {"text": 500, "textarea": 20_000}
+#: The most a declaration may allow (``maxLength`` above it is refused at deploy).
+MAX_MAX_LENGTH = 100_000
+
 #: Field types whose values are secret: never stored in task data or audit summaries.
 SECRET_TYPES = frozenset({"ballot"})
 
@@ -29,6 +35,14 @@ def _label(field: dict[str, Any]) -> str:
     return str(field.get("label") or field["name"])
 
 
+def max_length(field: dict[str, Any]) -> int | None:
+    """Return the most characters a text field accepts (its ``maxLength`` or the type's default)."""
+    declared = field.get("maxLength")
+    if isinstance(declared, int) and not isinstance(declared, bool):
+        return declared
+    return DEFAULT_MAX_LENGTH.get(str(field.get("type")))
+
+
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -39,7 +53,11 @@ def _coerce(field: dict[str, Any], value: Any) -> Any:
     if kind in ("text", "textarea"):
         if not isinstance(value, str):
             raise ValueError("phải là văn bản")
-        return value.strip()
+        text = value.strip()
+        limit = max_length(field)
+        if limit is not None and len(text) > limit:
+            raise ValueError(f"dài quá {limit:,} ký tự (đã nhập {len(text):,})".replace(",", "."))
+        return text
     if kind == "choice":
         allowed = [c["value"] for c in field.get("choices", [])]
         if value not in allowed:
@@ -76,7 +94,7 @@ def validate(form: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]
     """Return ``data`` checked and converted; every declared field is present (None if empty).
 
     Raise ValidationFailed with a message per field: unknown field, missing required value,
-    wrong type, value not among the choices.
+    wrong type, text longer than the field's ``maxLength``, value not among the choices.
     """
     errors: dict[str, str] = {}
     declared = {f["name"]: f for f in form}

@@ -21,6 +21,7 @@ from engine import audit, events, permissions, wiring
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
 from engine.models.base import utcnow
+from engine.text import MAX_REASON_CHARS, bounded
 from engine.unit_of_work import unit_of_work
 from engine.workflow import forms, projection, specs, spiff, step_context, stepping
 from engine.workflow.timers import fire_due_timers
@@ -332,6 +333,7 @@ def cancel(session: Session, instance_id: int, actor: User, reason: str) -> Proc
     """Stop a running instance (withdraw a dossier, cancel a session) with a reason."""
     if not reason or not reason.strip():
         raise ValidationFailed("Vui lòng nêu lý do hủy.", {"reason": "Vui lòng nêu lý do hủy."})
+    reason = bounded(reason, "reason", "Lý do hủy", MAX_REASON_CHARS)
     with unit_of_work(session):
         instance = stepping.require_instance(session, instance_id)
         require = stepping.require_running

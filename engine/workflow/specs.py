@@ -21,6 +21,7 @@ from engine import wiring
 from engine.errors import DeployError, NotFound
 from engine.models import WorkflowSpec
 from engine.workflow import sandbox, spiff
+from engine.workflow.forms import MAX_MAX_LENGTH
 
 FIELD_TYPES = frozenset({"text", "textarea", "choice", "boolean", "integer", "date", "ballot"})
 
@@ -197,6 +198,17 @@ def _check_field(file: str, element_id: str, field: Any, names: set[str]) -> Non
             f"formFields: field {name!r} has type {field.get('type')!r}; "
             f"expected one of {', '.join(sorted(FIELD_TYPES))}",
         )
+    if "maxLength" in field:
+        limit = field["maxLength"]
+        if field["type"] not in ("text", "textarea") or not (
+            isinstance(limit, int) and not isinstance(limit, bool) and 1 <= limit <= MAX_MAX_LENGTH
+        ):
+            raise DeployError(
+                file,
+                element_id,
+                f"formFields: maxLength of field {name!r} must be an integer 1–{MAX_MAX_LENGTH} "
+                "on a text or textarea field",
+            )
     if field["type"] == "choice":
         choices = field.get("choices")
         if not isinstance(choices, list) or not all(

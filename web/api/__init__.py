@@ -29,6 +29,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 TASK_SORTS = schemas.TASK_SORTS
 DOSSIER_SORTS = schemas.DOSSIER_SORTS
+#: The largest JSON body the API reads: room for every field of a form at its maximum
+#: (engine.workflow.forms.DEFAULT_MAX_LENGTH, even as \uXXXX escapes); a larger one is a 413.
+MAX_JSON_BYTES = 512 * 1024
 
 
 @bp.before_request
@@ -56,6 +59,8 @@ def _json(model: BaseModel) -> dict[str, Any]:
 
 
 def _body(model: type[schemas.Model]) -> Any:
+    if (request.content_length or 0) > MAX_JSON_BYTES:
+        abort(413)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         abort(400)

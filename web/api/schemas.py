@@ -205,13 +205,16 @@ class DossierDetail(DossierSummary):
 
 
 class CompleteRequest(Model):
-    data: dict[str, Any] = Field(description="Values of the task's declared form fields")
+    data: dict[str, Any] = Field(
+        max_length=100, description="Values of the task's declared form fields"
+    )
 
 
 class BallotRequest(Model):
     votes: dict[str, Literal["agree", "disagree", "recuse"]] = Field(
+        max_length=1000,
         description="Dossier id (as a string) → vote for the dossiers of the session's sheet; "
-        "recuse = does not take part (conflict of interest); a dossier left out is a blank vote"
+        "recuse = does not take part (conflict of interest); a dossier left out is a blank vote",
     )
 
 
