@@ -199,7 +199,7 @@ def withdraw_dossier(session: Session, actor: User, dossier_id: int, reason: str
             raise Forbidden("Chỉ đơn vị lập hồ sơ (hoặc Thường trực Hội đồng) được rút hồ sơ.")
         instance = _running_instance(session, dossier_id)
         try:
-            stepping.deliver(session, instance.id, "withdraw", {"reason": reason.strip()}, actor.id)
+            stepping.deliver(session, instance.id, "withdraw", {"reason": reason}, actor.id)
         except Conflict:
             raise Conflict(
                 "Không thể rút hồ sơ ở bước này: Hội đồng đã có kết quả đối với hồ sơ."
@@ -229,7 +229,7 @@ def override_eligibility(session: Session, actor: User, dossier_id: int, reason:
         dossier.eligibility = {
             **dossier.eligibility,
             "overridden": True,
-            "override": {"by": actor.id, "at": utcnow().isoformat(), "reason": reason.strip()},
+            "override": {"by": actor.id, "at": utcnow().isoformat(), "reason": reason},
         }
         if dossier.status == "blocked":
             dossier.status, dossier.stage = "active", "prepare"
@@ -242,7 +242,7 @@ def override_eligibility(session: Session, actor: User, dossier_id: int, reason:
             "eligibility_overridden",
             actor_id=actor.id,
             dossier_id=dossier.id,
-            summary={"reason": reason.strip(), "unmet": dossier.eligibility.get("unmet", [])},
+            summary={"reason": reason, "unmet": dossier.eligibility.get("unmet", [])},
         )
     return dossier
 

@@ -336,8 +336,7 @@ def cancel(session: Session, instance_id: int, actor: User, reason: str) -> Proc
     reason = bounded(reason, "reason", "Lý do hủy", MAX_REASON_CHARS)
     with unit_of_work(session):
         instance = stepping.require_instance(session, instance_id)
-        require = stepping.require_running
-        require(instance)
+        stepping.require_running(instance)
         unit_id = (
             None
             if instance.dossier_id is None
@@ -347,7 +346,7 @@ def cancel(session: Session, instance_id: int, actor: User, reason: str) -> Proc
             raise Forbidden("Bạn không có quyền hủy hồ sơ/quy trình này.")
         step = stepping.load(session, instance)
         spiff.cancel_workflow(step.workflow)
-        instance.cancel_reason = reason.strip()
+        instance.cancel_reason = reason
         stepping.write_instance(
             session,
             instance,
@@ -371,7 +370,7 @@ def cancel(session: Session, instance_id: int, actor: User, reason: str) -> Proc
             "instance_cancelled",
             actor_id=actor.id,
             instance=instance,
-            summary={"reason": reason.strip()},
+            summary={"reason": reason},
         )
     return instance
 
