@@ -150,7 +150,7 @@ def test_a_ballot_is_seen_only_by_its_member(db_session: Session, people: People
     assert _allowed(people, lambda u: permissions.may_see_task(u, ballot, None)) == {"member"}
     on_dossier = workflow.task(db_session, people.dossier, role="unit_head")
     seen = _allowed(people, lambda u: permissions.may_see_task(u, on_dossier, people.dossier))
-    assert seen == {"clerk_a", "head_a", "member", "secretary", "director", "admin"}
+    assert seen == {"clerk_a", "head_a", "secretary", "director", "admin"}
 
 
 # --- administration, reports, documents --------------------------------------------------------
