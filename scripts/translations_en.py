@@ -441,6 +441,9 @@ EN: dict[str, str] = {
     "Kết thúc quy trình": "Procedure ended",
     "Lý do cho phép ngoại lệ": "Reason for the exception",
     "Lý do rút hồ sơ": "Reason for withdrawing",
+    "Lựa chọn không hợp lệ: “%(value)s” không phải là mã hợp lệ.": (
+        "Invalid choice: “%(value)s” is not a valid id."
+    ),
     "Lập hồ sơ": "File dossier",
     "Lập hồ sơ đề nghị": "File a nomination dossier",
     (

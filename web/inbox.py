@@ -10,7 +10,6 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from engine import permissions
-from engine.db import as_id
 from engine.domain import content
 from engine.errors import Conflict, EngineError, ValidationFailed
 from engine.models import HumanTask
@@ -18,6 +17,7 @@ from engine.read import queries
 from engine.workflow import operations
 from web.common import actor, form_data, page_links, require_login, sort_link
 from web.context import db, runtime
+from web.inputs import chosen_ids
 
 bp = Blueprint("inbox", __name__)
 require_login(bp)
@@ -44,7 +44,7 @@ def inbox(box: queries.Box) -> str:
 @bp.post("/tasks/claim")
 def claim_many() -> Response:
     """Claim the ticked tasks of the group inbox; each claim is its own operation."""
-    ids = [i for v in request.form.getlist("task_id") if (i := as_id(v)) is not None]
+    ids = chosen_ids("task_id")
     claimed, failed = 0, []
     for task_id in ids:
         try:

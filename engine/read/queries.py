@@ -60,7 +60,11 @@ def _dossier_visibility(user: User) -> ColumnElement[bool]:
     if permissions.may_see_all_dossiers(user):
         return true()
     units = permissions.visible_unit_ids(user)
-    return Dossier.unit_id.in_(units) if units else false()
+    clauses: list[ColumnElement[bool]] = [Dossier.unit_id.in_(units)] if units else []
+    if permissions.reads_council_dossiers(user):
+        clauses.append(Dossier.stage.in_(permissions.COUNCIL_READING_STAGES))
+        clauses.append(Dossier.status.in_(permissions.COUNCIL_READING_OUTCOMES))
+    return or_(*clauses) if clauses else false()
 
 
 def visible_dossiers(user: User) -> Select[Dossier]:
@@ -339,7 +343,7 @@ class FilterChoices:
 def filter_choices(session: Session, user: User) -> FilterChoices:
     """Return what the list filters offer: campaigns, the units ``user`` sees, titles, stages."""
     units = select(OrgUnit.id, OrgUnit.name).where(OrgUnit.active).order_by(OrgUnit.name)
-    if not permissions.may_see_all_dossiers(user):
+    if not (permissions.may_see_all_dossiers(user) or permissions.reads_council_dossiers(user)):
         units = units.where(OrgUnit.id.in_(permissions.visible_unit_ids(user)))
     return FilterChoices(
         campaigns=[

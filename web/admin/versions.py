@@ -7,13 +7,13 @@ from typing import Any
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from engine.admin import reads
-from engine.db import as_id
 from engine.errors import DeployError, EngineError
 from engine.models import WorkflowSpec
 from engine.workflow import operations
 from web.admin import bp, section
 from web.common import actor
 from web.context import db
+from web.inputs import chosen_ids
 
 
 def _page(error: DeployError | None = None, status: int = 200) -> tuple[str, int]:
@@ -60,7 +60,7 @@ def _version_page(
         diagram=reads.diagram_file(spec),
         instances=reads.movable_instances(db(), spec),
         results=results or {},
-        selected={i for v in request.form.getlist("instance_id") if (i := as_id(v)) is not None},
+        selected=set(chosen_ids("instance_id")),
     )
 
 
@@ -81,7 +81,7 @@ def source(spec_id: int, name: str) -> Response:
 
 
 def _selected() -> list[int]:
-    return sorted({i for v in request.form.getlist("instance_id") if (i := as_id(v)) is not None})
+    return sorted(chosen_ids("instance_id"))
 
 
 @bp.post("/versions/<int:spec_id>/check")
