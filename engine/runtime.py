@@ -10,6 +10,7 @@ enqueue, the session listeners) is named in :func:`build_wiring` and :func:`buil
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -57,6 +58,9 @@ def build_wiring(
         **(script_helpers or {}),
     }
     plugs: dict[str, Any] = {
+        "ballot_key": hashlib.sha256(
+            b"tdkt-ballot-sheet:" + settings.resolved_secret_key().encode()
+        ).digest(),
         "script_engine": spiff.script_engine(helpers),
         "specs": SpecCache(),
         "workflows": WorkflowCache(settings.workflow_cache),

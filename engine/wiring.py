@@ -59,6 +59,8 @@ class Wiring:
     dispatchers: tuple[Dispatcher, ...] = ()
     #: How often a dossier may be returned for revision before the step refuses (TDKT_MAX_RETURNS).
     max_returns: int = 3
+    #: The key of the ballot box's sheet HMAC (from the secret key; engine.domain.council).
+    ballot_key: bytes = b""
 
     def session_info(self) -> dict[str, Any]:
         """Return the ``info`` a session factory gives each of its sessions."""

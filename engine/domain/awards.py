@@ -20,7 +20,14 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.domain.rules.titles import KIND_NAMES, title_code_for, title_kinds, title_name
+from engine.domain.rules.titles import (
+    BY_CODE,
+    KIND_NAMES,
+    closest_title,
+    title_code_for,
+    title_kinds,
+    title_name,
+)
 from engine.models import AwardRecord, OrgUnit, User
 from engine.text import search_key
 from engine.unit_of_work import unit_of_work
@@ -34,7 +41,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "year": ("năm",),
     "decision_no": ("số quyết định", "số qđ"),
     "decision_date": ("ngày quyết định", "ngày qđ"),
-    "issued_by": ("cơ quan ban hành", "cấp ban hành"),
+    "issued_by": ("cơ quan ban hành", "cấp ban hành", "người ký", "cơ quan quyết định"),
+    "level": ("cấp", "cấp khen thưởng", "cấp khen"),
 }
 REQUIRED_COLUMNS = ("name", "kind", "title", "year")
 _HEADER_KEYS = {
@@ -98,6 +106,7 @@ class _Award:
     decision_no: str | None
     decision_date: date | None
     issued_by: str | None
+    level: str | None = None
 
     def import_key(self) -> str:
         """Return the row's identity: a hash of its normalized content."""
@@ -215,7 +224,9 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple[list[_Award], 
         title_text = _text(record.get("title"))
         code = title_code_for(title_text) if title_text else None
         if code is None:
-            reasons.append(f"danh hiệu / hình thức “{title_text}” không có trong danh mục")
+            near = closest_title(title_text) if title_text else None
+            hint = f"; gần nhất: “{near.name}” ({near.code})" if near else ""
+            reasons.append(f"danh hiệu / hình thức “{title_text}” không có trong danh mục{hint}")
         elif kind is not None and kind not in title_kinds(code):
             reasons.append(f"“{title_name(code)}” không dành cho {KIND_NAMES[kind]}")
         year = _parse_year(record.get("year"))
@@ -245,6 +256,7 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple[list[_Award], 
             decision_no=_text(record.get("decision_no")) or None,
             decision_date=decision_date,
             issued_by=_text(record.get("issued_by")) or None,
+            level=_text(record.get("level")) or BY_CODE[code].level,
         )
         key = award.import_key()
         if key in seen:
@@ -301,6 +313,7 @@ def import_awards(
                     decision_no=award.decision_no,
                     decision_date=award.decision_date,
                     issued_by=award.issued_by,
+                    level=award.level,
                     source="import",
                     import_key=key,
                 )
