@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import permissions, wiring
-from engine.domain import rule_settings
+from engine.domain import nominees, rule_settings
 from engine.domain.rules import tally as tally_rules
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import (
@@ -104,7 +104,9 @@ def quotas_for(session: Session, dossiers: list[Dossier]) -> dict[str, int]:
     for dossier in dossiers:
         if dossier.title_code != "CSTDCS":
             continue
-        ldtt = _ldtt_count(session, dossier.unit_id, dossier.campaign_id)
+        # The unit's LĐTT decided for the year (awards, imported history included), never the
+        # LĐTT dossiers still undecided (docs/legal-basis.md, "Quotas").
+        ldtt = nominees.awarded_in_unit(session, dossier.unit_id, dossier.year, "LDTT")
         percent = rule_settings.cstdcs_quota_percent(settings, dossier.legal_basis)
         if percent is not None:
             quota = int(ldtt * tally_rules.parse_percent(percent) // 100)
@@ -113,18 +115,6 @@ def quotas_for(session: Session, dossiers: list[Dossier]) -> dict[str, int]:
             quota = tally_rules.cstdcs_quota(ldtt, dossier.legal_basis)
         quotas[tally_rules.quota_key("CSTDCS", dossier.unit_id)] = quota
     return quotas
-
-
-def _ldtt_count(session: Session, unit_id: int, campaign_id: int) -> int:
-    rows = session.scalars(
-        select(Dossier.id).where(
-            Dossier.unit_id == unit_id,
-            Dossier.campaign_id == campaign_id,
-            Dossier.title_code == "LDTT",
-            Dossier.status.in_(("active", "awarded")),
-        )
-    )
-    return len(list(rows))
 
 
 def new_council_session(

@@ -14,6 +14,7 @@ from engine.domain.rules.tally import UnconfirmedRuleError
 from engine.errors import Conflict, Forbidden, ValidationFailed
 from engine.models import Campaign, CouncilMember, Dossier, RuleSetting, SealedBallot, User
 from engine.text import search_key
+from tests.common.awards import award
 
 MEETING = date(2026, 12, 10)
 
@@ -185,7 +186,9 @@ def test_cstdcs_quota_uses_the_agency_setting_under_nd152(demo: Session) -> None
     sitting = council.new_council_session(demo, _user(demo, "thuky"), 1, MEETING)
     unit_staff = demo.scalars(select(User).where(User.unit_id == 4).order_by(User.id)).all()
     for person in unit_staff[:7]:
-        _dossier(demo, person, "LDTT")
+        award(demo, person, "LDTT", 2026)
+    for person in unit_staff[7:14]:
+        _dossier(demo, person, "LDTT")  # undecided: not counted
     cstdcs = _dossier(demo, unit_staff[0], "CSTDCS")
     data = council.session_start_data(demo, sitting, [cstdcs])
     assert data["quotas"] == {f"CSTDCS:{cstdcs.unit_id}": 1}  # 15 % of 7 LĐTT, rounded down
