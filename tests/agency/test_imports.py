@@ -172,7 +172,8 @@ def test_an_upload_runs_as_a_job_preview_then_apply(
     run_import_job(session_factory, job.id)
     db_session.expire_all()
     job = db_session.get(ImportJob, job.id)
-    assert job is not None and job.status == "previewed"
+    assert job is not None
+    assert job.status == "previewed"
     assert job.report["counts"]["new"] == 6
     before = db_session.scalar(select(func.count(OrgUnit.id))) or 0
     confirm_import(db_session, admin, job.id)
@@ -180,11 +181,15 @@ def test_an_upload_runs_as_a_job_preview_then_apply(
     run_import_job(session_factory, job.id)  # a repeated task does nothing
     db_session.expire_all()
     job = db_session.get(ImportJob, job.id)
-    assert job is not None and job.status == "applied" and job.content is None
+    assert job is not None
+    assert job.status == "applied"
+    assert job.content is None
     assert db_session.scalar(select(func.count(OrgUnit.id))) == before + 6
     bomb = request_import(db_session, admin, "staff", "bom.xlsx", _zip_bomb())
     run_import_job(session_factory, bomb.id)
     db_session.expire_all()
     failed = db_session.get(ImportJob, bomb.id)
-    assert failed is not None and failed.status == "failed"
-    assert failed.error is not None and "giải ra" in failed.error
+    assert failed is not None
+    assert failed.status == "failed"
+    assert failed.error is not None
+    assert "giải ra" in failed.error
