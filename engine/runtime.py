@@ -24,7 +24,7 @@ from engine import calendar, notify
 from engine.calendar import ProcessCalendar
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
-from engine.domain import council, dossiers
+from engine.domain import conflicts, council, dossiers
 from engine.notify import subscribers
 from engine.redis_service import start_embedded
 from engine.wiring import Dispatcher, Wiring
@@ -76,6 +76,9 @@ def build_wiring(
         "message_routes": {"council_result": council.council_result_route},
         # A new task's first reminder is written in its INSERT.
         "reminder_schedule": notify.first_reminder_at,
+        # Nobody reviews, approves, posts or decides their own dossier (domain.conflicts).
+        "task_router": conflicts.route_task,
+        "act_guard": conflicts.refuse_own,
         "dispatchers": tuple(dispatchers),
         "max_returns": settings.max_returns,
     }
