@@ -56,6 +56,7 @@ def test_a_unit_heads_own_nomination_is_reviewed_by_the_next_in_line(world: Proc
 
 def test_the_directors_own_decision_goes_to_the_next_in_line(world: Procedure) -> None:
     own = world.file("vanthu.vp", "giamdoc", "LDTT")
+    director, secretary = world.user("giamdoc"), world.user("thuky")
     with world.factory() as session:
         values = {
             "candidate_role": "director",
@@ -67,10 +68,11 @@ def test_the_directors_own_decision_goes_to_the_next_in_line(world: Procedure) -
         }
         conflicts.route_task(session, values)
         assert values["candidate_role"] == conflicts.NEXT_IN_LINE["director"]
+        session.rollback()
         task = HumanTask(candidate_role="director", dossier_id=own, name="Ký quyết định")
         with pytest.raises(Forbidden):
-            conflicts.refuse_own(session, task, world.user("giamdoc"))
-        conflicts.refuse_own(session, task, world.user("thuky"))  # anyone else may
+            conflicts.refuse_own(session, task, director)
+        conflicts.refuse_own(session, task, secretary)  # anyone else may
 
 
 def test_a_member_is_not_offered_nor_allowed_a_vote_on_his_own_dossier(
