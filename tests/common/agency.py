@@ -57,7 +57,13 @@ class Agency:
 
     people: list[Person]
     files: dict[str, tuple[str, bytes]]
-    award_rows: int
+    #: (name, kind, title as written, year) of every historical award row.
+    awards: list[tuple[str, str, str, int]]
+    #: (author e-mail, year, scope) of every initiative.
+    initiatives: list[tuple[str, int, str]]
+    #: e-mail → years a warning (cảnh cáo) or a reprimand was in effect.
+    warned: dict[str, set[int]]
+    reprimanded: dict[str, set[int]]
 
 
 def people() -> list[Person]:
@@ -195,7 +201,15 @@ def build() -> Agency:
             ["Họ tên / Tên tập thể", "Loại", "Đơn vị", "Hình thức khen thưởng", "Năm"], award_rows
         ),
     )
-    return Agency(staff, files, len(award_rows))
+    scope_code = {"Đơn vị": "unit", "Toàn tỉnh": "province", "Toàn quốc": "national"}
+    return Agency(
+        staff,
+        files,
+        [(str(r[0]), str(r[1]), str(r[3]), int(str(r[4]))) for r in award_rows],
+        [(str(r[3]), int(str(r[2])), scope_code[str(r[5])]) for r in initiative_rows],
+        {staff[118].email: {2025}},
+        {staff[119].email: {2024, 2025}},
+    )
 
 
 def write(agency: Agency, folder: Path) -> dict[str, Path]:
