@@ -584,7 +584,7 @@ def _plan_ratings(session: Session, rows: Iterable[tuple[int, dict[str, Any]]]) 
             continue
         seen[identity] = number
         note = text(record.get("note")) or None
-        found = existing.get(identity)
+        found = existing.get((user_id, unit_id, year))
         before = {"rating": found.rating, "note": found.note} if found else None
 
         def write(

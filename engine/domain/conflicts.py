@@ -41,9 +41,7 @@ def _holders(session: Session, role: str, unit_id: int | None) -> list[User]:
         .where(RoleMembership.role_code == role, User.active.is_(True))
     )
     if unit_id is not None:
-        query = query.where(
-            (RoleMembership.unit_id == unit_id) | RoleMembership.unit_id.is_(None)
-        )
+        query = query.where((RoleMembership.unit_id == unit_id) | RoleMembership.unit_id.is_(None))
     return list(session.scalars(query).unique())
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from engine.domain.rules.legal_basis import (
     LEGAL_BASES,
-    basis_for,
     bases_for_period,
+    basis_for,
     citation,
     effective_until,
     period_error,
