@@ -189,6 +189,51 @@ def awards_import(file: Path, partial: bool) -> None:
     )
 
 
+@cli.command("import")
+@click.argument(
+    "kind", type=click.Choice(["units", "staff", "ratings", "discipline", "initiatives", "awards"])
+)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--apply", "apply_", is_flag=True, help="Write the changes (default: show the diff).")
+@click.option(
+    "--partial", is_flag=True, help="With --apply: write the valid rows even if some are not."
+)
+def import_data(kind: str, file: Path, apply_: bool, partial: bool) -> None:
+    """Import an agency's spreadsheet (docs/agency-import.md): show the diff, or --apply it."""
+    from engine.admin.imports import ImportLimitError, apply_import, preview_import
+    from engine.domain.awards import ImportFileError
+    from engine.errors import ValidationFailed
+
+    try:
+        content = file.read_bytes()
+    except OSError as exc:
+        raise StartupError(f"{file}: {exc.strerror}") from None
+    runtime = _checked_runtime(_settings())
+    try:
+        with runtime.session_factory() as session:
+            if apply_:
+                result = apply_import(session, None, kind, content, file.name, partial=partial)
+            else:
+                result = preview_import(session, kind, content, file.name)
+    except (ImportFileError, ImportLimitError, ValidationFailed) as exc:
+        raise StartupError(str(exc)) from None
+    for row in result.rows:
+        if row.status == "invalid":
+            click.echo(f"dòng {row.row}: {'; '.join(row.reasons)}", err=True)
+        elif row.status == "changed":
+            detail = ", ".join(f"{k}: {a} → {b}" for k, (a, b) in row.changes.items())
+            click.echo(f"dòng {row.row}: sửa {row.name} ({detail})")
+    counts = result.to_json()["counts"]
+    summary = (
+        f"{counts['new']} mới, {counts['changed']} sửa, {counts['unchanged']} không đổi, "
+        f"{counts['invalid']} dòng lỗi"
+    )
+    if apply_ and not result.applied:
+        click.echo(f"{summary}: chưa ghi dòng nào (--partial ghi các dòng hợp lệ)", err=True)
+        sys.exit(1)
+    click.echo(f"{'đã ghi' if apply_ else 'xem trước'}: {summary}")
+
+
 @cli.group("token")
 def token_group() -> None:
     """API tokens."""

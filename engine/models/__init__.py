@@ -1,5 +1,12 @@
 """SQLAlchemy models. Import every model module here so Alembic sees the whole schema."""
 
+from engine.models.agency import (
+    DisciplineRecord,
+    ImportJob,
+    Initiative,
+    InitiativeAuthor,
+    StaffPeriod,
+)
 from engine.models.api_token import ApiToken
 from engine.models.base import Base
 from engine.models.campaign import Campaign
@@ -45,9 +52,13 @@ __all__ = [
     "CouncilMember",
     "CouncilSession",
     "CouncilTerm",
+    "DisciplineRecord",
     "Dossier",
     "GeneratedDocument",
     "HumanTask",
+    "ImportJob",
+    "Initiative",
+    "InitiativeAuthor",
     "Notification",
     "OrgUnit",
     "Outbox",
@@ -59,6 +70,7 @@ __all__ = [
     "RoleMembership",
     "RuleSetting",
     "SealedBallot",
+    "StaffPeriod",
     "User",
     "UserSession",
     "WorkflowSpec",

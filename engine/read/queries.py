@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from engine import permissions, wiring
 from engine.calendar import WorkingCalendar
 from engine.db import is_id
+from engine.domain import council
 from engine.errors import NotFound, ValidationFailed
 from engine.models import (
     Attachment,
@@ -508,6 +509,8 @@ class BallotSheet:
     dossiers: list[Dossier]
     subject: User | None = None
     written: bool = False
+    #: Dossiers the member is recused from (his own, his collective's): not offered a vote.
+    recused: frozenset[int] = frozenset()
 
 
 def ballot_field(task: HumanTask) -> dict[str, Any] | None:
@@ -534,9 +537,13 @@ def ballot_sheet(session: Session, task: HumanTask) -> BallotSheet:
     ids = list(sitting.dossier_ids) if sitting is not None else []
     found = {d.id: d for d in session.scalars(select(Dossier).where(Dossier.id.in_(ids)))}
     subject = session.get(User, task.subject_user_id) if task.subject_user_id else None
+    recused = (
+        frozenset(council.recused_dossiers(session, ids, subject.id)) if subject else frozenset()
+    )
     return BallotSheet(
         str(field_def["name"]),
         [found[i] for i in ids if i in found],
         subject,
         written=task.candidate_role != "council_member",
+        recused=recused,
     )

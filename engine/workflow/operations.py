@@ -216,6 +216,9 @@ def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) 
         _require_ready(task)
         if not permissions.may_act(actor, task):
             raise Forbidden(f"Bạn không có quyền xử lý công việc «{task.name}».")
+        guard = wiring.of(session).act_guard
+        if guard is not None:
+            guard(session, task, actor)
         cleaned = forms.validate(task.form, data)
         task_data = forms.take_secrets(session, task, cleaned)
         # E.g. eligibility checked again from the award history when the clerk submits.

@@ -178,6 +178,9 @@ def sync(
     plugs = wiring.of(session)
     calendar = plugs.calendar.current()
     values = [new_row(instance, task, now, calendar) for _uuid, task in new]
+    if plugs.task_router is not None:
+        for row_values in values:
+            plugs.task_router(session, row_values)
     # Set in the INSERT rather than updated after it: that UPDATE cost a statement per new task.
     if plugs.reminder_schedule is not None:
         for row_values in values:

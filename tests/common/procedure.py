@@ -215,8 +215,13 @@ class Procedure:
         session_id = self.open_sitting(list(votes), away)
         absent_ids = [m.id for m in members if m.username in away]
         for index, member in enumerate(members):
+            with self.factory() as session:
+                # The sheet does not offer a member's own dossier (a conflict of interest).
+                own = council.recused_dossiers(session, list(votes), member.id)
             ballot = {
-                str(d): choices[index] for d, choices in votes.items() if index < len(choices)
+                str(d): choices[index]
+                for d, choices in votes.items()
+                if index < len(choices) and d not in own
             }
             written = member.id in absent_ids
             actor = self.user("thuky") if written else member
