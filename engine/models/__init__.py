@@ -30,7 +30,13 @@ from engine.models.org import (
     User,
 )
 from engine.models.user_session import UserSession
-from engine.models.workflow import AuditEvent, HumanTask, ProcessInstance, WorkflowSpec
+from engine.models.workflow import (
+    AuditEvent,
+    HumanTask,
+    ProcessGroupRole,
+    ProcessInstance,
+    WorkflowSpec,
+)
 
 __all__ = [
     "ROLES",
@@ -52,6 +58,7 @@ __all__ = [
     "OrgUnit",
     "Outbox",
     "PerformanceRecord",
+    "ProcessGroupRole",
     "ProcessInstance",
     "ReminderLadderRow",
     "ReminderSent",

@@ -406,6 +406,21 @@ def timer_literal_problem(text: str) -> str | None:
     return None
 
 
+def iso_instant(text: str, now: datetime) -> datetime:
+    """Return the instant an ISO 8601 date-time names, or ``now`` plus an ISO duration.
+
+    Raise ValueError when ``text`` is neither (a due date or follow-up date of a user task).
+    """
+    value = text.strip()
+    try:
+        if value.upper().startswith("P"):
+            parsed = TimerEventDefinition.parse_iso_duration(value)
+            return now + TimerEventDefinition.get_timedelta_from_start(parsed, now)
+        return TimerEventDefinition.get_datetime(value)  # type: ignore[no-any-return]
+    except Exception as exc:  # the library raises ValueError or plain Exception
+        raise ValueError(f"{value!r} is not an ISO 8601 date-time or duration") from exc
+
+
 # --- running ------------------------------------------------------------------------------------
 
 
