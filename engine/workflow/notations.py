@@ -386,6 +386,13 @@ class _File:
         for attr in ("assignee", "dueDate", "followUpDate"):
             if attr in props:
                 props[attr] = self._value_or_variable(task, attr, props[attr])
+        if "followUpDate" in props:
+            self.design.warn(
+                self.name,
+                task,
+                f"followUpDate {props['followUpDate']!r} is checked but has no effect: reminders "
+                "follow the reminder ladder (Quản trị → Quy tắc) counted from the due date",
+            )
         for attr in ("candidateGroups", "candidateUsers"):
             if attr in props and juel.is_expression(props[attr]):
                 raise self.refuse(
