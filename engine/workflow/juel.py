@@ -50,7 +50,9 @@ def translate(text: str) -> str:
     """Return the Python for one JUEL expression ``${…}``; raise Unsupported outside the subset."""
     whole = _WHOLE.match(text)
     if whole is None or "${" in whole.group(1) or "#{" in whole.group(1):
-        raise Unsupported(text.strip(), "only one whole ${…} expression is accepted, not text around it")
+        raise Unsupported(
+            text.strip(), "only one whole ${…} expression is accepted, not text around it"
+        )
     tokens = _tokens(whole.group(1))
     if not tokens:
         raise Unsupported(text.strip(), "the expression is empty")
@@ -152,15 +154,15 @@ class _Parser:
                 return _LITERALS[value]
             if value in _RESERVED:
                 raise Unsupported(value, "this JUEL operator is outside the accepted subset")
-            result = value
+            result, last = value, value
             while self.is_op("."):
                 self.take()
                 key_kind, key = self.take()
                 if key_kind != "name":
                     raise Unsupported(f".{key}", "a property name must follow '.'")
-                result = f"{result}[{key!r}]"
+                result, last = f"{result}[{key!r}]", key
             token = self.peek()
             if token is not None and token[1] == "(":
-                raise Unsupported(f"{value}(", "function and method calls are not accepted")
+                raise Unsupported(f"{last}(", "function and method calls are not accepted")
             return result
         raise Unsupported(value, "this operator is outside the accepted subset")

@@ -78,6 +78,7 @@ CAMUNDA_USED = {
         "assignee",
         "dueDate",
         "followUpDate",
+        "formKey",  # warned about on its own: the task shows its formData instead
     },
     "startEvent": {"initiator"},
     "process": {"candidateStarterGroups", "candidateStarterUsers"},
@@ -114,6 +115,8 @@ SCHEMA_KEYWORDS = frozenset(
 )
 UI_KEYS = frozenset({"ui:widget", "ui:help", "ui:readonly", "ui:title", "ui:placeholder"})
 
+#: Text a modeler writes as an ISO 8601 timer (valid or not): quoted, then checked by the library.
+_ISO_LIKE = re.compile(r"^(R\d*/)?P[\dA-Z.,]*\d[\dA-Z.,]*(/\S+)?$|^(R\d*/)?\d{4}-\d\d\S*$")
 _ISO_TIMER = re.compile(
     r"^(R\d*/)?(P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
     r"|\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?)"
@@ -345,7 +348,11 @@ class _File:
                                 "this engine",
                             )
                 continue
-            if ns == CAMUNDA and local == "formData" and _local(element) in ("userTask", "startEvent"):
+            if (
+                ns == CAMUNDA
+                and local == "formData"
+                and _local(element) in ("userTask", "startEvent")
+            ):
                 continue  # read by _form_of
             if ns == CAMUNDA and local == "properties":
                 continue  # copied by _camunda_properties
@@ -515,7 +522,9 @@ class _File:
                 continue
             local = _local(child)
             if local == "value":
-                choices.append({"value": child.get("id"), "label": child.get("name") or child.get("id")})
+                choices.append(
+                    {"value": child.get("id"), "label": child.get("name") or child.get("id")}
+                )
             elif local == "validation":
                 for constraint in child:
                     if isinstance(constraint.tag, str):
@@ -551,7 +560,8 @@ class _File:
             number = int(config or "")
         except ValueError:
             raise self.refuse(
-                element, f"form field {label!r}: constraint {name} needs a whole number, not {config!r}"
+                element,
+                f"form field {label!r}: constraint {name} needs a whole number, not {config!r}",
             ) from None
         key = {"minlength": "minLength", "maxlength": "maxLength"}.get(name, name)
         field_def[key] = number
@@ -564,12 +574,26 @@ class _File:
         try:
             jsonschema.Draft202012Validator.check_schema(schema)
         except jsonschema.SchemaError as exc:
-            raise self.refuse(element, f"{schema_file}: not a valid JSON schema: {exc.message}") from None
+            raise self.refuse(
+                element, f"{schema_file}: not a valid JSON schema: {exc.message}"
+            ) from None
         if schema.get("type") != "object" or not isinstance(schema.get("properties"), dict):
-            raise self.refuse(element, f"{schema_file}: the form schema must be an object with properties")
+            raise self.refuse(
+                element, f"{schema_file}: the form schema must be an object with properties"
+            )
         for key in schema:
-            if key not in ("type", "properties", "required", "title", "description", "$schema", "$id"):
-                raise self.refuse(element, f"{schema_file}: keyword {key!r} is not supported in a form")
+            if key not in (
+                "type",
+                "properties",
+                "required",
+                "title",
+                "description",
+                "$schema",
+                "$id",
+            ):
+                raise self.refuse(
+                    element, f"{schema_file}: keyword {key!r} is not supported in a form"
+                )
         required = set(schema.get("required") or [])
         fields = []
         order = ui.get("ui:order") if isinstance(ui, dict) else None
@@ -579,11 +603,15 @@ class _File:
         for name in names:
             prop = schema["properties"][name]
             fields.append(
-                self._schema_field(element, schema_file, name, prop, name in required, ui.get(name, {}))
+                self._schema_field(
+                    element, schema_file, name, prop, name in required, ui.get(name, {})
+                )
             )
         for key in ui:
             if key != "ui:order" and key not in schema["properties"]:
-                self.design.warn(self.name, element, f"{ui_file}: {key!r} is not a field of the form")
+                self.design.warn(
+                    self.name, element, f"{ui_file}: {key!r} is not a field of the form"
+                )
         return fields
 
     def _schema_field(
@@ -599,7 +627,9 @@ class _File:
             raise self.refuse(element, f"{file}: field {name!r} is not an object")
         for key in prop:
             if key not in SCHEMA_KEYWORDS:
-                raise self.refuse(element, f"{file}: field {name!r} uses {key!r}, which is not supported")
+                raise self.refuse(
+                    element, f"{file}: field {name!r} uses {key!r}, which is not supported"
+                )
         kind = prop.get("type")
         if kind not in SCHEMA_TYPES:
             raise self.refuse(
@@ -628,7 +658,12 @@ class _File:
                 for o in options
                 if isinstance(o, dict)
             ]
-        for src, dst in (("minLength", "minLength"), ("maxLength", "maxLength"), ("minimum", "min"), ("maximum", "max")):
+        for src, dst in (
+            ("minLength", "minLength"),
+            ("maxLength", "maxLength"),
+            ("minimum", "min"),
+            ("maximum", "max"),
+        ):
             if src in prop:
                 field_def[dst] = prop[src]
         if prop.get("readOnly"):
@@ -683,7 +718,7 @@ class _File:
         text = (element.text or "").strip()
         if juel.is_expression(text):
             element.text = self._juel(element, "timer", text)
-        elif _ISO_TIMER.match(text):
+        elif _ISO_LIKE.match(text):
             element.text = repr(text)
 
     def _script_task(self, element: etree._Element) -> None:

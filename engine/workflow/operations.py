@@ -188,7 +188,9 @@ def start_with_form(
     with unit_of_work(session):
         row = specs.current_spec(session, process_id)
         design, roles = _start_of(session, row)
-        if design is None or not (design.get("form") or design.get("groups") or design.get("users")):
+        if design is None or not (
+            design.get("form") or design.get("groups") or design.get("users")
+        ):
             raise NotFound(f"Quy trình «{process_id}» không được khởi tạo từ trang này.")
         if not permissions.may_start(user=actor, roles=roles, usernames=design.get("users", [])):
             raise Forbidden("Bạn không có quyền khởi tạo quy trình này.")
