@@ -22,7 +22,10 @@ import jsonschema
 from lxml import etree
 
 from engine.errors import DeployError
+from engine.models.org import ROLES
 from engine.workflow import juel
+
+ROLE_CODES = frozenset(r.code for r in ROLES)
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -55,6 +58,7 @@ USED_PROPERTIES = frozenset(
         "followUpDate",
         "formJsonSchemaFilename",
         "formUiSchemaFilename",
+        "startableBy",
     }
 )
 #: spiffworkflow extension elements SpiffWorkflow runs.
@@ -303,7 +307,12 @@ class _File:
         if plain:
             start = plain[0]
             lane = lanes.get(str(start.get("id")))
-            groups = starter_groups or ([lane] if lane else [])
+            # A lane that is a role code does not make a process startable from the start
+            # page: the engine's own processes start that way and a domain operation starts
+            # them (filing a dossier). A designer's lane name mapped to a role does.
+            named = _names(_spiff_properties(start).get("startableBy"))
+            from_lane = [lane] if lane and lane not in ROLE_CODES else []
+            groups = starter_groups or named or from_lane
             form = self._form_of(start)
             self.design.starts[process_id] = StartInfo(
                 file=self.name,
