@@ -1,4 +1,7 @@
-"""Starting a deployed process from its start form ("Khởi tạo quy trình", docs/process-design.md)."""
+"""Starting a deployed process from its start form ("Khởi tạo quy trình").
+
+See docs/process-design.md.
+"""
 
 from __future__ import annotations
 
@@ -42,7 +45,9 @@ def submit(process_id: str) -> Any:
     except ValidationFailed as exc:
         flash(exc.message, "error")
         values = request.form.to_dict()
-        page = render_template("start/form.html", process=process, values=values, errors=exc.field_errors)
+        page = render_template(
+            "start/form.html", process=process, values=values, errors=exc.field_errors
+        )
         return page, 422
     flash(_("Đã khởi tạo: %(name)s.", name=process.name), "success")
     return redirect(url_for("inbox.inbox", box="group"))

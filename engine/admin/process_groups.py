@@ -40,7 +40,8 @@ def processes(session: Session) -> list[tuple[str, str]]:
 
 
 def group_rows(session: Session, process_id: str, extra: list[str] | None = None) -> list[GroupRow]:
-    """Return the designer names of ``process_id``'s current version, those mapped, and ``extra``."""
+    """Return the designer names of ``process_id``'s current version, the mapped ones and
+    ``extra``."""
     mapped = specs.group_roles(session, process_id)
     latest = specs.latest_spec(session, process_id)
     names = set((latest.design or {}).get("groups", []) if latest is not None else [])

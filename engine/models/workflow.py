@@ -44,7 +44,7 @@ class WorkflowSpec(Base):
 
 
 class ProcessGroupRole(Base):
-    """A designer's lane or candidate-group name of one process mapped to a role of the procedure."""
+    """A designer's lane or candidate-group name of one process mapped to a procedure role."""
 
     __tablename__ = "process_group_role"
     __table_args__ = (

@@ -217,11 +217,12 @@ def _q(ns: str, tag: str) -> str:
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    return str(etree.QName(element).localname)
 
 
 def _ns(element: etree._Element) -> str | None:
-    return etree.QName(element).namespace
+    namespace = etree.QName(element).namespace
+    return None if namespace is None else str(namespace)
 
 
 def _id(element: etree._Element) -> str | None:
@@ -643,7 +644,8 @@ class _File:
         if kind not in SCHEMA_TYPES:
             raise self.refuse(
                 element,
-                f"{file}: field {name!r} has type {kind!r}; supported: {', '.join(sorted(SCHEMA_TYPES))}",
+                f"{file}: field {name!r} has type {kind!r}; "
+                f"supported: {', '.join(sorted(SCHEMA_TYPES))}",
             )
         field_def: dict[str, Any] = {
             "name": name,

@@ -78,7 +78,7 @@ class People:
                     ProcessGroupRole.process_id == self.process_id
                 )
             )
-            self._groups = {group: code for group, code in rows}
+            self._groups = dict(rows.tuples().all())
         return self._groups.get(name)
 
     def user_id(self, value: Any) -> int | None:

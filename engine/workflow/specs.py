@@ -291,7 +291,7 @@ def group_roles(session: Session, process_id: str) -> dict[str, str]:
             ProcessGroupRole.process_id == process_id
         )
     )
-    return {name: code for name, code in rows}
+    return dict(rows.tuples().all())
 
 
 def resolve_group(name: str, mapped: dict[str, str]) -> str | None:

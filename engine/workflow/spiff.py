@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lxml import etree
@@ -415,8 +415,10 @@ def iso_instant(text: str, now: datetime) -> datetime:
     try:
         if value.upper().startswith("P"):
             parsed = TimerEventDefinition.parse_iso_duration(value)
-            return now + TimerEventDefinition.get_timedelta_from_start(parsed, now)
-        return TimerEventDefinition.get_datetime(value)  # type: ignore[no-any-return]
+            delta: timedelta = TimerEventDefinition.get_timedelta_from_start(parsed, now)
+            return now + delta
+        instant: datetime = TimerEventDefinition.get_datetime(value)
+        return instant
     except Exception as exc:  # the library raises ValueError or plain Exception
         raise ValueError(f"{value!r} is not an ISO 8601 date-time or duration") from exc
 

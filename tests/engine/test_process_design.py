@@ -28,12 +28,14 @@ BPMN_IO = EXAMPLES / "bpmn_io_to_trinh.bpmn"
 CAMUNDA_XML = CAMUNDA.read_text()
 
 
-def _inbox(session: Session, user: User, box: str = "group") -> list[HumanTask]:
+def _inbox(session: Session, user: User, box: queries.Box = "group") -> list[HumanTask]:
     filters = queries.ListFilters.from_args({}, list(queries.TASK_SORTS))
-    return [row.task for row in queries.inbox(session, user, box, filters).items]  # type: ignore[arg-type]
+    return [row.task for row in queries.inbox(session, user, box, filters).items]
 
 
-def _do(session: Session, user: User, data: dict[str, object], box: str = "group") -> HumanTask:
+def _do(
+    session: Session, user: User, data: dict[str, object], box: queries.Box = "group"
+) -> HumanTask:
     """Take the user's one task from the inbox and complete it with ``data``."""
     (task,) = _inbox(session, user, box)
     operations.complete(session, task.id, user, data)
@@ -150,7 +152,9 @@ def test_camunda_bare_iso_timer_is_checked_and_fires(
     with time_machine.travel(later, tick=False):
         assert operations.fire_due_timers(factory_of(db_session), later) == 1
     db_session.expire_all()
-    workflow = stepping.load(db_session, db_session.get(ProcessInstance, instance.id)).workflow
+    reloaded = db_session.get(ProcessInstance, instance.id)
+    assert reloaded is not None
+    workflow = stepping.load(db_session, reloaded).workflow
     assert "Event_0n9m8b7" in spiff.completed_element_ids(workflow)
     assert len(_inbox(db_session, staff["head"])) == 1  # non-interrupting: the review stays
 
@@ -245,7 +249,8 @@ def test_bpmn_io_file_with_conditions_runs_to_the_end(
 ) -> None:
     _map(db_session, "Process_1", **{"Văn thư": "unit_clerk", "Lãnh đạo": "unit_head"})
     (spec,) = operations.deploy(db_session, [BPMN_IO])
-    assert spec.design is not None and spec.design["warnings"] == []
+    assert spec.design is not None
+    assert spec.design["warnings"] == []
     clerk, head = staff["clerk"], staff["head"]
     assert [s.process_id for s in operations.startable(db_session, clerk)] == ["Process_1"]
     instance = operations.start_with_form(db_session, "Process_1", clerk, {})
@@ -275,7 +280,7 @@ def _camunda(**replacements: str) -> bytes:
 WARNED = {
     "formKey": (
         {
-            'camunda:dueDate="P3D">': 'camunda:dueDate="P3D" camunda:formKey="embedded:app:forms/review.html">'
+            'camunda:dueDate="P3D">': 'camunda:dueDate="P3D" camunda:formKey="embedded:app:forms/review.html">'  # noqa: E501 - modeler XML
         },
         "Activity_0xw3k7p",
         "camunda:formKey='embedded:app:forms/review.html' names a form this engine cannot show",
@@ -287,7 +292,7 @@ WARNED = {
     ),
     "listener": (
         {
-            '<camunda:formData>\n          <camunda:formField id="approved"': '<camunda:taskListener class="org.example.Notify" event="create" />\n'
+            '<camunda:formData>\n          <camunda:formField id="approved"': '<camunda:taskListener class="org.example.Notify" event="create" />\n'  # noqa: E501 - modeler XML
             '        <camunda:formData>\n          <camunda:formField id="approved"'
         },
         "Activity_0xw3k7p",
@@ -300,7 +305,7 @@ WARNED = {
     ),
     "property": (
         {
-            '<camunda:formData>\n          <camunda:formField id="approved"': '<camunda:properties><camunda:property name="color" value="red" /></camunda:properties>\n'
+            '<camunda:formData>\n          <camunda:formField id="approved"': '<camunda:properties><camunda:property name="color" value="red" /></camunda:properties>\n'  # noqa: E501 - modeler XML
             '        <camunda:formData>\n          <camunda:formField id="approved"'
         },
         "Activity_0xw3k7p",
@@ -344,21 +349,21 @@ REFUSED = {
     ),
     "script_language": (
         {
-            '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${approved}': '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" language="javascript">approved'
+            '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${approved}': '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" language="javascript">approved'  # noqa: E501 - modeler XML
         },
         "Flow_0p9o8i7",
         "condition language 'javascript' is not supported",
     ),
     "field_type": (
         {
-            'id="nhan_xet" label="Nhận xét" type="string"': 'id="nhan_xet" label="Nhận xét" type="customer"'
+            'id="nhan_xet" label="Nhận xét" type="string"': 'id="nhan_xet" label="Nhận xét" type="customer"'  # noqa: E501 - modeler XML
         },
         "Activity_0xw3k7p",
         "form field 'nhan_xet' has type 'customer'",
     ),
     "constraint": (
         {
-            '<camunda:constraint name="maxlength" config="500" />': '<camunda:constraint name="validator" config="org.example.Check" />'
+            '<camunda:constraint name="maxlength" config="500" />': '<camunda:constraint name="validator" config="org.example.Check" />'  # noqa: E501 - modeler XML
         },
         "Activity_0xw3k7p",
         "validation constraint 'validator' is not supported",
@@ -405,7 +410,7 @@ REFUSED = {
     ),
     "groovy": (
         {
-            '<bpmn:endEvent id="Event_0n9m8b7" name="Đã nhắc">': '<bpmn:scriptTask id="Activity_groovy" scriptFormat="groovy"><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>\n'
+            '<bpmn:endEvent id="Event_0n9m8b7" name="Đã nhắc">': '<bpmn:scriptTask id="Activity_groovy" scriptFormat="groovy"><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>\n'  # noqa: E501 - modeler XML
             '    <bpmn:endEvent id="Event_0n9m8b7" name="Đã nhắc">'
         },
         "Activity_groovy",

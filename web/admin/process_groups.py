@@ -43,7 +43,9 @@ def save_groups() -> Any:
     names = request.form.getlist("name") + request.form.getlist("new_name")
     roles = request.form.getlist("role") + request.form.getlist("new_role")
     try:
-        process_groups.set_group_roles(db(), actor(), process_id, dict(zip(names, roles, strict=False)))
+        process_groups.set_group_roles(
+            db(), actor(), process_id, dict(zip(names, roles, strict=False))
+        )
     except ValidationFailed as exc:
         flash(exc.message, "error")
         return _page(process_id[:120], exc.field_errors, 422)
