@@ -78,7 +78,7 @@ class People:
                     ProcessGroupRole.process_id == self.process_id
                 )
             )
-            self._groups = dict(rows.tuples().all())
+            self._groups = {str(row[0]): str(row[1]) for row in rows}
         return self._groups.get(name)
 
     def user_id(self, value: Any) -> int | None:

@@ -291,7 +291,7 @@ def group_roles(session: Session, process_id: str) -> dict[str, str]:
             ProcessGroupRole.process_id == process_id
         )
     )
-    return dict(rows.tuples().all())
+    return {str(row[0]): str(row[1]) for row in rows}
 
 
 def resolve_group(name: str, mapped: dict[str, str]) -> str | None:
