@@ -19,11 +19,13 @@ PO = ROOT / "web" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 EN: dict[str, str] = {
     "Biểu mẫu": "Forms",
+    "Biểu mẫu khởi tạo": "Start form",
     "Biểu đồ thời gian chờ": "Waiting time chart",
     "Bình xét": "Unit review",
     "Bình xét tại đơn vị": "Unit review",
     "Bước": "Step",
     "Bước hiện tại": "Current step",
+    "Bạn chưa được khởi tạo quy trình nào.": "There is no process you may start.",
     "Bạn không có quyền thực hiện thao tác này.": "You are not allowed to do this.",
     "Bạn đã gửi phiếu bầu này. Kết quả chỉ được công bố dưới dạng tổng hợp trong biên bản họp.": (
         "You have sent this ballot. Results are published only as totals in the minutes."
@@ -52,6 +54,12 @@ EN: dict[str, str] = {
     "Chức vụ": "Position",
     "Chữ phụ (.muted) vẫn đạt tương phản AA.": "Secondary text (.muted) still meets AA contrast.",
     "Chữ và dấu tiếng Việt": "Vietnamese text and diacritics",
+    "Các quy trình đã triển khai mà vai trò của bạn được phép khởi tạo.": (
+        "The deployed processes your roles may start."
+    ),
+    "Các thiết lập trong tệp mà hệ thống không dùng (%(n)s):": (
+        "Settings in the files this engine does not use (%(n)s):"
+    ),
     "Các thành phần dùng chung: chép đúng cấu trúc HTML dưới đây.": (
         "Shared components: copy the HTML structure below exactly."
     ),
@@ -59,6 +67,8 @@ EN: dict[str, str] = {
     "Còn hạn": "On time",
     "Công khai": "Public posting",
     "Căn cứ pháp lý": "Legal basis",
+    "Cảnh báo": "Warnings",
+    "Cảnh báo: %(text)s": "Warning: %(text)s",
     "Cấp trên yêu cầu bổ sung": "Supplement requested",
     "Cần đăng nhập hoặc mã truy cập (token).": "Log in or send an access token.",
     "Danh hiệu": "Title",
@@ -69,6 +79,7 @@ EN: dict[str, str] = {
     "Giai đoạn": "Stage",
     "Giai đoạn hồ sơ": "Dossier stages",
     "Giao lại việc": "Task reassigned",
+    "Gán nhóm và làn cho vai trò": "Map groups and lanes to roles",
     "Gửi": "Send",
     "Gửi phiếu": "Send ballot",
     "Gửi phiếu bầu? Sau khi gửi không sửa được.": "Send the ballot? It cannot be changed after.",
@@ -96,18 +107,23 @@ EN: dict[str, str] = {
     "Không tìm thấy trang hoặc đối tượng yêu cầu.": "The page or item was not found.",
     "Không được đề nghị": "Not proposed",
     "Không đồng ý": "Disagree",
+    "Khởi tạo": "Start",
+    "Khởi tạo quy trình": "Start a process",
     "Kiểm tra điều kiện": "Eligibility check",
     "Kết quả kiểm tra điều kiện": "Eligibility result",
     "Lưu nháp": "Save draft",
     "Lịch sử xử lý": "History",
     "Lọc": "Filter",
     "Lỗi": "Error",
+    "Mã quy trình": "Process id",
     "Mẫu giao diện": "Style guide",
     "Mật khẩu": "Password",
     "Mật khẩu của mọi tài khoản:": "Password of every account:",
     "Ngày họp": "Meeting date",
     "Ngày họp bình xét tại đơn vị.": "Date of the unit's review meeting.",
     "Ngôn ngữ": "Language",
+    "Nhóm và làn": "Groups and lanes",
+    "Nhóm và làn của quy trình": "Groups and lanes of a process",
     "Nhận các việc đã chọn": "Claim selected tasks",
     "Nhận việc": "Claim",
     "Nhập mật khẩu.": "Enter the password.",
@@ -132,6 +148,21 @@ EN: dict[str, str] = {
     "Số sáng kiến được công nhận": "Recognised initiatives",
     "Thao tác": "Actions",
     "Thao tác quá nhiều lần, vui lòng thử lại sau.": "Too many attempts; try again later.",
+    "Tên khác…": "Another name…",
+    "Tên làn và nhóm (candidateGroups, candidateStarterGroups) không phải mã vai trò cần được "
+    "gán vai trò.": "Lane and group names (candidateGroups, candidateStarterGroups) that are not "
+    "role codes need a role.",
+    "Tên mới": "New name",
+    "Tên trong tệp BPMN": "Name in the BPMN file",
+    "Vai trò của": "Role of",
+    "Việc gán áp dụng ngay cho các việc mới; tệp dùng tên chưa gán không triển khai được.": (
+        "A mapping applies at once to new tasks; a file using an unmapped name is not deployed."
+    ),
+    "là mã vai trò": "is a role code",
+    "Đã khởi tạo: %(name)s.": "Started: %(name)s.",
+    "Đã lưu nhóm và làn của quy trình %(process)s.": (
+        "Saved the groups and lanes of process %(process)s."
+    ),
     "Đăng nhập sai quá nhiều lần từ địa chỉ này; vui lòng chờ vài phút rồi thử lại.": (
         "Too many failed log-ins from this address; wait a few minutes and try again."
     ),
@@ -244,6 +275,7 @@ EN: dict[str, str] = {
     "Đủ điều kiện (kiểm tra tự động)": "Eligible (automatic check)",
     "đang do %(name)s xử lý": "held by %(name)s",
     "đợt thi đua năm 2025": "2025 campaign",
+    "— Chưa gán —": "— Not mapped —",
     "— Chọn —": "— Choose —",
     # The administration pages (issue 8).
     "Bắt buộc với vai trò của đơn vị (cán bộ TĐKT, trưởng đơn vị).": (
@@ -375,7 +407,7 @@ EN: dict[str, str] = {
     "Tạo phong trào": "Create campaign",
     "Tạo tài khoản": "Create account",
     "Tệp": "Files",
-    "Tệp .bpmn / .dmn (chọn được nhiều tệp)": ".bpmn / .dmn files (several allowed)",
+    "Tệp .bpmn / .dmn / .json (chọn được nhiều tệp)": ".bpmn, .dmn, .json files (several allowed)",
     "Vai trò": "Roles",
     "hiện hành": "current",
     "nay": "now",
