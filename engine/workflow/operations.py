@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from engine import audit, events, permissions, wiring
-from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.errors import Conflict, DeployError, Forbidden, NotFound, ValidationFailed
 from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
 from engine.models.base import utcnow
 from engine.text import MAX_REASON_CHARS, bounded
@@ -27,9 +27,11 @@ from engine.workflow import forms, projection, specs, spiff, step_context, stepp
 from engine.workflow.timers import fire_due_timers
 
 __all__ = [
+    "DeployCheck",
     "MigrationCheck",
     "cancel",
     "check_migration",
+    "check_texts",
     "claim",
     "complete",
     "deliver_message",
@@ -62,6 +64,29 @@ def deploy_texts(
     """Deploy files given as {name: content} (a browser upload), validated exactly as ``deploy``."""
     bpmn, dmn = specs.split_sources(files)
     return _deploy(session, bpmn, dmn, actor_id)
+
+
+@dataclass(frozen=True)
+class DeployCheck:
+    """What a deploy of some files would say, without deploying: the refusal or the warnings."""
+
+    error: DeployError | None
+    warnings: list[dict[str, Any]]
+
+
+def check_texts(session: Session, files: dict[str, bytes]) -> DeployCheck:
+    """Run the deploy check on {name: content} and write nothing (the in-browser modeler)."""
+    try:
+        bpmn, beside = specs.split_sources(files)
+        processes, design = specs.check(bpmn, beside)
+        for process in processes:
+            specs.check_people(session, process.process_id, design)
+    except DeployError as exc:
+        return DeployCheck(exc, [])
+    warnings = [
+        {"file": n.file, "element": n.element_id, "message": n.message} for n in design.warnings
+    ]
+    return DeployCheck(None, warnings)
 
 
 def _deploy(

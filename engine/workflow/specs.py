@@ -306,7 +306,7 @@ def check_people(session: Session, process_id: str, design: notations.Design) ->
     (or is mapped to one), a ``candidateUsers``/``assignee`` user, or the multi-instance item.
     """
     mapped = group_roles(session, process_id)
-    hint = "map it to a role in Quản trị → Quy trình → Nhóm và làn"
+    hint = "map it to a role in Quản trị → Nhóm và làn"
     for task in design.tasks.get(process_id, []):
         if len(task.groups) > 1 or len(task.users) > 1:
             what = "candidateGroups" if len(task.groups) > 1 else "candidateUsers"

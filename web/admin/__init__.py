@@ -62,6 +62,7 @@ def index() -> str:
 from web.admin import (  # noqa: E402, F401 - views on bp
     calendar,
     campaigns,
+    modeler,
     org,
     process_groups,
     rules,

@@ -1,0 +1,146 @@
+"""The in-browser modeler on the admin workflow page: the check and deploy endpoints, and in
+Debian's chromium an administrator renaming a task, deploying and finding the new version listed;
+a lane renamed to a name nobody mapped is refused and marked on its task."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.demo import DEMO_PASSWORD
+from engine.models import WorkflowSpec
+from engine.workflow import specs
+from tests.common.procedure import Procedure, deployed
+from tests.web.conftest import csrf_token, sign_in
+from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server
+
+TASK = "Lập và gửi danh sách đăng ký thi đua"
+
+
+def _registration(session_factory: sessionmaker[Session]) -> WorkflowSpec:
+    with session_factory() as session:
+        spec = specs.latest_spec(session, "tdkt_registration")
+        assert spec is not None
+        session.expunge(spec)
+        return spec
+
+
+def test_check_and_deploy_answer_with_the_element_of_a_refusal(
+    client: FlaskClient, procedure: Procedure, session_factory: sessionmaker[Session]
+) -> None:
+    spec = _registration(session_factory)
+    xml = spec.sources["tdkt_registration.bpmn"]
+    sign_in(client, procedure.user("admin"))
+    headers = {"X-CSRFToken": csrf_token(client)}
+    page = client.get(f"/admin/versions/{spec.id}/modeler").get_data(as_text=True)
+    assert "bpmn-modeler.production.min.js" in page
+    ok = client.post(f"/admin/versions/{spec.id}/modeler/check", json={"xml": xml}, headers=headers)
+    assert ok.get_json() == {"ok": True, "error": None, "warnings": []}
+    bad_xml = xml.replace('name="unit_clerk"', 'name="Ban thi đua"', 1)
+    bad = client.post(
+        f"/admin/versions/{spec.id}/modeler/deploy", json={"xml": bad_xml}, headers=headers
+    )
+    assert bad.status_code == 422
+    error = bad.get_json()["error"]
+    assert error["file"] == "tdkt_registration.bpmn"
+    assert error["element"] == "submit_registration"
+    assert "lane 'Ban thi đua' is neither a role nor mapped to one" in error["problem"]
+    assert client.post(f"/admin/versions/{spec.id}/modeler/check", data="x").status_code == 400
+    sign_in(client, procedure.user("thuky"))
+    refused = client.post(
+        f"/admin/versions/{spec.id}/modeler/check", json={"xml": xml}, headers=headers
+    )
+    assert refused.status_code == 403
+    with session_factory() as session:
+        versions = session.scalars(
+            select(WorkflowSpec.version).where(WorkflowSpec.process_id == "tdkt_registration")
+        ).all()
+        assert versions == [1]
+
+
+@pytest.fixture
+def ticking_world(app: Flask, session_factory: sessionmaker[Session]) -> Iterator[Procedure]:
+    with deployed(session_factory, tick=True) as built:
+        yield built
+
+
+def _edit_label(page: Any, element_id: str, text: str, *, lane: bool = False) -> None:
+    shape = page.locator(f'g.djs-element[data-element-id="{element_id}"]')
+    if lane:
+        # The lane's own label strip sits under the palette: double-click its empty top right.
+        box = shape.bounding_box()
+        page.mouse.dblclick(box["x"] + box["width"] - 25, box["y"] + 8)
+    else:
+        shape.dblclick()
+    editor = page.locator(".djs-direct-editing-parent")
+    editor.wait_for(state="visible")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    # Clicking the empty canvas ends direct editing and applies the new name.
+    page.locator(".modeler-canvas svg").first.click(position={"x": 5, "y": 5})
+    editor.wait_for(state="hidden")
+
+
+@pytest.mark.browser
+def test_an_administrator_renames_a_task_in_the_modeler_and_deploys_a_new_version(
+    app: Flask, ticking_world: Procedure, session_factory: sessionmaker[Session]
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    spec = _registration(session_factory)
+    assert CHROMIUM.exists(), "Debian's chromium is missing: `make browser` installs it"
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors: list[str] = []
+    with live_server(app) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+            page.goto(f"{base}/login")
+            page.fill("#username", "admin")
+            page.fill("#password", DEMO_PASSWORD)
+            page.click("button[type=submit]")
+            page.goto(f"{base}/admin/versions/{spec.id}")
+            page.click("#open-modeler")
+            expect(page.locator("#modeler")).to_have_attribute("data-modeler-ready", "1")
+
+            # A lane renamed to a name nobody mapped: refused, and marked on its first task.
+            _edit_label(page, "lane_tdkt_registration_unit_clerk", "Ban thi đua", lane=True)
+            page.click("#modeler-check")
+            expect(page.locator("#modeler-report .form-errors")).to_contain_text(
+                "lane 'Ban thi đua' is neither a role nor mapped to one"
+            )
+            expect(
+                page.locator('g.djs-element.modeler-error[data-element-id="submit_registration"]')
+            ).to_have_count(1)
+            page.screenshot(path=str(ARTIFACTS / "modeler-refused.png"), full_page=True)
+
+            # Start again from the deployed version, rename the task, check and deploy.
+            page.reload()
+            expect(page.locator("#modeler")).to_have_attribute("data-modeler-ready", "1")
+            _edit_label(page, "submit_registration", "Gửi danh sách đăng ký")
+            page.click("#modeler-check")
+            expect(page.locator("#modeler-report")).to_contain_text("Kiểm tra đạt")
+            page.click("#modeler-deploy")
+            expect(page.locator("h1")).to_contain_text("tdkt_registration · phiên bản 2")
+            page.screenshot(path=str(ARTIFACTS / "modeler-deployed.png"), full_page=True)
+            page.click("a.btn--link:has-text('Phiên bản quy trình')")
+            row = page.locator("table tbody tr", has_text="tdkt_registration").first
+            expect(row).to_contain_text("hiện hành")
+            expect(row.locator("td.num a")).to_have_text("2")
+        finally:
+            browser.close()
+    assert errors == []
+    latest = _registration(session_factory)
+    assert latest.version == 2
+    assert 'name="Gửi danh sách đăng ký"' in latest.sources["tdkt_registration.bpmn"]
+    assert TASK not in latest.sources["tdkt_registration.bpmn"]
