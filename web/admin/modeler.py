@@ -42,7 +42,12 @@ def _files(spec_id: int) -> tuple[str, dict[str, bytes]]:
 
 
 def _error(exc: DeployError) -> dict[str, Any]:
-    return {"file": exc.file, "element": exc.element_id, "problem": exc.problem, "text": exc.message}
+    return {
+        "file": exc.file,
+        "element": exc.element_id,
+        "problem": exc.problem,
+        "text": exc.message,
+    }
 
 
 @bp.get("/versions/<int:spec_id>/modeler")
