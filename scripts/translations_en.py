@@ -54,6 +54,10 @@ EN: dict[str, str] = {
     "Chức vụ": "Position",
     "Chữ phụ (.muted) vẫn đạt tương phản AA.": "Secondary text (.muted) still meets AA contrast.",
     "Chữ và dấu tiếng Việt": "Vietnamese text and diacritics",
+    "Các quy trình đang chạy vẫn ở phiên bản của chúng; "
+    "trang của phiên bản mới cho phép kiểm tra và chuyển chúng.": (
+        "Running instances stay on their version; the new version's page checks and moves them."
+    ),
     "Các quy trình đã triển khai mà vai trò của bạn được phép khởi tạo.": (
         "The deployed processes your roles may start."
     ),
@@ -102,7 +106,9 @@ EN: dict[str, str] = {
     "Không có việc nào.": "No tasks.",
     "Không dùng được": "Disabled",
     "Không hiển thị được sơ đồ quy trình.": "The process diagram cannot be shown.",
+    "Không mở được sơ đồ để sửa.": "The diagram cannot be opened for editing.",
     "Không thực hiện được": "Could not be done",
+    "Không triển khai được; không có gì thay đổi:": "Not deployed; nothing changed:",
     "Không tìm thấy": "Not found",
     "Không tìm thấy trang hoặc đối tượng yêu cầu.": "The page or item was not found.",
     "Không được đề nghị": "Not proposed",
@@ -110,6 +116,7 @@ EN: dict[str, str] = {
     "Khởi tạo": "Start",
     "Khởi tạo quy trình": "Start a process",
     "Kiểm tra điều kiện": "Eligibility check",
+    "Kiểm tra đạt: có thể triển khai.": "Check passed: ready to deploy.",
     "Kết quả kiểm tra điều kiện": "Eligibility result",
     "Lưu nháp": "Save draft",
     "Lịch sử xử lý": "History",
@@ -146,8 +153,13 @@ EN: dict[str, str] = {
     "Sơ đồ quy trình": "Process diagram",
     "Sắp đến hạn": "Due soon",
     "Số sáng kiến được công nhận": "Recognised initiatives",
+    "Sửa sơ đồ rồi kiểm tra hoặc triển khai thành phiên bản mới.": (
+        "Edit the diagram, then check it or deploy it as a new version."
+    ),
     "Thao tác": "Actions",
     "Thao tác quá nhiều lần, vui lòng thử lại sau.": "Too many attempts; try again later.",
+    "Thiết kế quy trình": "Process designer",
+    "Thiết lập hệ thống không dùng:": "Settings this engine does not use:",
     "Tên khác…": "Another name…",
     "Tên làn và nhóm (candidateGroups, candidateStarterGroups) không phải mã vai trò cần được "
     "gán vai trò.": "Lane and group names (candidateGroups, candidateStarterGroups) that are not "
@@ -163,6 +175,7 @@ EN: dict[str, str] = {
     "Đã lưu nhóm và làn của quy trình %(process)s.": (
         "Saved the groups and lanes of process %(process)s."
     ),
+    "Đã triển khai phiên bản mới.": "New version deployed.",
     "Đăng nhập sai quá nhiều lần từ địa chỉ này; vui lòng chờ vài phút rồi thử lại.": (
         "Too many failed log-ins from this address; wait a few minutes and try again."
     ),
@@ -365,6 +378,7 @@ EN: dict[str, str] = {
     "Phạm vi đơn vị": "Unit scope",
     "Phần tử": "Element",
     "Quy trình": "Process",
+    "Quay lại phiên bản": "Back to version",
     "Quy tắc": "Rules",
     "Quy tắc theo căn cứ pháp lý": "Rules by legal basis",
     "Quyết định số": "Decision no.",
@@ -405,6 +419,9 @@ EN: dict[str, str] = {
     "Tên đơn vị": "Unit name",
     "Tên, đơn vị cấp trên": "Name, parent unit",
     "Tạo phong trào": "Create campaign",
+    "Sửa sơ đồ (trình thiết kế)": "Edit the diagram (designer)",
+    "Triển khai phiên bản mới": "Deploy a new version",
+    "Trình thiết kế sơ đồ": "Diagram designer",
     "Tạo tài khoản": "Create account",
     "Tệp": "Files",
     "Tệp .bpmn / .dmn / .json (chọn được nhiều tệp)": ".bpmn, .dmn, .json files (several allowed)",
