@@ -53,6 +53,32 @@ PACKAGES: tuple[Package, ...] = (
             ("dist/assets/bpmn-font/font/bpmn.svg", "bpmn-font/font/bpmn.svg"),
         ),
     ),
+    # The admin modeler's DMN tables (decision tables and the decision requirements diagram).
+    Package(
+        name="dmn-js",
+        files=(
+            ("dist/dmn-modeler.production.min.js", "dmn-modeler.production.min.js"),
+            ("dist/assets/diagram-js.css", "diagram-js.css"),
+            ("dist/assets/dmn-js-shared.css", "dmn-js-shared.css"),
+            ("dist/assets/dmn-js-drd.css", "dmn-js-drd.css"),
+            ("dist/assets/dmn-js-decision-table.css", "dmn-js-decision-table.css"),
+            (
+                "dist/assets/dmn-js-decision-table-controls.css",
+                "dmn-js-decision-table-controls.css",
+            ),
+            ("dist/assets/dmn-js-literal-expression.css", "dmn-js-literal-expression.css"),
+            ("dist/assets/dmn-js-boxed-expression.css", "dmn-js-boxed-expression.css"),
+            (
+                "dist/assets/dmn-js-boxed-expression-controls.css",
+                "dmn-js-boxed-expression-controls.css",
+            ),
+            ("dist/assets/dmn-font/css/dmn.css", "dmn-font/css/dmn.css"),
+            ("dist/assets/dmn-font/font/dmn.eot", "dmn-font/font/dmn.eot"),
+            ("dist/assets/dmn-font/font/dmn.woff", "dmn-font/font/dmn.woff"),
+            ("dist/assets/dmn-font/font/dmn.ttf", "dmn-font/font/dmn.ttf"),
+            ("dist/assets/dmn-font/font/dmn.svg", "dmn-font/font/dmn.svg"),
+        ),
+    ),
 )
 
 

@@ -64,6 +64,29 @@ def test_check_and_deploy_answer_with_the_element_of_a_refusal(
         assert versions == [1]
 
 
+def test_a_dmn_table_of_the_version_is_checked_and_refused_with_its_cell(
+    client: FlaskClient, procedure: Procedure, session_factory: sessionmaker[Session]
+) -> None:
+    with session_factory() as session:
+        spec = specs.latest_spec(session, "tdkt_nomination")
+        assert spec is not None
+        spec_id, xml = spec.id, spec.sources["routing.dmn"]
+    sign_in(client, procedure.user("admin"))
+    headers = {"X-CSRFToken": csrf_token(client)}
+    page = client.get(f"/admin/versions/{spec_id}/modeler?file=routing.dmn").get_data(as_text=True)
+    assert "dmn-modeler.production.min.js" in page
+    assert 'data-kind="dmn"' in page
+    assert client.get(f"/admin/versions/{spec_id}/modeler?file=nope.dmn").status_code == 404
+    bad = xml.replace("<text>20</text>", "<text>20 +</text>")
+    found = client.post(
+        f"/admin/versions/{spec_id}/modeler/check",
+        json={"xml": bad, "file": "routing.dmn"},
+        headers=headers,
+    ).get_json()
+    assert found["error"]["file"] == "routing.dmn"
+    assert found["error"]["element"] == "routing_rule_2_out_1"
+
+
 @pytest.fixture
 def ticking_world(app: Flask, session_factory: sessionmaker[Session]) -> Iterator[Procedure]:
     with deployed(session_factory, tick=True) as built:
@@ -141,6 +164,52 @@ def test_an_administrator_renames_a_task_in_the_modeler_and_deploys_a_new_versio
             browser.close()
     assert errors == []
     latest = _registration(session_factory)
+    assert latest.id != spec.id
     assert latest.version == 2
     assert 'name="Gửi danh sách đăng ký"' in latest.sources["tdkt_registration.bpmn"]
     assert TASK not in latest.sources["tdkt_registration.bpmn"]
+
+
+@pytest.mark.browser
+def test_an_administrator_edits_a_dmn_cell_in_the_modeler_and_deploys_it(
+    app: Flask, ticking_world: Procedure, session_factory: sessionmaker[Session]
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with session_factory() as session:
+        spec = specs.latest_spec(session, "tdkt_nomination")
+        assert spec is not None
+        spec_id = spec.id
+    errors: list[str] = []
+    with live_server(app) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{base}/login")
+            page.fill("#username", "admin")
+            page.fill("#password", DEMO_PASSWORD)
+            page.click("button[type=submit]")
+            page.goto(f"{base}/admin/versions/{spec_id}/modeler")
+            page.click("a:has-text('routing.dmn')")
+            expect(page.locator("#modeler")).to_have_attribute("data-modeler-ready", "1")
+            cell = page.locator('td[data-element-id="routing_rule_2_out_1"] [contenteditable]')
+            cell.click()
+            page.keyboard.press("Control+A")
+            page.keyboard.type("25")
+            page.locator("h1").click()
+            page.click("#modeler-check")
+            expect(page.locator("#modeler-report")).to_contain_text("Kiểm tra đạt")
+            page.click("#modeler-deploy")
+            expect(page.locator("h1")).to_contain_text("tdkt_nomination · phiên bản 2")
+            page.screenshot(path=str(ARTIFACTS / "modeler-dmn-deployed.png"), full_page=True)
+        finally:
+            browser.close()
+    assert errors == []
+    with session_factory() as session:
+        latest = specs.latest_spec(session, "tdkt_nomination")
+        assert latest is not None
+        assert latest.version == 2
+        assert "<text>25</text>" in latest.sources["routing.dmn"]

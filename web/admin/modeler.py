@@ -1,6 +1,7 @@
 """The in-browser modeler of a workflow version: edit its BPMN, check it, deploy a new version.
 
-The page loads bpmn-js's Modeler (vendored like the viewer) on the version's diagram file; the
+The page loads bpmn-js's Modeler (vendored like the viewer) on the version's diagram file, or
+dmn-js's Modeler on one of its DMN tables (``?file=routing.dmn``); the
 check and the deploy post the edited XML as JSON and answer with the deploy check's refusal or
 warnings, element by element, which the page marks on the diagram (web/static/js/modeler.js).
 Running instances stay on their version: the new version's page offers the existing
@@ -15,6 +16,7 @@ from flask import abort, render_template, request, url_for
 
 from engine.admin import reads
 from engine.errors import DeployError
+from engine.models import WorkflowSpec
 from engine.workflow import operations
 from web.admin import bp, section
 from web.admin.versions import _spec
@@ -25,17 +27,27 @@ from web.context import db
 MAX_XML_BYTES = 2 * 1024 * 1024
 
 
+def _editable(spec: WorkflowSpec, name: str | None) -> str:
+    """Return the version's file the modeler edits: ``name`` (a .bpmn or .dmn of the version) or
+    the diagram of its process; 404 for anything else."""
+    chosen = name or reads.diagram_file(spec)
+    if chosen is None or chosen not in spec.sources:
+        abort(404)
+    if not chosen.lower().endswith((".bpmn", ".dmn")):
+        abort(404)
+    return chosen
+
+
 def _files(spec_id: int) -> tuple[str, dict[str, bytes]]:
     """Return (the edited file's name, the version's files with the posted XML in its place)."""
     spec = _spec(spec_id)
-    name = reads.diagram_file(spec)
-    if name is None:
-        abort(404)
     if (request.content_length or 0) > MAX_XML_BYTES:
         abort(413)
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("xml"), str):
         abort(400)
+    file = payload.get("file")
+    name = _editable(spec, file if isinstance(file, str) else None)
     files = {n: text.encode("utf-8") for n, text in spec.sources.items()}
     files[name] = payload["xml"].encode("utf-8")
     return name, files
@@ -54,10 +66,12 @@ def _error(exc: DeployError) -> dict[str, Any]:
 @section("versions")
 def modeler(spec_id: int) -> str:
     spec = _spec(spec_id)
-    name = reads.diagram_file(spec)
-    if name is None:
-        abort(404)
-    return render_template("admin/modeler.html", spec=spec, diagram=name)
+    name = _editable(spec, request.args.get("file"))
+    editable = sorted(n for n in spec.sources if n.lower().endswith((".bpmn", ".dmn")))
+    kind = "dmn" if name.lower().endswith(".dmn") else "bpmn"
+    return render_template(
+        "admin/modeler.html", spec=spec, diagram=name, kind=kind, editable=editable
+    )
 
 
 @bp.post("/versions/<int:spec_id>/modeler/check")

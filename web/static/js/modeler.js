@@ -1,7 +1,8 @@
 /*
  * The in-browser modeler of the admin workflow page (web/admin/modeler.py): bpmn-js's Modeler on
- * the version's diagram; "Kiểm tra" and "Triển khai" post the edited XML and mark the deploy
- * check's refusal (.modeler-error) and warnings (.modeler-warning) on the elements they name.
+ * the version's diagram, or dmn-js's Modeler on one of its DMN tables; "Kiểm tra" and
+ * "Triển khai" post the edited XML and mark the deploy check's refusal (.modeler-error) and
+ * warnings (.modeler-warning) on the diagram elements they name (a DMN table lists them).
  */
 (function () {
   "use strict";
@@ -12,7 +13,19 @@
   }
 
   function start(root) {
-    var modeler = new window.BpmnJS({ container: root.querySelector(".modeler-canvas") });
+    var isDmn = root.getAttribute("data-kind") === "dmn";
+    var Modeler = isDmn ? window.DmnJS : window.BpmnJS;
+    var modeler = new Modeler({ container: root.querySelector(".modeler-canvas") });
+
+    function diagram() {
+      // bpmn-js is one diagram; dmn-js has views, of which only the DRD is a diagram.
+      var viewer = isDmn ? modeler.getActiveViewer() : modeler;
+      try {
+        return viewer && viewer.get("canvas") && viewer.get("overlays") ? viewer : null;
+      } catch (missing) {
+        return null;
+      }
+    }
     var report = document.getElementById("modeler-report");
     var marked = [];
 
@@ -25,25 +38,28 @@
     }
 
     function clear() {
-      var canvas = modeler.get("canvas");
-      marked.forEach(function (item) {
-        canvas.removeMarker(item[0], item[1]);
-      });
+      var viewer = diagram();
+      if (viewer) {
+        marked.forEach(function (item) {
+          viewer.get("canvas").removeMarker(item[0], item[1]);
+        });
+        viewer.get("overlays").remove({ type: "modeler-note" });
+      }
       marked = [];
-      modeler.get("overlays").remove({ type: "modeler-note" });
       report.textContent = "";
     }
 
     function mark(elementId, cls, text) {
-      if (!elementId || !modeler.get("elementRegistry").get(elementId)) {
+      var viewer = diagram();
+      if (!viewer || !elementId || !viewer.get("elementRegistry").get(elementId)) {
         return;
       }
-      modeler.get("canvas").addMarker(elementId, cls);
+      viewer.get("canvas").addMarker(elementId, cls);
       marked.push([elementId, cls]);
       var note = document.createElement("div");
       note.className = "modeler-note " + cls + "-note";
       note.textContent = text;
-      modeler.get("overlays").add(elementId, "modeler-note", {
+      viewer.get("overlays").add(elementId, "modeler-note", {
         position: { bottom: -4, left: 0 },
         html: note,
       });
@@ -83,7 +99,7 @@
             method: "POST",
             credentials: "same-origin",
             headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-            body: JSON.stringify({ xml: saved.xml }),
+            body: JSON.stringify({ xml: saved.xml, file: root.getAttribute("data-file") }),
           });
         })
         .then(function (response) {
@@ -112,7 +128,10 @@
         return modeler.importXML(xml);
       })
       .then(function () {
-        modeler.get("canvas").zoom("fit-viewport");
+        var viewer = diagram();
+        if (viewer && !isDmn) {
+          viewer.get("canvas").zoom("fit-viewport");
+        }
         root.setAttribute("data-modeler-ready", "1");
       })
       .catch(function () {
@@ -122,7 +141,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var root = document.getElementById("modeler");
-    if (root && window.BpmnJS) {
+    if (root && (window.BpmnJS || window.DmnJS)) {
       start(root);
     }
   });
