@@ -1,10 +1,12 @@
 """The in-browser modeler on the admin workflow page: the check and deploy endpoints, and in
 Debian's chromium an administrator renaming a task, deploying and finding the new version listed;
-a lane renamed to a name nobody mapped is refused and marked on its task."""
+a lane renamed to a name nobody mapped is refused and marked on its task; a DMN cell edited and
+deployed; and a clerk starting a Camunda process from "Khởi tạo quy trình"."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.demo import DEMO_PASSWORD
-from engine.models import WorkflowSpec
-from engine.workflow import specs
+from engine.models import HumanTask, WorkflowSpec
+from engine.workflow import operations, specs
 from tests.common.procedure import Procedure, deployed
 from tests.web.conftest import csrf_token, sign_in
 from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server
@@ -213,3 +215,59 @@ def test_an_administrator_edits_a_dmn_cell_in_the_modeler_and_deploys_it(
         assert latest is not None
         assert latest.version == 2
         assert "<text>25</text>" in latest.sources["routing.dmn"]
+
+
+@pytest.mark.browser
+def test_a_clerk_starts_a_camunda_process_from_the_start_page_and_the_head_acts_on_it(
+    app: Flask, ticking_world: Procedure, session_factory: sessionmaker[Session]
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    example = Path(__file__).parents[2] / "workflows" / "examples" / "camunda7_giay_khen.bpmn"
+    with session_factory() as session:
+        operations.deploy(session, [example])
+    errors: list[str] = []
+    with live_server(app) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+
+            def login(username: str) -> Any:
+                page = browser.new_context(locale="vi-VN").new_page()
+                page.on("pageerror", lambda exc: errors.append(str(exc)))
+                page.goto(f"{base}/login")
+                page.fill("#username", username)
+                page.fill("#password", DEMO_PASSWORD)
+                page.click("button[type=submit]")
+                expect(page.locator("h1")).to_have_text("Việc của tôi")
+                return page
+
+            clerk = login("vanthu.qlkh")
+            clerk.click("a.nav-link:has-text('Khởi tạo quy trình')")
+            clerk.click("a.btn:has-text('Khởi tạo')")
+            expect(clerk.locator("#f-so_nam_cong_tac")).to_have_value("1")
+            expect(clerk.locator("#f-can_cu")).to_be_disabled()
+            clerk.fill("#f-ho_ten", "Hoàng Văn Nam")
+            clerk.fill("#f-so_nam_cong_tac", "3")
+            clerk.click("button:has-text('Khởi tạo')")
+            expect(clerk.locator(".flash--success")).to_contain_text("Đã khởi tạo")
+            clerk.screenshot(path=str(ARTIFACTS / "start-page-started.png"), full_page=True)
+
+            head = login("truongphong.qlkh")
+            head.click("a.nav-link:has-text('Việc của nhóm')")
+            row = head.locator("#inbox tbody tr", has_text="Trưởng đơn vị xét duyệt").first
+            row.locator("a:has-text('Xử lý')").click()
+            expect(head.locator("h1")).to_have_text("Trưởng đơn vị xét duyệt")
+            head.check("#f-approved")
+            head.fill("#f-nhan_xet", "Đồng ý đề nghị")
+            head.click("button:has-text('Hoàn thành')")
+            expect(head.locator(".flash--success")).to_contain_text("Đã hoàn thành")
+        finally:
+            browser.close()
+    assert errors == []
+    with session_factory() as session:
+        open_steps = session.scalars(
+            select(HumanTask.element_id).where(HumanTask.status == "ready")
+        ).all()
+        assert "Activity_0g7h8j9" in open_steps
