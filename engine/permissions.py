@@ -158,6 +158,19 @@ def may_open_council_session(user: User) -> bool:
     return user.has_role("secretariat") or user.has_role("admin")
 
 
+# --- starting a process -----------------------------------------------------------------------
+
+
+def may_start(user: User, roles: Collection[str], usernames: Collection[str]) -> bool:
+    """Return whether ``user`` may start a process whose start names ``roles`` (role codes,
+    any unit) and ``usernames``; a start that names nobody is the administrators' alone."""
+    if not user.active:
+        return False
+    if not roles and not usernames:
+        return user.has_role("admin")
+    return user.username in usernames or _holds_any(user, roles)
+
+
 # --- tasks -------------------------------------------------------------------------------------
 
 

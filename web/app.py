@@ -36,6 +36,7 @@ from web import (
     nav,
     notifications,
     security,
+    start,
 )
 from web.context import close_session, db, runtime
 from web.extensions import babel, csrf, limiter, login_manager
@@ -97,6 +98,7 @@ def create_app(
     app.register_blueprint(awards.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(start.bp)
     app.teardown_appcontext(close_session)
 
     @app.before_request

@@ -150,6 +150,60 @@ def deploy(paths: tuple[Path, ...]) -> None:
         engine.dispose()
     for spec in deployed:
         click.echo(f"{spec.process_id}: version {spec.version} ({spec.content_hash[:12]})")
+        for warning in (spec.design or {}).get("warnings") or []:
+            where = warning["file"] + (
+                f": element {warning['element']}" if warning.get("element") else ""
+            )
+            click.echo(f"warning: {where}: {warning['message']}", err=True)
+
+
+@cli.command("start")
+@click.argument("process_id")
+@click.option(
+    "--data",
+    "data_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A JSON object with the start form's fields (default: no data).",
+)
+@click.option("--as", "username", required=True, help="The user who starts it (their roles count).")
+def start(process_id: str, data_file: Path | None, username: str) -> None:
+    """Start PROCESS_ID from its start form as a user would (docs/process-design.md)."""
+    import json
+
+    from sqlalchemy import select
+
+    from engine.errors import EngineError, ValidationFailed
+    from engine.models import User
+    from engine.workflow import operations
+
+    data: Any = {}
+    if data_file is not None:
+        try:
+            data = json.loads(data_file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise StartupError(f"{data_file}: {exc.strerror}") from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise StartupError(f"{data_file}: not JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise StartupError(f"{data_file}: the data must be a JSON object")
+    runtime = _checked_runtime(_settings())
+    try:
+        with runtime.session_factory() as session:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None or not user.active:
+                raise StartupError(f"no active user named {username!r}")
+            instance = operations.start_with_form(session, process_id, user, data)
+            instance_id = instance.id
+    except ValidationFailed as exc:
+        for name, message in exc.field_errors.items():
+            click.echo(f"{name}: {message}", err=True)
+        click.echo(f"tdkt: {exc.message}", err=True)
+        sys.exit(1)
+    except EngineError as exc:
+        raise StartupError(exc.message) from None
+    finally:
+        runtime.dispose()
+    click.echo(f"{process_id}: started instance {instance_id}")
 
 
 @cli.group("awards")

@@ -37,7 +37,13 @@ from engine.models.org import (
     User,
 )
 from engine.models.user_session import UserSession
-from engine.models.workflow import AuditEvent, HumanTask, ProcessInstance, WorkflowSpec
+from engine.models.workflow import (
+    AuditEvent,
+    HumanTask,
+    ProcessGroupRole,
+    ProcessInstance,
+    WorkflowSpec,
+)
 
 __all__ = [
     "ROLES",
@@ -63,6 +69,7 @@ __all__ = [
     "OrgUnit",
     "Outbox",
     "PerformanceRecord",
+    "ProcessGroupRole",
     "ProcessInstance",
     "ReminderLadderRow",
     "ReminderSent",

@@ -1,5 +1,12 @@
 """Check submitted data against a task's declared form (``formFields``), in Vietnamese.
 
+The one form model of the engine, whichever notation the designer used (``formFields``,
+``camunda:formData``, a JSON schema: engine.workflow.notations converts them): a field has
+``name``, ``type``, ``label``, ``required``/``requiredIf``, ``choices``, ``help``, ``default``,
+``readonly`` (shown, never taken from the submission), ``minLength``/``maxLength`` for text,
+``min``/``max`` for numbers, and ``jsonSchema`` (a JSON-schema form's own property, checked with
+the ``jsonschema`` library after the field's own checks).
+
 A field type may have a handler (``engine.wiring.Wiring.field_handlers``): the runtime plugs one for
 ``ballot`` that seals the vote and returns a receipt, so the vote itself never reaches task data
 or the audit trail.
@@ -57,6 +64,9 @@ def _coerce(field: dict[str, Any], value: Any) -> Any:
         limit = max_length(field)
         if limit is not None and len(text) > limit:
             raise ValueError(f"dài quá {limit:,} ký tự (đã nhập {len(text):,})".replace(",", "."))
+        shortest = field.get("minLength")
+        if isinstance(shortest, int) and len(text) < shortest:
+            raise ValueError(f"phải có ít nhất {shortest} ký tự")
         return text
     if kind == "choice":
         allowed = [c["value"] for c in field.get("choices", [])]
@@ -72,10 +82,22 @@ def _coerce(field: dict[str, Any], value: Any) -> Any:
         raise ValueError("phải là Có hoặc Không")
     if kind == "integer":
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
+            return _in_range(field, value)
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value.strip())
+            return _in_range(field, int(value.strip()))
         raise ValueError("phải là số nguyên")
+    if kind == "number":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return _in_range(field, value)
+        if isinstance(value, str):
+            try:
+                number = float(value.strip().replace(",", "."))
+            except ValueError:
+                pass
+            else:
+                if number == number and number not in (float("inf"), float("-inf")):
+                    return _in_range(field, int(number) if number.is_integer() else number)
+        raise ValueError("phải là số")
     if kind == "date":
         if isinstance(value, str):
             try:
@@ -90,6 +112,30 @@ def _coerce(field: dict[str, Any], value: Any) -> Any:
     raise ValueError(f"kiểu trường «{kind}» không được hỗ trợ")
 
 
+def _in_range(field: dict[str, Any], value: int | float) -> int | float:
+    low, high = field.get("min"), field.get("max")
+    if isinstance(low, int | float) and value < low:
+        raise ValueError(f"không được nhỏ hơn {low}")
+    if isinstance(high, int | float) and value > high:
+        raise ValueError(f"không được lớn hơn {high}")
+    return value
+
+
+def _schema_problem(field: dict[str, Any], value: Any) -> str | None:
+    """Return what the field's JSON schema finds wrong with ``value`` (None: nothing)."""
+    schema = field.get("jsonSchema")
+    if not isinstance(schema, dict) or value is None:
+        return None
+    import jsonschema
+
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema).iter_errors(value)
+    )
+    if error is None:
+        return None
+    return f"không hợp lệ theo lược đồ của biểu mẫu ({error.validator}: {error.message})"
+
+
 def validate(form: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]:
     """Return ``data`` checked and converted; every declared field is present (None if empty).
 
@@ -97,9 +143,10 @@ def validate(form: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]
     wrong type, text longer than the field's ``maxLength``, value not among the choices.
     """
     errors: dict[str, str] = {}
-    declared = {f["name"]: f for f in form}
+    declared = {f["name"]: f for f in form if not f.get("readonly")}
+    shown = {f["name"] for f in form if f.get("readonly")}
     for name in data:
-        if name not in declared:
+        if name not in declared and name not in shown:
             errors[name] = "Trường này không có trong biểu mẫu của bước."
     cleaned: dict[str, Any] = {}
     for name, field in declared.items():
@@ -111,6 +158,10 @@ def validate(form: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]
             cleaned[name] = _coerce(field, value)
         except ValueError as exc:
             errors[name] = f"«{_label(field)}» {exc}."
+            continue
+        problem = _schema_problem(field, cleaned[name])
+        if problem:
+            errors[name] = f"«{_label(field)}» {problem}."
     for name, field in declared.items():
         if name in errors or not _empty(cleaned.get(name)):
             continue

@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lxml import etree
@@ -404,6 +404,23 @@ def timer_literal_problem(text: str) -> str | None:
             f"timer value {value!r} is not an ISO 8601 date, duration or cycle ({_describe(exc)})"
         )
     return None
+
+
+def iso_instant(text: str, now: datetime) -> datetime:
+    """Return the instant an ISO 8601 date-time names, or ``now`` plus an ISO duration.
+
+    Raise ValueError when ``text`` is neither (a due date or follow-up date of a user task).
+    """
+    value = text.strip()
+    try:
+        if value.upper().startswith("P"):
+            parsed = TimerEventDefinition.parse_iso_duration(value)
+            delta: timedelta = TimerEventDefinition.get_timedelta_from_start(parsed, now)
+            return now + delta
+        instant: datetime = TimerEventDefinition.get_datetime(value)
+        return instant
+    except Exception as exc:  # the library raises ValueError or plain Exception
+        raise ValueError(f"{value!r} is not an ISO 8601 date-time or duration") from exc
 
 
 # --- running ------------------------------------------------------------------------------------
