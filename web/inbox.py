@@ -108,7 +108,7 @@ def complete(task_id: int) -> Any:
         return _conflict(exc.message)
     except ValidationFailed as exc:
         flash(exc.message, "error")
-        return _render_task(task, request.form.to_dict(), exc.field_errors), 422
+        return _render_task(task, {**request.form.to_dict(), **data}, exc.field_errors), 422
     flash(_("Đã hoàn thành: %(name)s.", name=task.name), "success")
     return redirect(url_for("inbox.inbox", box="mine"))
 

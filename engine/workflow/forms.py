@@ -44,7 +44,51 @@ def max_length(field: dict[str, Any]) -> int | None:
 
 
 def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def with_choices(form: list[dict[str, Any]], data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return ``form`` with each checklist's choices read from the task data its options name.
+
+    A checklist declares ``"options": {"from": "members", "value": "user_id", "label": "name"}``:
+    the choices are the items of the list (or the values of the mapping) ``data["members"]``,
+    each offered by its label and submitted by its value (an id). The task row keeps the
+    resolved choices, so the page shows names and ``validate`` accepts only those ids.
+    """
+    resolved = []
+    for field in form:
+        options = field.get("options")
+        if field.get("type") == "checklist" and isinstance(options, dict):
+            items = data.get(str(options.get("from")))
+            if isinstance(items, dict):
+                items = list(items.values())
+            key, label = str(options.get("value")), str(options.get("label"))
+            choices = [
+                {"value": item[key], "label": str(item.get(label) or item[key])}
+                for item in (items if isinstance(items, list) else [])
+                if isinstance(item, dict) and isinstance(item.get(key), (int, str))
+            ]
+            field = {**field, "choices": choices}
+        resolved.append(field)
+    return resolved
+
+
+def _checklist(field: dict[str, Any], value: Any) -> list[Any]:
+    """Return the picked choices' values (ids) in their own type; refuse anything not offered."""
+    values = value if isinstance(value, list) else [value]
+    offered = {str(c["value"]): c["value"] for c in field.get("choices", [])}
+    picked: list[Any] = []
+    unknown: list[str] = []
+    for item in values:
+        text = str(item).strip() if isinstance(item, (int, str)) else "?"
+        if text in offered:
+            if offered[text] not in picked:
+                picked.append(offered[text])
+        elif text:
+            unknown.append(text[:20])
+    if unknown:
+        raise ValueError("có mục không thuộc danh sách để chọn: " + ", ".join(unknown[:5]))
+    return picked
 
 
 def _coerce(field: dict[str, Any], value: Any) -> Any:
@@ -83,6 +127,8 @@ def _coerce(field: dict[str, Any], value: Any) -> Any:
             except ValueError:
                 pass
         raise ValueError("phải là ngày theo dạng YYYY-MM-DD")
+    if kind == "checklist":
+        return _checklist(field, value)
     if kind == "ballot":
         if not isinstance(value, dict):
             raise ValueError("phiếu bầu không hợp lệ")
@@ -94,7 +140,8 @@ def validate(form: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]
     """Return ``data`` checked and converted; every declared field is present (None if empty).
 
     Raise ValidationFailed with a message per field: unknown field, missing required value,
-    wrong type, text longer than the field's ``maxLength``, value not among the choices.
+    wrong type, text longer than the field's ``maxLength``, value not among the choices (a
+    checklist's values are ids of its resolved choices, so no unknown id reaches a script).
     """
     errors: dict[str, str] = {}
     declared = {f["name"]: f for f in form}
@@ -105,7 +152,7 @@ def validate(form: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]
     for name, field in declared.items():
         value = data.get(name)
         if _empty(value):
-            cleaned[name] = None
+            cleaned[name] = [] if field.get("type") == "checklist" else None
             continue
         try:
             cleaned[name] = _coerce(field, value)

@@ -23,7 +23,7 @@ from engine.calendar import WorkingCalendar
 from engine.errors import RevisionLimitExceeded
 from engine.models import Dossier, HumanTask, ProcessInstance
 from engine.models.org import ROLES, UNIT_SCOPED_ROLES
-from engine.workflow import spiff
+from engine.workflow import forms, spiff
 
 ROLE_CODES = frozenset(r.code for r in ROLES)
 #: Dossier statuses an ``outcome`` may set; anything else ends the dossier as "completed".
@@ -86,7 +86,7 @@ def new_row(
         "candidate_unit_id": unit_id if isinstance(unit_id, int) else None,
         "assignee_id": assignee,
         "subject_user_id": subject,
-        "form": json.loads(props["formFields"]) if props.get("formFields") else [],
+        "form": forms.with_choices(json.loads(props.get("formFields") or "[]"), task.data),
         "created_at": now,
         "due_working_days": days,
         "due_at": due_after(calendar, now, days),

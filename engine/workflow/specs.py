@@ -23,7 +23,9 @@ from engine.models import WorkflowSpec
 from engine.workflow import sandbox, spiff
 from engine.workflow.forms import MAX_MAX_LENGTH
 
-FIELD_TYPES = frozenset({"text", "textarea", "choice", "boolean", "integer", "date", "ballot"})
+FIELD_TYPES = frozenset(
+    {"text", "textarea", "choice", "checklist", "boolean", "integer", "date", "ballot"}
+)
 
 
 class SpecCache:
@@ -218,6 +220,21 @@ def _check_field(file: str, element_id: str, field: Any, names: set[str]) -> Non
                 file,
                 element_id,
                 f"formFields: choice field {name!r} needs choices [{{value, label}}]",
+            )
+
+    if field["type"] == "checklist":
+        options = field.get("options")
+        if not (
+            isinstance(options, dict)
+            and all(
+                isinstance(options.get(k), str) and options[k] for k in ("from", "value", "label")
+            )
+        ):
+            raise DeployError(
+                file,
+                element_id,
+                f"formFields: checklist field {name!r} needs options "
+                '{"from": <list variable>, "value": <id key>, "label": <name key>}',
             )
 
 
