@@ -2,8 +2,9 @@
 
 The embedded server of a data folder belongs to the process that started it. Any other ``tdkt``
 command that finds it answering uses it and leaves it alone: only the owner stops it (at exit or
-in ``stop_embedded``); the supervised ``tdkt run`` watches it and starts it again if it stops. Its socket path is fixed by the data
-folder, so a restarted server has the same URL and the clients reconnect.
+in ``stop_embedded``); the supervised ``tdkt run`` watches it and starts it again if it stops.
+Its socket path is fixed by the data folder, so a restarted server has the same URL and the
+clients reconnect.
 """
 
 from __future__ import annotations

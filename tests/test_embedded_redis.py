@@ -3,13 +3,13 @@ and the supervised ``tdkt run`` starts it again when it stops. Real redis-server
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -53,7 +53,8 @@ def test_a_second_command_leaves_the_embedded_redis_of_another_running(tmp_path:
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert owner.stdout is not None and owner.stdin is not None
+    assert owner.stdout is not None
+    assert owner.stdin is not None
     try:
         url = owner.stdout.readline().strip()
         assert _answers(url)
@@ -88,10 +89,8 @@ def test_supervised_run_restarts_a_stopped_embedded_redis(tmp_path: Path) -> Non
         _get(f"http://127.0.0.1:{port}/login")
         assert _answers(url)
         # What a foreign command did before the fix: shut the server down under the app.
-        try:
+        with contextlib.suppress(redis.ConnectionError):
             redis.Redis.from_url(client_url(url)).shutdown(nosave=True)
-        except redis.ConnectionError:
-            pass
         for _ in range(120):
             if _answers(url):
                 break
@@ -101,8 +100,7 @@ def test_supervised_run_restarts_a_stopped_embedded_redis(tmp_path: Path) -> Non
         redis.Redis.from_url(client_url(url)).flushall()
         health: dict[str, object] = {}
         for _ in range(120):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as resp:  # noqa: S310
-                health = json.loads(resp.read().decode())
+            health = json.loads(_get(f"http://127.0.0.1:{port}/healthz"))
             if health["worker_last_seen_seconds"] is not None:
                 break
             time.sleep(0.5)
