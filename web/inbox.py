@@ -14,7 +14,7 @@ from engine.db import as_id
 from engine.domain import content
 from engine.errors import Conflict, EngineError, ValidationFailed
 from engine.models import HumanTask
-from engine.read import queries
+from engine.read import queries, story
 from engine.workflow import operations
 from web.common import actor, form_data, page_links, require_login, sort_link
 from web.context import db, runtime
@@ -69,11 +69,15 @@ def _render_task(
     session = db()
     row = queries.task_row(session, task)
     dossier_id = task.dossier_id
+    told = story.task_story(session, task)
     return render_template(
         "task.html",
         task=task,
         row=row,
-        values=values or {},
+        story=told,
+        council=story.council_context(session, task),
+        # A step done before (a dossier sent back) opens with what was submitted then.
+        values=told.previous if values is None else values,
         errors=errors or {},
         attachments=queries.attachments(session, dossier_id) if dossier_id else [],
         comments=queries.comments(session, dossier_id) if dossier_id else [],

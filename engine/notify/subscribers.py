@@ -48,6 +48,8 @@ def on_events(session: Session, published: list[events.Event]) -> None:
         elif isinstance(item, events.DossierReturned):
             dossier = session.get(Dossier, item.dossier_id)
             if dossier is not None:
+                step = session.get(HumanTask, item.task_id)
+                by = session.get(User, item.by_id) if item.by_id is not None else None
                 notify(
                     session,
                     dossier_clerks(session, dossier),
@@ -57,6 +59,8 @@ def on_events(session: Session, published: list[events.Event]) -> None:
                     dossier_id=dossier.id,
                     dossier=dossier,
                     reason=item.reason,
+                    step=step.name if step else "",
+                    by=by.full_name if by else "",
                 )
         elif isinstance(item, events.DossierDecided):
             _on_decided(session, item)

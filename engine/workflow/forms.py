@@ -7,6 +7,7 @@ or the audit trail.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,64 @@ MAX_MAX_LENGTH = 100_000
 
 #: Field types whose values are secret: never stored in task data or audit summaries.
 SECRET_TYPES = frozenset({"ballot"})
+
+
+#: Decision values that send the dossier back for revision (``province_outcome`` asks for a
+#: supplement); the step's reason field then says why.
+RETURN_VALUES = frozenset({"return", "supplement"})
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a step decided, read from its form: the decision field, its label, the reason."""
+
+    field: str
+    value: Any
+    label: str
+    reason: str | None
+    returned: bool
+    reason_field: str | None = None
+
+
+def _is_decision(field: dict[str, Any]) -> bool:
+    name = str(field.get("name", ""))
+    return field.get("type") == "choice" and (
+        name == "decision" or name.endswith(("_decision", "_outcome"))
+    )
+
+
+def _is_reason(field: dict[str, Any]) -> bool:
+    name = str(field.get("name", ""))
+    return field.get("type") in ("text", "textarea") and (
+        name == "reason" or name.endswith(("_reason", "_note"))
+    )
+
+
+def decision(form: list[dict[str, Any]], data: dict[str, Any]) -> Decision | None:
+    """Return the decision a completion made, or None if the step decides nothing.
+
+    The decision is the form's ``choice`` field named ``decision``, ``*_decision`` or
+    ``*_outcome`` (``unit_decision``, ``completeness_decision``, ``province_outcome``); its reason
+    is the text field named ``reason``, ``*_reason`` or ``*_note`` (workflows/README.md).
+    """
+    field = next((f for f in form if _is_decision(f)), None)
+    if field is None or data.get(field["name"]) is None:
+        return None
+    value = data[field["name"]]
+    label = next(
+        (str(c.get("label", value)) for c in field.get("choices", []) if c.get("value") == value),
+        str(value),
+    )
+    reason_field = next((f for f in form if _is_reason(f)), None)
+    reason = data.get(reason_field["name"]) if reason_field else None
+    return Decision(
+        field["name"],
+        value,
+        label,
+        str(reason) if reason else None,
+        value in RETURN_VALUES,
+        reason_field["name"] if reason_field else None,
+    )
 
 
 def has_secret_field(form: list[dict[str, Any]]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, update
@@ -53,6 +53,20 @@ def due_working_days(props: dict[str, str], data: dict[str, Any]) -> int | None:
         return None
 
 
+def ends_at(props: dict[str, str], data: dict[str, Any]) -> datetime | None:
+    """Return when a period step ends by itself: ``endsBy`` names the variable holding the
+    instant its boundary timer fires (the posting's ``posting_until``); None if it does not."""
+    name = (props.get("endsBy") or "").strip()
+    value = data.get(name) if name else None
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def due_after(calendar: WorkingCalendar, created: datetime, days: int | None) -> datetime | None:
     """Return when a limit of ``days`` working days given at ``created`` ends (None: no limit)."""
     return None if days is None else calendar.add_working_days(created, days)
@@ -74,6 +88,7 @@ def new_row(
     subject = subject if isinstance(subject, int) else None
     assignee = subject if props.get("assignToItem", "").strip().lower() == "true" else None
     days = due_working_days(props, task.data)
+    ends = ends_at(props, task.data)
     return {
         "task_uuid": str(task.id),
         "instance_id": instance.id,
@@ -88,8 +103,8 @@ def new_row(
         "subject_user_id": subject,
         "form": forms.with_choices(json.loads(props.get("formFields") or "[]"), task.data),
         "created_at": now,
-        "due_working_days": days,
-        "due_at": due_after(calendar, now, days),
+        "due_working_days": None if ends else days,
+        "due_at": ends or due_after(calendar, now, days),
         "next_reminder_at": None,
         "completed_at": None,
         "completed_by": None,

@@ -179,6 +179,9 @@ def check_properties(file: str, element_id: str, props: dict[str, str]) -> None:
         names: set[str] = set()
         for field in fields:
             _check_field(file, element_id, field, names)
+    ends = props.get("endsBy")
+    if ends is not None and not ends.strip().isidentifier():
+        raise DeployError(file, element_id, f"endsBy {ends!r} is not a variable name")
     due = props.get("dueWorkingDays")
     if due is not None and not (due.strip().lstrip("-").isdigit() or due.strip().isidentifier()):
         raise DeployError(
@@ -316,6 +319,11 @@ def spec_set_for(session: Session, row: WorkflowSpec) -> spiff.SpecSet:
     loaded = spiff.load_spec(row.serialized)
     with cache.lock:
         return cache.by_key.setdefault(key, loaded)
+
+
+def element_properties(session: Session, spec_id: int, element_id: str) -> dict[str, str]:
+    """Return the properties of a user task of deployed spec ``spec_id`` (no workflow loaded)."""
+    return spiff.element_properties(spec_set_for_id(session, spec_id), element_id)
 
 
 def spec_set_for_id(session: Session, spec_id: int) -> spiff.SpecSet:

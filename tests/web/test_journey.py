@@ -61,3 +61,92 @@ def test_absent_members_are_picked_by_name_and_a_typed_name_is_a_422_not_a_500(
     assert done.status_code == 302
     written = world.procedure.open_task("enter_written_ballot")
     assert written.subject_user_id == absent.id
+
+
+def test_a_returned_dossier_tells_the_clerk_who_returned_it_when_and_why(
+    client: FlaskClient, world: World
+) -> None:
+    """Defect 3: the returned task came back empty; the history and the notices said nothing."""
+    from sqlalchemy import select
+
+    from engine.models import Notification
+
+    proc = world.procedure
+    dossier_id = world.dossier.id
+    reason = "Thiếu biên bản họp bình xét của đơn vị"
+    proc.unit_review(dossier_id, decision="return", reason=reason)
+    assert proc.ready(dossier_id) == ["prepare_dossier"]
+    task = proc.open_task("prepare_dossier", dossier_id)
+
+    sign_in(client, world.users["clerk_a"])
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert 'id="returned-notice"' in page
+    head = proc.user("truongphong.qlkh")
+    assert head.full_name in page
+    assert "Bình xét tại đơn vị" in page
+    assert f'<span id="returned-reason">{reason}</span>' in page
+    # Prefilled with what the clerk submitted the first time (tests/common/procedure.prepare).
+    assert "Báo cáo thành tích năm 2026</textarea>" in page
+
+    history = client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
+    assert "Trả lại để bổ sung, chỉnh sửa" in history
+    assert reason in history
+
+    clerk = proc.user("vanthu.qlkh")
+    with proc.factory() as session:
+        notes = session.scalars(
+            select(Notification).where(
+                Notification.user_id == clerk.id, Notification.kind == "dossier_returned"
+            )
+        ).all()
+    assert len(notes) == 1
+    assert f"#{dossier_id}" in notes[0].subject
+    assert reason in notes[0].body
+    assert head.full_name in notes[0].body
+
+
+def test_posting_is_a_period_with_its_end_date_and_its_length_is_an_admin_setting(
+    client: FlaskClient, world: World
+) -> None:
+    """Defect 4: the posting opened as a form to complete; its length could not be changed."""
+    from engine import wiring
+    from engine.models import RuleSetting
+
+    proc = world.procedure
+    sign_in(client, proc.user("admin"))
+    citation = "Quy chế Hội đồng TĐKT của Sở, Điều 9 (công khai 7 ngày làm việc)"
+    setting = {
+        "csrf_token": csrf_token(client),
+        "legal_basis": world.dossier.legal_basis,
+        "title_code": "*",
+        "key": "posting_days",
+        "citation": citation,
+    }
+    rules = client.get("/admin/rules").get_data(as_text=True)
+    assert '<option value="posting_days">' in rules
+    assert client.post("/admin/rules/settings", data=setting | {"value": "0"}).status_code == 422
+    assert client.post("/admin/rules/settings", data=setting | {"value": "7"}).status_code == 302
+    assert citation in client.get("/admin/rules").get_data(as_text=True)
+
+    # A dossier filed now is posted for the new length (filing reads the setting).
+    dossier_id = proc.file("vanthu.qlkh", "cb011", "LDTT")
+    proc.prepare(dossier_id)
+    proc.unit_review(dossier_id)
+    proc.completeness(dossier_id)
+    task = proc.open_task("posting", dossier_id)
+    with proc.factory() as session:
+        assert session.query(RuleSetting).filter_by(key="posting_days", value=7).count() == 1
+        calendar = wiring.of(session).calendar.current()
+    assert task.due_at is not None
+    assert task.due_at == calendar.add_working_days(task.created_at, 7)
+
+    sign_in(client, world.users["secretariat"])
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert 'id="period"' in page
+    with client.application.test_request_context():
+        from web.i18n import local_date
+
+        day = local_date(task.due_at)
+    assert f"Đang công khai đến hết ngày {day}" in page
+    assert ">Ghi nhận ý kiến<" in page
+    assert ">Hoàn thành<" not in page
