@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from engine import permissions
+from engine.errors import NotFound
 from engine.models import (
     AuditEvent,
     CouncilMember,
@@ -119,6 +121,18 @@ def _events(
     return [(event, name, row) for event, name, row in rows]
 
 
+def _is_period(session: Session, task: HumanTask) -> bool:
+    """Return whether the task is a period that ends by itself (its spec says ``endsBy``)."""
+    instance = session.get(ProcessInstance, task.instance_id)
+    if instance is None:
+        return False
+    try:
+        props = specs.element_properties(session, instance.spec_id, task.element_id)
+    except (KeyError, ValueError, NotFound):  # a spec row without a parsed spec (test data)
+        return False
+    return bool(props.get("endsBy"))
+
+
 def task_story(session: Session, task: HumanTask) -> TaskStory:
     """Return the story of the task's dossier (or council session) up to this task."""
     rows = _events(session, task)
@@ -134,12 +148,7 @@ def task_story(session: Session, task: HumanTask) -> TaskStory:
         data = event.summary.get("data")
         if event.element_id == task.element_id and isinstance(data, dict):
             previous = {k: v for k, v in data.items() if v is not None}
-    period = None
-    instance = session.get(ProcessInstance, task.instance_id)
-    if instance is not None and specs.element_properties(
-        session, instance.spec_id, task.element_id
-    ).get("endsBy"):
-        period = task.due_at
+    period = task.due_at if _is_period(session, task) else None
     if period is not None:
         previous = {}  # each objection is recorded afresh, never prefilled with the last one
     return TaskStory(returned, previous, steps, period)
@@ -180,3 +189,55 @@ def council_context(session: Session, task: HumanTask) -> CouncilContext | None:
         [by_id[i] for i in sitting.dossier_ids or [] if i in by_id],
         [(name, position) for name, position in members],
     )
+
+
+@dataclass(frozen=True)
+class SessionLabel:
+    """How an inbox row names a council session's task, which has no dossier of its own."""
+
+    session_id: int
+    meeting_date: date
+    dossier_count: int
+    #: Whose written ballot the task is (the absent member's name), if it is one.
+    subject_name: str | None
+
+
+def session_labels(session: Session, tasks: list[HumanTask]) -> dict[int, SessionLabel]:
+    """Return the council-session label of each task without a dossier (one query)."""
+    ids = [t.id for t in tasks if t.dossier_id is None]
+    if not ids:
+        return {}
+    subject = User.__table__.alias("subject")
+    rows = session.execute(
+        select(
+            HumanTask.id,
+            CouncilSession.id,
+            CouncilSession.meeting_date,
+            CouncilSession.dossier_ids,
+            subject.c.full_name,
+        )
+        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .join(CouncilSession, CouncilSession.id == ProcessInstance.council_session_id)
+        .outerjoin(subject, subject.c.id == HumanTask.subject_user_id)
+        .where(HumanTask.id.in_(ids))
+    ).all()
+    return {
+        task_id: SessionLabel(sid, met, len(dossier_ids or []), name)
+        for task_id, sid, met, dossier_ids, name in rows
+    }
+
+
+def following_tasks(session: Session, user: User, done: HumanTask) -> list[HumanTask]:
+    """Return the ready tasks the step ``done`` led to that ``user`` may do or claim now.
+
+    The same instance first (the dossier's or the session's next step), then the dossier's
+    other instances; a ballot of someone else never, since ``may_act`` and ``may_claim``
+    decide. Oldest first.
+    """
+    where = HumanTask.instance_id == done.instance_id
+    if done.dossier_id is not None:
+        where = or_(where, HumanTask.dossier_id == done.dossier_id)
+    rows = session.scalars(
+        select(HumanTask).where(where, HumanTask.status == "ready").order_by(HumanTask.id)
+    ).all()
+    return [t for t in rows if permissions.may_act(user, t) or permissions.may_claim(user, t)]

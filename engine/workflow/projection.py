@@ -53,10 +53,13 @@ def due_working_days(props: dict[str, str], data: dict[str, Any]) -> int | None:
         return None
 
 
-def ends_at(props: dict[str, str], data: dict[str, Any]) -> datetime | None:
-    """Return when a period step ends by itself: ``endsBy`` names the variable holding the
-    instant its boundary timer fires (the posting's ``posting_until``); None if it does not."""
-    name = (props.get("endsBy") or "").strip()
+def fixed_due(
+    props: dict[str, str], data: dict[str, Any], calendar: WorkingCalendar
+) -> datetime | None:
+    """Return a due date the task data fixes: ``endsBy`` names the variable holding the instant
+    a period step ends by its timer (the posting's ``posting_until``), ``dueDate`` one holding
+    a day (a council session's ``meeting_date``: due at its end); None if neither is declared."""
+    name = (props.get("endsBy") or props.get("dueDate") or "").strip()
     value = data.get(name) if name else None
     if not isinstance(value, str):
         return None
@@ -64,6 +67,8 @@ def ends_at(props: dict[str, str], data: dict[str, Any]) -> datetime | None:
         when = datetime.fromisoformat(value)
     except ValueError:
         return None
+    if len(value.strip()) == 10:  # a day, not an instant
+        return calendar.end_of_day(when.date())
     return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
 
 
@@ -88,7 +93,7 @@ def new_row(
     subject = subject if isinstance(subject, int) else None
     assignee = subject if props.get("assignToItem", "").strip().lower() == "true" else None
     days = due_working_days(props, task.data)
-    ends = ends_at(props, task.data)
+    ends = fixed_due(props, task.data, calendar)
     return {
         "task_uuid": str(task.id),
         "instance_id": instance.id,
