@@ -150,3 +150,105 @@ def test_posting_is_a_period_with_its_end_date_and_its_length_is_an_admin_settin
     assert f"Đang công khai đến hết ngày {day}" in page
     assert ">Ghi nhận ý kiến<" in page
     assert ">Hoàn thành<" not in page
+
+
+def test_the_council_result_is_the_systems_and_dated_by_the_meeting(
+    client: FlaskClient, world: World
+) -> None:
+    """Defects 8 and 9: the result was dated by the last ballot and credited to its voter."""
+    import re
+
+    from engine.models import CouncilSession
+
+    proc = world.procedure
+    dossier_id = world.dossier.id
+    proc.unit_review(dossier_id)
+    proc.completeness(dossier_id)
+    proc.end_posting()
+    session_id = proc.hold_session({dossier_id: ["agree"] * 7})
+    with proc.factory() as s:
+        sitting = s.get(CouncilSession, session_id)
+        assert sitting is not None
+        met = sitting.meeting_date
+    last_voter = proc.members()[-1]
+    sign_in(client, world.users["clerk_a"])
+    page = client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
+    result = re.search(r'<dd id="council-result">(.*?)</dd>', page, re.S)
+    assert result
+    assert f"({met:%d/%m/%Y})" in result.group(1)
+    delivered = re.search(r"Nhận kết quả / thông báo([^<]*)</li>", page)
+    assert delivered
+    assert "Hệ thống" in delivered.group(1)
+    assert last_voter.full_name not in delivered.group(1)
+
+
+def test_council_tasks_carry_their_session_and_the_opening_asks_only_what_it_must(
+    client: FlaskClient, world: World
+) -> None:
+    """Defect 10: inbox rows showed '—'; the opening page listed nothing and asked the date."""
+    import re
+
+    task_id = _open_session_task(client, world)
+    inbox = client.get("/tasks/group").get_data(as_text=True)
+    assert "Phiên họp Hội đồng ngày 28/12/2026" in inbox
+    assert "1 hồ sơ" in inbox
+    rows = [r for r in inbox.split("<tr") if f'data-claim-open="{task_id}"' in r]
+    assert len(rows) == 1
+    assert re.search(r'<td class="due[^"]*"[^>]*>.*?28/12/2026', rows[0], re.S), "due on the day"
+
+    page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert 'id="council-dossiers"' in page
+    assert f"#{world.dossier.id}</a> {world.dossier.nominee_name}" in page
+    for member in world.procedure.members():
+        assert member.full_name in page
+    assert 'id="f-meeting_date"' not in page
+    assert 'id="f-all_present"' not in page
+
+
+def test_a_task_done_by_oneself_says_so_and_offers_the_next_step(
+    client: FlaskClient, world: World
+) -> None:
+    """Defect 14 and the next step: a task one completed said 'someone else handled it'."""
+    proc = world.procedure
+    dossier_id = world.dossier.id
+    proc.unit_review(dossier_id)
+    task = proc.open_task("completeness_check", dossier_id)
+    sign_in(client, world.users["secretariat"])
+    form = {
+        "csrf_token": csrf_token(client),
+        "completeness_decision": "accept",
+        "completeness_reason": "",
+    }
+    done = client.post(f"/tasks/{task.id}", data=form)
+    assert done.status_code == 302
+    assert done.headers["Location"] == f"/tasks/mine?done={task.id}"
+    posting = proc.open_task("posting", dossier_id)
+    inbox = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert f'data-next-task="{posting.id}"' in inbox
+    assert f"Tiếp tục: {posting.name} — #{dossier_id}" in inbox
+
+    again = client.get(f"/tasks/{task.id}")
+    assert again.status_code == 200
+    text = again.get_data(as_text=True)
+    assert "Bạn đã hoàn thành việc này" in text
+    assert "đã được người khác xử lý" not in text
+    twice = client.post(f"/tasks/{task.id}", data=form)
+    assert "Bạn đã hoàn thành việc này" in twice.get_data(as_text=True)
+
+    # Someone else's completion names who did it.
+    sign_in(client, world.users["director"])
+    other = client.get(f"/tasks/{task.id}")
+    assert other.status_code == 409
+    assert proc.user("thuky").full_name in other.get_data(as_text=True)
+
+
+def test_a_group_task_is_claimed_and_opened_in_one_click(client: FlaskClient, world: World) -> None:
+    task = world.task
+    sign_in(client, world.users["head_a"])
+    inbox = client.get("/tasks/group").get_data(as_text=True)
+    assert f'formaction="/tasks/{task.id}/claim" data-claim-open="{task.id}"' in inbox
+    opened = client.post(f"/tasks/{task.id}/claim", data={"csrf_token": csrf_token(client)})
+    assert opened.headers["Location"] == f"/tasks/{task.id}"
+    assert world.procedure.open_task("unit_review", world.dossier.id).assignee_id == (
+        world.users["head_a"].id
+    )
