@@ -18,16 +18,34 @@ POT = ROOT / "build" / "messages.pot"
 PO = ROOT / "web" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 EN: dict[str, str] = {
+    "%(name)s đã hoàn thành lúc %(when)s.": "%(name)s completed it at %(when)s.",
+    "%(who)s trả lại ở bước «%(step)s» lúc %(when)s.": (
+        "%(who)s returned it at the step “%(step)s” at %(when)s."
+    ),
     "Biểu mẫu": "Forms",
+    (
+        "Biểu mẫu dưới đây đã điền sẵn nội dung gửi lần trước; "
+        "sửa những chỗ cần hoàn thiện rồi gửi lại."
+    ): "The form below holds what was sent last time; correct what is asked and send it again.",
     "Biểu đồ thời gian chờ": "Waiting time chart",
     "Bình xét": "Unit review",
     "Bình xét tại đơn vị": "Unit review",
     "Bước": "Step",
     "Bước hiện tại": "Current step",
+    (
+        "Bước này tự kết thúc khi hết thời hạn; không cần bấm hoàn thành. Khi có ý kiến phản "
+        "ánh, ghi nhận ngay bên dưới; ý kiến không có cơ sở thì hồ sơ tiếp tục công khai đến "
+        "hết hạn."
+    ): (
+        "This step ends by itself on its end date; there is nothing to complete. Record any "
+        "objection below as it comes; after an unfounded objection the posting goes on to its "
+        "end date."
+    ),
     "Bạn không có quyền thực hiện thao tác này.": "You are not allowed to do this.",
     "Bạn đã gửi phiếu bầu này. Kết quả chỉ được công bố dưới dạng tổng hợp trong biên bản họp.": (
         "You have sent this ballot. Results are published only as totals in the minutes."
     ),
+    "Bạn đã hoàn thành việc này": "You have completed this task",
     "Bảng": "Tables",
     "Bắt đầu quy trình": "Procedure started",
     "Bỏ phiếu kín: mỗi thành viên chỉ gửi một lần; không ai xem được phiếu của người khác.": (
@@ -49,6 +67,7 @@ EN: dict[str, str] = {
     "Chờ (ngày)": "Waiting (days)",
     "Chờ quyết định": "Awaiting decision",
     "Chờ từ": "Waiting since",
+    "Chủ tịch": "Chair",
     "Chức vụ": "Position",
     "Chữ phụ (.muted) vẫn đạt tương phản AA.": "Secondary text (.muted) still meets AA contrast.",
     "Chữ và dấu tiếng Việt": "Vietnamese text and diacritics",
@@ -65,7 +84,10 @@ EN: dict[str, str] = {
     "Danh hiệu / hình thức": "Title / form",
     "Danh hiệu đề nghị": "Proposed title",
     "Danh sách hồ sơ trong phiên họp": "Dossiers of the session",
+    "Diễn biến hồ sơ": "The dossier so far",
     "Duyệt": "Approve",
+    "Ghi nhận ý kiến": "Record the objection",
+    "Ghi nhận ý kiến phản ánh": "Record an objection",
     "Giai đoạn": "Stage",
     "Giai đoạn hồ sơ": "Dossier stages",
     "Giao lại việc": "Task reassigned",
@@ -78,15 +100,19 @@ EN: dict[str, str] = {
     "Huỷ quy trình": "Procedure cancelled",
     "Hạn": "Due",
     "Hạn xử lý": "Due date",
+    "Hệ thống": "System",
     "Họ và tên": "Full name",
     "Họp Hội đồng": "Council session",
     "Hồ sơ": "Dossiers",
+    "Hồ sơ bị trả lại": "The dossier was returned",
     "Hồ sơ đang chờ Hội đồng họp.": "The dossier awaits the council session.",
     "Hồ sơ đang xử lý": "Dossiers in progress",
+    "Hồ sơ đưa ra xét (%(n)s)": "Dossiers on the agenda (%(n)s)",
     "Hồ sơ đề nghị khen thưởng": "Nomination dossiers",
     "In": "Print",
     "Không có bước nào đang chờ xử lý.": "No step is waiting.",
     "Không có hồ sơ nào.": "No dossiers.",
+    "Không có mục nào để chọn.": "Nothing to choose from.",
     "Không có quyền": "Not allowed",
     "Không có việc nào.": "No tasks.",
     "Không dùng được": "Disabled",
@@ -98,6 +124,8 @@ EN: dict[str, str] = {
     "Không đồng ý": "Disagree",
     "Kiểm tra điều kiện": "Eligibility check",
     "Kết quả kiểm tra điều kiện": "Eligibility result",
+    "Kết quả:": "Outcome:",
+    "Lý do:": "Reason:",
     "Lưu nháp": "Save draft",
     "Lịch sử xử lý": "History",
     "Lọc": "Filter",
@@ -110,11 +138,14 @@ EN: dict[str, str] = {
     "Ngôn ngữ": "Language",
     "Nhận các việc đã chọn": "Claim selected tasks",
     "Nhận việc": "Claim",
+    "Nhận và xử lý": "Claim and open",
     "Nhập mật khẩu.": "Enter the password.",
     "Nhập tên đăng nhập.": "Enter the username.",
     "Nhỏ": "Small",
     "Nút": "Buttons",
     "Năm": "Year",
+    "Phiên họp Hội đồng ngày %(day)s": "Council session of %(day)s",
+    "Phiên họp ngày %(day)s": "Session of %(day)s",
     "Phiên làm việc đã hết hạn; hãy tải lại trang và thử lại.": (
         "Your session expired; reload the page and try again."
     ),
@@ -122,6 +153,7 @@ EN: dict[str, str] = {
     "Phiếu bầu này đã được gửi trước đó.": "This ballot was already sent.",
     "Phiếu bầu: Nguyễn Văn Hùng": "Ballot: Nguyễn Văn Hùng",
     "Phân trang": "Pagination",
+    "Phó Chủ tịch": "Vice chair",
     "Phương thức không được hỗ trợ.": "Method not allowed.",
     "Quyết định": "Decision",
     "Quá hạn": "Overdue",
@@ -132,6 +164,15 @@ EN: dict[str, str] = {
     "Số sáng kiến được công nhận": "Recognised initiatives",
     "Thao tác": "Actions",
     "Thao tác quá nhiều lần, vui lòng thử lại sau.": "Too many attempts; try again later.",
+    "Thành viên Hội đồng (%(n)s)": "Council members (%(n)s)",
+    "Thư ký": "Secretary",
+    "Tiếp tục: %(task)s": "Continue: %(task)s",
+    "Việc tiếp theo của bạn": "Your next task",
+    "phiếu của %(name)s": "ballot of %(name)s",
+    "«%(name)s» đã được bạn hoàn thành lúc %(when)s; không cần gửi lại.": (
+        "You completed “%(name)s” at %(when)s; there is no need to send it again."
+    ),
+    "Đang công khai đến hết ngày %(day)s": "Posted for comments until the end of %(day)s",
     "Đăng nhập sai quá nhiều lần từ địa chỉ này; vui lòng chờ vài phút rồi thử lại.": (
         "Too many failed log-ins from this address; wait a few minutes and try again."
     ),
@@ -244,6 +285,7 @@ EN: dict[str, str] = {
     "Đủ điều kiện (kiểm tra tự động)": "Eligible (automatic check)",
     "đang do %(name)s xử lý": "held by %(name)s",
     "đợt thi đua năm 2025": "2025 campaign",
+    "Ủy viên": "Member",
     "— Chọn —": "— Choose —",
     # The administration pages (issue 8).
     "Bắt buộc với vai trò của đơn vị (cán bộ TĐKT, trưởng đơn vị).": (
@@ -614,6 +656,7 @@ EN: dict[str, str] = {
     "Đăng xuất khỏi mọi nơi": "Sign out everywhere",
 }
 EN_PLURAL: dict[str, tuple[str, str]] = {
+    "%(num)d hồ sơ": ("%(num)d dossier", "%(num)d dossiers"),
     "Đã nhận %(num)d việc.": ("Claimed %(num)d task.", "Claimed %(num)d tasks."),
 }
 
