@@ -252,3 +252,57 @@ def test_a_group_task_is_claimed_and_opened_in_one_click(client: FlaskClient, wo
     assert world.procedure.open_task("unit_review", world.dossier.id).assignee_id == (
         world.users["head_a"].id
     )
+
+
+def test_an_objection_is_recorded_and_the_posting_keeps_its_end_date(
+    client: FlaskClient, world: World
+) -> None:
+    proc = world.procedure
+    dossier_id = world.dossier.id
+    proc.unit_review(dossier_id)
+    proc.completeness(dossier_id)
+    first = proc.open_task("posting", dossier_id)
+    sign_in(client, world.users["secretariat"])
+    recorded = client.post(
+        f"/tasks/{first.id}",
+        data={
+            "csrf_token": csrf_token(client),
+            "objection_summary": "Đơn phản ánh về thời gian công tác",
+            "objection_source": "Một cán bộ của đơn vị",
+            "objection_resolution": "dismissed",
+            "resolution_note": "Đã xác minh: không có cơ sở",
+        },
+    )
+    assert recorded.status_code == 302
+    again = proc.open_task("posting", dossier_id)
+    assert again.id != first.id
+    assert again.due_at == first.due_at, "an objection does not move the end of the posting"
+    page = client.get(f"/tasks/{again.id}").get_data(as_text=True)
+    assert "Đơn phản ánh về thời gian công tác" in page, "the story lists the objection"
+    assert 'value="Một cán bộ của đơn vị"' not in page, "a new objection starts empty"
+
+
+def test_with_no_next_step_of_mine_the_inbox_highlights_my_next_task(
+    client: FlaskClient, world: World
+) -> None:
+    proc = world.procedure
+    other = proc.file("vanthu.qlkh", "cb011", "LDTT")
+    proc.prepare(other)
+    head = world.users["head_a"]
+    sign_in(client, head)
+    for task_id in (world.task.id, proc.open_task("unit_review", other).id):
+        client.post(f"/tasks/{task_id}/claim", data={"csrf_token": csrf_token(client)})
+    done = client.post(
+        f"/tasks/{world.task.id}",
+        data={
+            "csrf_token": csrf_token(client),
+            "unit_decision": "approve",
+            "unit_minutes_no": "05/BB",
+            "unit_meeting_date": "2026-11-24",
+        },
+    )
+    inbox = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert 'id="following"' not in inbox, "the completeness check is the secretariat's"
+    next_row = [r for r in inbox.split("<tr") if 'id="next-task"' in r]
+    assert len(next_row) == 1
+    assert f'href="/tasks/{proc.open_task("unit_review", other).id}"' in next_row[0]
