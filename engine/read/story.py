@@ -147,7 +147,10 @@ def task_story(session: Session, task: HumanTask) -> TaskStory:
             returned = step if step.decision is not None and step.decision.returned else None
         data = event.summary.get("data")
         if event.element_id == task.element_id and isinstance(data, dict):
-            previous = {k: v for k, v in data.items() if v is not None}
+            # A decision and its reason are made afresh; the rest is what was sent last time.
+            decided = forms.decision(task.form, data)
+            fresh = {decided.field, decided.reason_field} if decided else set()
+            previous = {k: v for k, v in data.items() if v is not None and k not in fresh}
     period = task.due_at if _is_period(session, task) else None
     if period is not None:
         previous = {}  # each objection is recorded afresh, never prefilled with the last one

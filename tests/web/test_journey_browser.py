@@ -104,6 +104,9 @@ def test_a_dossier_from_filing_to_the_directors_decision_without_dead_ends(
             # The head approves this time.
             _claim_and_open(head, NOMINEE)
             expect(head.locator("#story")).to_contain_text("Trả lại để bổ sung, chỉnh sửa")
+            # The decision and its reason are made afresh, not prefilled from the return.
+            expect(head.locator("#f-unit_decision")).to_have_value("")
+            expect(head.locator("#f-unit_reason")).to_have_value("")
             head.select_option("#f-unit_decision", "approve")
             head.fill("#f-unit_minutes_no", "05/BB-QLKH")
             head.click("button:has-text('Hoàn thành')")
