@@ -103,6 +103,7 @@ def test_a_returned_dossier_tells_the_clerk_who_returned_it_when_and_why(
     assert f"#{dossier_id}" in notes[0].subject
     assert reason in notes[0].body
     assert head.full_name in notes[0].body
+    assert notes[0].link.endswith(f"/tasks/{task.id}"), "the notice opens the returned step"
 
 
 def test_posting_is_a_period_with_its_end_date_and_its_length_is_an_admin_setting(
