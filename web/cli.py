@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -389,8 +391,47 @@ def run(host: str | None, port: int | None) -> None:
         for account in DEMO_ACCOUNTS:
             click.echo(f"  {account.username:<20} {account.full_name} — {account.position}")
     click.echo("Press Ctrl-C to stop web, worker and beat.\n")
+    if settings.redis_url is None:
+        _watch_embedded_redis(settings.data_dir, manager)
     manager.loop()
     sys.exit(manager.returncode or 0)
+
+
+REDIS_WATCH_SECONDS = 2.0
+
+
+def _watch_embedded_redis(data_dir: Path, manager: Any) -> None:
+    """Watch the embedded Redis this run started: restart it if it stops, else stop loudly.
+
+    Worker and beat reconnect to the restarted server (its socket path does not change); if it
+    cannot be restarted, everything stops with exit code 1 rather than retrying in silence.
+    """
+    import atexit
+    import threading
+
+    from engine.redis_service import embedded
+
+    server = embedded(data_dir)
+    atexit.register(server.stop)  # stops only a server this process started
+
+    def watch() -> None:
+        while not manager._terminating:
+            time.sleep(REDIS_WATCH_SECONDS)
+            if manager._terminating or server.answers():
+                continue
+            click.echo(
+                f"tdkt: the embedded Redis stopped (see {server.log_file}); restarting it", err=True
+            )
+            try:
+                server.start()
+            except (RedisUnavailable, OSError, subprocess.CalledProcessError) as exc:
+                click.echo(f"tdkt: cannot restart the embedded Redis: {exc}; stopping", err=True)
+                manager.returncode = 1
+                manager.terminate()
+                return
+            click.echo("tdkt: the embedded Redis is running again", err=True)
+
+    threading.Thread(target=watch, name="redis-watch", daemon=True).start()
 
 
 if __name__ == "__main__":

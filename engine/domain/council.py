@@ -447,4 +447,21 @@ def council_result_route(
         )
         .order_by(ProcessInstance.id)
     )
-    return [(instance_id, by_dossier[dossier_id]) for instance_id, dossier_id in rows if dossier_id]
+    # Each dossier is told the session's meeting date: the result is of that meeting, whenever
+    # the last ballot came in.
+    sitting = (
+        session.get(CouncilSession, sender.council_session_id)
+        if sender.council_session_id is not None
+        else None
+    )
+    met = {"meeting_date": sitting.meeting_date.isoformat()} if sitting is not None else {}
+    return [
+        (
+            instance_id,
+            {**by_dossier[dossier_id], **met}
+            if isinstance(by_dossier[dossier_id], dict)
+            else by_dossier[dossier_id],
+        )
+        for instance_id, dossier_id in rows
+        if dossier_id
+    ]

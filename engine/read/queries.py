@@ -36,6 +36,7 @@ from engine.models import (
 )
 from engine.models.base import utcnow
 from engine.text import search_key
+from engine.workflow import forms
 
 #: A task is "due soon" when its deadline is at most this many working days ahead (the end of
 #: the second working day after today), as the reminder ladder counts (DESIGN.md, deadlines).
@@ -415,18 +416,26 @@ class TimelineEntry:
     event: AuditEvent
     actor_name: str | None
     task_name: str | None = None
+    #: What a completed step decided and why (``forms.decision`` over what it submitted).
+    decision: forms.Decision | None = None
 
 
 def timeline(session: Session, dossier_id: int) -> list[TimelineEntry]:
-    """Return the dossier's audit trail, oldest first, with the actors' and steps' names."""
+    """Return the dossier's audit trail, oldest first, with the actors' and steps' names and
+    each step's decision and reason."""
     rows = session.execute(
-        select(AuditEvent, User.full_name, HumanTask.name)
+        select(AuditEvent, User.full_name, HumanTask.name, HumanTask.form)
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .outerjoin(HumanTask, HumanTask.id == AuditEvent.task_id)
         .where(AuditEvent.dossier_id == dossier_id)
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
-    return [TimelineEntry(event, name, task) for event, name, task in rows]
+    entries = []
+    for event, name, task, form in rows:
+        data = event.summary.get("data") if event.action == "task_completed" else None
+        decided = forms.decision(form or [], data) if isinstance(data, dict) else None
+        entries.append(TimelineEntry(event, name, task, decided))
+    return entries
 
 
 def dossier_instance(session: Session, dossier_id: int) -> ProcessInstance | None:

@@ -14,6 +14,7 @@ or the audit trail.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -31,6 +32,64 @@ MAX_MAX_LENGTH = 100_000
 
 #: Field types whose values are secret: never stored in task data or audit summaries.
 SECRET_TYPES = frozenset({"ballot"})
+
+
+#: Decision values that send the dossier back for revision (``province_outcome`` asks for a
+#: supplement); the step's reason field then says why.
+RETURN_VALUES = frozenset({"return", "supplement"})
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a step decided, read from its form: the decision field, its label, the reason."""
+
+    field: str
+    value: Any
+    label: str
+    reason: str | None
+    returned: bool
+    reason_field: str | None = None
+
+
+def _is_decision(field: dict[str, Any]) -> bool:
+    name = str(field.get("name", ""))
+    return field.get("type") == "choice" and (
+        name == "decision" or name.endswith(("_decision", "_outcome"))
+    )
+
+
+def _is_reason(field: dict[str, Any]) -> bool:
+    name = str(field.get("name", ""))
+    return field.get("type") in ("text", "textarea") and (
+        name == "reason" or name.endswith(("_reason", "_note"))
+    )
+
+
+def decision(form: list[dict[str, Any]], data: dict[str, Any]) -> Decision | None:
+    """Return the decision a completion made, or None if the step decides nothing.
+
+    The decision is the form's ``choice`` field named ``decision``, ``*_decision`` or
+    ``*_outcome`` (``unit_decision``, ``completeness_decision``, ``province_outcome``); its reason
+    is the text field named ``reason``, ``*_reason`` or ``*_note`` (workflows/README.md).
+    """
+    field = next((f for f in form if _is_decision(f)), None)
+    if field is None or data.get(field["name"]) is None:
+        return None
+    value = data[field["name"]]
+    label = next(
+        (str(c.get("label", value)) for c in field.get("choices", []) if c.get("value") == value),
+        str(value),
+    )
+    reason_field = next((f for f in form if _is_reason(f)), None)
+    reason = data.get(reason_field["name"]) if reason_field else None
+    return Decision(
+        field["name"],
+        value,
+        label,
+        str(reason) if reason else None,
+        value in RETURN_VALUES,
+        reason_field["name"] if reason_field else None,
+    )
 
 
 def has_secret_field(form: list[dict[str, Any]]) -> bool:
@@ -51,7 +110,51 @@ def max_length(field: dict[str, Any]) -> int | None:
 
 
 def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def with_choices(form: list[dict[str, Any]], data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return ``form`` with each checklist's choices read from the task data its options name.
+
+    A checklist declares ``"options": {"from": "members", "value": "user_id", "label": "name"}``:
+    the choices are the items of the list (or the values of the mapping) ``data["members"]``,
+    each offered by its label and submitted by its value (an id). The task row keeps the
+    resolved choices, so the page shows names and ``validate`` accepts only those ids.
+    """
+    resolved = []
+    for field in form:
+        options = field.get("options")
+        if field.get("type") == "checklist" and isinstance(options, dict):
+            items = data.get(str(options.get("from")))
+            if isinstance(items, dict):
+                items = list(items.values())
+            key, label = str(options.get("value")), str(options.get("label"))
+            choices = [
+                {"value": item[key], "label": str(item.get(label) or item[key])}
+                for item in (items if isinstance(items, list) else [])
+                if isinstance(item, dict) and isinstance(item.get(key), (int, str))
+            ]
+            field = {**field, "choices": choices}
+        resolved.append(field)
+    return resolved
+
+
+def _checklist(field: dict[str, Any], value: Any) -> list[Any]:
+    """Return the picked choices' values (ids) in their own type; refuse anything not offered."""
+    values = value if isinstance(value, list) else [value]
+    offered = {str(c["value"]): c["value"] for c in field.get("choices", [])}
+    picked: list[Any] = []
+    unknown: list[str] = []
+    for item in values:
+        text = str(item).strip() if isinstance(item, (int, str)) else "?"
+        if text in offered:
+            if offered[text] not in picked:
+                picked.append(offered[text])
+        elif text:
+            unknown.append(text[:20])
+    if unknown:
+        raise ValueError("có mục không thuộc danh sách để chọn: " + ", ".join(unknown[:5]))
+    return picked
 
 
 def _coerce(field: dict[str, Any], value: Any) -> Any:
@@ -105,6 +208,8 @@ def _coerce(field: dict[str, Any], value: Any) -> Any:
             except ValueError:
                 pass
         raise ValueError("phải là ngày theo dạng YYYY-MM-DD")
+    if kind == "checklist":
+        return _checklist(field, value)
     if kind == "ballot":
         if not isinstance(value, dict):
             raise ValueError("phiếu bầu không hợp lệ")
@@ -140,7 +245,8 @@ def validate(form: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]
     """Return ``data`` checked and converted; every declared field is present (None if empty).
 
     Raise ValidationFailed with a message per field: unknown field, missing required value,
-    wrong type, text longer than the field's ``maxLength``, value not among the choices.
+    wrong type, text longer than the field's ``maxLength``, value not among the choices (a
+    checklist's values are ids of its resolved choices, so no unknown id reaches a script).
     """
     errors: dict[str, str] = {}
     declared = {f["name"]: f for f in form if not f.get("readonly")}
@@ -152,7 +258,7 @@ def validate(form: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]
     for name, field in declared.items():
         value = data.get(name)
         if _empty(value):
-            cleaned[name] = None
+            cleaned[name] = [] if field.get("type") == "checklist" else None
             continue
         try:
             cleaned[name] = _coerce(field, value)

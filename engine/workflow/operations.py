@@ -329,10 +329,11 @@ def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) 
         spiff.do_engine_steps(step.workflow)
         projection.close_row(session, task, "completed", step.now, actor.id)
         step.published.append(events.TaskCompleted(task.id, actor.id))
-        decision = cleaned.get("decision")
-        if instance.dossier_id is not None and decision == "return":
-            reason = cleaned.get("reason") or ""
-            step.published.append(events.DossierReturned(instance.dossier_id, task.id, str(reason)))
+        decided = forms.decision(task.form, cleaned)
+        if instance.dossier_id is not None and decided is not None and decided.returned:
+            step.published.append(
+                events.DossierReturned(instance.dossier_id, task.id, decided.reason or "", actor.id)
+            )
         changes = stepping.save(session, step, actor.id)
         summary = forms.audit_summary(task.form, cleaned)
         summary["next"] = [r.element_id for r, _t in changes.created]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -23,7 +23,7 @@ from engine.calendar import WorkingCalendar
 from engine.errors import RevisionLimitExceeded
 from engine.models import Dossier, HumanTask, ProcessGroupRole, ProcessInstance, User
 from engine.models.org import ROLES, UNIT_SCOPED_ROLES
-from engine.workflow import spiff
+from engine.workflow import forms, spiff
 
 ROLE_CODES = frozenset(r.code for r in ROLES)
 #: Dossier statuses an ``outcome`` may set; anything else ends the dossier as "completed".
@@ -51,6 +51,25 @@ def due_working_days(props: dict[str, str], data: dict[str, Any]) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def fixed_due(
+    props: dict[str, str], data: dict[str, Any], calendar: WorkingCalendar
+) -> datetime | None:
+    """Return a due date the task data fixes: ``endsBy`` names the variable holding the instant
+    a period step ends by its timer (the posting's ``posting_until``), ``dueDate`` one holding
+    a day (a council session's ``meeting_date``: due at its end); None if neither is declared."""
+    name = (props.get("endsBy") or props.get("dueDate") or "").strip()
+    value = data.get(name) if name else None
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if len(value.strip()) == 10:  # a day, not an instant
+        return calendar.end_of_day(when.date())
+    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def due_after(calendar: WorkingCalendar, created: datetime, days: int | None) -> datetime | None:
@@ -147,9 +166,11 @@ def new_row(
     if assignee is None and named and people is not None:
         assignee = people.user_id(_variable_or_literal(named, task.data))
     days = due_working_days(props, task.data)
-    due_at = due_after(calendar, now, days)
-    if due_at is None:
-        due_at = instant_of(props.get("dueDate"), task.data, now)
+    # A date the task data fixes (the posting's end, the session's day) wins; a designer's
+    # dueDate (ISO date-time, duration or ${var}) applies when no working-day limit is set.
+    ends = fixed_due(props, task.data, calendar)
+    if ends is None and days is None:
+        ends = instant_of(props.get("dueDate"), task.data, now)
     return {
         "task_uuid": str(task.id),
         "instance_id": instance.id,
@@ -162,10 +183,10 @@ def new_row(
         "candidate_unit_id": unit_id if isinstance(unit_id, int) else None,
         "assignee_id": assignee,
         "subject_user_id": subject,
-        "form": json.loads(props["formFields"]) if props.get("formFields") else [],
+        "form": forms.with_choices(json.loads(props.get("formFields") or "[]"), task.data),
         "created_at": now,
-        "due_working_days": days,
-        "due_at": due_at,
+        "due_working_days": None if ends else days,
+        "due_at": ends or due_after(calendar, now, days),
         "next_reminder_at": None,
         "completed_at": None,
         "completed_by": None,

@@ -28,7 +28,7 @@ from engine.workflow import notations, sandbox, spiff
 from engine.workflow.forms import MAX_MAX_LENGTH
 
 FIELD_TYPES = frozenset(
-    {"text", "textarea", "choice", "boolean", "integer", "number", "date", "ballot"}
+    {"text", "textarea", "choice", "checklist", "boolean", "integer", "number", "date", "ballot"}
 )
 #: The suffixes of files a deploy takes: BPMN, and beside it DMN tables and JSON-schema forms.
 SUFFIXES = (".bpmn", ".dmn", ".json")
@@ -204,6 +204,10 @@ def check_properties(file: str, element_id: str, props: dict[str, str]) -> None:
         names: set[str] = set()
         for field in fields:
             _check_field(file, element_id, field, names)
+    for key in ("endsBy", "dueDate"):
+        named = props.get(key)
+        if named is not None and not named.strip().isidentifier():
+            raise DeployError(file, element_id, f"{key} {named!r} is not a variable name")
     due = props.get("dueWorkingDays")
     if due is not None and not (due.strip().lstrip("-").isdigit() or due.strip().isidentifier()):
         raise DeployError(
@@ -246,6 +250,21 @@ def _check_field(file: str, element_id: str, field: Any, names: set[str]) -> Non
                 file,
                 element_id,
                 f"formFields: choice field {name!r} needs choices [{{value, label}}]",
+            )
+
+    if field["type"] == "checklist":
+        options = field.get("options")
+        if not (
+            isinstance(options, dict)
+            and all(
+                isinstance(options.get(k), str) and options[k] for k in ("from", "value", "label")
+            )
+        ):
+            raise DeployError(
+                file,
+                element_id,
+                f"formFields: checklist field {name!r} needs options "
+                '{"from": <list variable>, "value": <id key>, "label": <name key>}',
             )
 
 
@@ -440,6 +459,11 @@ def spec_set_for(session: Session, row: WorkflowSpec) -> spiff.SpecSet:
     loaded = spiff.load_spec(row.serialized)
     with cache.lock:
         return cache.by_key.setdefault(key, loaded)
+
+
+def element_properties(session: Session, spec_id: int, element_id: str) -> dict[str, str]:
+    """Return the properties of a user task of deployed spec ``spec_id`` (no workflow loaded)."""
+    return spiff.element_properties(spec_set_for_id(session, spec_id), element_id)
 
 
 def spec_set_for_id(session: Session, spec_id: int) -> spiff.SpecSet:

@@ -445,6 +445,15 @@ def task_properties(task: Task) -> dict[str, str]:
     return dict(task.task_spec.extensions.get("properties", {}) or {})
 
 
+def element_properties(spec_set: SpecSet, element_id: str) -> dict[str, str]:
+    """Return the ``spiffworkflow:property`` values of element ``element_id`` of a spec."""
+    for spec in (spec_set.spec, *spec_set.subprocess_specs.values()):
+        for ts in spec.task_specs.values():
+            if (ts.bpmn_id or ts.name) == element_id:
+                return dict((getattr(ts, "extensions", None) or {}).get("properties", {}) or {})
+    return {}
+
+
 def task_element(task: Task) -> tuple[str, str, str | None]:
     """Return (BPMN id, name, lane) of a task."""
     spec = task.task_spec

@@ -183,11 +183,9 @@ class Procedure:
             "thuky",
             "open_session",
             None,
-            meeting_date="2026-12-28",
             meeting_place="Phòng họp Sở",
             chair_name="Nông Văn Thắng",
-            all_present=not absent_ids,
-            absent_member_ids=",".join(str(i) for i in absent_ids) or None,
+            absent_member_ids=absent_ids,
         )
         return session_id
 

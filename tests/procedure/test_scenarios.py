@@ -298,11 +298,9 @@ def test_a_members_secret_ballot_cannot_be_handed_to_someone_else(world: Procedu
         "thuky",
         "open_session",
         None,
-        meeting_date="2026-12-28",
         meeting_place="Phòng họp Sở",
         chair_name="Nông Văn Thắng",
-        all_present=True,
-        absent_member_ids=None,
+        absent_member_ids=[],
     )
     members = world.members()
     with world.factory() as session:
