@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from engine import permissions
+from engine.db import as_id
 from engine.domain import content
 from engine.errors import Conflict, EngineError, ValidationFailed
 from engine.models import HumanTask, User
