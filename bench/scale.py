@@ -11,6 +11,9 @@ Times are also given as multiples of the trivial GET (/healthz) measured in the 
 
     TDKT_DATABASE_URL=postgresql://… TDKT_REDIS_URL=redis://…/7 \
         .venv/bin/python bench/scale.py [10000,100000]
+
+TDKT_BENCH_REUSE=1 keeps a database already loaded with at least that many dossiers (one size);
+TDKT_BENCH_ONLY=dashboard,inbox limits the pages to those whose name contains a word.
 """
 
 # ruff: noqa: E402 - the path fix below must run before the engine imports
@@ -50,6 +53,7 @@ PAGES = (
 REPEAT = int(os.environ.get("TDKT_BENCH_REPEAT", "10"))
 #: A page slower than this is asked fewer times (a 20 s dashboard is measured, not waited on).
 BUDGET_SECONDS = 20.0
+ONLY = [w for w in os.environ.get("TDKT_BENCH_ONLY", "").split(",") if w]
 
 
 def _measure(client: serving.Client, path: str) -> dict[str, float] | None:
@@ -72,6 +76,7 @@ def _measure(client: serving.Client, path: str) -> dict[str, float] | None:
         "bytes": len(first.body),
         "statements": serving.percentile(statements, 50),
         "n": len(times),
+        "cold": first.seconds * 1000,
     }
 
 
@@ -80,14 +85,17 @@ def run_size(url: str, size: int) -> dict[tuple[str, str], dict[str, float]]:
     from engine.runtime import build_runtime
     from tests.common.procedure import deploy_demo
 
-    serving.rebuild_schema(url)
-    runtime = build_runtime(load_settings({}, database_url=url))
-    campaign_id = deploy_demo(runtime.session_factory)
-    loaded = datagen.load(
-        runtime.engine, runtime.session_factory, size, campaign_id=campaign_id, progress=False
-    )
-    runtime.dispose()
-    print(f"\n== {loaded.dossiers:,} dossiers (loaded in {loaded.seconds:.0f} s)")
+    if os.environ.get("TDKT_BENCH_REUSE") and serving.dossier_count(url) >= size:
+        print(f"\n== {serving.dossier_count(url):,} dossiers (kept from the last run)")
+    else:
+        serving.rebuild_schema(url)
+        runtime = build_runtime(load_settings({}, database_url=url))
+        campaign_id = deploy_demo(runtime.session_factory)
+        loaded = datagen.load(
+            runtime.engine, runtime.session_factory, size, campaign_id=campaign_id, progress=False
+        )
+        runtime.dispose()
+        print(f"\n== {loaded.dossiers:,} dossiers (loaded in {loaded.seconds:.0f} s)")
     server = serving.Server.start(
         worker_class=os.environ.get("TDKT_WEB_WORKER_CLASS", "gthread"),
         workers=int(os.environ.get("TDKT_WEB_WORKERS", "2")),
@@ -111,6 +119,8 @@ def run_size(url: str, size: int) -> dict[tuple[str, str], dict[str, float]]:
             for name, path, only in PAGES:
                 if only is not None and role not in only:
                     continue
+                if ONLY and not any(word in name for word in ONLY):
+                    continue
                 measured = _measure(client, path)
                 peak_rss = max(peak_rss, server.worker_rss_mb())
                 if measured is None:
@@ -119,7 +129,7 @@ def run_size(url: str, size: int) -> dict[tuple[str, str], dict[str, float]]:
                 print(
                     f"{role:<12} {name:<17} {measured['p50']:>8.1f} {measured['p95']:>8.1f} "
                     f"{measured['p50'] / floor_p50:>7.1f} {measured['bytes'] / 1024:>7.1f} "
-                    f"{measured['statements']:>4.0f} {measured['n']:>3.0f}"
+                    f"{measured['statements']:>4.0f} {measured['n']:>3.0f} {measured['cold']:>9.1f}"
                     + ("" if measured["status"] == 200 else f"  HTTP {measured['status']:.0f}")
                 )
         print(f"gunicorn worker peak RSS {peak_rss:.0f} MB")

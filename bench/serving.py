@@ -242,6 +242,22 @@ def rebuild_schema(url: str) -> None:
     engine.dispose()
 
 
+def dossier_count(url: str) -> int:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from engine.db import make_engine
+
+    engine = make_engine(make_url(url))
+    try:
+        with engine.connect() as conn:
+            return int(conn.scalar(text("SELECT count(*) FROM dossier")) or 0)
+    except Exception:  # noqa: BLE001 - no schema yet: nothing to keep
+        return 0
+    finally:
+        engine.dispose()
+
+
 def load_runs() -> int:
     return int(os.environ.get("TDKT_BENCH_RUNS", "1"))
 
