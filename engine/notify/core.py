@@ -374,18 +374,22 @@ def unit_clerks(session: Session) -> list[User]:
 # --- the in-app list -------------------------------------------------------------------------
 
 
-def unread_count(session: Session, user_id: int) -> int:
-    """Return how many of the user's notifications are unread (the bell)."""
+#: The bell counts unread notifications up to this many ("99+" beyond): a count that reads at
+#: most this many entries of ix_notification_user_unread, whatever a user has let pile up.
+UNREAD_CAP = 100
+
+
+def unread_count(session: Session, user_id: int, cap: int = UNREAD_CAP) -> int:
+    """Return how many of the user's notifications are unread (the bell), at most ``cap``."""
     from sqlalchemy import func
 
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        or 0
+    unread = (
+        select(Notification.id)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .limit(cap)
+        .subquery()
     )
+    return int(session.scalar(select(func.count()).select_from(unread)) or 0)
 
 
 def recent(session: Session, user_id: int, limit: int = 100) -> list[Notification]:
