@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session, aliased, defer
 
 from engine import permissions, wiring
 from engine.calendar import WorkingCalendar
@@ -366,6 +366,34 @@ def task_row(session: Session, task: HumanTask) -> TaskRow:
         dossier.unit.name if dossier else None,
         dossier.campaign.name if dossier else None,
         assignee_name=assignee.full_name if assignee else None,
+        now=now,
+        soon_until=soon_limit(wiring.of(session).calendar.current(), now),
+    )
+
+
+def task_view(session: Session, user: User, task_id: int) -> TaskRow:
+    """Return the row of one task ``user`` may see, in one statement (task, dossier, unit,
+    campaign and assignee), fresh from the database (after a step wrote it); NotFound else."""
+    assignee = aliased(User)
+    found = session.execute(
+        select(HumanTask, Dossier, OrgUnit.name, Campaign.name, assignee.full_name)
+        .outerjoin(Dossier, Dossier.id == HumanTask.dossier_id)
+        .outerjoin(OrgUnit, OrgUnit.id == Dossier.unit_id)
+        .outerjoin(Campaign, Campaign.id == Dossier.campaign_id)
+        .outerjoin(assignee, assignee.id == HumanTask.assignee_id)
+        .where(HumanTask.id == task_id)
+        .execution_options(populate_existing=True)
+    ).first()
+    if found is None or not permissions.may_see_task(user, found[0], found[1]):
+        raise NotFound("Không tìm thấy việc.")
+    task, dossier, unit_name, campaign_name, assignee_name = found
+    now = utcnow()
+    return TaskRow(
+        task,
+        dossier,
+        unit_name,
+        campaign_name,
+        assignee_name=assignee_name,
         now=now,
         soon_until=soon_limit(wiring.of(session).calendar.current(), now),
     )
