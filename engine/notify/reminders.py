@@ -217,8 +217,11 @@ def _rungs_by_key(ladder: Sequence[Rung]) -> dict[str, tuple[Rung, int]]:
     return {rung.occurrence_key(o): (rung, o) for rung in ladder for o in rung.offsets()}
 
 
-def _insert_ignoring_duplicate(session: Session, values: dict[str, Any]) -> bool:
-    """Insert a reminder_sent row unless (task, rung) exists; return whether it was inserted."""
+def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert reminder_sent rows unless (task, rung) exists, in one statement; return the rung
+    keys inserted (a key another sweep recorded first is left out)."""
+    if not rows:
+        return set()
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # A Core INSERT on the table: the ORM-enabled form of INSERT … ON CONFLICT … RETURNING gave
@@ -226,11 +229,11 @@ def _insert_ignoring_duplicate(session: Session, values: dict[str, Any]) -> bool
     table = ReminderSent.metadata.tables[ReminderSent.__tablename__]
     statement = (
         insert(table)
-        .values(**values)
+        .values(rows)
         .on_conflict_do_nothing(index_elements=["task_id", "rung_key"])
-        .returning(table.c.id)
+        .returning(table.c.rung_key)
     )
-    return session.execute(statement).first() is not None
+    return set(session.scalars(statement))
 
 
 def remind_task(
@@ -287,21 +290,23 @@ def _remind(
     chosen = {o.key for o in latest.values()}
 
     sent = 0
-    recorded = set(sent_before)
-    for occurrence in fresh:
-        notified = occurrence.key in chosen
-        inserted = _insert_ignoring_duplicate(
-            session,
+    # Every fresh occurrence in one INSERT; one a racing sweep recorded first is not sent again.
+    inserted = _insert_ignoring_duplicates(
+        session,
+        [
             {
                 "task_id": task.id,
-                "rung_key": occurrence.key,
-                "fires_at": occurrence.fires_at,
+                "rung_key": o.key,
+                "fires_at": o.fires_at,
                 "sent_at": now,
-                "notified": notified,
-            },
-        )
-        recorded.add(occurrence.key)  # inserted now, or by a sweep that raced this one
-        if not (inserted and notified):
+                "notified": o.key in chosen,
+            }
+            for o in fresh
+        ],
+    )
+    recorded = set(sent_before) | {o.key for o in fresh}
+    for occurrence in fresh:
+        if not (occurrence.key in inserted and occurrence.key in chosen):
             continue
         rung, offset = by_key[occurrence.key]
         kind = _notice_kind(rung, offset)
