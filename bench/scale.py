@@ -24,6 +24,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -96,6 +97,7 @@ def run_size(url: str, size: int) -> dict[tuple[str, str], dict[str, float]]:
         )
         runtime.dispose()
         print(f"\n== {loaded.dossiers:,} dossiers (loaded in {loaded.seconds:.0f} s)")
+    _filing(url)
     server = serving.Server.start(
         worker_class=os.environ.get("TDKT_WEB_WORKER_CLASS", "gthread"),
         workers=int(os.environ.get("TDKT_WEB_WORKERS", "2")),
@@ -136,6 +138,62 @@ def run_size(url: str, size: int) -> dict[tuple[str, str], dict[str, float]]:
     finally:
         server.stop()
     return results
+
+
+FILINGS = 20
+
+
+def _filing(url: str) -> None:
+    """Time filing a dossier and its submission (file_dossier + the clerk's completion) through
+    the operations at this size, for new nominees (goal: <= 20 ms, flat with size)."""
+    from sqlalchemy import func, select
+
+    from engine.config import load_settings
+    from engine.models import Campaign, User
+    from engine.runtime import build_runtime
+
+    runtime = build_runtime(load_settings({}, database_url=url))
+    factory = runtime.session_factory
+    with factory() as session:
+        users = datagen._users(session)
+        campaign_id = session.scalars(select(func.min(Campaign.id))).one()
+        clerk = datagen._holder(users, "unit_clerk", _a_unit(users))
+        like = datagen._eligible_like(
+            factory, [u for u in users.values() if u.unit_id == clerk.unit_id]
+        )
+        stamp = session.scalar(select(func.count(User.id)))
+    with runtime.engine.begin() as conn:
+        ids = datagen.Ids.of(
+            conn,
+            [
+                datagen.Base.metadata.tables["app_user"],
+                datagen.Base.metadata.tables["performance_record"],
+            ],
+        )
+        people = datagen.add_nominees(conn, ids, clerk.unit_id, FILINGS + 2, like, f"f{stamp}")
+        datagen.fix_sequences(conn)
+    with factory() as session:
+        users = datagen._users(session)
+    times = []
+    for n, person in enumerate(people):
+        started = time.perf_counter()
+        datagen.drive(factory, users, campaign_id, person.user_id, "unit_review")
+        if n >= 2:  # the first ones warm the caches
+            times.append((time.perf_counter() - started) * 1000)
+    runtime.dispose()
+    print(
+        f"filing + submission through the operations: p50 {serving.percentile(times, 50):.1f} ms,"
+        f" p95 {serving.percentile(times, 95):.1f} ms ({len(times)} dossiers)"
+    )
+
+
+def _a_unit(users: dict[str, Any]) -> int:
+    return next(
+        m.unit_id
+        for u in sorted(users.values(), key=lambda u: u.id)
+        for m in u.memberships
+        if m.role_code == "unit_clerk" and m.unit_id is not None
+    )
 
 
 def main() -> None:
