@@ -506,6 +506,7 @@ EN: dict[str, str] = {
     "Gửi lại": "Resend",
     "Họ tên / Tên tập thể": "Name of person / collective",
     "Họ tên / tên tập thể": "Name of person / collective",
+    "Hồ sơ của đơn vị: %(units)s": "Dossiers of your units: %(units)s",
     "Hồ sơ theo bước và đơn vị": "Dossiers by step and unit",
     "Không chọn: nếu có dòng lỗi thì không nhập dòng nào.": (
         "Unticked: if any row has an error, no row is imported."
