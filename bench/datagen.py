@@ -288,7 +288,8 @@ def fix_sequences(conn: Connection) -> None:
     ):
         conn.execute(
             text(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                # The table names are the constant tuple above.
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
                 f"GREATEST((SELECT max(id) FROM {name}), 1))"
             )
         )
@@ -539,11 +540,10 @@ def _eligible_like(factory: sessionmaker[Session], staff: list[User]) -> int:
 
 
 def main() -> None:
-    from tests.common.procedure import deploy_demo
-
     from engine.config import load_settings
     from engine.migrate import upgrade
     from engine.runtime import build_runtime
+    from tests.common.procedure import deploy_demo
 
     url = os.environ.get("TDKT_DATABASE_URL")
     if not url:

@@ -252,7 +252,7 @@ def dossier_count(url: str) -> int:
     try:
         with engine.connect() as conn:
             return int(conn.scalar(text("SELECT count(*) FROM dossier")) or 0)
-    except Exception:  # noqa: BLE001 - no schema yet: nothing to keep
+    except Exception:
         return 0
     finally:
         engine.dispose()

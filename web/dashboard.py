@@ -2,7 +2,8 @@
 
 The managers see every unit; a unit's clerk or head sees the same page for their units only
 (engine.permissions.dashboard_unit_ids). The figures are SQL aggregates (engine.read.stats),
-kept for a minute per scope, campaign and period (a stats.FigureCache per app); the overdue list is paged.
+kept for a minute per scope, campaign and period (a stats.FigureCache per app); the overdue
+list is paged.
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import Counter, defaultdict
 import threading
 import time
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -201,7 +201,7 @@ class OverdueTask:
     days_late: int
 
 
-class local_date(FunctionElement[date]):  # noqa: N801 - used like a SQL function
+class local_date(FunctionElement[date]):
     """The local calendar date of a UTC timestamp column, in the database.
 
     PostgreSQL converts with the zone's rules; SQLite (which stores UTC text) adds the zone's

@@ -137,7 +137,8 @@ def test_a_clone_is_the_rows_the_operations_write(
         operations.complete(session, open_task["id"], actor, dict(data))
     with session_factory() as session:
         done = session.get(HumanTask, open_task["id"])
-        assert done is not None and done.status == "completed"
+        assert done is not None
+        assert done.status == "completed"
         assert (
             session.scalar(
                 select(HumanTask.element_id).where(
