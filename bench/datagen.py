@@ -382,9 +382,9 @@ def add_nominees(
         for p in perf:
             records.append({**p, "id": ids.take("performance_record"), "user_id": user_id})
         result.append(Nominee(user_id, name, "Chuyên viên"))
-    conn.execute(insert(User.__table__), users)
+    conn.execute(insert(Base.metadata.tables["app_user"]), users)
     if records:
-        conn.execute(insert(PerformanceRecord.__table__), records)
+        conn.execute(insert(Base.metadata.tables["performance_record"]), records)
     return result
 
 
@@ -409,7 +409,7 @@ def add_campaigns(conn: Connection, ids: Ids, like_id: int, count: int) -> list[
             }
         )
     if rows:
-        conn.execute(insert(Campaign.__table__), rows)
+        conn.execute(insert(Base.metadata.tables["campaign"]), rows)
     return [r["id"] for r in rows]
 
 

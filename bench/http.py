@@ -116,7 +116,7 @@ def main() -> None:
     url = serving.database_url()
     if url is None:
         return
-    shape = {
+    shape: dict[str, Any] = {
         "worker_class": os.environ.get("TDKT_WEB_WORKER_CLASS", "gthread"),
         "workers": int(os.environ.get("TDKT_WEB_WORKERS", "2")),
         "threads": int(os.environ.get("TDKT_WEB_THREADS", "4")),

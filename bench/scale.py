@@ -157,10 +157,9 @@ def _filing(url: str) -> None:
     with factory() as session:
         users = datagen._users(session)
         campaign_id = session.scalars(select(func.min(Campaign.id))).one()
-        clerk = datagen._holder(users, "unit_clerk", _a_unit(users))
-        like = datagen._eligible_like(
-            factory, [u for u in users.values() if u.unit_id == clerk.unit_id]
-        )
+        unit_id = _a_unit(users)
+        datagen._holder(users, "unit_clerk", unit_id)  # the unit has a clerk to file with
+        like = datagen._eligible_like(factory, [u for u in users.values() if u.unit_id == unit_id])
         stamp = session.scalar(select(func.count(User.id)))
     with runtime.engine.begin() as conn:
         ids = datagen.Ids.of(
@@ -170,7 +169,7 @@ def _filing(url: str) -> None:
                 datagen.Base.metadata.tables["performance_record"],
             ],
         )
-        people = datagen.add_nominees(conn, ids, clerk.unit_id, FILINGS + 2, like, f"f{stamp}")
+        people = datagen.add_nominees(conn, ids, unit_id, FILINGS + 2, like, f"f{stamp}")
         datagen.fix_sequences(conn)
     with factory() as session:
         users = datagen._users(session)

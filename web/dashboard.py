@@ -232,7 +232,9 @@ def export(name: str) -> Response:
 
 
 def _overdue_links(page: queries.Page[Any]) -> PageLinks:
-    args = {k: v for k, v in request.args.items() if k in ("campaign", "from", "to")}
+    args: dict[str, Any] = {
+        k: v for k, v in request.args.items() if k in ("campaign", "from", "to")
+    }
     return PageLinks(
         page.number,
         page.pages,

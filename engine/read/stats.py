@@ -118,11 +118,13 @@ def dossiers_by_stage_unit(
     ).all()
     counts = {(stage, str(unit_id)): n for stage, unit_id, n in result}
     unit_ids = {unit_id for _s, unit_id, _n in result}
-    units = session.scalars(select(OrgUnit).where(OrgUnit.id.in_(unit_ids)).order_by(OrgUnit.name))
+    columns = session.scalars(
+        select(OrgUnit).where(OrgUnit.id.in_(unit_ids)).order_by(OrgUnit.name)
+    )
     present = {stage for stage, _u, _n in result}
     rows = [(code, label) for code, label in STAGES if code in present]
     rows += [(s, s) for s in sorted(present - set(STAGE_LABELS))]
-    return CrossTab(rows, [(str(u.id), u.name) for u in units], counts)
+    return CrossTab(rows, [(str(u.id), u.name) for u in columns], counts)
 
 
 def dossiers_by_title(
@@ -306,21 +308,24 @@ def overdue_tasks(
         query = query.limit(limit)
     days = _Days(calendar)
     today = calendar.local_date(now)
-    return [
-        OverdueTask(
-            task_id,
-            dossier_id,
-            nominee or "",
-            name,
-            stage,
-            _who(assignee, role, unit),
-            due_at,
-            max(days.between(calendar.local_date(due_at), today), 0),
+    result = []
+    for task_id, dossier_id, name, stage, role, due_at, nominee, assignee, unit in session.execute(
+        query
+    ):
+        assert due_at is not None  # selected by due_at < now
+        result.append(
+            OverdueTask(
+                task_id,
+                dossier_id,
+                nominee or "",
+                name,
+                stage,
+                _who(assignee, role, unit),
+                due_at,
+                max(days.between(calendar.local_date(due_at), today), 0),
+            )
         )
-        for task_id, dossier_id, name, stage, role, due_at, nominee, assignee, unit in (
-            session.execute(query)
-        )
-    ]
+    return result
 
 
 @dataclass(frozen=True)
