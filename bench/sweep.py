@@ -177,6 +177,36 @@ def bench_reminder_sweep(url: URL) -> None:
     engine.dispose()
 
 
+DUE_DOSSIERS = int(os.environ.get("TDKT_BENCH_DUE_DOSSIERS", "5000"))
+
+
+def bench_due_reminders(url: URL) -> None:
+    """Reminders that have come due: the demo agency with DUE_DOSSIERS dossiers loaded by
+    bench/datagen.py (clones shifted back by weeks, so most open tasks have a rung due), then
+    sweeps of 1,000 tasks timed as the beat runs them (goal: >= 500 reminders/s per worker)."""
+    from bench import datagen
+    from tests.common.procedure import deploy_demo
+
+    url, engine = _fresh_schema(url, "due")
+    factory = _wired_factory(engine)
+    campaign_id = deploy_demo(factory)
+    datagen.load(engine, factory, DUE_DOSSIERS, campaign_id=campaign_id, progress=False)
+    now = datetime.now(UTC)
+    print(f"reminder sweep with rungs due ({DUE_DOSSIERS:,} dossiers, sweeps of 1,000 tasks):")
+    for _ in range(3):
+        start = time.perf_counter()
+        result = run_reminder_sweep(factory, now, limit=1000)
+        seconds = time.perf_counter() - start
+        if result.tasks == 0:
+            break
+        print(
+            f"  {result.tasks:>5} tasks, {result.sent:>5} reminders in {seconds:6.2f} s: "
+            f"{result.tasks / seconds:6.0f} tasks/s, {result.sent / seconds:6.0f} reminders/s"
+            + (f", {result.failed} failed" if result.failed else "")
+        )
+    engine.dispose()
+
+
 def _timer_worker(url_text: str, now: datetime, results: Any) -> None:
     from engine.workflow.operations import fire_due_timers
 
@@ -274,6 +304,7 @@ def main() -> None:
     url = _url()
     print(f"database: {url.get_backend_name()} ({url.render_as_string(hide_password=True)})")
     bench_reminder_sweep(url)
+    bench_due_reminders(url)
     bench_timers(url)
 
 

@@ -51,6 +51,9 @@ class Settings(BaseModel):
     port: int = Field(default=5000, ge=1, le=65535)
     base_url: str | None = None
     web_workers: int = Field(default=2, ge=1, le=64)
+    web_threads: int = Field(
+        default=4, ge=1, le=64, description="Threads per gunicorn worker (gthread)"
+    )
     log_level: str = "INFO"
     max_returns: int = Field(default=10, ge=1, le=200)
     workflow_cache: int = Field(

@@ -69,6 +69,31 @@ def may_see_reports(user: User) -> bool:
     return _holds_any(user, MANAGER_ROLES)
 
 
+#: Unit roles that see their own units' figures on the dashboard ("Tổng hợp"), scoped to them.
+UNIT_DASHBOARD_ROLES = frozenset({"unit_clerk", "unit_head"})
+
+
+def may_see_dashboard(user: User) -> bool:
+    """Return whether ``user`` may open the dashboard: the managers see every unit, a unit's
+    clerk or head sees the dashboard of their units (:func:`dashboard_unit_ids`)."""
+    if not user.active:
+        return False
+    return may_see_reports(user) or any(
+        m.role_code in UNIT_DASHBOARD_ROLES and m.unit_id is not None for m in user.memberships
+    )
+
+
+def dashboard_unit_ids(user: User) -> frozenset[int] | None:
+    """Return the units whose figures the dashboard shows ``user``; None means every unit."""
+    if may_see_reports(user):
+        return None
+    return frozenset(
+        m.unit_id
+        for m in user.memberships
+        if m.role_code in UNIT_DASHBOARD_ROLES and m.unit_id is not None
+    )
+
+
 def may_download(user: User, document: GeneratedDocument) -> bool:
     """Return whether ``user`` may see or download a generated document: who requested it."""
     # A document lists many dossiers at once; it stays with the manager who asked for it.

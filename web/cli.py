@@ -378,7 +378,9 @@ def run(host: str | None, port: int | None) -> None:
     manager = Manager()
     manager.add_process(
         "web",
-        f"{python} -m gunicorn --workers {settings.web_workers} --bind {host}:{port} "
+        # gthread: each worker's threads overlap the database's waits (bench/http.py).
+        f"{python} -m gunicorn --worker-class gthread --workers {settings.web_workers} "
+        f"--threads {settings.web_threads} --bind {host}:{port} "
         "--access-logfile - web.wsgi:app",
         env=env,
     )

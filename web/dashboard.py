@@ -1,4 +1,10 @@
-"""The managers' dashboard: where dossiers are, what is late, how long each step takes."""
+"""The dashboard ("Tổng hợp"): where dossiers are, what is late, how long each step takes.
+
+The managers see every unit; a unit's clerk or head sees the same page for their units only
+(engine.permissions.dashboard_unit_ids). The figures are SQL aggregates (engine.read.stats),
+kept for a minute per scope, campaign and period (a stats.FigureCache per app); the overdue
+list is paged.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +12,38 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
+from engine import permissions
 from engine.domain.rules.titles import title_name
-from engine.models import Campaign, WorkflowSpec
+from engine.models import Campaign, OrgUnit, WorkflowSpec
 from engine.read import queries, stats
 from web.charts import Bar, bar_chart
+from web.common import PageLinks
 from web.context import db
-from web.reporting import calendar, day_bounds, period, require_manager, xlsx_response
+from web.reporting import calendar, day_bounds, period, xlsx_response
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-bp.before_request(require_manager)
+#: Overdue tasks per page of the dashboard's list (the export has them all).
+OVERDUE_PER_PAGE = 25
+
+
+@bp.before_request
+def _require_dashboard() -> Response | None:
+    """Managers and the units' clerks and heads (each sees their scope); others get 403."""
+    if not current_user.is_authenticated:
+        unauthorized: Response = current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        return unauthorized
+    if not permissions.may_see_dashboard(current_user.user):
+        abort(403)
+    return None
+
+
+def _units() -> frozenset[int] | None:
+    return permissions.dashboard_unit_ids(current_user.user)
+
 
 NOMINATION_PROCESS = "tdkt_nomination"
 
@@ -36,27 +62,57 @@ def _campaign_id() -> int | None:
     return queries.row_id_arg(request.args, "campaign", "Đợt thi đua")
 
 
-def _collect() -> dict[str, Any]:
-    """Read everything the dashboard shows for the request's campaign and period."""
+def _figures(
+    units: frozenset[int] | None, campaign_id: int | None, since: datetime, until: datetime
+) -> dict[str, Any]:
+    """The heavy figures: every one an aggregate in SQL, none one row per task."""
     session = db()
     cal = calendar()
     now = datetime.now(UTC)
+    return {
+        "grid": stats.dossiers_by_stage_unit(session, campaign_id, units),
+        "titles": stats.dossiers_by_title(session, campaign_id, units),
+        "progress": stats.campaign_progress(session, campaign_id, units),
+        "overdue_total": stats.overdue_count(session, now, units),
+        "overdue_stage": stats.overdue_groups(session, now, cal, "stage", units),
+        "overdue_person": stats.overdue_groups(session, now, cal, "who", units),
+        "steps": stats.time_per_step(session, since, until, cal, units),
+        "heat": stats.waiting_heat(session, since, until, now, cal, units),
+    }
+
+
+def _collect(overdue: str = "page") -> dict[str, Any]:
+    """Read what the dashboard shows for the request's scope, campaign and period; the overdue
+    list is one page (``overdue="page"``) or every task (``"all"``, for the export)."""
+    units = _units()
     campaign_id = _campaign_id()
     start, end = period(request.args)
     since, until = day_bounds(start, end)
-    overdue = stats.overdue_tasks(session, now, cal)
+    figures: stats.FigureCache = current_app.extensions.setdefault(
+        "tdkt.dashboard_figures", stats.FigureCache()
+    )
+    data = figures.get(
+        ("dashboard", units, campaign_id, since, until),
+        lambda: _figures(units, campaign_id, since, until),
+    )
+    page = queries.page_arg(request.args)
+    limit = None if overdue == "all" else OVERDUE_PER_PAGE
+    rows = stats.overdue_tasks(
+        db(),
+        datetime.now(UTC),
+        calendar(),
+        units,
+        limit=limit,
+        offset=0 if limit is None else (page - 1) * OVERDUE_PER_PAGE,
+    )
     return {
+        **data,
         "campaign_id": campaign_id,
         "start": start,
         "end": end,
-        "grid": stats.dossiers_by_stage_unit(session, campaign_id),
-        "titles": stats.dossiers_by_title(session, campaign_id),
-        "progress": stats.campaign_progress(session, campaign_id),
-        "overdue": overdue,
-        "overdue_stage": stats.group_overdue(overdue, "stage"),
-        "overdue_person": stats.group_overdue(overdue, "who"),
-        "steps": stats.time_per_step(session, since, until, cal),
-        "heat": stats.waiting_heat(session, since, until, now, cal),
+        "units": units,
+        "overdue": rows,
+        "overdue_page": queries.Page(rows, data["overdue_total"], page, OVERDUE_PER_PAGE),
     }
 
 
@@ -161,15 +217,38 @@ def index() -> str:
         },
         diagram_url=url_for("dashboard.diagram") if spec else None,
         export_args={k: v for k, v in request.args.items() if k in ("campaign", "from", "to")},
+        overdue_links=_overdue_links(data["overdue_page"]),
+        scope_units=_scope_names(data["units"]),
+        managers=data["units"] is None,
     )
 
 
 @bp.get("/export/<name>.xlsx")
 def export(name: str) -> Response:
-    table = _tables(_collect()).get(name)
+    table = _tables(_collect("all" if name == "overdue" else "page")).get(name)
     if table is None:
         abort(404)
     return xlsx_response(f"{name}.xlsx", table.headers, table.rows, table.title, table.footer)
+
+
+def _overdue_links(page: queries.Page[Any]) -> PageLinks:
+    args: dict[str, Any] = {
+        k: v for k, v in request.args.items() if k in ("campaign", "from", "to")
+    }
+    return PageLinks(
+        page.number,
+        page.pages,
+        page.total,
+        lambda n: url_for("dashboard.index", **args, page=n if n > 1 else None) + "#overdue",
+    )
+
+
+def _scope_names(units: frozenset[int] | None) -> list[str]:
+    if units is None:
+        return []
+    return list(
+        db().scalars(select(OrgUnit.name).where(OrgUnit.id.in_(units)).order_by(OrgUnit.name))
+    )
 
 
 def _latest_spec_id() -> int | None:

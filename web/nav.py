@@ -74,7 +74,7 @@ def nav_context(app: Flask, counters: Sequence[NavCounter] = ()) -> dict[str, An
             }
         )
     dashboard = _endpoint_href(app, "dashboard.index")
-    if dashboard:
+    if dashboard and permissions.may_see_dashboard(user):
         links.append(
             {"key": "dashboard", "href": dashboard, "active": endpoint == "dashboard.index"}
         )

@@ -25,6 +25,9 @@ class Dossier(Base):
         CheckConstraint("nominee_kind IN ('individual', 'collective')", name="nominee_kind"),
         # Dashboard and lists: dossiers by campaign, stage and unit.
         Index("ix_dossier_campaign_stage_unit", "campaign_id", "stage", "unit_id"),
+        # The dossier list's default order (latest change first), for every unit and per unit.
+        Index("ix_dossier_updated_at_id", "updated_at", "id"),
+        Index("ix_dossier_unit_updated_at_id", "unit_id", "updated_at", "id"),
         # One live dossier per nominee × title × campaign (a withdrawn one may be filed again).
         Index(
             "uq_dossier_individual_title_campaign",

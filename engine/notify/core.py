@@ -179,6 +179,23 @@ def role_holders(
     A unit-scoped role is held for ``unit_id``, else for dossier ``dossier_id``'s unit, by
     members of that unit and agency-wide members; with neither, by members of any unit.
     """
+    memo: dict[tuple[Any, ...], list[User]] | None = session.info.get(HOLDERS_MEMO)
+    if memo is not None:
+        key = (role, unit_id, dossier_id if unit_id is None else None)
+        if key not in memo:
+            memo[key] = _role_holders(session, role, unit_id, dossier_id)
+        return list(memo[key])
+    return _role_holders(session, role, unit_id, dossier_id)
+
+
+#: A batch that tells many tasks' holders in one transaction (the reminder sweep) puts a dict
+#: here, so each lane's holders are read once per batch; nothing else sets it.
+HOLDERS_MEMO = "tdkt.notify.holders_memo"
+
+
+def _role_holders(
+    session: Session, role: str, unit_id: int | None, dossier_id: int | None
+) -> list[User]:
     if role in UNIT_SCOPED_ROLES and unit_id is not None:
         return list(session.scalars(_HOLDERS_OF_UNIT, {"role": role, "unit_id": unit_id}))
     if role in UNIT_SCOPED_ROLES and dossier_id is not None:
@@ -374,18 +391,22 @@ def unit_clerks(session: Session) -> list[User]:
 # --- the in-app list -------------------------------------------------------------------------
 
 
-def unread_count(session: Session, user_id: int) -> int:
-    """Return how many of the user's notifications are unread (the bell)."""
+#: The bell counts unread notifications up to this many ("99+" beyond): a count that reads at
+#: most this many entries of ix_notification_user_unread, whatever a user has let pile up.
+UNREAD_CAP = 100
+
+
+def unread_count(session: Session, user_id: int, cap: int = UNREAD_CAP) -> int:
+    """Return how many of the user's notifications are unread (the bell), at most ``cap``."""
     from sqlalchemy import func
 
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        or 0
+    unread = (
+        select(Notification.id)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .limit(cap)
+        .subquery()
     )
+    return int(session.scalar(select(func.count()).select_from(unread)) or 0)
 
 
 def recent(session: Session, user_id: int, limit: int = 100) -> list[Notification]:

@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine import wiring
 from engine.calendar import WorkingCalendar, load_calendar
-from engine.models import HumanTask, ReminderLadderRow, ReminderSent
+from engine.models import Dossier, HumanTask, ReminderLadderRow, ReminderSent
 from engine.models.base import utcnow
 from engine.notify.core import (
+    HOLDERS_MEMO,
     current_config,
     escalation_targets,
     holders,
@@ -143,8 +144,10 @@ def schedule_task(
     task: HumanTask,
     calendar: WorkingCalendar,
     ladders: dict[str, tuple[Rung, ...]],
+    sent: set[str] | None = None,
 ) -> None:
-    """Set ``task.next_reminder_at`` to its earliest rung not yet sent (None: nothing left)."""
+    """Set ``task.next_reminder_at`` to its earliest rung not yet sent (None: nothing left);
+    ``sent`` is the task's sent rung keys when the caller knows them."""
     if task.completed_at is not None or task.status != "ready" or task.due_at is None:
         task.next_reminder_at = None
         return
@@ -154,7 +157,7 @@ def schedule_task(
         task.created_at,
         calendar,
         ladders,
-        _sent_keys(session, task.id),
+        _sent_keys(session, task.id) if sent is None else sent,
     )
 
 
@@ -214,8 +217,11 @@ def _rungs_by_key(ladder: Sequence[Rung]) -> dict[str, tuple[Rung, int]]:
     return {rung.occurrence_key(o): (rung, o) for rung in ladder for o in rung.offsets()}
 
 
-def _insert_ignoring_duplicate(session: Session, values: dict[str, Any]) -> bool:
-    """Insert a reminder_sent row unless (task, rung) exists; return whether it was inserted."""
+def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert reminder_sent rows unless (task, rung) exists, in one statement; return the rung
+    keys inserted (a key another sweep recorded first is left out)."""
+    if not rows:
+        return set()
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # A Core INSERT on the table: the ORM-enabled form of INSERT … ON CONFLICT … RETURNING gave
@@ -223,11 +229,11 @@ def _insert_ignoring_duplicate(session: Session, values: dict[str, Any]) -> bool
     table = ReminderSent.metadata.tables[ReminderSent.__tablename__]
     statement = (
         insert(table)
-        .values(**values)
+        .values(rows)
         .on_conflict_do_nothing(index_elements=["task_id", "rung_key"])
-        .returning(table.c.id)
+        .returning(table.c.rung_key)
     )
-    return session.execute(statement).first() is not None
+    return set(session.scalars(statement))
 
 
 def remind_task(
@@ -254,12 +260,23 @@ def remind_task(
     ).one_or_none()
     if task is None:
         return 0
+    return _remind(session, task, now, calendar, ladders, _sent_keys(session, task.id))
+
+
+def _remind(
+    session: Session,
+    task: HumanTask,
+    now: datetime,
+    calendar: WorkingCalendar,
+    ladders: dict[str, tuple[Rung, ...]],
+    sent_before: set[str],
+) -> int:
+    """:func:`remind_task` of a task already locked, whose sent rung keys are known."""
     if task.status != "ready" or task.due_at is None:
         task.next_reminder_at = None
         return 0
     ladder = _ladder_for(task.element_id, ladders)
     by_key = _rungs_by_key(ladder)
-    sent_before = _sent_keys(session, task.id)
     fresh = [
         o
         for o in due_rungs(ladder, task.due_at, now, calendar, task.created_at)
@@ -273,29 +290,33 @@ def remind_task(
     chosen = {o.key for o in latest.values()}
 
     sent = 0
-    for occurrence in fresh:
-        notified = occurrence.key in chosen
-        inserted = _insert_ignoring_duplicate(
-            session,
+    # Every fresh occurrence in one INSERT; one a racing sweep recorded first is not sent again.
+    inserted = _insert_ignoring_duplicates(
+        session,
+        [
             {
                 "task_id": task.id,
-                "rung_key": occurrence.key,
-                "fires_at": occurrence.fires_at,
+                "rung_key": o.key,
+                "fires_at": o.fires_at,
                 "sent_at": now,
-                "notified": notified,
-            },
-        )
-        if not (inserted and notified):
+                "notified": o.key in chosen,
+            }
+            for o in fresh
+        ],
+    )
+    recorded = set(sent_before) | {o.key for o in fresh}
+    for occurrence in fresh:
+        if not (occurrence.key in inserted and occurrence.key in chosen):
             continue
         rung, offset = by_key[occurrence.key]
         kind = _notice_kind(rung, offset)
-        if rung.recipient is Recipient.ESCALATION:
-            users = escalation_targets(session, task)
-        else:
-            users = holders(session, task)
+        lane = holders(session, task)
+        users = (
+            escalation_targets(session, task) if rung.recipient is Recipient.ESCALATION else lane
+        )
         context = task_context(session, task) | {
             "days_overdue": max(offset, 0),
-            "holders": holders(session, task),
+            "holders": lane,
         }
         notify(
             session,
@@ -308,7 +329,51 @@ def remind_task(
             **context,
         )
         sent += 1
-    schedule_task(session, task, calendar, ladders)
+    schedule_task(session, task, calendar, ladders, recorded)
+    return sent
+
+
+def _remind_batch(
+    session: Session,
+    task_ids: Sequence[int],
+    now: datetime,
+    calendar: WorkingCalendar,
+    ladders: dict[str, tuple[Rung, ...]],
+) -> int:
+    """Remind a batch of tasks in one transaction: one statement locks them, one reads their
+    sent rungs, one their dossiers; each lane's holders are read once (HOLDERS_MEMO)."""
+    tasks = list(
+        session.scalars(
+            select(HumanTask)
+            .where(
+                HumanTask.id.in_(task_ids),
+                HumanTask.completed_at.is_(None),
+                HumanTask.next_reminder_at <= now,
+            )
+            .order_by(HumanTask.id)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if not tasks:
+        return 0
+    sent_keys: dict[int, set[str]] = {t.id: set() for t in tasks}
+    for task_id, key in session.execute(
+        select(ReminderSent.task_id, ReminderSent.rung_key).where(
+            ReminderSent.task_id.in_(sent_keys)
+        )
+    ):
+        sent_keys[task_id].add(key)
+    dossier_ids = {t.dossier_id for t in tasks if t.dossier_id is not None}
+    # Held for the batch: task_context's session.get finds each in the identity map.
+    held = list(session.scalars(select(Dossier).where(Dossier.id.in_(dossier_ids))))
+    session.info[HOLDERS_MEMO] = {}
+    try:
+        sent = sum(
+            _remind(session, task, now, calendar, ladders, sent_keys[task.id]) for task in tasks
+        )
+    finally:
+        session.info.pop(HOLDERS_MEMO, None)
+    del held
     return sent
 
 
@@ -329,13 +394,21 @@ class SweepResult:
     failed: int
 
 
+#: Tasks reminded per transaction by the sweep (one commit per batch, not per task).
+REMINDER_BATCH = 100
+
+
 def run_reminder_sweep(
-    session_factory: sessionmaker[Session], now: datetime, limit: int = 1000
+    session_factory: sessionmaker[Session],
+    now: datetime,
+    limit: int = 1000,
+    batch: int = REMINDER_BATCH,
 ) -> SweepResult:
     """Send every reminder and escalation that has come due by ``now``.
 
-    Reads only open tasks whose next rung time has passed (partial index), then handles each
-    task in its own transaction; a task that fails is logged and the others go on.
+    Reads only open tasks whose next rung time has passed (partial index), then handles them
+    ``batch`` at a time, each batch in one transaction; a batch that fails is done again one
+    task per transaction, so a task that fails is logged and the others go on.
     """
     with unit_of_work(session_factory) as session:
         task_ids = list(session.scalars(due_tasks_query(now, limit)))
@@ -343,11 +416,20 @@ def run_reminder_sweep(
             return SweepResult(0, 0, 0)
         calendar, ladders = load_calendar(session, current_config().tz), load_ladders(session)
     sent = failed = 0
-    for task_id in task_ids:
+    for start in range(0, len(task_ids), batch):
+        chunk = task_ids[start : start + batch]
         try:
             with unit_of_work(session_factory) as session:
-                sent += remind_task(session, task_id, now, calendar, ladders)
+                sent += _remind_batch(session, chunk, now, calendar, ladders)
+            continue
         except Exception:
-            failed += 1
-            log.exception("reminders for task %s failed; the next sweep tries again", task_id)
+            log.warning("a reminder batch failed; its tasks are sent one by one", exc_info=True)
+        # One transaction per task: a task that fails is logged and the others go on.
+        for task_id in chunk:
+            try:
+                with unit_of_work(session_factory) as session:
+                    sent += remind_task(session, task_id, now, calendar, ladders)
+            except Exception:
+                failed += 1
+                log.exception("reminders for task %s failed; the next sweep tries again", task_id)
     return SweepResult(len(task_ids), sent, failed)

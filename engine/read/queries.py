@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased, defer
 
 from engine import permissions, wiring
 from engine.calendar import WorkingCalendar
 from engine.db import is_id
 from engine.domain import council
+from engine.domain.rules import titles
 from engine.errors import NotFound, ValidationFailed
 from engine.models import (
     Attachment,
@@ -35,6 +36,7 @@ from engine.models import (
     WorkflowSpec,
 )
 from engine.models.base import utcnow
+from engine.read.stats import STAGES
 from engine.text import search_key
 from engine.workflow import forms
 
@@ -88,6 +90,14 @@ def _candidate_clause(user: User) -> ColumnElement[bool]:
 
 
 # --- Inboxes -----------------------------------------------------------------------------------
+
+#: What a list row leaves out: a task's form and a dossier's eligibility and achievements (JSON
+#: and long text, most of a row's width); a page that needs them loads the one row it shows.
+NARROW = (
+    defer(HumanTask.form),
+    defer(Dossier.eligibility),
+    defer(Dossier.achievements),
+)
 
 
 @dataclass
@@ -195,6 +205,12 @@ class ListFilters:
             raise ValidationFailed(" ".join(errors.values()), errors)
         return filters
 
+    def unfiltered(self) -> bool:
+        """Return whether no filter or search narrows the list (sort and page aside)."""
+        return not (
+            self.campaign_id or self.stage or self.title_code or self.unit_id or self.due or self.q
+        )
+
     def as_args(self, **changes: Any) -> dict[str, Any]:
         """Return the query arguments that reproduce these filters, with ``changes`` applied."""
         args = {
@@ -244,7 +260,9 @@ def due_state(
 
 
 TASK_SORTS: dict[str, Callable[[], list[Any]]] = {
-    "due": lambda: [HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id],
+    # NULLS LAST rather than "due_at IS NULL" first: the order of the ix_human_task_*_due
+    # indexes, so a page is read off the index instead of sorting every open task.
+    "due": lambda: [HumanTask.due_at.asc().nulls_last(), HumanTask.id],
     "-due": lambda: [HumanTask.due_at.is_(None), HumanTask.due_at.desc(), HumanTask.id],
     "waiting": lambda: [HumanTask.created_at, HumanTask.id],
     "-waiting": lambda: [HumanTask.created_at.desc(), HumanTask.id],
@@ -263,13 +281,30 @@ def _open_tasks(user: User, box: Box) -> Select[HumanTask]:
     return query.where(HumanTask.assignee_id.is_(None), _candidate_clause(user))
 
 
+_COUNTS = "tdkt.read.task_counts"
+
+
+def _known_counts(session: Session, user: User) -> dict[str, int]:
+    """The box counts already counted in this session's transaction (one count per page: the
+    inbox's total is the navigation's count). A commit starts a new transaction, which
+    forgets them."""
+    transaction = session.get_transaction()
+    kept = session.info.get(_COUNTS)
+    if kept is None or kept[0] is not transaction or kept[1] != user.id:
+        kept = (transaction, user.id, {})
+        session.info[_COUNTS] = kept
+    counts: dict[str, int] = kept[2]
+    return counts
+
+
 def task_counts(session: Session, user: User) -> dict[str, int]:
     """Return how many open tasks are ``mine`` and how many my groups may claim (``group``)."""
-    counts = {}
+    counts = _known_counts(session, user)
     for box in ("mine", "group"):
-        query = _open_tasks(user, box).with_only_columns(func.count())
-        counts[box] = session.scalar(query) or 0
-    return counts
+        if box not in counts:
+            query = _open_tasks(user, box).with_only_columns(func.count())
+            counts[box] = session.scalar(query) or 0
+    return dict(counts)
 
 
 def _apply_dossier_filters(query: Select[Any], filters: ListFilters) -> Select[Any]:
@@ -296,7 +331,9 @@ def inbox(
         .outerjoin(OrgUnit, OrgUnit.id == Dossier.unit_id)
         .outerjoin(Campaign, Campaign.id == Dossier.campaign_id)
         .add_columns(Dossier, OrgUnit.name, Campaign.name)
+        .options(*NARROW)
     )
+    unfiltered = filters.unfiltered()
     query = _apply_dossier_filters(query, filters)
     if filters.stage:
         query = query.where(HumanTask.stage == filters.stage)
@@ -306,7 +343,13 @@ def inbox(
         query = query.where(HumanTask.due_at >= now, HumanTask.due_at <= soon_until)
     elif filters.due == "ok":
         query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at > soon_until))
-    total = session.scalar(query.with_only_columns(func.count(HumanTask.id))) or 0
+    counts = _known_counts(session, user)
+    if unfiltered and box in counts:
+        total = counts[box]
+    else:
+        total = session.scalar(query.with_only_columns(func.count(HumanTask.id))) or 0
+        if unfiltered:
+            counts[box] = total
     order = TASK_SORTS.get(filters.sort, TASK_SORTS["due"])()
     rows = session.execute(
         query.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
@@ -334,6 +377,34 @@ def task_row(session: Session, task: HumanTask) -> TaskRow:
     )
 
 
+def task_view(session: Session, user: User, task_id: int) -> TaskRow:
+    """Return the row of one task ``user`` may see, in one statement (task, dossier, unit,
+    campaign and assignee), fresh from the database (after a step wrote it); NotFound else."""
+    assignee = aliased(User)
+    found = session.execute(
+        select(HumanTask, Dossier, OrgUnit.name, Campaign.name, assignee.full_name)
+        .outerjoin(Dossier, Dossier.id == HumanTask.dossier_id)
+        .outerjoin(OrgUnit, OrgUnit.id == Dossier.unit_id)
+        .outerjoin(Campaign, Campaign.id == Dossier.campaign_id)
+        .outerjoin(assignee, assignee.id == HumanTask.assignee_id)
+        .where(HumanTask.id == task_id)
+        .execution_options(populate_existing=True)
+    ).first()
+    if found is None or not permissions.may_see_task(user, found[0], found[1]):
+        raise NotFound("Không tìm thấy việc.")
+    task, dossier, unit_name, campaign_name, assignee_name = found
+    now = utcnow()
+    return TaskRow(
+        task,
+        dossier,
+        unit_name,
+        campaign_name,
+        assignee_name=assignee_name,
+        now=now,
+        soon_until=soon_limit(wiring.of(session).calendar.current(), now),
+    )
+
+
 @dataclass
 class FilterChoices:
     campaigns: list[tuple[int, str]]
@@ -347,16 +418,20 @@ def filter_choices(session: Session, user: User) -> FilterChoices:
     units = select(OrgUnit.id, OrgUnit.name).where(OrgUnit.active).order_by(OrgUnit.name)
     if not (permissions.may_see_all_dossiers(user) or permissions.reads_council_dossiers(user)):
         units = units.where(OrgUnit.id.in_(permissions.visible_unit_ids(user)))
+    campaigns = session.execute(
+        select(Campaign.id, Campaign.name, Campaign.title_codes).order_by(
+            Campaign.year.desc(), Campaign.name
+        )
+    ).all()
+    # From the small tables only: the titles the campaigns open and the procedure's stages,
+    # never a DISTINCT over every dossier.
+    opened = {code for c in campaigns for code in (c.title_codes or [])}
+    known = titles.title_codes()
     return FilterChoices(
-        campaigns=[
-            (r.id, r.name)
-            for r in session.execute(
-                select(Campaign.id, Campaign.name).order_by(Campaign.year.desc(), Campaign.name)
-            )
-        ],
+        campaigns=[(c.id, c.name) for c in campaigns],
         units=[(r.id, r.name) for r in session.execute(units)],
-        titles=list(session.scalars(select(Dossier.title_code).distinct().order_by("title_code"))),
-        stages=list(session.scalars(select(Dossier.stage).distinct().order_by("stage"))),
+        titles=[c for c in known if c in opened] + sorted(opened - set(known)),
+        stages=[code for code, _label in STAGES],
     )
 
 
@@ -374,7 +449,7 @@ DOSSIER_SORTS: dict[str, Callable[[], list[Any]]] = {
 
 def dossier_list(session: Session, user: User, filters: ListFilters) -> Page[Dossier]:
     """Return one page of the dossiers ``user`` may see, filtered and sorted."""
-    query = _apply_dossier_filters(visible_dossiers(user), filters)
+    query = _apply_dossier_filters(visible_dossiers(user), filters).options(*NARROW[1:])
     if filters.stage:
         query = query.where(Dossier.stage == filters.stage)
     total = session.scalar(query.with_only_columns(func.count(Dossier.id))) or 0

@@ -308,7 +308,10 @@ def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) 
     """Complete a ready task with form ``data``, run the engine to the next wait, save."""
     with unit_of_work(session):
         # The dossier is held for the step (the session holds unmodified objects weakly).
-        task, instance, _held, rows = _lock_task_and_open_rows(session, task_id)
+        task, instance, held, rows = _lock_task_and_open_rows(session, task_id)
+        # The locked rows answer the visibility question too: a caller needs no read before.
+        if not permissions.may_see_task(actor, task, held):
+            raise NotFound(f"Không tìm thấy công việc #{task_id}.")
         _require_ready(task)
         if not permissions.may_act(actor, task):
             raise Forbidden(f"Bạn không có quyền xử lý công việc «{task.name}».")

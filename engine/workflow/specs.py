@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from engine import wiring
 from engine.errors import DeployError, NotFound
@@ -432,12 +432,17 @@ def deploy_sources(
 
 
 def latest_spec(session: Session, process_id: str) -> WorkflowSpec | None:
-    """Return the newest deployed version of ``process_id``."""
+    """Return the newest deployed version of ``process_id``.
+
+    The serialized spec and the sources (most of the row: every filing read them) are loaded
+    only when asked for; a step finds the parsed spec in the runtime's cache by its hash.
+    """
     return session.scalar(
         select(WorkflowSpec)
         .where(WorkflowSpec.process_id == process_id)
         .order_by(WorkflowSpec.version.desc())
         .limit(1)
+        .options(defer(WorkflowSpec.serialized), defer(WorkflowSpec.sources))
     )
 
 

@@ -334,6 +334,11 @@ def test_unread_count_and_mark_read(session_factory: sessionmaker[Session], org:
         assert notify.mark_read(s, org.clerk_a.id, first.id) == 1
         assert notify.mark_read(s, org.head_a.id, first.id) == 0  # not theirs
         assert notify.unread_count(s, org.clerk_a.id) == 1
+    # The bell counts at most ``cap`` (UNREAD_CAP, shown "99+"): never a scan of thousands.
+    _task(session_factory, org, local(2026, 3, 2, 9), 5)
+    with session_factory() as s:
+        assert notify.unread_count(s, org.clerk_a.id, cap=1) == 1
+        assert notify.unread_count(s, org.clerk_a.id, cap=5) == 2
 
 
 def test_without_email_only_in_app_notifications_are_written(

@@ -117,9 +117,16 @@ def test_only_the_unit_head_of_the_dossiers_unit_may_review(
     instance = _start(db_session, world)
     operations.complete(db_session, _only(db_session, instance.id), world.clerk_a, {"title": "x"})
     approve = _only(db_session, instance.id)
-    for intruder in (world.head_b, world.admin, world.outsider, world.clerk_a):
+    # Who sees the dossier but may not act is refused; who may not even see it finds nothing
+    # (the step answers from the rows it locks, so a caller needs no visibility read first).
+    for intruder, refusal in (
+        (world.head_b, NotFound),
+        (world.admin, Forbidden),
+        (world.outsider, NotFound),
+        (world.clerk_a, Forbidden),
+    ):
         assert not _acts(db_session, intruder, approve)
-        with pytest.raises(Forbidden):
+        with pytest.raises(refusal):
             operations.complete(db_session, approve, intruder, {"decision": "approve"})
     assert _acts(db_session, world.head_a, approve)
 

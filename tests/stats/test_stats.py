@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import statistics
+from collections import Counter
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -13,6 +15,10 @@ from engine.read.stats import (
     dossiers_by_stage_unit,
     dossiers_by_title,
     group_overdue,
+    hist_median,
+    hist_percentile,
+    overdue_count,
+    overdue_groups,
     overdue_tasks,
     percentile,
     time_per_step,
@@ -169,3 +175,53 @@ def test_waiting_heat_per_element_includes_open_tasks(db_session: Session) -> No
 def test_percentile_is_nearest_rank() -> None:
     assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90) == 9
     assert percentile([4], 90) == 4
+
+
+def test_overdue_groups_in_sql_match_grouping_every_task(db_session: Session) -> None:
+    """The dashboard counts overdue groups in SQL (one row per group and due date); the figures
+    are those of grouping each task, and a unit's scope keeps only its dossiers' tasks."""
+    agency = reporting_world(db_session)
+    review = nominate(db_session, agency, "cb1", "LDTT", stage="unit_review")
+    other = nominate(db_session, agency, "cb2", "LDTT", stage="completeness")
+    for day in (2, 3, 5, 5):
+        stage_task(
+            db_session, review, "unit_review", at(1), due_at=at(day), candidate_role="unit_head"
+        )
+    stage_task(
+        db_session, other, "completeness", at(1), due_at=at(4), assignee=agency.users["thuky"]
+    )
+    stage_task(db_session, other, "completeness", at(1), due_at=at(8))
+    stage_task(db_session, other, "posting", at(1), due_at=at(20))
+    now = at(9)
+    tasks = overdue_tasks(db_session, now, CAL)
+    assert overdue_count(db_session, now) == len(tasks) == 6
+    for by in ("stage", "who"):
+        assert overdue_groups(db_session, now, CAL, by) == group_overdue(tasks, by)
+    qlkh = {agency.units["QLKH"].id}
+    mine = overdue_tasks(db_session, now, CAL, qlkh)
+    assert {t.dossier_id for t in mine} == {review.id}
+    assert overdue_count(db_session, now, qlkh) == 4
+    assert overdue_groups(db_session, now, CAL, "stage", qlkh) == group_overdue(mine, "stage")
+    page = overdue_tasks(db_session, now, CAL, limit=2, offset=2)
+    assert [t.task_id for t in page] == [t.task_id for t in tasks[2:4]]
+
+
+def test_histogram_median_and_percentile_equal_the_listed_ones() -> None:
+    for values in ([3], [1, 2], [1, 2, 3, 4, 8], [0, 0, 5, 5, 5, 9, 1, 2], list(range(20))):
+        hist = Counter(values)
+        assert hist_median(hist) == statistics.median(values)
+        assert hist_percentile(hist, 90) == percentile(values, 90)
+
+
+def test_a_units_scope_counts_only_its_dossiers(db_session: Session) -> None:
+    agency = reporting_world(db_session)
+    mine = nominate(db_session, agency, "cb1", "LDTT", stage="unit_review")
+    nominate(db_session, agency, "cb2", "LDTT", stage="completeness")
+    stage_task(db_session, mine, "unit_review", at(1), completed_at=at(3), due_at=at(8))
+    qlkh = {agency.units["QLKH"].id}
+    assert dossiers_by_stage_unit(db_session, units=qlkh).total == 1
+    assert dossiers_by_title(db_session, units=qlkh) == [("LDTT", 1)]
+    assert [p.registered for p in campaign_progress(db_session, units=qlkh)] == [1]
+    assert [s.count for s in time_per_step(db_session, at(1), at(31), CAL, qlkh)] == [1]
+    assert time_per_step(db_session, at(1), at(31), CAL, {agency.units["KHTC"].id}) == []
+    assert waiting_heat(db_session, at(1), at(31), at(8), CAL, qlkh) == {"unit_review": 2.0}

@@ -52,12 +52,46 @@ def test_dashboard_renders_for_the_director(client: FlaskClient, agency: World) 
     assert "Chuẩn bị hồ sơ" in page, "time per step"
 
 
-def test_dashboard_is_refused_to_a_unit_clerk(client: FlaskClient, agency: World) -> None:
+def test_a_unit_clerk_gets_the_dashboard_of_their_unit_only(
+    client: FlaskClient, agency: World
+) -> None:
+    """Issue 15, defect 7: the menu offers "Tổng hợp" to a clerk, who got 403."""
+    with unit_of_work(client.application.extensions["tdkt"].session_factory) as session:
+        other = nominate(session, agency, "cb3", "LDTT", stage="unit_review")
+        stage_task(session, other, "unit_review", at(1, 1), due_at=at(8, 1))
     _log_in(client, agency, "vanthu")
-    assert client.get("/dashboard/").status_code == 403
-    assert client.get("/dashboard/export/titles.xlsx").status_code == 403
+    home = client.get("/tasks/mine").get_data(as_text=True)
+    assert 'href="/dashboard/"' in home, "the menu offers the dashboard"
+    response = client.get("/dashboard/?from=2025-01-01&to=2025-01-31")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    qlkh = agency.units["QLKH"].id
+    assert "Hồ sơ của đơn vị: Phòng Quản lý Khoa học" in page
+    assert f'href="/dossiers?stage=unit_review&amp;unit={qlkh}"' in page
+    other_unit = agency.units[_unit_of(agency, "cb3")].id
+    assert other_unit != qlkh
+    assert f"unit={other_unit}" not in page, "another unit's dossiers are not counted"
+    assert "Lương Đức Cường" not in page, "nor their overdue tasks"
+    assert 'href="/documents/"' not in page, "no link to a page the clerk may not open"
+    export = client.get("/dashboard/export/stage_unit.xlsx")
+    assert export.status_code == 200
+    assert [r[0] for r in _xlsx_rows(export.data)][-1] == "Cộng"
     assert client.get("/documents/").status_code == 403
     assert client.get("/awards/").status_code == 403
+
+
+def test_staff_without_a_unit_role_are_offered_no_dashboard(
+    client: FlaskClient, agency: World
+) -> None:
+    _log_in(client, agency, "cb1")
+    assert 'href="/dashboard/"' not in client.get("/tasks/mine").get_data(as_text=True)
+    assert client.get("/dashboard/").status_code == 403
+    assert client.get("/dashboard/export/titles.xlsx").status_code == 403
+
+
+def _unit_of(agency: World, username: str) -> str:
+    unit_id = agency.users[username].unit_id
+    return next(code for code, unit in agency.units.items() if unit.id == unit_id)
 
 
 def test_dashboard_sends_anonymous_users_to_log_in(client: FlaskClient, agency: World) -> None:

@@ -72,13 +72,9 @@ def _body(model: type[schemas.Model]) -> Any:
 
 
 def _task_detail(task_id: int) -> dict[str, Any]:
-    session = db()
     user = _user()
-    task = permissions.visible_task(session, user, task_id)
-    session.refresh(task)
-    return _json(
-        schemas.TaskDetail.detail(queries.task_row(session, task), permissions.may_act(user, task))
-    )
+    row = queries.task_view(db(), user, task_id)  # one statement, fresh after a step
+    return _json(schemas.TaskDetail.detail(row, permissions.may_act(user, row.task)))
 
 
 def _page_info(page: queries.Page[Any]) -> schemas.PageInfo:
@@ -123,7 +119,7 @@ def unclaim(task_id: int) -> dict[str, Any]:
 @bp.post("/tasks/<int:task_id>/complete")
 def complete(task_id: int) -> dict[str, Any]:
     body = _body(schemas.CompleteRequest)
-    permissions.visible_task(db(), _user(), task_id)
+    # complete() answers NotFound for a task the user may not see, from the rows it locks.
     operations.complete(db(), task_id, _user(), body.data)
     return _task_detail(task_id)
 
