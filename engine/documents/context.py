@@ -222,7 +222,7 @@ def minutes_context(
     declared: dict[int, set[int]] = {}
     for user, ballot in {**in_person, **in_writing}.items():
         for d, vote in ballot.items():
-            if vote == "recuse" and user.isdigit():
+            if vote in ("recuse", "recused") and user.isdigit():
                 declared.setdefault(int(d), set()).add(int(user))
     for index, dossier in enumerate(dossiers, start=1):
         votes = counts[dossier.id]
