@@ -19,8 +19,6 @@ PO = ROOT / "web" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 EN: dict[str, str] = {
     "Áp dụng các dòng hợp lệ dù có dòng lỗi": "Apply the valid rows even if some rows are invalid",
-    "Áp dụng các dòng hợp lệ dù có dòng lỗi": "Apply the valid rows even if some rows are invalid",
-    "Áp dụng các thay đổi": "Apply the changes",
     "Áp dụng các thay đổi": "Apply the changes",
     "Biểu mẫu": "Forms",
     "Biểu đồ thời gian chờ": "Waiting time chart",
@@ -38,11 +36,8 @@ EN: dict[str, str] = {
         "Secret ballot: each member sends once; nobody can see another member's votes."
     ),
     "Các lần nhập gần đây": "Recent imports",
-    "Các lần nhập gần đây": "Recent imports",
-    "Chi tiết": "Details",
     "Chi tiết": "Details",
     "Chi tiết và lịch sử": "Details and history",
-    "Chưa có lần nhập nào.": "No imports yet.",
     "Chưa có lần nhập nào.": "No imports yet.",
     "Chuyển đến nội dung chính": "Skip to main content",
     "Chuẩn bị hồ sơ": "Preparing the dossier",
@@ -66,7 +61,6 @@ EN: dict[str, str] = {
         "Shared components: copy the HTML structure below exactly."
     ),
     "Còn": "There are",
-    "Còn": "Another",
     "Còn 2 ngày làm việc đến hạn.": "2 working days left.",
     "Còn hạn": "On time",
     "Công khai": "Public posting",
@@ -74,18 +68,13 @@ EN: dict[str, str] = {
     "Cấp trên yêu cầu bổ sung": "Supplement requested",
     "Cần đăng nhập hoặc mã truy cập (token).": "Log in or send an access token.",
     "Đã áp dụng": "Applied",
-    "Đã áp dụng": "Applied",
     "Đã xem trước, chờ áp dụng": "Previewed, waiting to be applied",
-    "Đã xem trước, chờ áp dụng": "Previewed, waiting to be applied",
-    "Đang chờ": "Waiting",
     "Đang chờ": "Waiting",
     "Danh hiệu": "Title",
     "Danh hiệu / hình thức": "Title / form",
     "Danh hiệu đề nghị": "Proposed title",
     "Danh sách hồ sơ trong phiên họp": "Dossiers of the session",
     "dòng không hiển thị.": "more rows not shown.",
-    "dòng không hiển thị.": "rows not shown.",
-    "Dòng lỗi": "Invalid rows",
     "Dòng lỗi": "Invalid rows",
     "Duyệt": "Approve",
     "Giai đoạn": "Stage",
@@ -112,12 +101,8 @@ EN: dict[str, str] = {
     "Không có quyền": "Not allowed",
     "Không có việc nào.": "No tasks.",
     "Không đổi": "Unchanged",
-    "Không đổi": "Unchanged",
     "Không dùng được": "Disabled",
     "Không hiển thị được sơ đồ quy trình.": "The process diagram cannot be shown.",
-    "Không tham gia biểu quyết: hồ sơ của chính mình hoặc của tập thể mình": (
-        "Not voting: your own dossier or your collective's"
-    ),
     "Không tham gia biểu quyết: hồ sơ của chính mình hoặc của tập thể mình": (
         "Not voting: your own dossier or your collective's"
     ),
@@ -129,8 +114,6 @@ EN: dict[str, str] = {
     "Kiểm tra điều kiện": "Eligibility check",
     "Kết quả kiểm tra điều kiện": "Eligibility result",
     "Lần nhập": "Import",
-    "Lần nhập": "Import",
-    "Loại dữ liệu": "Kind of data",
     "Loại dữ liệu": "Kind of data",
     "Lưu nháp": "Save draft",
     "Lịch sử xử lý": "History",
@@ -140,14 +123,12 @@ EN: dict[str, str] = {
     "Mật khẩu": "Password",
     "Mật khẩu của mọi tài khoản:": "Password of every account:",
     "Mới": "New",
-    "Mới": "New",
     "Ngày họp": "Meeting date",
     "Ngày họp bình xét tại đơn vị.": "Date of the unit's review meeting.",
     "Ngôn ngữ": "Language",
     "Nhận các việc đã chọn": "Claim selected tasks",
     "Nhận việc": "Claim",
     "Nhập dữ liệu của cơ quan": "Import the agency's data",
-    "Nhập dữ liệu của cơ quan": "Import the agency"s data",
     "Nhập mật khẩu.": "Enter the password.",
     "Nhập tên đăng nhập.": "Enter the username.",
     "Nhỏ": "Small",
@@ -169,14 +150,9 @@ EN: dict[str, str] = {
     "Sắp đến hạn": "Due soon",
     "Số sáng kiến được công nhận": "Recognised initiatives",
     "Sửa": "Changed",
-    "Sửa": "Changed",
     "Sửa các dòng lỗi rồi tải lên lại (hoặc chọn áp dụng các dòng hợp lệ).": (
         "Fix the invalid rows and upload again (or choose to apply the valid rows)."
     ),
-    "Sửa các dòng lỗi rồi tải lên lại (hoặc chọn áp dụng các dòng hợp lệ).": (
-        "Fix the invalid rows and upload again (or choose to apply the valid rows)."
-    ),
-    "Tải lên và xem trước": "Upload and preview",
     "Tải lên và xem trước": "Upload and preview",
     "Tải tệp lên": "Upload a file",
     (
@@ -186,16 +162,11 @@ EN: dict[str, str] = {
         "An .xlsx or .csv file; the columns are in the import guide. "
         "The file is read and its changes shown before they are applied."
     ),
-    "Tải tệp lên": "Upload a file",
-    (
-        "Tệp .xlsx hoặc .csv; các cột xem trong tài liệu hướng dẫn nhập dữ liệu. Hệ thống đọc tệp và cho xem các thay đổi trước khi áp dụng."
-    ): "An .xlsx or .csv file; the columns are in the import guide. The file is read and its changes shown before they are applied.",
     "Thao tác": "Actions",
     "Thao tác quá nhiều lần, vui lòng thử lại sau.": "Too many attempts; try again later.",
     "Đăng nhập sai quá nhiều lần từ địa chỉ này; vui lòng chờ vài phút rồi thử lại.": (
         "Too many failed log-ins from this address; wait a few minutes and try again."
     ),
-    "Thay đổi": "Change",
     "Thay đổi": "Change",
     "Thêm tệp": "Add a file",
     "Thêm ý kiến": "Comment added",
