@@ -212,9 +212,21 @@ def minutes_context(
     units = {u.id: u.name for u in session.scalars(select(OrgUnit))}
     tally = []
     selected = 0
+    # Recused as the tally counts them: who chose recusal, plus every member with a conflict of
+    # interest on the dossier (the nominee, a member of the nominated collective), voting or not.
+    conflicted: dict[int, set[int]] = {}
+    for m in members:
+        for dossier_id in council_domain.recused_dossiers(session, list(counts), m.user_id):
+            conflicted.setdefault(dossier_id, set()).add(m.user_id)
+    in_person, in_writing = council_domain.sealed_ballots(session, council.id)
+    declared: dict[int, set[int]] = {}
+    for user, ballot in {**in_person, **in_writing}.items():
+        for d, vote in ballot.items():
+            if vote in ("recuse", "recused") and user.isdigit():
+                declared.setdefault(int(d), set()).add(int(user))
     for index, dossier in enumerate(dossiers, start=1):
         votes = counts[dossier.id]
-        recused = votes.get("recused", 0) + votes.get("recuse", 0)
+        recused = len(conflicted.get(dossier.id, set()) | declared.get(dossier.id, set()))
         base = len(members) - recused
         agree = votes.get("agree", 0)
         result, passed = _result(dossier)

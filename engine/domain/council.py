@@ -74,7 +74,9 @@ def session_start_data(
     dossier_list = list(dossiers)
     units = {m.user_id: m.user.unit_id for m in term.members}
     recused = {
-        str(d.id): sorted(u for u in member_ids if is_conflicted(d, u, units.get(u)))
+        str(d.id): sorted(
+            u for u in member_ids if is_conflicted(d, u, units.get(u), collective=False)
+        )
         for d in dossier_list
     }
     recused = {k: v for k, v in recused.items() if v}
@@ -132,23 +134,28 @@ def new_council_session(
     return council_session
 
 
-def is_conflicted(dossier: Dossier, user_id: int, user_unit_id: int | None) -> bool:
+def is_conflicted(
+    dossier: Dossier, user_id: int, user_unit_id: int | None, *, collective: bool = True
+) -> bool:
     """Return whether a person has a conflict of interest on the dossier: they are its nominee,
-    or belong to the collective nominated (docs/legal-basis.md, "Conflicts of interest")."""
+    or (``collective``) belong to the collective nominated (docs/legal-basis.md, "Conflicts of
+    interest")."""
     if dossier.nominee_kind == "individual":
         return dossier.nominee_user_id == user_id
-    return user_unit_id is not None and dossier.nominee_unit_id == user_unit_id
+    return collective and user_unit_id is not None and dossier.nominee_unit_id == user_unit_id
 
 
 def recused_dossiers(session: Session, dossier_ids: Iterable[int], user_id: int) -> set[int]:
-    """Return the dossiers of a ballot sheet the member is recused from (never offered a vote)."""
+    """Return the dossiers of a ballot sheet the member is recused from (never offered a vote):
+    the member's own. A member of a nominated collective declares a conflict on the sheet
+    (*Không tham gia biểu quyết*) rather than being recused by the system."""
     user = session.get(User, user_id)
     unit_id = user.unit_id if user is not None else None
     ids = [int(i) for i in dossier_ids]
     if not ids:
         return set()
     rows = session.scalars(select(Dossier).where(Dossier.id.in_(ids)))
-    return {d.id for d in rows if is_conflicted(d, user_id, unit_id)}
+    return {d.id for d in rows if is_conflicted(d, user_id, unit_id, collective=False)}
 
 
 def sheet_of(session: Session, council_session_id: int, member_id: int) -> str:

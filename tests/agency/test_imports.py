@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -31,6 +32,7 @@ from engine.models import (
     User,
 )
 from tests.common import agency, people
+from tests.test_cli import _tdkt
 
 AGENCY = agency.build()
 
@@ -193,3 +195,19 @@ def test_an_upload_runs_as_a_job_preview_then_apply(
     assert failed.status == "failed"
     assert failed.error is not None
     assert "giải ra" in failed.error
+
+
+def test_the_command_refuses_a_bad_file_in_one_line(tmp_path: Path) -> None:
+    env = {"TDKT_DATA_DIR": str(tmp_path / "data")}
+    assert _tdkt("db", "upgrade", env=env).returncode == 0
+    bomb = tmp_path / "bom.xlsx"
+    bomb.write_bytes(_zip_bomb())
+    refused = _tdkt("import", "staff", str(bomb), env=env)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("tdkt: bom.xlsx: tệp nén giải ra 52,428,800 byte")
+    assert refused.stderr.count("\n") == 1
+    bad = tmp_path / "nv.csv"
+    bad.write_text("Họ và tên,E-mail,Đơn vị,Ngày vào\nLê Thị Hoa,hoa@so.example,VP,01/01/2015\n")
+    invalid = _tdkt("import", "staff", str(bad), "--apply", env=env)
+    assert invalid.returncode == 1
+    assert invalid.stderr.splitlines()[0] == "dòng 2: không có đơn vị “VP”"

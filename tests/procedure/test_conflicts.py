@@ -148,3 +148,37 @@ def test_the_ballot_page_does_not_offer_a_members_own_dossier(
         present, _written = council.sealed_ballots(session, sitting)
     head = world.user("truongphong.qlkh")
     assert present[str(head.id)] == {str(own): "recuse", str(other): "agree"}
+
+
+def test_minutes_and_tally_agree_on_recusal_and_the_denominator(world: Procedure) -> None:
+    from engine.documents.context import minutes_context
+
+    own = world.file("vanthu.qlkh", "truongphong.qlkh", "LDTT")
+    world.prepare(own)
+    world.complete(
+        "thuky",
+        "unit_review",
+        own,
+        unit_decision="approve",
+        unit_reason=None,
+        unit_minutes_no="05/BB-QLKH",
+        unit_meeting_date="2026-11-25",
+    )
+    world.completeness(own)
+    world.end_posting()
+    members = world.members()
+    sitting = world.hold_session({own: ["agree"] * len(members)})
+    with world.factory() as session:
+        minutes = minutes_context(session, sitting, {"name": "Sở Khoa học và Công nghệ"})
+        payload = next(
+            e.summary["payload"]
+            for e in session.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.dossier_id == own, AuditEvent.action == "message_delivered"
+                )
+            )
+        )
+    (row,) = minutes["tally"]
+    assert row["recused"] == 1  # the head of QLKH, who is the nominee
+    assert row["agree"] == payload["agree"] == len(members) - 1
+    assert payload["members"] == len(members) - 1  # the denominator leaves him out too
