@@ -7,6 +7,7 @@ A message missing here stays untranslated in the .po (shown in Vietnamese) and i
 from __future__ import annotations
 
 import subprocess
+from datetime import UTC, datetime
 import sys
 from pathlib import Path
 
@@ -618,6 +619,8 @@ def main() -> int:
         else:
             missing.append(message.id)
     catalog.project, catalog.version = "TĐKT Flow", "1"
+    # A fixed date: the catalogue changes only when a message does (no churn, no merge conflict).
+    catalog.creation_date = datetime(2026, 1, 1, tzinfo=UTC)
     catalog.fuzzy = False
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as handle:
