@@ -7,8 +7,8 @@ A message missing here stays untranslated in the .po (shown in Vietnamese) and i
 from __future__ import annotations
 
 import subprocess
-from datetime import UTC, datetime
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
