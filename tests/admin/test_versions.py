@@ -81,7 +81,7 @@ def test_a_file_that_is_not_bpmn_or_dmn_is_refused(
     sign_in(client, admin_user)
     response = _upload(client, {"notes.txt": b"hello"})
     assert response.status_code == 422
-    assert "not a .bpmn or .dmn file" in response.get_data(as_text=True)
+    assert "not a .bpmn, .dmn or .json file" in response.get_data(as_text=True)
     assert _spec_count(session_factory) == before
 
 
