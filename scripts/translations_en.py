@@ -630,6 +630,8 @@ def main() -> int:
             "babel.cfg",
             "-k",
             "_l",
+            "-k",
+            "N_",
             "-o",
             str(POT),
             "--no-location",

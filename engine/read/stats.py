@@ -21,19 +21,20 @@ from engine.calendar import WorkingCalendar
 from engine.domain.rules.titles import KIND_NAMES, is_emulation_title, title_codes, title_name
 from engine.models import AwardRecord, Campaign, Dossier, HumanTask, OrgUnit, User
 from engine.models.org import ROLES
+from engine.text import N_
 
 #: The procedure's stages in order (workflows/README.md, user task property ``stage``).
 STAGES: tuple[tuple[str, str], ...] = (
-    ("registration", "Đăng ký"),
-    ("prepare", "Chuẩn bị hồ sơ"),
-    ("unit_review", "Bình xét tại đơn vị"),
-    ("completeness", "Thẩm định"),
-    ("posting", "Công khai"),
-    ("council", "Họp Hội đồng"),
-    ("decision", "Chờ quyết định"),
-    ("submission", "Trình cấp trên"),
-    ("province", "Cấp trên xử lý"),
-    ("archived", "Đã kết thúc"),
+    ("registration", N_("Đăng ký")),
+    ("prepare", N_("Chuẩn bị hồ sơ")),
+    ("unit_review", N_("Bình xét tại đơn vị")),
+    ("completeness", N_("Thẩm định")),
+    ("posting", N_("Công khai")),
+    ("council", N_("Họp Hội đồng")),
+    ("decision", N_("Chờ quyết định")),
+    ("submission", N_("Trình cấp trên")),
+    ("province", N_("Cấp trên xử lý")),
+    ("archived", N_("Đã kết thúc")),
 )
 STAGE_LABELS = dict(STAGES)
 #: Limits in working days where the BPMN states a literal (DESIGN.md "The procedure"); the others

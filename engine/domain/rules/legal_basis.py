@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from engine.text import N_
+
 
 @dataclass(frozen=True)
 class LegalBasis:
@@ -17,17 +19,17 @@ class LegalBasis:
 
 ND91_2017 = LegalBasis(
     code="ND91_2017",
-    name="Nghị định 91/2017/NĐ-CP (hướng dẫn Luật Thi đua, khen thưởng 2003, sửa đổi 2013)",
+    name=N_("Nghị định 91/2017/NĐ-CP (hướng dẫn Luật Thi đua, khen thưởng 2003, sửa đổi 2013)"),
     effective_from=date(2017, 10, 1),
 )
 ND98_2023 = LegalBasis(
     code="ND98_2023",
-    name="Nghị định 98/2023/NĐ-CP (hướng dẫn Luật Thi đua, khen thưởng 2022)",
+    name=N_("Nghị định 98/2023/NĐ-CP (hướng dẫn Luật Thi đua, khen thưởng 2022)"),
     effective_from=date(2024, 1, 1),
 )
 ND152_2025 = LegalBasis(
     code="ND152_2025",
-    name="Nghị định 152/2025/NĐ-CP (hướng dẫn Luật Thi đua, khen thưởng 2022)",
+    name=N_("Nghị định 152/2025/NĐ-CP (hướng dẫn Luật Thi đua, khen thưởng 2022)"),
     effective_from=date(2025, 7, 1),
 )
 

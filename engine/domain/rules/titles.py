@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from engine.text import search_key
+from engine.text import N_, search_key
 
 NomineeKind = Literal["individual", "collective"]
 DecidedBy = Literal["director", "province", "central"]
@@ -28,15 +28,15 @@ _COLLECTIVE: frozenset[NomineeKind] = frozenset({"collective"})
 _BOTH: frozenset[NomineeKind] = frozenset({"individual", "collective"})
 
 TITLES: tuple[Title, ...] = (
-    Title("LDTT", "Lao động tiên tiến", _INDIVIDUAL, "director", emulation=True),
-    Title("CSTDCS", "Chiến sĩ thi đua cơ sở", _INDIVIDUAL, "director", emulation=True),
-    Title("TTLDTT", "Tập thể lao động tiên tiến", _COLLECTIVE, "director", emulation=True),
-    Title("GK", "Giấy khen của Giám đốc Sở", _BOTH, "director"),
-    Title("CSTDT", "Chiến sĩ thi đua cấp tỉnh", _INDIVIDUAL, "province", emulation=True),
-    Title("TTLDXS", "Tập thể lao động xuất sắc", _COLLECTIVE, "province", emulation=True),
-    Title("BKT", "Bằng khen của Chủ tịch UBND tỉnh", _BOTH, "province"),
-    Title("BKTTG", "Bằng khen của Thủ tướng Chính phủ", _BOTH, "central"),
-    Title("HCLD3", "Huân chương Lao động hạng Ba", _BOTH, "central"),
+    Title("LDTT", N_("Lao động tiên tiến"), _INDIVIDUAL, "director", emulation=True),
+    Title("CSTDCS", N_("Chiến sĩ thi đua cơ sở"), _INDIVIDUAL, "director", emulation=True),
+    Title("TTLDTT", N_("Tập thể lao động tiên tiến"), _COLLECTIVE, "director", emulation=True),
+    Title("GK", N_("Giấy khen của Giám đốc Sở"), _BOTH, "director"),
+    Title("CSTDT", N_("Chiến sĩ thi đua cấp tỉnh"), _INDIVIDUAL, "province", emulation=True),
+    Title("TTLDXS", N_("Tập thể lao động xuất sắc"), _COLLECTIVE, "province", emulation=True),
+    Title("BKT", N_("Bằng khen của Chủ tịch UBND tỉnh"), _BOTH, "province"),
+    Title("BKTTG", N_("Bằng khen của Thủ tướng Chính phủ"), _BOTH, "central"),
+    Title("HCLD3", N_("Huân chương Lao động hạng Ba"), _BOTH, "central"),
 )
 BY_CODE: dict[str, Title] = {title.code: title for title in TITLES}
 
@@ -55,7 +55,7 @@ def get_title(code: str) -> Title:
         ) from None
 
 
-KIND_NAMES = {"individual": "cá nhân", "collective": "tập thể"}
+KIND_NAMES = {"individual": N_("cá nhân"), "collective": N_("tập thể")}
 _BY_SEARCH_KEY: dict[str, str] = {}
 
 
