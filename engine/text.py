@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from engine.errors import ValidationFailed
 
+
 class Message(str):
     """Text for people: the Vietnamese as a ``str``, with its catalogue id and parameters."""
 
@@ -31,7 +32,7 @@ class Message(str):
         return (Message, (self.msgid, self.params))
 
 
-def N_(msgid: str, /, **params: object) -> Message:  # noqa: N802 - gettext's marker name
+def N_(msgid: str, /, **params: object) -> Message:
     """Mark ``msgid`` for the catalogue and fill ``%(name)s`` placeholders from ``params``."""
     return Message(msgid, params)
 

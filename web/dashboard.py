@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from engine.domain.rules.titles import title_name
@@ -33,7 +34,7 @@ class Table:
 
 
 def _campaign_id() -> int | None:
-    return queries.row_id_arg(request.args, "campaign", "Đợt thi đua")
+    return queries.row_id_arg(request.args, "campaign", _("Đợt thi đua"))
 
 
 def _collect() -> dict[str, Any]:
@@ -64,31 +65,45 @@ def _tables(data: dict[str, Any]) -> dict[str, Table]:
     grid: stats.CrossTab = data["grid"]
     return {
         "stage_unit": Table(
-            "Hồ sơ theo bước và đơn vị",
-            ["Bước", *[name for _k, name in grid.columns], "Cộng"],
+            _("Hồ sơ theo bước và đơn vị"),
+            [_("Bước"), *[name for _k, name in grid.columns], _("Cộng")],
             [
                 [label, *[grid.count(code, k) for k, _n in grid.columns], grid.row_total(code)]
                 for code, label in grid.rows
             ],
-            ["Cộng", *[grid.column_total(k) for k, _n in grid.columns], grid.total],
+            [_("Cộng"), *[grid.column_total(k) for k, _n in grid.columns], grid.total],
         ),
         "titles": Table(
-            "Hồ sơ theo danh hiệu, hình thức",
-            ["Danh hiệu / hình thức", "Số hồ sơ"],
+            _("Hồ sơ theo danh hiệu, hình thức"),
+            [_("Danh hiệu / hình thức"), _("Số hồ sơ")],
             [[title_name(code), n] for code, n in data["titles"]],
-            ["Cộng", sum(n for _c, n in data["titles"])],
+            [_("Cộng"), sum(n for _c, n in data["titles"])],
         ),
         "campaigns": Table(
-            "Tiến độ theo đợt thi đua",
-            ["Đợt thi đua", "Năm", "Đăng ký", "Đã đề nghị", "Đã có kết quả", "Được khen thưởng"],
+            _("Tiến độ theo đợt thi đua"),
+            [
+                _("Đợt thi đua"),
+                _("Năm"),
+                _("Đăng ký"),
+                _("Đã đề nghị"),
+                _("Đã có kết quả"),
+                _("Được khen thưởng"),
+            ],
             [
                 [p.name, p.year, p.registered, p.nominated, p.decided, p.awarded]
                 for p in data["progress"]
             ],
         ),
         "overdue": Table(
-            "Việc quá hạn",
-            ["Hồ sơ", "Việc", "Bước", "Người / nhóm xử lý", "Hạn", "Trễ (ngày làm việc)"],
+            _("Việc quá hạn"),
+            [
+                _("Hồ sơ"),
+                _("Việc"),
+                _("Bước"),
+                _("Người / nhóm xử lý"),
+                _("Hạn"),
+                _("Trễ (ngày làm việc)"),
+            ],
             [
                 [
                     t.nominee_name,
@@ -101,18 +116,22 @@ def _tables(data: dict[str, Any]) -> dict[str, Table]:
                 for t in data["overdue"]
             ],
         ),
-        "overdue_stage": _overdue_table("Quá hạn theo bước", "Bước", data["overdue_stage"]),
+        "overdue_stage": _overdue_table(_("Quá hạn theo bước"), _("Bước"), data["overdue_stage"]),
         "overdue_person": _overdue_table(
-            "Quá hạn theo người xử lý", "Người / nhóm", data["overdue_person"]
+            _("Quá hạn theo người xử lý"), _("Người / nhóm"), data["overdue_person"]
         ),
         "heat": Table(
-            "Thời gian chờ trung vị theo phần tử sơ đồ (ngày làm việc)",
-            ["Phần tử (BPMN)", "Trung vị"],
+            _("Thời gian chờ trung vị theo phần tử sơ đồ (ngày làm việc)"),
+            [_("Phần tử (BPMN)"), _("Trung vị")],
             [[element, days] for element, days in sorted(data["heat"].items())],
         ),
         "steps": Table(
-            f"Thời gian xử lý theo bước ({data['start']:%d/%m/%Y}–{data['end']:%d/%m/%Y})",
-            ["Bước", "Số việc", "Trung vị", "P90", "Hạn", "Số việc quá hạn"],
+            _(
+                "Thời gian xử lý theo bước (%(start)s–%(end)s)",
+                start=format(data["start"], "%d/%m/%Y"),
+                end=format(data["end"], "%d/%m/%Y"),
+            ),
+            [_("Bước"), _("Số việc"), _("Trung vị"), "P90", _("Hạn"), _("Số việc quá hạn")],
             [
                 [s.label, s.count, s.median, s.p90, _or_dash(s.limit), s.over_limit]
                 for s in data["steps"]
@@ -128,9 +147,9 @@ def _or_dash(value: int | None) -> int | str:
 def _overdue_table(title: str, first: str, groups: list[stats.OverdueGroup]) -> Table:
     return Table(
         title,
-        [first, "Số việc", "Trễ trung bình (ngày LV)", "Trễ nhiều nhất (ngày LV)"],
+        [first, _("Số việc"), _("Trễ trung bình (ngày LV)"), _("Trễ nhiều nhất (ngày LV)")],
         [[g.label, g.count, g.mean_days_late, g.max_days_late] for g in groups],
-        ["Cộng", sum(g.count for g in groups), "", ""],
+        [_("Cộng"), sum(g.count for g in groups), "", ""],
     )
 
 
@@ -147,16 +166,16 @@ def index() -> str:
         campaigns=db().scalars(select(Campaign).order_by(Campaign.year.desc())).all(),
         charts={
             "titles": bar_chart(
-                [Bar(title_name(c), n) for c, n in data["titles"]], "Hồ sơ theo danh hiệu"
+                [Bar(title_name(c), n) for c, n in data["titles"]], _("Hồ sơ theo danh hiệu")
             ),
             "overdue_stage": bar_chart(
                 [Bar(g.label, g.count, state="over") for g in data["overdue_stage"]],
-                "Số việc quá hạn theo bước",
+                _("Số việc quá hạn theo bước"),
             ),
             "steps": bar_chart(
                 [Bar(s.label, s.median, s.limit, s.state) for s in data["steps"]],
-                "Thời gian xử lý trung vị theo bước, vạch đỏ là hạn",
-                "ngày làm việc",
+                _("Thời gian xử lý trung vị theo bước, vạch đỏ là hạn"),
+                _("ngày làm việc"),
             ),
         },
         diagram_url=url_for("dashboard.diagram") if spec else None,

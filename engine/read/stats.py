@@ -367,7 +367,7 @@ class AwardStatistics:
 
     def table(self) -> tuple[list[str], list[list[object]], list[list[object]]]:
         """Return headers, body rows (form × kind, one column per year, total) and total rows."""
-        headers = ["Danh hiệu / hình thức", "Đối tượng", *map(str, self.years), "Cộng"]
+        headers = [N_("Danh hiệu / hình thức"), N_("Đối tượng"), *map(str, self.years), N_("Cộng")]
         body: list[list[object]] = []
         for code in self.titles:
             for kind in ("individual", "collective"):
@@ -377,9 +377,11 @@ class AwardStatistics:
         totals: list[list[object]] = []
         for kind in ("individual", "collective"):
             per_year = [self.count(year=y, kind=kind) for y in self.years]
-            totals.append([f"Cộng {KIND_NAMES[kind]}", "", *per_year, sum(per_year)])
+            totals.append(
+                [N_("Cộng %(kind)s", kind=KIND_NAMES[kind]), "", *per_year, sum(per_year)]
+            )
         per_year = [self.count(year=y) for y in self.years]
-        totals.append(["Tổng cộng", "", *per_year, sum(per_year)])
+        totals.append([N_("Tổng cộng"), "", *per_year, sum(per_year)])
         return headers, body, totals
 
 
@@ -410,14 +412,18 @@ def award_summary(stats: AwardStatistics, today: date | None = None) -> str:
     """
     today = today or date.today()
     if stats.year_to >= today.year:
-        period = f"Từ năm {stats.year_from} đến nay"
+        period = N_("Từ năm %(year_from)s đến nay", year_from=stats.year_from)
     elif stats.year_from == stats.year_to:
-        period = f"Năm {stats.year_from}"
+        period = N_("Năm %(year_from)s", year_from=stats.year_from)
     else:
-        period = f"Từ năm {stats.year_from} đến năm {stats.year_to}"
+        period = N_(
+            "Từ năm %(year_from)s đến năm %(year_to)s",
+            year_from=stats.year_from,
+            year_to=stats.year_to,
+        )
     total = stats.count()
     if not total:
-        return f"{period}, chưa có lượt tập thể, cá nhân nào được khen thưởng."
+        return N_("%(period)s, chưa có lượt tập thể, cá nhân nào được khen thưởng.", period=period)
     parts = []
     for code in stats.titles:
         kinds = [
@@ -428,9 +434,14 @@ def award_summary(stats: AwardStatistics, today: date | None = None) -> str:
         name = f"danh hiệu “{title_name(code)}”" if is_emulation_title(code) else title_name(code)
         parts.append(f"{name}: {', '.join(kinds)}")
     return (
-        f"{period}, có {format_number(total)} lượt tập thể, cá nhân được khen thưởng "
-        f"({format_number(stats.count(kind='collective'))} lượt tập thể, "
-        f"{format_number(stats.count(kind='individual'))} lượt cá nhân), cụ thể: "
+        N_(
+            "%(period)s, có %(total)s lượt tập thể, cá nhân được khen thưởng (%(collective)s "
+            "lượt tập thể, %(individual)s lượt cá nhân), cụ thể: ",
+            period=period,
+            total=format_number(total),
+            collective=format_number(stats.count(kind="collective")),
+            individual=format_number(stats.count(kind="individual")),
+        )
         + "; ".join(parts)
         + "."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from engine import admin, notify
 from engine.admin import reads
@@ -40,32 +41,32 @@ def _page(
             {
                 "name": "legal_basis",
                 "type": "choice",
-                "label": "Căn cứ pháp lý",
+                "label": _("Căn cứ pháp lý"),
                 "required": True,
                 "choices": [{"value": b.code, "label": b.name} for b in LEGAL_BASES],
             },
             {
                 "name": "title_code",
                 "type": "choice",
-                "label": "Danh hiệu",
+                "label": _("Danh hiệu"),
                 "required": True,
-                "choices": [{"value": "*", "label": "Mọi danh hiệu"}]
+                "choices": [{"value": "*", "label": _("Mọi danh hiệu")}]
                 + [{"value": c, "label": c} for c in title_codes()],
             },
             {
                 "name": "key",
                 "type": "choice",
-                "label": "Thông số",
+                "label": _("Thông số"),
                 "required": True,
                 "choices": [
                     {"value": k, "label": v} for k, v in rule_settings.SETTING_KEYS.items()
                 ],
             },
-            {"name": "value", "type": "text", "label": "Giá trị", "required": True},
+            {"name": "value", "type": "text", "label": _("Giá trị"), "required": True},
             {
                 "name": "citation",
                 "type": "textarea",
-                "label": "Căn cứ (điều khoản, quy chế của Sở)",
+                "label": _("Căn cứ (điều khoản, quy chế của Sở)"),
                 "required": True,
             },
         ],
@@ -98,7 +99,7 @@ def set_rule() -> Any:
         )
     except ValidationFailed as exc:
         return _page(exc, "setting", 422)
-    flash("Đã lưu thông số.", "success")
+    flash(_("Đã lưu thông số."), "success")
     return redirect(url_for("admin.rules"))
 
 
@@ -110,5 +111,5 @@ def set_ladder() -> Any:
         admin.set_reminder_ladder(db(), actor(), form.get("task_type", ""), form.get("ladder", ""))
     except ValidationFailed as exc:
         return _page(exc, "ladder:" + form.get("task_type", ""), 422)
-    flash("Đã lưu thang nhắc việc; các việc đang mở đã được lập lại lịch nhắc.", "success")
+    flash(_("Đã lưu thang nhắc việc; các việc đang mở đã được lập lại lịch nhắc."), "success")
     return redirect(url_for("admin.rules"))

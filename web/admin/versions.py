@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from engine.admin import reads
 from engine.db import as_id
@@ -31,14 +32,21 @@ def versions() -> tuple[str, int]:
 def upload() -> Any:
     files = {f.filename: f.read() for f in request.files.getlist("files") if f and f.filename}
     if not files:
-        return _page(DeployError("?", None, "chưa chọn tệp .bpmn hoặc .dmn nào"), 422)
+        return _page(DeployError("?", None, _("chưa chọn tệp .bpmn hoặc .dmn nào")), 422)
     try:
         deployed = operations.deploy_texts(db(), files, actor().id)
     except DeployError as exc:
         return _page(exc, 422)
     flash(
-        "Đã triển khai: "
-        + ", ".join(f"{row.process_id} phiên bản {row.version}" for row in deployed),
+        _("Đã triển khai: ")
+        + ", ".join(
+            _(
+                "%(process_id)s phiên bản %(version)s",
+                process_id=row.process_id,
+                version=row.version,
+            )
+            for row in deployed
+        ),
         "success",
     )
     return redirect(url_for("admin.versions"))
@@ -106,9 +114,17 @@ def migrate(spec_id: int) -> str:
     for instance_id in _selected():
         try:
             operations.migrate(db(), instance_id, spec.id, actor())
-            results[instance_id] = (True, ["Đã chuyển sang phiên bản này."])
+            results[instance_id] = (True, [_("Đã chuyển sang phiên bản này.")])
         except EngineError as exc:
             results[instance_id] = (False, [exc.message])
     moved = sum(1 for ok, _ in results.values() if ok)
-    flash(f"Đã chuyển {moved}/{len(results)} quy trình sang phiên bản {spec.version}.", "info")
+    flash(
+        _(
+            "Đã chuyển %(moved)s/%(count)s quy trình sang phiên bản %(version)s.",
+            moved=moved,
+            count=len(results),
+            version=spec.version,
+        ),
+        "info",
+    )
     return _version_page(spec, results)

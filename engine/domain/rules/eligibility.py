@@ -15,17 +15,18 @@ from typing import Literal
 
 from engine.domain.rules.legal_basis import get_basis
 from engine.domain.rules.titles import get_title
+from engine.text import N_
 
 Rating = Literal["excellent", "good", "complete", "incomplete"]
 _RATING_ORDER: dict[str, int] = {"incomplete": 0, "complete": 1, "good": 2, "excellent": 3}
 _RATING_LABEL: dict[str, str] = {
-    "excellent": "hoàn thành xuất sắc nhiệm vụ",
-    "good": "hoàn thành tốt nhiệm vụ",
-    "complete": "hoàn thành nhiệm vụ",
-    "incomplete": "không hoàn thành nhiệm vụ",
+    "excellent": N_("hoàn thành xuất sắc nhiệm vụ"),
+    "good": N_("hoàn thành tốt nhiệm vụ"),
+    "complete": N_("hoàn thành nhiệm vụ"),
+    "incomplete": N_("không hoàn thành nhiệm vụ"),
 }
 
-LAW_2022 = "Luật TĐKT 2022"
+LAW_2022 = N_("Luật TĐKT 2022")
 
 
 @dataclass(frozen=True)
@@ -141,43 +142,59 @@ class _Checker:
         label = _RATING_LABEL[minimum]
         facts = self.history.facts(self.year)
         if facts is None:
-            reason = f"Chưa có kết quả đánh giá, xếp loại năm {self.year}"
+            reason = N_("Chưa có kết quả đánh giá, xếp loại năm %(year)s", year=self.year)
         else:
-            reason = (
-                f"Năm {self.year} được đánh giá {_RATING_LABEL[facts.rating]}, "
-                f"chưa đạt mức {label} trở lên"
+            reason = N_(
+                "Năm %(year)s được đánh giá %(rating)s, chưa đạt mức %(label)s trở lên",
+                year=self.year,
+                rating=_RATING_LABEL[facts.rating],
+                label=label,
             )
         met = self.rating_at_least(self.year, minimum)
-        self.add(f"Năm {self.year}: {label} trở lên", citation, met, reason)
+        self.add(
+            N_("Năm %(year)s: %(label)s trở lên", year=self.year, label=label),
+            citation,
+            met,
+            reason,
+        )
 
 
 def _ldtt(c: _Checker, basis: str) -> None:
-    c.require_rating("good", f"{LAW_2022} Điều 24")
+    c.require_rating("good", N_("%(LAW_2022)s Điều 24", LAW_2022=LAW_2022))
 
 
 def _cstdcs(c: _Checker, basis: str) -> None:
     y = c.year
     c.add(
-        f"Đạt danh hiệu Lao động tiên tiến năm {y}",
-        f"{LAW_2022} Điều 23",
+        N_("Đạt danh hiệu Lao động tiên tiến năm %(y)s", y=y),
+        N_("%(LAW_2022)s Điều 23", LAW_2022=LAW_2022),
         c.holds("LDTT", y),
-        f"Chưa đạt (hoặc chưa được đề nghị cùng đợt) danh hiệu Lao động tiên tiến năm {y}",
+        N_(
+            "Chưa đạt (hoặc chưa được đề nghị cùng đợt) danh hiệu Lao động tiên tiến năm %(y)s", y=y
+        ),
     )
     if basis == "ND91_2017":
         c.add(
-            f"Có sáng kiến được công nhận năm {y} (bắt buộc)",
-            "Luật TĐKT 2003 Điều 23; NĐ 91/2017",
+            N_("Có sáng kiến được công nhận năm %(y)s (bắt buộc)", y=y),
+            N_("Luật TĐKT 2003 Điều 23; NĐ 91/2017"),
             c.initiatives([y]) >= 1,
-            f"Theo NĐ 91/2017, Chiến sĩ thi đua cơ sở bắt buộc có sáng kiến được công nhận; "
-            f"năm {y} chưa có sáng kiến nào được công nhận",
+            N_(
+                "Theo NĐ 91/2017, Chiến sĩ thi đua cơ sở bắt buộc có sáng kiến được công nhận; "
+                "năm %(y)s chưa có sáng kiến nào được công nhận",
+                y=y,
+            ),
         )
         return
     excellent = c.rating_at_least(y, "excellent")
     c.add(
-        f"Năm {y}: hoàn thành xuất sắc nhiệm vụ, hoặc có sáng kiến/đề tài được công nhận",
-        f"{LAW_2022} Điều 23",
+        N_("Năm %(y)s: hoàn thành xuất sắc nhiệm vụ, hoặc có sáng kiến/đề tài được công nhận", y=y),
+        N_("%(LAW_2022)s Điều 23", LAW_2022=LAW_2022),
         excellent or c.initiatives([y]) >= 1,
-        f"Năm {y} chưa hoàn thành xuất sắc nhiệm vụ và chưa có sáng kiến, đề tài được công nhận",
+        N_(
+            "Năm %(y)s chưa hoàn thành xuất sắc nhiệm vụ và chưa có sáng kiến, đề tài được công "
+            "nhận",
+            y=y,
+        ),
     )
 
 
@@ -191,8 +208,8 @@ def _cstdt(c: _Checker, basis: str) -> None:
     last = y if cstdcs(y) else y - 1
     window = range(last - 2, last + 1)
     c.add(
-        "Ba lần liên tục đạt danh hiệu Chiến sĩ thi đua cơ sở",
-        f"{LAW_2022} Điều 22",
+        N_("Ba lần liên tục đạt danh hiệu Chiến sĩ thi đua cơ sở"),
+        N_("%(LAW_2022)s Điều 22", LAW_2022=LAW_2022),
         c.consecutive(cstdcs, 3, last),
         f"Chưa đủ 3 năm liên tục đạt Chiến sĩ thi đua cơ sở "
         f"(đã xét các năm {window.start}–{window.stop - 1})",
@@ -202,8 +219,8 @@ def _cstdt(c: _Checker, basis: str) -> None:
         for year in window
     )
     c.add(
-        "Có sáng kiến/đề tài có phạm vi ảnh hưởng trong toàn tỉnh",
-        f"{LAW_2022} Điều 22",
+        N_("Có sáng kiến/đề tài có phạm vi ảnh hưởng trong toàn tỉnh"),
+        N_("%(LAW_2022)s Điều 22", LAW_2022=LAW_2022),
         wide,
         f"Chưa có sáng kiến, đề tài được công nhận có phạm vi ảnh hưởng trong toàn tỉnh "
         f"trong các năm {window.start}–{window.stop - 1}",
@@ -211,61 +228,61 @@ def _cstdt(c: _Checker, basis: str) -> None:
 
 
 def _ttldtt(c: _Checker, basis: str) -> None:
-    c.require_rating("good", f"{LAW_2022} Điều 28")
+    c.require_rating("good", N_("%(LAW_2022)s Điều 28", LAW_2022=LAW_2022))
 
 
 def _ttldxs(c: _Checker, basis: str, stats: UnitStats | None) -> None:
-    citation = f"{LAW_2022} Điều 27"
+    citation = N_("%(LAW_2022)s Điều 27", LAW_2022=LAW_2022)
     c.require_rating("excellent", citation)
     if stats is None:
         c.add(
-            "Số liệu của tập thể (quân số, LĐTT, CSTĐCS)",
+            N_("Số liệu của tập thể (quân số, LĐTT, CSTĐCS)"),
             citation,
             False,
-            "Chưa có số liệu của tập thể để kiểm tra tỷ lệ hoàn thành nhiệm vụ và LĐTT",
+            N_("Chưa có số liệu của tập thể để kiểm tra tỷ lệ hoàn thành nhiệm vụ và LĐTT"),
         )
         return
     c.add(
-        "100% cá nhân trong tập thể hoàn thành nhiệm vụ",
+        N_("100% cá nhân trong tập thể hoàn thành nhiệm vụ"),
         citation,
         stats.members > 0 and stats.complete_duties == stats.members,
         f"Mới có {stats.complete_duties}/{stats.members} cá nhân hoàn thành nhiệm vụ "
         "(yêu cầu 100%)",
     )
     c.add(
-        "Ít nhất 70% cá nhân đạt danh hiệu Lao động tiên tiến",
+        N_("Ít nhất 70% cá nhân đạt danh hiệu Lao động tiên tiến"),
         citation,
         stats.members > 0 and stats.ldtt * 100 >= 70 * stats.members,
         f"Mới có {stats.ldtt}/{stats.members} cá nhân đạt Lao động tiên tiến (yêu cầu từ 70%)",
     )
     c.add(
-        "Có cá nhân đạt danh hiệu Chiến sĩ thi đua cơ sở",
+        N_("Có cá nhân đạt danh hiệu Chiến sĩ thi đua cơ sở"),
         citation,
         stats.cstdcs >= 1,
-        "Chưa có cá nhân nào đạt danh hiệu Chiến sĩ thi đua cơ sở",
+        N_("Chưa có cá nhân nào đạt danh hiệu Chiến sĩ thi đua cơ sở"),
     )
     c.add(
-        "Không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên",
+        N_("Không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên"),
         citation,
         stats.disciplined == 0,
-        f"Có {stats.disciplined} cá nhân bị kỷ luật",
+        N_("Có %(disciplined)s cá nhân bị kỷ luật", disciplined=stats.disciplined),
     )
 
 
 def _gk(c: _Checker, basis: str) -> None:
-    c.require_rating("good", f"{LAW_2022} Điều 75; quy chế TĐKT của Sở")
+    c.require_rating("good", N_("%(LAW_2022)s Điều 75; quy chế TĐKT của Sở", LAW_2022=LAW_2022))
 
 
 def _bkt(c: _Checker, basis: str) -> None:
     y = c.year
-    citation = f"{LAW_2022} Điều 74"
+    citation = N_("%(LAW_2022)s Điều 74", LAW_2022=LAW_2022)
 
     def excellent(year: int) -> bool:
         return c.rating_at_least(year, "excellent")
 
     if c.nominee.kind == "collective":
         c.add(
-            "Hai năm liên tục hoàn thành xuất sắc nhiệm vụ",
+            N_("Hai năm liên tục hoàn thành xuất sắc nhiệm vụ"),
             citation,
             c.consecutive(excellent, 2, y),
             f"Chưa hoàn thành xuất sắc nhiệm vụ 2 năm liên tục ({y - 1}–{y})",
@@ -278,8 +295,10 @@ def _bkt(c: _Checker, basis: str) -> None:
     two_cstdcs = c.consecutive(cstdcs, 2, y) or c.consecutive(cstdcs, 2, y - 1)
     excellent_with_initiatives = c.consecutive(excellent, 2, y) and c.initiatives([y - 1, y]) >= 2
     c.add(
-        "Hai lần liên tục đạt Chiến sĩ thi đua cơ sở, hoặc 2 năm liên tục hoàn thành xuất sắc "
-        "nhiệm vụ và có 2 sáng kiến được công nhận",
+        N_(
+            "Hai lần liên tục đạt Chiến sĩ thi đua cơ sở, hoặc 2 năm liên tục hoàn thành xuất "
+            "sắc nhiệm vụ và có 2 sáng kiến được công nhận"
+        ),
         citation,
         two_cstdcs or excellent_with_initiatives,
         f"Chưa có 2 lần liên tục đạt Chiến sĩ thi đua cơ sở, cũng chưa có 2 năm liên tục "
@@ -293,20 +312,29 @@ def _since_award(
     y = c.year
     since = c.history.last_year_of(prerequisite, before=y)
     c.add(
-        f"Đã được tặng {prerequisite_name}",
+        N_("Đã được tặng %(prerequisite_name)s", prerequisite_name=prerequisite_name),
         citation,
         since is not None,
-        f"Chưa được tặng {prerequisite_name}",
+        N_("Chưa được tặng %(prerequisite_name)s", prerequisite_name=prerequisite_name),
     )
     if since is None:
         return
     years = range(since + 1, y + 1)
     label = _RATING_LABEL[minimum]
     c.add(
-        f"Từ 5 năm liên tục trở lên {label} kể từ khi được tặng {prerequisite_name}",
+        N_(
+            "Từ 5 năm liên tục trở lên %(label)s kể từ khi được tặng %(prerequisite_name)s",
+            label=label,
+            prerequisite_name=prerequisite_name,
+        ),
         citation,
         len(years) >= 5 and all(c.rating_at_least(year, minimum) for year in years),
-        f"Từ năm {since + 1} đến {y} chưa đủ 5 năm liên tục {label}",
+        N_(
+            "Từ năm %(since)s đến %(y)s chưa đủ 5 năm liên tục %(label)s",
+            since=since + 1,
+            y=y,
+            label=label,
+        ),
     )
     if c.nominee.kind == "individual":
         count = sum(1 for year in years if c.holds("CSTDCS", year))
@@ -314,24 +342,44 @@ def _since_award(
             f"Trong thời gian đó có 3 lần đạt Chiến sĩ thi đua cơ sở (từ {since + 1})",
             citation,
             count >= 3,
-            f"Từ năm {since + 1} đến {y} mới có {count} lần đạt Chiến sĩ thi đua cơ sở (cần 3)",
+            N_(
+                "Từ năm %(since)s đến %(y)s mới có %(count)s lần đạt Chiến sĩ thi đua cơ sở "
+                "(cần 3)",
+                since=since + 1,
+                y=y,
+                count=count,
+            ),
         )
     else:
         c.add(
-            "Tiêu chí tương đương 3 lần Chiến sĩ thi đua cơ sở đối với tập thể",
+            N_("Tiêu chí tương đương 3 lần Chiến sĩ thi đua cơ sở đối với tập thể"),
             citation,
             False,
-            "Tiêu chí cho tập thể chưa được cơ quan xác nhận: thư ký Hội đồng phải xác minh "
-            "và cho phép xét tiếp nếu đạt",
+            N_(
+                "Tiêu chí cho tập thể chưa được cơ quan xác nhận: thư ký Hội đồng phải xác minh "
+                "và cho phép xét tiếp nếu đạt"
+            ),
         )
 
 
 def _bkttg(c: _Checker, basis: str) -> None:
-    _since_award(c, "BKT", "Bằng khen của Chủ tịch UBND tỉnh", "good", f"{LAW_2022} Điều 73")
+    _since_award(
+        c,
+        "BKT",
+        N_("Bằng khen của Chủ tịch UBND tỉnh"),
+        "good",
+        N_("%(LAW_2022)s Điều 73", LAW_2022=LAW_2022),
+    )
 
 
 def _hcld3(c: _Checker, basis: str) -> None:
-    _since_award(c, "BKTTG", "Bằng khen của Thủ tướng", "excellent", f"{LAW_2022} Điều 44")
+    _since_award(
+        c,
+        "BKTTG",
+        N_("Bằng khen của Thủ tướng"),
+        "excellent",
+        N_("%(LAW_2022)s Điều 44", LAW_2022=LAW_2022),
+    )
 
 
 _SIMPLE: dict[str, Callable[[_Checker, str], None]] = {
@@ -358,11 +406,14 @@ def check_eligibility(
     get_basis(legal_basis)
     checker = _Checker(nominee, history)
     checker.add(
-        f"Đối tượng phù hợp với danh hiệu {title.name}",
+        N_("Đối tượng phù hợp với danh hiệu %(name)s", name=title.name),
         LAW_2022,
         nominee.kind in title.nominee_kinds,
-        f"Danh hiệu {title.name} không xét cho "
-        f"{'cá nhân' if nominee.kind == 'individual' else 'tập thể'}",
+        N_(
+            "Danh hiệu %(name)s không xét cho %(kind)s",
+            name=title.name,
+            kind=N_("cá nhân") if nominee.kind == "individual" else N_("tập thể"),
+        ),
     )
     if title_code == "TTLDXS":
         _ttldxs(checker, legal_basis, unit_stats)

@@ -46,12 +46,16 @@ def get_basis(code: str) -> LegalBasis:
     try:
         return BY_CODE[code]
     except KeyError:
-        raise UnknownLegalBasisError(f"Căn cứ pháp lý không xác định: {code!r}") from None
+        raise UnknownLegalBasisError(
+            N_("Căn cứ pháp lý không xác định: %(code)s", code=repr(code))
+        ) from None
 
 
 def basis_for(day: date) -> LegalBasis:
     """Return the legal basis in force on the given day."""
     in_force = [basis for basis in LEGAL_BASES if basis.effective_from <= day]
     if not in_force:
-        raise UnknownLegalBasisError(f"Không có căn cứ pháp lý nào có hiệu lực ngày {day}")
+        raise UnknownLegalBasisError(
+            N_("Không có căn cứ pháp lý nào có hiệu lực ngày %(day)s", day=day)
+        )
     return max(in_force, key=lambda basis: basis.effective_from)

@@ -51,7 +51,7 @@ def get_title(code: str) -> Title:
         return BY_CODE[code]
     except KeyError:
         raise UnknownTitleError(
-            f"Danh hiệu/hình thức khen thưởng không xác định: {code!r}"
+            N_("Danh hiệu/hình thức khen thưởng không xác định: %(code)s", code=repr(code))
         ) from None
 
 
