@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - our own workflow files, not input
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -42,12 +42,15 @@ def extract(
         tag = element.tag.rsplit("}", 1)[-1]
         if tag in ("BPMNDiagram", "BPMNPlane", "BPMNShape", "BPMNEdge", "BPMNLabel"):
             continue
-        name = element.get("name") or element.get("label")
         if tag == "property":
             if element.get("name") == "formFields":
                 for text in _texts_of_form(element.get("value") or ""):
                     if text.strip() and not _CODE.match(text):
                         yield 0, "gettext", text, []
             continue
-        if name and name.strip() and not _CODE.match(name):
-            yield 0, "gettext", name, []
+        texts = [element.get("name"), element.get("label")]
+        if tag == "description":  # a DMN rule's citation, shown on the admin rules page
+            texts.append(element.text)
+        for text in texts:
+            if text and text.strip() and not _CODE.match(text.strip()):
+                yield 0, "gettext", " ".join(text.split()), []

@@ -55,6 +55,7 @@ EN: dict[str, str] = {
         "collectives, %(individual)s to individuals): "
     ),
     "%(process_id)s phiên bản %(version)s": "%(process_id)s version %(version)s",
+    "%(role)s – %(unit)s": "%(role)s – %(unit)s",
     ". Quản trị viên phải thiết lập quy tắc trong bảng quyết định vote_rule.": (
         ". An administrator must set the rule in the vote_rule decision table."
     ),
@@ -67,10 +68,12 @@ EN: dict[str, str] = {
     ),
     "Biểu mẫu": "Forms",
     "Biểu đồ thời gian chờ": "Waiting time chart",
+    "Báo cáo cấp trên": "Escalate",
     "Báo cáo quá hạn": "Overdue report",
     "Bình xét": "Unit review",
     "Bình xét tại đơn vị": "Unit review",
     "Bước": "Step",
+    "Bước có thang riêng": "Step with its own ladder",
     "Bước hiện tại": "Current step",
     "Bước «%(e)s» đã chạy hoặc đang chờ nhưng không còn trong phiên bản mới.": (
         "Step «%(e)s» ran or is waiting but is gone from the new version."
@@ -131,6 +134,28 @@ EN: dict[str, str] = {
     "Chi tiết và lịch sử": "Details and history",
     "Chiến sĩ thi đua cơ sở": "Grassroots Emulation Fighter",
     "Chiến sĩ thi đua cấp tỉnh": "Provincial Emulation Fighter",
+    (
+        "Chiến sĩ thi đua cấp tỉnh. CHƯA XÁC NHẬN cho NĐ 152/2025: quản trị viên phải thiết lập "
+        "ngưỡng, cách tính và túc số theo NĐ 152/2025 và quy chế của Sở rồi đặt confirmed = "
+        "True. Các con số đang để giống NĐ 91/2017 chỉ để gợi ý; kiểm phiếu sẽ dừng khi gặp "
+        "dòng này."
+    ): (
+        "Provincial Emulation Fighter. NOT CONFIRMED for Decree 152/2025: an administrator must "
+        "set the threshold, its base and the quorum under Decree 152/2025 and the department's "
+        "regulation, then set confirmed = True. The figures copy Decree 91/2017 only as a hint; "
+        "the count stops on this row."
+    ),
+    (
+        "Chiến sĩ thi đua cấp tỉnh. CHƯA XÁC NHẬN cho NĐ 98/2023: quản trị viên phải thiết lập "
+        "ngưỡng, cách tính và túc số theo NĐ 98/2023 và quy chế của Sở rồi đặt confirmed = "
+        "True. Các con số đang để giống NĐ 91/2017 chỉ để gợi ý; kiểm phiếu sẽ dừng khi gặp "
+        "dòng này."
+    ): (
+        "Provincial Emulation Fighter. NOT CONFIRMED for Decree 98/2023: an administrator must "
+        "set the threshold, its base and the quorum under Decree 98/2023 and the department's "
+        "regulation, then set confirmed = True. The figures copy Decree 91/2017 only as a hint; "
+        "the count stops on this row."
+    ),
     "Chuyển hồ sơ chờ họp Hội đồng": "Move the dossier to await the council",
     "Chuyển đến nội dung chính": "Skip to main content",
     "Chuẩn bị hồ sơ": "Preparing the dossier",
@@ -205,13 +230,46 @@ EN: dict[str, str] = {
     "Chờ từ": "Waiting since",
     "Chủ trì phiên họp": "Chair of the session",
     "Chủ tịch": "Chair",
+    (
+        "Chủ tịch UBND tỉnh quyết định: Chiến sĩ thi đua cấp tỉnh (Luật TĐKT 2022 Điều 22), Tập "
+        "thể lao động xuất sắc (Điều 27), Bằng khen của Chủ tịch UBND tỉnh (Điều 74). 20 ngày "
+        "làm việc là mốc nhắc nội bộ để theo dõi kết quả, không phải thời hạn pháp lý."
+    ): (
+        "The Provincial People's Committee Chairman decides: Provincial Emulation Fighter (2022 "
+        "Law Article 22), Excellent Labour Collective (Article 27), the Chairman's Certificate "
+        "of Merit (Article 74). 20 working days is an internal follow-up reminder, not a legal "
+        "limit."
+    ),
     "Chức danh không hợp lệ.": "Invalid position.",
     "Chức vụ": "Position",
     "Chữ phụ (.muted) vẫn đạt tương phản AA.": "Secondary text (.muted) still meets AA contrast.",
     "Chữ và dấu tiếng Việt": "Vietnamese text and diacritics",
+    (
+        "Các danh hiệu, hình thức khác. CHƯA XÁC NHẬN cho NĐ 152/2025: quản trị viên phải thiết "
+        "lập ngưỡng, cách tính và túc số theo NĐ 152/2025 và quy chế của Sở rồi đặt confirmed = "
+        "True. Các con số đang để giống NĐ 91/2017 chỉ để gợi ý; kiểm phiếu sẽ dừng khi gặp "
+        "dòng này."
+    ): (
+        "The other titles and forms. NOT CONFIRMED for Decree 152/2025: an administrator must "
+        "set the threshold, its base and the quorum under Decree 152/2025 and the department's "
+        "regulation, then set confirmed = True. The figures copy Decree 91/2017 only as a hint; "
+        "the count stops on this row."
+    ),
+    (
+        "Các danh hiệu, hình thức khác. CHƯA XÁC NHẬN cho NĐ 98/2023: quản trị viên phải thiết "
+        "lập ngưỡng, cách tính và túc số theo NĐ 98/2023 và quy chế của Sở rồi đặt confirmed = "
+        "True. Các con số đang để giống NĐ 91/2017 chỉ để gợi ý; kiểm phiếu sẽ dừng khi gặp "
+        "dòng này."
+    ): (
+        "The other titles and forms. NOT CONFIRMED for Decree 98/2023: an administrator must "
+        "set the threshold, its base and the quorum under Decree 98/2023 and the department's "
+        "regulation, then set confirmed = True. The figures copy Decree 91/2017 only as a hint; "
+        "the count stops on this row."
+    ),
     "Các hồ sơ sau không ở bước chờ họp Hội đồng: ": (
         "These dossiers are not waiting for the council: "
     ),
+    "Các mốc nhắc": "Reminder rungs",
     "Các thành phần dùng chung: chép đúng cấu trúc HTML dưới đây.": (
         "Shared components: copy the HTML structure below exactly."
     ),
@@ -222,6 +280,7 @@ EN: dict[str, str] = {
     "còn người dùng đang hoạt động thuộc đơn vị": "the unit still has active users",
     "còn việc đang chờ xử lý của đơn vị": "the unit still has open tasks",
     "còn đơn vị trực thuộc đang hoạt động": "the unit still has active sub-units",
+    "Có": "Yes",
     "Có %(disciplined)s cá nhân bị kỷ luật": "%(disciplined)s members were disciplined",
     "Có cá nhân đạt danh hiệu Chiến sĩ thi đua cơ sở": (
         "A member holds the Grassroots Emulation Fighter title"
@@ -253,6 +312,7 @@ EN: dict[str, str] = {
     "Căn cứ pháp lý không hợp lệ.": "Invalid legal basis.",
     "Căn cứ pháp lý không xác định: %(code)s": "Unknown legal basis: %(code)s",
     "Cơ quan ban hành": "Issued by",
+    "Cấp quyết định": "Deciding level",
     "Cấp quyết định khen thưởng": "Deciding level",
     "Cấp quyết định?": "Who decides?",
     "Cấp trên xử lý": "With the higher level",
@@ -279,6 +339,15 @@ EN: dict[str, str] = {
     "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG": "LIST OF NOMINATIONS",
     "Danh sách đề nghị khen thưởng": "List of nominations",
     "Danh sách đề nghị": "Nomination list",
+    (
+        "Do cơ quan quy định (quy chế Hội đồng TĐKT của Sở), không có điều khoản của NĐ 91/2017 "
+        "ấn định: quá bán (trên 50%) tổng số thành viên Hội đồng; túc số 2/3. Quản trị viên sửa "
+        "dòng này nếu quy chế của Sở khác."
+    ): (
+        "Set by the agency (the department's council regulation); no article of Decree 91/2017 "
+        "fixes it: a majority (over 50%) of all council members; quorum 2/3. An administrator "
+        "edits this row if the department's regulation differs."
+    ),
     "Duyệt": "Approve",
     "Duyệt danh sách đăng ký": "Approve the registration list",
     "Duyệt danh sách": "Approve the list",
@@ -314,8 +383,18 @@ EN: dict[str, str] = {
     "Giai đoạn hồ sơ": "Dossier stages",
     "Giao lại việc": "Task reassigned",
     "Giám đốc Sở": "Director of the Department",
+    (
+        "Giám đốc Sở quyết định: Lao động tiên tiến (Luật TĐKT 2022 Điều 24), Chiến sĩ thi đua "
+        "cơ sở (Điều 23), Tập thể lao động tiên tiến (Điều 28), Giấy khen (Điều 75). "
+        "follow_up_days không dùng ở nhánh này."
+    ): (
+        "The director decides: Advanced Worker (2022 Law Article 24), Grassroots Emulation "
+        "Fighter (Article 23), Advanced Labour Collective (Article 28), Certificate of "
+        "Commendation (Article 75). follow_up_days is not used on this branch."
+    ),
     "Giấy khen của Giám đốc Sở": "Director's Certificate of Commendation",
     "Gửi": "Send",
+    "Gửi cho": "Sent to",
     "Gửi kết quả cho từng hồ sơ": "Send the result to each dossier",
     "Gửi phiếu": "Send ballot",
     "Gửi phiếu bầu? Sau khi gửi không sửa được.": "Send the ballot? It cannot be changed after.",
@@ -375,6 +454,7 @@ EN: dict[str, str] = {
     "Khai mạc phiên họp, điểm danh": "Open the session, take attendance",
     "Khóa không hợp lệ.": "Invalid key.",
     "Khóa thiết lập không hợp lệ.": "Invalid setting key.",
+    "Không": "No",
     "Không có bước nào đang chờ xử lý.": "No step is waiting.",
     "Không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên": (
         "No member disciplined with a warning or worse"
@@ -454,11 +534,13 @@ EN: dict[str, str] = {
     ),
     "Luật TĐKT 2003 Điều 23; NĐ 91/2017": "2003 Emulation Law Article 23; Decree 91/2017",
     "Luật TĐKT 2022": "2022 Emulation Law",
+    "Lúc": "When",
     "Lý do hủy": "Reason for cancelling",
     "Lưu nháp": "Save draft",
     "Lập danh sách bỏ phiếu": "Draw up the ballot list",
     "Lập tờ trình và bộ hồ sơ trình": "Prepare the submission letter and dossier set",
     "Lập và gửi danh sách đăng ký thi đua": "Draw up and send the emulation registration list",
+    "Lặp lại mỗi ngày": "Repeat daily",
     "Lịch sử xử lý": "History",
     "Lọc": "Filter",
     "Lỗi": "Error",
@@ -479,7 +561,17 @@ EN: dict[str, str] = {
         "The password needs at least %(MIN_PASSWORD)s characters."
     ),
     "Mật khẩu của mọi tài khoản:": "Password of every account:",
+    "Mặc định (mọi bước)": "Default (every step)",
     "Mọi danh hiệu": "Every title",
+    "Mọi trường hợp": "Any",
+    "Mốc nhắc theo dõi (ngày làm việc)": "Follow-up reminder (working days)",
+    (
+        "Mỗi dòng là một mốc: số ngày làm việc so với hạn (âm: trước hạn), nhắc người xử lý "
+        "hoặc báo cáo cấp trên, có lặp lại mỗi ngày hay không."
+    ): (
+        "Each row is one rung: working days from the due date (negative: before it), a reminder "
+        "to the holder or an escalation, repeated daily or not."
+    ),
     "Mỗi hồ sơ chọn Đồng ý, Không đồng ý hoặc Không tham gia biểu quyết.": (
         "For each dossier choose Agree, Disagree or Abstain."
     ),
@@ -508,6 +600,7 @@ EN: dict[str, str] = {
     "Ngày kết thúc phải sau ngày bắt đầu.": "The end must come after the start.",
     "Ngày làm việc bù": "Make-up working day",
     "ngày làm việc": "working days",
+    "Ngày làm việc so với hạn": "Working days from due",
     "Ngày nghỉ thêm": "Extra day off",
     "Ngày quyết định": "Decision date",
     "ngày quyết định ở tương lai": "the decision date is in the future",
@@ -528,7 +621,9 @@ EN: dict[str, str] = {
     "Người này không phải thành viên Hội đồng của phiên họp.": (
         "This person is not a council member of the session."
     ),
+    "Người đang xử lý": "Task holder",
     "Người được giao không có vai trò phù hợp.": "The assignee does not have the right role.",
+    "Ngưỡng (%)": "Threshold (%)",
     "Ngưỡng biểu quyết chưa được xác nhận cho căn cứ pháp lý của các hồ sơ: ": (
         "The vote threshold is not confirmed for these dossiers' legal basis: "
     ),
@@ -536,11 +631,16 @@ EN: dict[str, str] = {
         "The term already has a %(label)s; change that person's position first."
     ),
     "nhiệm kỳ": "term",
+    "Nhánh xử lý sau khi Hội đồng đề nghị: Giám đốc Sở quyết định, hoặc trình tỉnh / Trung ương.": (
+        "The branch after the council proposes: the director decides, or it goes to the "
+        "province / central level."
+    ),
     "Nhận các việc đã chọn": "Claim selected tasks",
     "Nhận kết quả Hội đồng": "Receive the council's result",
     "Nhận việc": "Claim",
     "Nhập all_members hoặc present.": "Enter all_members or present.",
     "Nhập mật khẩu.": "Enter the password.",
+    "Nhập một số nguyên.": "Enter a whole number.",
     "Nhập một số từ 0 đến 100, hoặc một phân số như 200/3.": (
         "Enter a number from 0 to 100, or a fraction such as 200/3."
     ),
@@ -554,6 +654,7 @@ EN: dict[str, str] = {
         "Enter the ballot exactly as the member sent it; if none arrived, leave every dossier "
         "empty (not counted as taking part)."
     ),
+    "Nhắc việc": "Reminder",
     "Nhỏ": "Small",
     "Nêu lý do cho phép.": "Give the reason for the exception.",
     "Nêu lý do rút hồ sơ.": "Give the reason for withdrawing.",
@@ -571,6 +672,16 @@ EN: dict[str, str] = {
     "Năm %(year)s: %(label)s trở lên": "%(year)s: %(label)s or better",
     "Năm %(year_from)s": "In %(year_from)s",
     "năm “%(year)s” không hợp lệ": "invalid year “%(year)s”",
+    (
+        "NĐ 91/2017 Điều 45: bỏ phiếu kín; Chiến sĩ thi đua cấp tỉnh phải được từ 90% tổng số "
+        "thành viên Hội đồng đồng ý; thành viên vắng mặt bỏ phiếu bằng văn bản. Túc số 2/3 tổng "
+        "số thành viên là thông lệ trong quy chế Hội đồng của cơ quan, không do Điều 45 ấn "
+        "định."
+    ): (
+        "Decree 91/2017 Article 45: secret ballot; a Provincial Emulation Fighter needs at "
+        "least 90% of all council members to agree; absent members vote in writing. The 2/3 "
+        "quorum is the agency's council practice, not fixed by Article 45."
+    ),
     "Nơi nhận": "Recipient",
     "Nội dung cần chỉnh sửa": "What must be corrected",
     "Nội dung cần hoàn thiện": "What must be completed",
@@ -609,6 +720,7 @@ EN: dict[str, str] = {
         "Member %(user)s's ballot has invalid choices: %(bad)s"
     ),
     "Phong trào «%(name)s» đã được phát động.": "The campaign «%(name)s» was already launched.",
+    "Phát động phong trào": "Campaign launched",
     "Phân trang": "Pagination",
     "Phó Chủ tịch": "Vice-chair",
     "Phương thức không được hỗ trợ.": "Method not allowed.",
@@ -620,6 +732,7 @@ EN: dict[str, str] = {
     "Phải vượt (true) hay chỉ cần đạt (false) tỷ lệ": (
         "Must exceed (true) or only reach (false) the share"
     ),
+    "Phải vượt ngưỡng (>)": "Must exceed the threshold (>)",
     "Phần tử (BPMN)": "Step",
     "Quy trình #%(id)s đã kết thúc (%(status)s).": "Process #%(id)s has ended (%(status)s).",
     "Quy trình #%(instance_id)s không chờ thông điệp «%(name)s» lúc này.": (
@@ -651,6 +764,7 @@ EN: dict[str, str] = {
         "The collective's figures (headcount, Advanced Workers, Grassroots Emulation Fighters)"
     ),
     "Số lượng đăng ký": "Number registered",
+    "Số lần lặp tối đa": "Most repeats",
     (
         "Số ngày công khai theo %(legal_basis)s chưa được thiết lập: quản trị viên phải nhập "
         "trong mục Quy định trước khi lập hồ sơ."
@@ -664,6 +778,8 @@ EN: dict[str, str] = {
     "Số việc quá hạn theo bước": "Overdue tasks by step",
     "Số việc quá hạn": "Tasks over the limit",
     "Số việc": "Tasks",
+    "Thang nhắc cần ít nhất một mốc.": "A ladder needs at least one rung.",
+    "Thang nhắc việc chưa hợp lệ.": "The reminder ladder is not valid.",
     "Thang nhắc việc không hợp lệ: %(exc)s": "Invalid reminder ladder: %(exc)s",
     "Thao tác": "Actions",
     "Thao tác quá nhiều lần, vui lòng thử lại sau.": "Too many attempts; try again later.",
@@ -718,11 +834,22 @@ EN: dict[str, str] = {
     "Tiến độ theo đợt thi đua": "Progress by campaign",
     "Triệu tập phiên họp": "Convene the session",
     "Trung vị": "Median",
+    "Trung ương": "Central",
+    (
+        "Trung ương quyết định qua UBND tỉnh: Bằng khen của Thủ tướng (Luật TĐKT 2022 Điều 73), "
+        "Huân chương Lao động hạng Ba (Điều 44). 30 ngày làm việc là mốc nhắc nội bộ, không "
+        "phải thời hạn pháp lý."
+    ): (
+        "The central level decides through the province: Prime Minister's Certificate of Merit "
+        "(2022 Law Article 73), Third-class Labour Order (Article 44). 30 working days is an "
+        "internal reminder, not a legal limit."
+    ),
     "trên": "over",
     "Trích yếu": "Summary",
     "trùng với dòng %(key)s": "same as line %(key)s",
     "Trường này không có trong biểu mẫu của bước.": "This field is not in the step's form.",
     "Trưởng đơn vị": "Unit head",
+    "Trưởng đơn vị / Thường trực": "Unit head / secretariat",
     "Trả lại hồ sơ": "Dossier returned",
     "Trả lại đơn vị để hoàn thiện": "Return to the unit to complete",
     "Trả lại để bổ sung, chỉnh sửa": "Return for additions and corrections",
@@ -733,12 +860,15 @@ EN: dict[str, str] = {
     "Tài khoản đã ngừng hoạt động; các việc đang mở đã được giao lại.": (
         "The account is deactivated; its open tasks were handed back."
     ),
+    "Tên mốc": "Rung name",
     "Tên phong trào": "Campaign name",
     "Tên đăng nhập «%(username)s» đã có người dùng.": "The username «%(username)s» is taken.",
+    "Tính trên": "Counted over",
     "Tính trên: all_members (tổng số thành viên) hoặc present (số có mặt)": (
         "Counted over: all_members (every member) or present (members present)"
     ),
     "Tóm tắt báo cáo thành tích": "Achievement report summary",
+    "Túc số (%)": "Quorum (%)",
     "Tải tệp báo cáo thành tích và minh chứng ở mục Tài liệu của hồ sơ.": (
         "Upload the achievement report and proofs under the dossier's Documents."
     ),
@@ -798,6 +928,7 @@ EN: dict[str, str] = {
     "Ví dụ: Ban Thi đua – Khen thưởng tỉnh (Sở Nội vụ).": (
         "For example: the provincial Emulation and Commendation Board (Department of Home Affairs)."
     ),
+    "Xoá": "Delete",
     "Xác định cấp quyết định": "Determine the deciding level",
     "Xác định ngưỡng biểu quyết từng hồ sơ": "Determine each dossier's vote threshold",
     "Yêu cầu bổ sung hồ sơ": "Request a supplement",
@@ -815,6 +946,17 @@ EN: dict[str, str] = {
         "Making the document for %(count)s dossiers; this page shows the progress."
     ),
     "Điều chỉnh": "Correction",
+    (
+        "Đánh giá cho từng hồ sơ của phiên họp (biến dossier). threshold_base: all_members = "
+        "tổng số thành viên Hội đồng, present = số thành viên tham gia biểu quyết. "
+        'quorum_percent có thể là phân số, ví dụ "200/3" cho 2/3. Ngưỡng so sánh chính xác '
+        "(không làm tròn số thực)."
+    ): (
+        "Evaluated for each dossier of the session (variable dossier). threshold_base: "
+        "all_members = every council member, present = the members voting. quorum_percent may "
+        'be a fraction, e.g. "200/3" for 2/3. The threshold is compared exactly (no '
+        "rounding)."
+    ),
     "Đã bỏ thành viên khỏi nhiệm kỳ.": "Member removed from the term.",
     "Đã chuyển %(moved)s/%(count)s quy trình sang phiên bản %(version)s.": (
         "Moved %(moved)s/%(count)s processes to version %(version)s."
@@ -853,6 +995,7 @@ EN: dict[str, str] = {
     ),
     "Đã tạo tài khoản «%(username)s».": "Account «%(username)s» created.",
     "Đã tạo đơn vị «%(name)s».": "Unit «%(name)s» created.",
+    "Đã xác nhận": "Confirmed",
     "Đã đánh dấu %(count)s thông báo là đã đọc.": "Marked %(count)s notifications as read.",
     "Đã đăng xuất tài khoản khỏi mọi phiên.": "The account was signed out everywhere.",
     "Đã đưa thư #%(outbox_id)s vào hàng gửi lại.": "E-mail #%(outbox_id)s queued again.",
@@ -991,6 +1134,7 @@ EN: dict[str, str] = {
     "Đối tượng đã thay đổi.": "The item has changed.",
     "Đồng ý": "Agree",
     "Đồng ý đề nghị": "Agree to propose",
+    "Đổi hạn xử lý": "Due dates changed",
     "Đột xuất": "Ad hoc",
     "Đợt thi đua": "Campaign",
     "Đủ điều kiện": "Eligible",

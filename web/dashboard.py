@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from engine.domain.rules.titles import title_name
 from engine.models import Campaign, WorkflowSpec
 from engine.read import queries, stats
 from web.charts import Bar, bar_chart
 from web.context import db
+from web.i18n import localize_diagram, title_name, translate
 from web.reporting import calendar, day_bounds, period, require_manager, xlsx_response
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -68,7 +68,11 @@ def _tables(data: dict[str, Any]) -> dict[str, Table]:
             _("Hồ sơ theo bước và đơn vị"),
             [_("Bước"), *[name for _k, name in grid.columns], _("Cộng")],
             [
-                [label, *[grid.count(code, k) for k, _n in grid.columns], grid.row_total(code)]
+                [
+                    translate(label),
+                    *[grid.count(code, k) for k, _n in grid.columns],
+                    grid.row_total(code),
+                ]
                 for code, label in grid.rows
             ],
             [_("Cộng"), *[grid.column_total(k) for k, _n in grid.columns], grid.total],
@@ -107,9 +111,9 @@ def _tables(data: dict[str, Any]) -> dict[str, Table]:
             [
                 [
                     t.nominee_name,
-                    t.task_name,
-                    stats.stage_label(t.stage),
-                    t.who,
+                    translate(t.task_name),
+                    translate(stats.stage_label(t.stage)),
+                    translate(t.who),
                     calendar().local_date(t.due_at),
                     t.days_late,
                 ]
@@ -123,7 +127,7 @@ def _tables(data: dict[str, Any]) -> dict[str, Table]:
         "heat": Table(
             _("Thời gian chờ trung vị theo phần tử sơ đồ (ngày làm việc)"),
             [_("Phần tử (BPMN)"), _("Trung vị")],
-            [[element, days] for element, days in sorted(data["heat"].items())],
+            [[_step_name(element), days] for element, days in sorted(data["heat"].items())],
         ),
         "steps": Table(
             _(
@@ -133,11 +137,42 @@ def _tables(data: dict[str, Any]) -> dict[str, Table]:
             ),
             [_("Bước"), _("Số việc"), _("Trung vị"), "P90", _("Hạn"), _("Số việc quá hạn")],
             [
-                [s.label, s.count, s.median, s.p90, _or_dash(s.limit), s.over_limit]
+                [_step_label(s), s.count, s.median, s.p90, _or_dash(s.limit), s.over_limit]
                 for s in data["steps"]
             ],
         ),
     }
+
+
+def _element_names() -> dict[str, str]:
+    """Return the name of every flow element of the deployed workflows, by element id."""
+    from xml.etree import ElementTree
+
+    names: dict[str, str] = {}
+    for sources in db().scalars(select(WorkflowSpec.sources).order_by(WorkflowSpec.id)):
+        for file_name, xml in sources.items():
+            if not file_name.endswith(".bpmn"):
+                continue
+            root = ElementTree.fromstring(xml)  # noqa: S314 - deployed, trusted
+            names.update(
+                {e.get("id") or "": e.get("name") or "" for e in root.iter() if e.get("name")}
+            )
+    return names
+
+
+def _step_name(element_id: str) -> str:
+    """Return a BPMN element's name in the reader's language (its id only if it has none)."""
+    names = getattr(g, "tdkt_element_names", None)
+    if names is None:
+        names = g.tdkt_element_names = _element_names()
+    return translate(names.get(element_id) or element_id)
+
+
+def _step_label(step: stats.StepTime) -> str:
+    """Return a step's label: its stage, or the task's own name for a task without one."""
+    if step.stage in stats.STAGE_LABELS:
+        return translate(step.label)
+    return _step_name(step.stage)
 
 
 def _or_dash(value: int | None) -> int | str:
@@ -148,7 +183,7 @@ def _overdue_table(title: str, first: str, groups: list[stats.OverdueGroup]) -> 
     return Table(
         title,
         [first, _("Số việc"), _("Trễ trung bình (ngày LV)"), _("Trễ nhiều nhất (ngày LV)")],
-        [[g.label, g.count, g.mean_days_late, g.max_days_late] for g in groups],
+        [[translate(g.label), g.count, g.mean_days_late, g.max_days_late] for g in groups],
         [_("Cộng"), sum(g.count for g in groups), "", ""],
     )
 
@@ -169,11 +204,11 @@ def index() -> str:
                 [Bar(title_name(c), n) for c, n in data["titles"]], _("Hồ sơ theo danh hiệu")
             ),
             "overdue_stage": bar_chart(
-                [Bar(g.label, g.count, state="over") for g in data["overdue_stage"]],
+                [Bar(translate(g.label), g.count, state="over") for g in data["overdue_stage"]],
                 _("Số việc quá hạn theo bước"),
             ),
             "steps": bar_chart(
-                [Bar(s.label, s.median, s.limit, s.state) for s in data["steps"]],
+                [Bar(_step_label(s), s.median, s.limit, s.state) for s in data["steps"]],
                 _("Thời gian xử lý trung vị theo bước, vạch đỏ là hạn"),
                 _("ngày làm việc"),
             ),
@@ -212,4 +247,4 @@ def diagram() -> Response:
         (n for n, xml in sources.items() if f'id="{NOMINATION_PROCESS}"' in xml),
         next(iter(sources)),
     )
-    return Response(sources[name], mimetype="application/xml")
+    return Response(localize_diagram(sources[name]), mimetype="application/xml")

@@ -3,7 +3,9 @@ reader's language, and dates shown in Asia/Ho_Chi_Minh."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from html import escape, unescape
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, redirect, request, session
@@ -121,6 +123,36 @@ def basis_name(code: str | None) -> str:
 
     basis = BY_CODE.get(code or "")
     return translate(basis.name) if basis else (code or "")
+
+
+_TAG = re.compile(r"<(?P<tag>[\w:]+)(?P<attrs>\s[^<>]*?)(?P<end>/?)>")
+_NAME = re.compile(r'(\sname=")([^"]*)(")')
+#: Tags whose ``name`` is not a label people read (a property's name is its key).
+_UNNAMED = ("property", "inputExpression", "output", "input")
+
+
+def localize_diagram(xml: str) -> str:
+    """Return BPMN XML with the names people read in the reader's language, for the viewer.
+
+    A lane named by its role code (``unit_clerk``) shows the role's name; the other names are
+    looked up in the catalogue (``make translations`` extracts them from workflows/*.bpmn). Only
+    ``name`` attributes change, so the diagram and its element ids stay as deployed.
+    """
+
+    def one_tag(match: re.Match[str]) -> str:
+        tag = match.group("tag").rpartition(":")[2]
+        if tag in _UNNAMED:
+            return match.group(0)
+
+        def one_name(found: re.Match[str]) -> str:
+            name = unescape(found.group(2))
+            shown = role_name(name) if tag == "lane" else translate(name)
+            return f"{found.group(1)}{escape(shown)}{found.group(3)}"
+
+        attrs = _NAME.sub(one_name, match.group("attrs"))
+        return f"<{match.group('tag')}{attrs}{match.group('end')}>"
+
+    return _TAG.sub(one_tag, xml)
 
 
 def init_app(app: Flask) -> None:

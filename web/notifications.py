@@ -26,6 +26,8 @@ KIND_LABELS = {
     "escalated": _l("Báo cáo quá hạn"),
     "dossier_returned": _l("Trả lại hồ sơ"),
     "dossier_decided": _l("Kết quả hồ sơ"),
+    "campaign_opened": _l("Phát động phong trào"),
+    "due_changed": _l("Đổi hạn xử lý"),
 }
 KIND_TONES = {
     "due_soon": "warning",
@@ -44,7 +46,7 @@ def unread_counter(user: User) -> dict[str, int]:
 def index() -> str:
     return render_template(
         "notifications/index.html",
-        notes=notify.recent(db(), current_user.id),
+        items=notify.recent_items(db(), current_user.id),
         kind_labels=KIND_LABELS,
         kind_tones=KIND_TONES,
         email_mode=current_user.email_mode,

@@ -191,7 +191,7 @@ def overdue_tasks(session: Session, now: datetime, calendar: WorkingCalendar) ->
             who = assignee
         else:
             who = _ROLE_NAMES.get(task.candidate_role or "", task.candidate_role or "—")
-            who = f"{who} – {unit}" if unit else who
+            who = N_("%(role)s – %(unit)s", role=who, unit=unit) if unit else who
         result.append(
             OverdueTask(
                 task.id,
