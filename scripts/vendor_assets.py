@@ -31,7 +31,7 @@ class Package:
     license_file: str = "LICENSE"
 
 
-# Only what base.html and the diagram pages load. The viewer bundle draws no bpmn-font
+# What base.html and the diagram pages load, and the accessibility tests' checker. The viewer bundle draws no bpmn-font
 # icons (those belong to the modeler's palette), so bpmn-font/ is not vendored.
 PACKAGES: tuple[Package, ...] = (
     Package(
@@ -45,6 +45,12 @@ PACKAGES: tuple[Package, ...] = (
             ("dist/assets/bpmn-js.css", "bpmn-js.css"),
             ("dist/assets/diagram-js.css", "diagram-js.css"),
         ),
+    ),
+    # No page loads it: the accessibility tests inject it (tests/web/test_accessibility.py).
+    Package(
+        name="axe-core",
+        files=(("axe.min.js", "axe.min.js"),),
+        license_file="LICENSE",
     ),
 )
 

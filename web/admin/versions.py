@@ -15,6 +15,7 @@ from engine.workflow import operations
 from web.admin import bp, section
 from web.common import actor
 from web.context import db
+from web.i18n import localize_diagram
 
 
 def _page(error: DeployError | None = None, status: int = 200) -> tuple[str, int]:
@@ -81,10 +82,13 @@ def version(spec_id: int) -> str:
 @bp.get("/versions/<int:spec_id>/sources/<path:name>")
 @section("versions")
 def source(spec_id: int, name: str) -> Response:
-    """Serve one deployed file's XML, as stored (the diagram viewer reads it)."""
+    """Serve one deployed file's XML as stored; ``?shown=1`` names its elements in the reader's
+    language for the diagram viewer (web.i18n.localize_diagram)."""
     text = _spec(spec_id).sources.get(name)
     if text is None:
         abort(404)
+    if request.args.get("shown") and name.endswith(".bpmn"):
+        text = localize_diagram(text)
     return Response(text, mimetype="application/xml")
 
 
