@@ -244,6 +244,7 @@ EN: dict[str, str] = {
     "Chức vụ": "Position",
     "Chữ phụ (.muted) vẫn đạt tương phản AA.": "Secondary text (.muted) still meets AA contrast.",
     "Chữ và dấu tiếng Việt": "Vietnamese text and diacritics",
+    "CN": "Sun",
     (
         "Các danh hiệu, hình thức khác. CHƯA XÁC NHẬN cho NĐ 152/2025: quản trị viên phải thiết "
         "lập ngưỡng, cách tính và túc số theo NĐ 152/2025 và quy chế của Sở rồi đặt confirmed = "
@@ -778,6 +779,12 @@ EN: dict[str, str] = {
     "Số việc quá hạn theo bước": "Overdue tasks by step",
     "Số việc quá hạn": "Tasks over the limit",
     "Số việc": "Tasks",
+    "T2": "Mon",
+    "T3": "Tue",
+    "T4": "Wed",
+    "T5": "Thu",
+    "T6": "Fri",
+    "T7": "Sat",
     "Thang nhắc cần ít nhất một mốc.": "A ladder needs at least one rung.",
     "Thang nhắc việc chưa hợp lệ.": "The reminder ladder is not valid.",
     "Thang nhắc việc không hợp lệ: %(exc)s": "Invalid reminder ladder: %(exc)s",

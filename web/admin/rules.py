@@ -46,7 +46,7 @@ def _value_name(value: str) -> str:
         return words[value]
     named = basis_name(value)
     if named != value:
-        return named
+        return named.split(" (")[0]  # the decree's number; its full title is in the citation
     if re.fullmatch(r"\d+/\d+", value):
         return f"{float(Fraction(value)):.2f}".rstrip("0").rstrip(".")
     return value
