@@ -724,6 +724,7 @@ EN: dict[str, str] = {
     "Phát động phong trào": "Campaign launched",
     "Phân trang": "Pagination",
     "Phó Chủ tịch": "Vice-chair",
+    "Phóng to": "Zoom in",
     "Phương thức không được hỗ trợ.": "Method not allowed.",
     "phải là Có hoặc Không": "must be Yes or No",
     "phải là một trong các lựa chọn: %(labels)s": "must be one of: %(labels)s",
@@ -794,6 +795,7 @@ EN: dict[str, str] = {
     "thiếu họ tên / tên tập thể": "name missing",
     "threshold_base không hợp lệ: %(base)s": "invalid threshold_base: %(base)s",
     "thu hồi vai trò": "revoke the role",
+    "Thu nhỏ": "Zoom out",
     "thành viên": "member",
     (
         "Theo NĐ 91/2017, Chiến sĩ thi đua cơ sở bắt buộc có sáng kiến được công nhận; năm "
@@ -935,6 +937,7 @@ EN: dict[str, str] = {
     "Ví dụ: Ban Thi đua – Khen thưởng tỉnh (Sở Nội vụ).": (
         "For example: the provincial Emulation and Commendation Board (Department of Home Affairs)."
     ),
+    "Vừa khung": "Fit",
     "Xoá": "Delete",
     "Xác định cấp quyết định": "Determine the deciding level",
     "Xác định ngưỡng biểu quyết từng hồ sơ": "Determine each dossier's vote threshold",

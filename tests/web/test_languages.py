@@ -17,8 +17,8 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.demo import DEMO_PASSWORD, load_demo_dossiers
-from tests.common.procedure import Procedure, deployed
+from engine.demo import DEMO_PASSWORD
+from tests.common.procedure import Procedure
 from tests.web.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
 from tests.web.page_text import Leak, data_texts, page_leaks
 
@@ -28,19 +28,6 @@ USERS = ("admin", "thuky", "giamdoc", "vanthu.qlkh", "truongphong.qlkh", "phogia
 LOCALES = {"en": "en-US", "vi": "vi-VN"}
 TASK = re.compile(r"^/tasks/\d+$")
 DOSSIER = re.compile(r"^/dossiers/\d+$")
-
-
-@pytest.fixture
-def busy_agency(app: Flask, session_factory: sessionmaker[Session]) -> Iterator[Procedure]:
-    """The demo agency with its demo dossiers and a council session whose members have ballots
-    to cast, so that every inbox has a task and the council pages have a session."""
-    with deployed(session_factory, tick=True) as procedure:
-        dossier_id = procedure.file("vanthu.qlkh", "cb004", "LDTT")
-        procedure.to_council(dossier_id)
-        procedure.end_posting()
-        procedure.open_sitting([dossier_id])
-        load_demo_dossiers(session_factory)
-        yield procedure
 
 
 def _log_in(browser: Any, base: str, username: str, lang: str, errors: list[str]) -> Any:
