@@ -31,8 +31,9 @@ class Package:
     license_file: str = "LICENSE"
 
 
-# What base.html and the diagram pages load, and the accessibility tests' checker. The viewer bundle draws no bpmn-font
-# icons (those belong to the modeler's palette), so bpmn-font/ is not vendored.
+# What base.html and the diagram pages load, and the accessibility tests' checker. The
+# viewer bundle draws no bpmn-font icons (those belong to the modeler's palette), so
+# bpmn-font/ is not vendored.
 PACKAGES: tuple[Package, ...] = (
     Package(
         name="htmx.org",

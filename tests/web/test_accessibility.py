@@ -155,28 +155,31 @@ def test_a_clerk_prepares_a_dossier_by_keyboard_alone_on_a_phone_and_a_desktop(
         page.keyboard.press("Enter")
         # To the first preparation task of the group inbox, and open it with Enter.
         _tab_to(page, "main a[href^='/tasks/']:not([href*='?'])")
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
         assert re.search(r"/tasks/\d+$", page.url)
         task_url = page.url
         claim = page.locator("form[action$='/claim'] button")
         if claim.count():
             _tab_to(page, "form[action$='/claim'] button")
-            page.keyboard.press("Enter")
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
         page.goto(task_url)
         _tab_to(page, "#f-achievement_report")
         page.keyboard.type("Hoàn thành xuất sắc nhiệm vụ năm 2026, chủ trì một đề tài cấp cơ sở.")
         # The form fits the phone: the field and the button are inside the window's width.
-        for selector in ("#f-achievement_report", "form[action$='/complete'] button[type=submit]"):
+        for selector in (
+            "#f-achievement_report",
+            "form:has(#f-achievement_report) button[type=submit]",
+        ):
             box = page.locator(selector).bounding_box()
             assert box is not None
             assert box["x"] >= 0
             assert box["x"] + box["width"] <= width + 1, f"{selector} is cut at {width} px"
         page.screenshot(path=str(ARTIFACTS / f"keyboard-task-{width}.png"), full_page=True)
-        _tab_to(page, "form[action$='/complete'] button[type=submit]")
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        _tab_to(page, "form:has(#f-achievement_report) button[type=submit]")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
         assert page.url != task_url, "the task was not completed"
         expect(page.locator(".flash, [role=alert], [role=status]").first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / f"keyboard-done-{width}.png"), full_page=True)
