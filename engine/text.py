@@ -32,8 +32,12 @@ class Message(str):
         return (Message, (self.msgid, self.params))
 
 
-def N_(msgid: str, /, **params: object) -> Message:
-    """Mark ``msgid`` for the catalogue and fill ``%(name)s`` placeholders from ``params``."""
+def N_(msgid: str, /, **params: object) -> str:
+    """Mark ``msgid`` for the catalogue and fill ``%(name)s`` placeholders from ``params``.
+
+    Typed as ``str``: to the engine a message is its Vietnamese text; the web finds the
+    :class:`Message` in it.
+    """
     return Message(msgid, params)
 
 

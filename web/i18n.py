@@ -41,11 +41,11 @@ def translate(text: object) -> str:
             key: translate(value) if isinstance(value, Message) else value
             for key, value in text.params.items()
         }
-        return gettext(text.msgid, **params) if params else gettext(text.msgid)
+        return str(gettext(text.msgid, **params) if params else gettext(text.msgid))
     if text is None:
         return ""
     value = str(text)
-    return gettext(value) if value.strip() else value
+    return str(gettext(value)) if value.strip() else value
 
 
 @bp.get("/lang/<code>")

@@ -43,7 +43,7 @@ def _value_name(value: str) -> str:
     if value in TITLES:
         return title_name(value)
     if value in words:
-        return words[value]
+        return str(words[value])
     named = basis_name(value)
     if named != value:
         return named.split(" (")[0]  # the decree's number; its full title is in the citation
@@ -56,9 +56,9 @@ def rule_cell(text: str) -> str:
     """Return a DMN cell (a FEEL test or value) as people read it: names, not expressions."""
     cell = text.strip()
     if cell in ("", "-"):
-        return _("Mọi trường hợp")
+        return str(_("Mọi trường hợp"))
     if cell.lower() in ("true", "false"):
-        return _("Có") if cell.lower() == "true" else _("Không")
+        return str(_("Có") if cell.lower() == "true" else _("Không"))
     listed = _LIST.match(cell)
     if listed or (cell.startswith('"') and cell.endswith('"')):
         values = _QUOTED.findall(listed.group(1) if listed else cell)
