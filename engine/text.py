@@ -41,6 +41,12 @@ def N_(msgid: str, /, **params: object) -> str:
     return Message(msgid, params)
 
 
+def joined(separator: str, items: list[str]) -> str:
+    """Join messages with a neutral ``separator`` ("; ", ", "), each translated when shown."""
+    template = separator.replace("%", "%%").join(f"%(item{i})s" for i in range(len(items)))
+    return Message(template, {f"item{i}": item for i, item in enumerate(items)})
+
+
 #: The longest reason a withdrawal, a cancellation or an eligibility override takes.
 MAX_REASON_CHARS = 2000
 

@@ -18,6 +18,7 @@ POT = ROOT / "build" / "messages.pot"
 PO = ROOT / "web" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 EN: dict[str, str] = {
+    "%(count)s %(kind)s": "%(count)s %(kind)s",
     "%(filename)s: chỉ nhận tệp .xlsx hoặc .csv": (
         "%(filename)s: only .xlsx or .csv files are accepted"
     ),
@@ -41,6 +42,7 @@ EN: dict[str, str] = {
     "%(LAW_2022)s Điều 75; quy chế TĐKT của Sở": (
         "%(LAW_2022)s Article 75; the department's emulation regulation"
     ),
+    "%(name)s: %(counts)s": "%(name)s: %(counts)s",
     "%(nominee_name)s đã có hồ sơ %(name)s trong đợt này (#%(duplicate)s).": (
         "%(nominee_name)s already has a %(name)s dossier in this campaign (#%(duplicate)s)."
     ),
@@ -49,10 +51,10 @@ EN: dict[str, str] = {
     ),
     (
         "%(period)s, có %(total)s lượt tập thể, cá nhân được khen thưởng (%(collective)s lượt "
-        "tập thể, %(individual)s lượt cá nhân), cụ thể: "
+        "tập thể, %(individual)s lượt cá nhân), cụ thể: %(details)s."
     ): (
         "%(period)s, %(total)s awards to collectives and individuals (%(collective)s to "
-        "collectives, %(individual)s to individuals): "
+        "collectives, %(individual)s to individuals): %(details)s."
     ),
     "%(process_id)s phiên bản %(version)s": "%(process_id)s version %(version)s",
     "%(role)s – %(unit)s": "%(role)s – %(unit)s",
@@ -330,6 +332,7 @@ EN: dict[str, str] = {
     "Danh hiệu không hợp lệ: ": "Invalid titles: ",
     "Danh hiệu này không mở trong đợt thi đua.": "This title is not open in the campaign.",
     "Danh hiệu đề nghị": "Proposed title",
+    "danh hiệu “%(name)s”": "the “%(name)s” title",
     "Danh hiệu/hình thức khen thưởng không xác định: %(code)s": "Unknown title or form: %(code)s",
     "Danh mục tài liệu kèm theo": "List of attached documents",
     "Danh sách hồ sơ trong phiên họp": "Dossiers of the session",

@@ -21,7 +21,7 @@ from engine.calendar import WorkingCalendar
 from engine.domain.rules.titles import KIND_NAMES, is_emulation_title, title_codes, title_name
 from engine.models import AwardRecord, Campaign, Dossier, HumanTask, OrgUnit, User
 from engine.models.org import ROLES
-from engine.text import N_
+from engine.text import N_, joined
 
 #: The procedure's stages in order (workflows/README.md, user task property ``stage``).
 STAGES: tuple[tuple[str, str], ...] = (
@@ -427,21 +427,22 @@ def award_summary(stats: AwardStatistics, today: date | None = None) -> str:
     parts = []
     for code in stats.titles:
         kinds = [
-            f"{format_number(n)} {KIND_NAMES[kind]}"
+            N_("%(count)s %(kind)s", count=format_number(n), kind=KIND_NAMES[kind])
             for kind in ("collective", "individual")
             if (n := stats.count(code, kind=kind))
         ]
-        name = f"danh hiệu “{title_name(code)}”" if is_emulation_title(code) else title_name(code)
-        parts.append(f"{name}: {', '.join(kinds)}")
-    return (
-        N_(
-            "%(period)s, có %(total)s lượt tập thể, cá nhân được khen thưởng (%(collective)s "
-            "lượt tập thể, %(individual)s lượt cá nhân), cụ thể: ",
-            period=period,
-            total=format_number(total),
-            collective=format_number(stats.count(kind="collective")),
-            individual=format_number(stats.count(kind="individual")),
+        name = (
+            N_("danh hiệu “%(name)s”", name=title_name(code))
+            if is_emulation_title(code)
+            else title_name(code)
         )
-        + "; ".join(parts)
-        + "."
+        parts.append(N_("%(name)s: %(counts)s", name=name, counts=joined(", ", kinds)))
+    return N_(
+        "%(period)s, có %(total)s lượt tập thể, cá nhân được khen thưởng (%(collective)s "
+        "lượt tập thể, %(individual)s lượt cá nhân), cụ thể: %(details)s.",
+        period=period,
+        total=format_number(total),
+        collective=format_number(stats.count(kind="collective")),
+        individual=format_number(stats.count(kind="individual")),
+        details=joined("; ", parts),
     )

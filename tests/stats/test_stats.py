@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import Flask
 from sqlalchemy.orm import Session
 
 from engine.calendar import WorkingCalendar
@@ -169,3 +170,20 @@ def test_waiting_heat_per_element_includes_open_tasks(db_session: Session) -> No
 def test_percentile_is_nearest_rank() -> None:
     assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90) == 9
     assert percentile([4], 90) == 4
+
+
+def test_summary_paragraph_reads_in_english_too(db_session: Session, app: Flask) -> None:
+    from web.i18n import translate
+
+    import_awards(db_session, _history(KNOWN), "known.csv")
+    summary = award_summary(award_statistics(db_session, 2014, 2026), today=date(2026, 3, 1))
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        english = translate(summary)
+    assert english == (
+        "From 2014 to date, 9 awards to collectives and individuals (3 to collectives, 6 to "
+        "individuals): the “Advanced Worker” title: 3 individual; "
+        "the “Grassroots Emulation Fighter” title: 2 individual; "
+        "the “Advanced Labour Collective” title: 1 collective; "
+        "Certificate of Merit of the Provincial People's Committee Chairman: 2 collective, "
+        "1 individual."
+    )
