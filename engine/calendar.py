@@ -49,6 +49,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.models import CalendarOverrideDay
+from engine.text import N_
 
 __all__ = [
     "DEFAULT_TZ",
@@ -265,15 +266,15 @@ class WorkingCalendar:
         }
         for d, override in self._overrides.items():
             if d.year == year and override.kind == "off":
-                days[d] = override.note or days.get(d, "Ngày nghỉ")
+                days[d] = override.note or days.get(d, N_("Ngày nghỉ"))
         return sorted(days.items())
 
     def make_up_days_in(self, year: int) -> list[tuple[date, str]]:
         """Return the weekend days of ``year`` that are working days, with a Vietnamese label."""
-        days = dict.fromkeys(_package_year(year).weekend_workdays, "Ngày làm việc bù")
+        days = dict.fromkeys(_package_year(year).weekend_workdays, N_("Ngày làm việc bù"))
         for d, override in self._overrides.items():
             if d.year == year and override.kind == "working" and d.weekday() >= 5:
-                days[d] = override.note or "Ngày làm việc bù"
+                days[d] = override.note or N_("Ngày làm việc bù")
         return sorted((d, n) for d, n in days.items() if self.is_working_day(d))
 
     def _as_local_date(self, value: date) -> date:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from engine.errors import NotFound
 from engine.models import Dossier, GeneratedDocument, HumanTask, User
 from engine.models.org import UNIT_SCOPED_ROLES
+from engine.text import N_
 
 #: Roles that see every unit's dossiers at every stage (the secretariat, the director, admins).
 AGENCY_WIDE_ROLES = frozenset({"secretariat", "director", "admin"})
@@ -272,7 +273,7 @@ def visible_dossier(session: Session, user: User, dossier_id: int) -> Dossier:
     """Return the dossier, or raise NotFound when it does not exist or ``user`` may not see it."""
     dossier = session.get(Dossier, dossier_id)
     if dossier is None or not may_see_dossier(user, dossier):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     return dossier
 
 
@@ -280,10 +281,10 @@ def visible_task(session: Session, user: User, task_id: int) -> HumanTask:
     """Return the task if ``user`` may see it (may_see_task), else raise NotFound."""
     task = session.get(HumanTask, task_id)
     if task is None:
-        raise NotFound("Không tìm thấy việc.")
+        raise NotFound(N_("Không tìm thấy việc."))
     if task.dossier_id is not None:
         # Refused as the dossier page refuses it: the dossier is what the user may not see.
         visible_dossier(session, user, task.dossier_id)
     elif not may_see_task(user, task, None):
-        raise NotFound("Không tìm thấy việc.")
+        raise NotFound(N_("Không tìm thấy việc."))
     return task

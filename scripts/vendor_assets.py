@@ -31,8 +31,9 @@ class Package:
     license_file: str = "LICENSE"
 
 
-# Only what base.html, the diagram pages and the admin modeler load: the modeler's palette and
-# context pad draw bpmn-font icons, so bpmn-font's CSS and font files come with it.
+# What base.html, the diagram pages, the admin modeler and the accessibility tests load: the
+# modeler's palette and context pad draw bpmn-font icons, so bpmn-font's CSS and font files come
+# with it; the accessibility tests inject axe-core.
 PACKAGES: tuple[Package, ...] = (
     Package(
         name="htmx.org",
@@ -75,6 +76,12 @@ PACKAGES: tuple[Package, ...] = (
                 "dmn-js-boxed-expression-controls.css",
             ),
         ),
+    ),
+    # No page loads it: the accessibility tests inject it (tests/web/test_accessibility.py).
+    Package(
+        name="axe-core",
+        files=(("axe.min.js", "axe.min.js"),),
+        license_file="LICENSE",
     ),
 )
 

@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from engine.domain.awards import (
@@ -27,14 +29,14 @@ bp.before_request(require_manager)
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
 LOOKUP_HEADERS = [
-    "Họ tên / Tên tập thể",
-    "Loại",
-    "Đơn vị",
-    "Danh hiệu / hình thức",
-    "Năm",
-    "Số quyết định",
-    "Ngày quyết định",
-    "Cơ quan ban hành",
+    _l("Họ tên / Tên tập thể"),
+    _l("Loại"),
+    _l("Đơn vị"),
+    _l("Danh hiệu / hình thức"),
+    _l("Năm"),
+    _l("Số quyết định"),
+    _l("Ngày quyết định"),
+    _l("Cơ quan ban hành"),
 ]
 
 
@@ -90,7 +92,7 @@ def export() -> Response:
             ]
             for r in rows
         ],
-        "Tra cứu khen thưởng",
+        _("Tra cứu khen thưởng"),
     )
 
 
@@ -101,7 +103,7 @@ def upload() -> tuple[str, int] | str:
     if request.method == "POST":
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            error = "Chọn tệp .xlsx hoặc .csv."
+            error = _("Chọn tệp .xlsx hoặc .csv.")
         else:
             try:
                 report = import_awards(
@@ -149,6 +151,6 @@ def statistics_export() -> Response:
         f"thong-ke-khen-thuong-{year_from}-{year_to}.xlsx",
         headers,
         [*body, *totals[:-1]],
-        f"Thống kê khen thưởng {year_from}–{year_to}",
+        _("Thống kê khen thưởng %(year_from)s–%(year_to)s", year_from=year_from, year_to=year_to),
         footer=totals[-1],
     )

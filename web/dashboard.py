@@ -12,17 +12,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from engine import permissions
-from engine.domain.rules.titles import title_name
 from engine.models import Campaign, OrgUnit, WorkflowSpec
 from engine.read import queries, stats
 from web.charts import Bar, bar_chart
 from web.common import PageLinks
 from web.context import db
+from web.i18n import localize_diagram, title_name, translate
 from web.reporting import calendar, day_bounds, period, xlsx_response
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -59,7 +60,7 @@ class Table:
 
 
 def _campaign_id() -> int | None:
-    return queries.row_id_arg(request.args, "campaign", "Đợt thi đua")
+    return queries.row_id_arg(request.args, "campaign", _("Đợt thi đua"))
 
 
 def _figures(
@@ -120,61 +121,114 @@ def _tables(data: dict[str, Any]) -> dict[str, Table]:
     grid: stats.CrossTab = data["grid"]
     return {
         "stage_unit": Table(
-            "Hồ sơ theo bước và đơn vị",
-            ["Bước", *[name for _k, name in grid.columns], "Cộng"],
+            _("Hồ sơ theo bước và đơn vị"),
+            [_("Bước"), *[name for _k, name in grid.columns], _("Cộng")],
             [
-                [label, *[grid.count(code, k) for k, _n in grid.columns], grid.row_total(code)]
+                [
+                    translate(label),
+                    *[grid.count(code, k) for k, _n in grid.columns],
+                    grid.row_total(code),
+                ]
                 for code, label in grid.rows
             ],
-            ["Cộng", *[grid.column_total(k) for k, _n in grid.columns], grid.total],
+            [_("Cộng"), *[grid.column_total(k) for k, _n in grid.columns], grid.total],
         ),
         "titles": Table(
-            "Hồ sơ theo danh hiệu, hình thức",
-            ["Danh hiệu / hình thức", "Số hồ sơ"],
+            _("Hồ sơ theo danh hiệu, hình thức"),
+            [_("Danh hiệu / hình thức"), _("Số hồ sơ")],
             [[title_name(code), n] for code, n in data["titles"]],
-            ["Cộng", sum(n for _c, n in data["titles"])],
+            [_("Cộng"), sum(n for _c, n in data["titles"])],
         ),
         "campaigns": Table(
-            "Tiến độ theo đợt thi đua",
-            ["Đợt thi đua", "Năm", "Đăng ký", "Đã đề nghị", "Đã có kết quả", "Được khen thưởng"],
+            _("Tiến độ theo đợt thi đua"),
+            [
+                _("Đợt thi đua"),
+                _("Năm"),
+                _("Đăng ký"),
+                _("Đã đề nghị"),
+                _("Đã có kết quả"),
+                _("Được khen thưởng"),
+            ],
             [
                 [p.name, p.year, p.registered, p.nominated, p.decided, p.awarded]
                 for p in data["progress"]
             ],
         ),
         "overdue": Table(
-            "Việc quá hạn",
-            ["Hồ sơ", "Việc", "Bước", "Người / nhóm xử lý", "Hạn", "Trễ (ngày làm việc)"],
+            _("Việc quá hạn"),
+            [
+                _("Hồ sơ"),
+                _("Việc"),
+                _("Bước"),
+                _("Người / nhóm xử lý"),
+                _("Hạn"),
+                _("Trễ (ngày làm việc)"),
+            ],
             [
                 [
                     t.nominee_name,
-                    t.task_name,
-                    stats.stage_label(t.stage),
-                    t.who,
+                    translate(t.task_name),
+                    translate(stats.stage_label(t.stage)),
+                    translate(t.who),
                     calendar().local_date(t.due_at),
                     t.days_late,
                 ]
                 for t in data["overdue"]
             ],
         ),
-        "overdue_stage": _overdue_table("Quá hạn theo bước", "Bước", data["overdue_stage"]),
+        "overdue_stage": _overdue_table(_("Quá hạn theo bước"), _("Bước"), data["overdue_stage"]),
         "overdue_person": _overdue_table(
-            "Quá hạn theo người xử lý", "Người / nhóm", data["overdue_person"]
+            _("Quá hạn theo người xử lý"), _("Người / nhóm"), data["overdue_person"]
         ),
         "heat": Table(
-            "Thời gian chờ trung vị theo phần tử sơ đồ (ngày làm việc)",
-            ["Phần tử (BPMN)", "Trung vị"],
-            [[element, days] for element, days in sorted(data["heat"].items())],
+            _("Thời gian chờ trung vị theo phần tử sơ đồ (ngày làm việc)"),
+            [_("Phần tử (BPMN)"), _("Trung vị")],
+            [[_step_name(element), days] for element, days in sorted(data["heat"].items())],
         ),
         "steps": Table(
-            f"Thời gian xử lý theo bước ({data['start']:%d/%m/%Y}–{data['end']:%d/%m/%Y})",
-            ["Bước", "Số việc", "Trung vị", "P90", "Hạn", "Số việc quá hạn"],
+            _(
+                "Thời gian xử lý theo bước (%(start)s–%(end)s)",
+                start=format(data["start"], "%d/%m/%Y"),
+                end=format(data["end"], "%d/%m/%Y"),
+            ),
+            [_("Bước"), _("Số việc"), _("Trung vị"), "P90", _("Hạn"), _("Số việc quá hạn")],
             [
-                [s.label, s.count, s.median, s.p90, _or_dash(s.limit), s.over_limit]
+                [_step_label(s), s.count, s.median, s.p90, _or_dash(s.limit), s.over_limit]
                 for s in data["steps"]
             ],
         ),
     }
+
+
+def _element_names() -> dict[str, str]:
+    """Return the name of every flow element of the deployed workflows, by element id."""
+    from xml.etree import ElementTree
+
+    names: dict[str, str] = {}
+    for sources in db().scalars(select(WorkflowSpec.sources).order_by(WorkflowSpec.id)):
+        for file_name, xml in sources.items():
+            if not file_name.endswith(".bpmn"):
+                continue
+            root = ElementTree.fromstring(xml)  # noqa: S314 - deployed, trusted
+            names.update(
+                {e.get("id") or "": e.get("name") or "" for e in root.iter() if e.get("name")}
+            )
+    return names
+
+
+def _step_name(element_id: str) -> str:
+    """Return a BPMN element's name in the reader's language (its id only if it has none)."""
+    names = getattr(g, "tdkt_element_names", None)
+    if names is None:
+        names = g.tdkt_element_names = _element_names()
+    return translate(names.get(element_id) or element_id)
+
+
+def _step_label(step: stats.StepTime) -> str:
+    """Return a step's label: its stage, or the task's own name for a task without one."""
+    if step.stage in stats.STAGE_LABELS:
+        return translate(step.label)
+    return _step_name(step.stage)
 
 
 def _or_dash(value: int | None) -> int | str:
@@ -184,9 +238,9 @@ def _or_dash(value: int | None) -> int | str:
 def _overdue_table(title: str, first: str, groups: list[stats.OverdueGroup]) -> Table:
     return Table(
         title,
-        [first, "Số việc", "Trễ trung bình (ngày LV)", "Trễ nhiều nhất (ngày LV)"],
-        [[g.label, g.count, g.mean_days_late, g.max_days_late] for g in groups],
-        ["Cộng", sum(g.count for g in groups), "", ""],
+        [first, _("Số việc"), _("Trễ trung bình (ngày LV)"), _("Trễ nhiều nhất (ngày LV)")],
+        [[translate(g.label), g.count, g.mean_days_late, g.max_days_late] for g in groups],
+        [_("Cộng"), sum(g.count for g in groups), "", ""],
     )
 
 
@@ -203,16 +257,16 @@ def index() -> str:
         campaigns=db().scalars(select(Campaign).order_by(Campaign.year.desc())).all(),
         charts={
             "titles": bar_chart(
-                [Bar(title_name(c), n) for c, n in data["titles"]], "Hồ sơ theo danh hiệu"
+                [Bar(title_name(c), n) for c, n in data["titles"]], _("Hồ sơ theo danh hiệu")
             ),
             "overdue_stage": bar_chart(
-                [Bar(g.label, g.count, state="over") for g in data["overdue_stage"]],
-                "Số việc quá hạn theo bước",
+                [Bar(translate(g.label), g.count, state="over") for g in data["overdue_stage"]],
+                _("Số việc quá hạn theo bước"),
             ),
             "steps": bar_chart(
-                [Bar(s.label, s.median, s.limit, s.state) for s in data["steps"]],
-                "Thời gian xử lý trung vị theo bước, vạch đỏ là hạn",
-                "ngày làm việc",
+                [Bar(_step_label(s), s.median, s.limit, s.state) for s in data["steps"]],
+                _("Thời gian xử lý trung vị theo bước, vạch đỏ là hạn"),
+                _("ngày làm việc"),
             ),
         },
         diagram_url=url_for("dashboard.diagram") if spec else None,
@@ -272,4 +326,4 @@ def diagram() -> Response:
         (n for n, xml in sources.items() if f'id="{NOMINATION_PROCESS}"' in xml),
         next(iter(sources)),
     )
-    return Response(sources[name], mimetype="application/xml")
+    return Response(localize_diagram(sources[name]), mimetype="application/xml")

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -79,7 +80,7 @@ def generate() -> WerkzeugResponse:
     else:
         campaign_id = as_id(request.form.get("campaign_id"))
         if campaign_id is None:
-            flash("Chọn đợt thi đua.", "error")
+            flash(_("Chọn đợt thi đua."), "error")
             return redirect(url_for("documents.index"))
         params["dossier_ids"] = dossier_ids_for(
             session,
@@ -94,10 +95,14 @@ def generate() -> WerkzeugResponse:
             return _download(rendered.filename, rendered.mimetype, rendered.content)
         document = request_document(session, kind, params, current_user.id, count)
     except (DocumentInputError, KeyError, TypeError) as exc:
-        flash(str(exc) if isinstance(exc, DocumentInputError) else "Yêu cầu không hợp lệ.", "error")
+        flash(
+            str(exc) if isinstance(exc, DocumentInputError) else _("Yêu cầu không hợp lệ."), "error"
+        )
         return redirect(url_for("documents.index"))
     _enqueue(document.id)
-    flash(f"Đang tạo văn bản cho {count} hồ sơ; trang này cập nhật tiến độ.", "info")
+    flash(
+        _("Đang tạo văn bản cho %(count)s hồ sơ; trang này cập nhật tiến độ.", count=count), "info"
+    )
     return redirect(url_for("documents.index"))
 
 

@@ -17,6 +17,7 @@ from engine.models import Attachment, Campaign
 from engine.read import queries
 from web.common import actor, page_links, require_login, sort_link
 from web.context import db, runtime
+from web.i18n import localize_diagram
 
 bp = Blueprint("dossiers", __name__)
 require_login(bp)
@@ -186,7 +187,7 @@ def diagram(dossier_id: int) -> Response:
     xml = queries.diagram_source(session, dossier_id)
     if xml is None:
         abort(404)
-    return Response(xml, mimetype="application/xml")
+    return Response(localize_diagram(xml), mimetype="application/xml")
 
 
 @bp.post("/dossiers/<int:dossier_id>/comments")

@@ -10,6 +10,7 @@ from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from engine.errors import EngineError, ValidationFailed
+from web.i18n import translate
 
 
 class BadInput(BadRequest):
@@ -56,11 +57,17 @@ def _exception_headers(exc: HTTPException) -> list[tuple[str, str]]:
 def init_app(app: Flask) -> None:
     @app.errorhandler(EngineError)
     def _engine_error(exc: EngineError) -> Any:
+        # The engine writes Vietnamese marked for the catalogue: shown in the reader's language.
+        message = translate(exc.message)
         if wants_json():
-            fields = exc.field_errors if isinstance(exc, ValidationFailed) else None
-            return json_error(exc.http_status, exc.code, exc.message, fields)
+            fields = (
+                {name: translate(text) for name, text in exc.field_errors.items()}
+                if isinstance(exc, ValidationFailed)
+                else None
+            )
+            return json_error(exc.http_status, exc.code, message, fields)
         return render_template(
-            "error.html", status=exc.http_status, message=exc.message
+            "error.html", status=exc.http_status, message=message
         ), exc.http_status
 
     @app.errorhandler(HTTPException)

@@ -1,12 +1,18 @@
-"""Languages (Vietnamese by default, English) and dates shown in Asia/Ho_Chi_Minh."""
+"""Languages (Vietnamese by default, English), the engine's messages and codes shown in the
+reader's language, and dates shown in Asia/Ho_Chi_Minh."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from html import escape, unescape
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, redirect, request, session
+from flask_babel import gettext
 from werkzeug.wrappers import Response
+
+from engine.text import Message
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -15,9 +21,31 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    """Return the language chosen with the switch; Vietnamese until someone chooses."""
+    """Return the language chosen with the switch, else the browser's (Accept-Language) among
+    ours; Vietnamese when neither says."""
     chosen = session.get("lang")
-    return str(chosen) if chosen in LANGUAGES else "vi"
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return request.accept_languages.best_match(list(LANGUAGES), default="vi") or "vi"
+
+
+def translate(text: object) -> str:
+    """Return ``text`` in the reader's language.
+
+    An engine :class:`~engine.text.Message` is looked up by its catalogue id and its parameters
+    (translated too) are filled in after; any other text is looked up as it is, so a name from a
+    BPMN file or a label the engine keeps finds its English, and unknown text stays as it is.
+    """
+    if isinstance(text, Message):
+        params = {
+            key: translate(value) if isinstance(value, Message) else value
+            for key, value in text.params.items()
+        }
+        return str(gettext(text.msgid, **params) if params else gettext(text.msgid))
+    if text is None:
+        return ""
+    value = str(text)
+    return str(gettext(value)) if value.strip() else value
 
 
 @bp.get("/lang/<code>")
@@ -54,18 +82,39 @@ def local_iso(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
+# --- codes shown as names: the engine keeps each table once (roles in engine.models.org, titles
+# in engine.domain.rules.titles, stages in engine.read.stats, legal bases in
+# engine.domain.rules.legal_basis), in Vietnamese marked for the catalogue; these filters are the
+# one place the web turns a code into its name in the reader's language.
+
+
 def role_name(code: str | None) -> str:
-    """Return the Vietnamese name of a role (lane) code, or the code when unknown."""
+    """Return the name of a role (lane) code in the reader's language, or the code if unknown."""
     from engine.models import ROLES
 
-    return next((r.name for r in ROLES if r.code == code), code or "")
+    return translate(next((r.name for r in ROLES if r.code == code), code or ""))
 
 
 def title_name(code: str | None) -> str:
-    """Return the Vietnamese name of a title code, or the code when unknown."""
+    """Return the name of a title code in the reader's language, or the code when unknown."""
     from engine.domain.rules.titles import title_name as name
 
-    return name(code or "")
+    return translate(name(code or ""))
+
+
+def kind_name(code: str | None) -> str:
+    """Return "cá nhân"/"tập thể" (individual/collective) in the reader's language."""
+    from engine.domain.rules.titles import KIND_NAMES
+
+    return translate(KIND_NAMES.get(code or "", code or ""))
+
+
+def stage_name(code: str | None) -> str:
+    """Return the name of a dossier stage (a user task's ``stage``) in the reader's language."""
+    from engine.read.stats import STAGE_LABELS
+
+    label = STAGE_LABELS.get(code or "")
+    return translate(label) if label else (code or "—")
 
 
 def basis_name(code: str | None) -> str:
@@ -73,12 +122,46 @@ def basis_name(code: str | None) -> str:
     from engine.domain.rules.legal_basis import BY_CODE
 
     basis = BY_CODE.get(code or "")
-    return basis.name if basis else (code or "")
+    return translate(basis.name) if basis else (code or "")
+
+
+_TAG = re.compile(r"<(?P<tag>[\w:]+)(?P<attrs>\s[^<>]*?)(?P<end>/?)>")
+_NAME = re.compile(r'(\sname=")([^"]*)(")')
+#: Tags whose ``name`` is not a label people read (a property's name is its key).
+_UNNAMED = ("property", "inputExpression", "output", "input")
+
+
+def localize_diagram(xml: str) -> str:
+    """Return BPMN XML with the names people read in the reader's language, for the viewer.
+
+    A lane named by its role code (``unit_clerk``) shows the role's name; the other names are
+    looked up in the catalogue (``make translations`` extracts them from workflows/*.bpmn). Only
+    ``name`` attributes change, so the diagram and its element ids stay as deployed.
+    """
+
+    def one_tag(match: re.Match[str]) -> str:
+        tag = match.group("tag").rpartition(":")[2]
+        if tag in _UNNAMED:
+            return match.group(0)
+
+        def one_name(found: re.Match[str]) -> str:
+            name = unescape(found.group(2))
+            shown = role_name(name) if tag == "lane" else translate(name)
+            return f"{found.group(1)}{escape(shown)}{found.group(3)}"
+
+        attrs = _NAME.sub(one_name, match.group("attrs"))
+        return f"<{match.group('tag')}{attrs}{match.group('end')}>"
+
+    return _TAG.sub(one_tag, xml)
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.add_template_filter(translate, "tr")
+    app.add_template_global(translate, "tr")
     app.add_template_filter(role_name, "role_name")
+    app.add_template_filter(kind_name, "kind_name")
+    app.add_template_filter(stage_name, "stage_name")
     app.add_template_filter(title_name, "title_name")
     app.add_template_filter(basis_name, "basis_name")
     app.add_template_filter(local_date, "vndate")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,14 +18,16 @@ bp = Blueprint("notifications", __name__)
 require_login(bp)
 
 KIND_LABELS = {
-    "task_ready": "Việc mới",
-    "task_assigned": "Được giao việc",
-    "due_soon": "Sắp đến hạn",
-    "due_today": "Đến hạn",
-    "overdue": "Quá hạn",
-    "escalated": "Báo cáo quá hạn",
-    "dossier_returned": "Trả lại hồ sơ",
-    "dossier_decided": "Kết quả hồ sơ",
+    "task_ready": _l("Việc mới"),
+    "task_assigned": _l("Được giao việc"),
+    "due_soon": _l("Sắp đến hạn"),
+    "due_today": _l("Đến hạn"),
+    "overdue": _l("Quá hạn"),
+    "escalated": _l("Báo cáo quá hạn"),
+    "dossier_returned": _l("Trả lại hồ sơ"),
+    "dossier_decided": _l("Kết quả hồ sơ"),
+    "campaign_opened": _l("Phát động phong trào"),
+    "due_changed": _l("Đổi hạn xử lý"),
 }
 KIND_TONES = {
     "due_soon": "warning",
@@ -42,7 +46,7 @@ def unread_counter(user: User) -> dict[str, int]:
 def index() -> str:
     return render_template(
         "notifications/index.html",
-        notes=notify.recent(db(), current_user.id),
+        items=notify.recent_items(db(), current_user.id),
         kind_labels=KIND_LABELS,
         kind_tones=KIND_TONES,
         email_mode=current_user.email_mode,
@@ -65,7 +69,7 @@ def open_one(notification_id: int) -> Response:
 @bp.post("/notifications/read-all")
 def read_all() -> Response:
     count = notify.mark_read(db(), current_user.id)
-    flash(f"Đã đánh dấu {count} thông báo là đã đọc.", "success")
+    flash(_("Đã đánh dấu %(count)s thông báo là đã đọc.", count=count), "success")
     return redirect(url_for("notifications.index"))
 
 
@@ -76,9 +80,9 @@ def email_mode() -> Response:
         abort(400)
     notify.set_email_mode(db(), current_user.id, mode)
     flash(
-        "Đã chọn nhận thư tổng hợp mỗi ngày."
+        _("Đã chọn nhận thư tổng hợp mỗi ngày.")
         if mode == "digest"
-        else "Đã chọn nhận thư ngay khi có thông báo.",
+        else _("Đã chọn nhận thư ngay khi có thông báo."),
         "success",
     )
     return redirect(url_for("notifications.index"))
@@ -96,7 +100,7 @@ def retry(outbox_id: int) -> Response:
     if not permissions.may_administer(current_user.user, "outbox"):
         abort(403)
     if notify.retry_failed(db(), outbox_id, utcnow()):
-        flash(f"Đã đưa thư #{outbox_id} vào hàng gửi lại.", "success")
+        flash(_("Đã đưa thư #%(outbox_id)s vào hàng gửi lại.", outbox_id=outbox_id), "success")
     else:
-        flash(f"Thư #{outbox_id} không ở trạng thái gửi lỗi.", "warning")
+        flash(_("Thư #%(outbox_id)s không ở trạng thái gửi lỗi.", outbox_id=outbox_id), "warning")
     return redirect(url_for("notifications.failed"))

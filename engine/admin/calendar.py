@@ -22,6 +22,7 @@ from engine.models import (
     HumanTask,
     User,
 )
+from engine.text import N_
 from engine.unit_of_work import unit_of_work
 
 
@@ -44,13 +45,15 @@ def set_calendar_day(
     when = date_field(day, "day", "Ngày")
     assert when is not None
     if kind not in (None, "working", "off"):
-        raise ValidationFailed("Chọn loại ngày.", {"kind": "Chọn loại ngày."})
+        raise ValidationFailed(N_("Chọn loại ngày."), {"kind": N_("Chọn loại ngày.")})
     note = text_field(note, "note", "Ghi chú", required=False)
     with unit_of_work(session):
         before = load_calendar(session, notify.current_config().tz)
         if kind is None:
             if not delete_calendar_override(session, when):
-                raise NotFound(f"Ngày {when:%d/%m/%Y} không có điều chỉnh nào.")
+                raise NotFound(
+                    N_("Ngày %(when)s không có điều chỉnh nào.", when=format(when, "%d/%m/%Y"))
+                )
         else:
             save_calendar_override(session, when, kind, note, actor.id)
         after = load_calendar(session, notify.current_config().tz)

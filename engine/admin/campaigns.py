@@ -25,6 +25,7 @@ from engine.models import (
 )
 from engine.models.base import utcnow
 from engine.models.campaign import CAMPAIGN_KINDS
+from engine.text import N_
 from engine.unit_of_work import unit_of_work
 
 #: The longest reason an administrator gives for a legal basis outside its period.
@@ -44,28 +45,28 @@ def create_campaign(session: Session, actor: User, form: Mapping[str, Any]) -> C
             return None
 
     code = field(text_field, form.get("code"), "code", "Mã", 60)
-    name = field(text_field, form.get("name"), "name", "Tên phong trào")
+    name = field(text_field, form.get("name"), "name", N_("Tên phong trào"))
     kind = form.get("kind")
     if kind not in CAMPAIGN_KINDS:
-        errors["kind"] = "Chọn loại phong trào."
+        errors["kind"] = N_("Chọn loại phong trào.")
     dates = {
         key: field(date_field, form.get(key), key, key)
         for key in ("starts_on", "ends_on", "registration_deadline", "nomination_deadline")
     }
     if dates["starts_on"] and dates["ends_on"] and dates["ends_on"] < dates["starts_on"]:
-        errors["ends_on"] = "Ngày kết thúc phải sau ngày bắt đầu."
+        errors["ends_on"] = N_("Ngày kết thúc phải sau ngày bắt đầu.")
     registration, nomination = dates["registration_deadline"], dates["nomination_deadline"]
     if registration and dates["starts_on"] and registration < dates["starts_on"]:
-        errors["registration_deadline"] = "Hạn đăng ký không được trước ngày bắt đầu."
+        errors["registration_deadline"] = N_("Hạn đăng ký không được trước ngày bắt đầu.")
     if nomination and registration and nomination < registration:
-        errors["nomination_deadline"] = "Hạn gửi hồ sơ phải sau hạn đăng ký."
+        errors["nomination_deadline"] = N_("Hạn gửi hồ sơ phải sau hạn đăng ký.")
     basis = form.get("legal_basis")
     override = str(form.get("basis_override_reason") or "").strip()
     if len(override) > MAX_OVERRIDE_REASON:
         errors["basis_override_reason"] = f"Tối đa {MAX_OVERRIDE_REASON} ký tự."
     mismatch: str | None = None
     if basis not in LEGAL_BASES:
-        errors["legal_basis"] = "Chọn căn cứ pháp lý."
+        errors["legal_basis"] = N_("Chọn căn cứ pháp lý.")
     elif dates["starts_on"] and dates["ends_on"]:
         mismatch = period_error(str(basis), dates["starts_on"], dates["ends_on"])
         if mismatch and not override:
@@ -78,16 +79,16 @@ def create_campaign(session: Session, actor: User, form: Mapping[str, Any]) -> C
             errors["legal_basis"] = mismatch + ". Chỉ quản trị viên được áp dụng ngoài thời kỳ."
     titles = [str(t) for t in form.get("title_codes") or []]
     if not titles:
-        errors["title_codes"] = "Chọn ít nhất một danh hiệu, hình thức."
+        errors["title_codes"] = N_("Chọn ít nhất một danh hiệu, hình thức.")
     elif set(titles) - set(processed_title_codes()):
         errors["title_codes"] = "Danh hiệu không xét tại Sở: " + ", ".join(
             sorted(set(titles) - set(processed_title_codes()))
         )
     if errors:
-        raise ValidationFailed("Thông tin phong trào chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin phong trào chưa hợp lệ."), errors)
     with unit_of_work(session):
         if session.scalar(select(Campaign.id).where(Campaign.code == code)) is not None:
-            message = f"Mã «{code}» đã được dùng."
+            message = N_("Mã «%(code)s» đã được dùng.", code=code)
             raise ValidationFailed(message, {"code": message})
         campaign = Campaign(
             code=code,
@@ -114,7 +115,7 @@ def open_campaign(session: Session, actor: User, campaign_id: int) -> Campaign:
     with unit_of_work(session):
         campaign: Campaign = get_row(session, Campaign, campaign_id, "phong trào")
         if campaign.opened_at is not None:
-            raise Conflict(f"Phong trào «{campaign.name}» đã được phát động.")
+            raise Conflict(N_("Phong trào «%(name)s» đã được phát động.", name=campaign.name))
         campaign.opened_at, campaign.opened_by = utcnow(), actor.id
         events.publish(session, [events.CampaignOpened(campaign.id)])
         audit.record(

@@ -12,6 +12,7 @@ from engine.errors import Forbidden, NotFound, ValidationFailed
 from engine.models import (
     User,
 )
+from engine.text import N_
 
 MIN_PASSWORD = 8
 
@@ -19,7 +20,7 @@ MIN_PASSWORD = 8
 def require(actor: User, section: permissions.Section) -> None:
     """Raise Forbidden unless ``actor`` may use the admin ``section`` (engine.permissions)."""
     if not permissions.may_administer(actor, section):
-        raise Forbidden("Bạn không có quyền quản trị chức năng này.")
+        raise Forbidden(N_("Bạn không có quyền quản trị chức năng này."))
 
 
 def text_field(
@@ -27,9 +28,11 @@ def text_field(
 ) -> str:
     text = str(value or "").strip()
     if required and not text:
-        raise ValidationFailed(f"{label}: không được để trống.", {field: "Không được để trống."})
+        raise ValidationFailed(
+            N_("%(label)s: không được để trống.", label=label), {field: N_("Không được để trống.")}
+        )
     if len(text) > max_len:
-        message = f"Tối đa {max_len} ký tự."
+        message = N_("Tối đa %(max_len)s ký tự.", max_len=max_len)
         raise ValidationFailed(f"{label}: {message}", {field: message})
     return text
 
@@ -41,12 +44,14 @@ def date_field(value: Any, field: str, label: str, required: bool = True) -> dat
     text = str(value or "").strip()
     if not text:
         if required:
-            raise ValidationFailed(f"{label}: chưa nhập ngày.", {field: "Chưa nhập ngày."})
+            raise ValidationFailed(
+                N_("%(label)s: chưa nhập ngày.", label=label), {field: N_("Chưa nhập ngày.")}
+            )
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
-        message = "Ngày không hợp lệ (dạng YYYY-MM-DD)."
+        message = N_("Ngày không hợp lệ (dạng YYYY-MM-DD).")
         raise ValidationFailed(f"{label}: {message}", {field: message}) from None
 
 

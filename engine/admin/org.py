@@ -32,6 +32,7 @@ from engine.models import (
 )
 from engine.models.org import COUNCIL_POSITIONS, UNIT_SCOPED_ROLES
 from engine.notify.core import role_holders
+from engine.text import N_
 from engine.unit_of_work import unit_of_work
 from engine.workflow import operations
 
@@ -43,7 +44,7 @@ def _parent(session: Session, parent_id: int | None) -> OrgUnit | None:
         return None
     parent = session.get(OrgUnit, parent_id)
     if parent is None or not parent.active:
-        message = "Đơn vị cấp trên không tồn tại hoặc đã ngừng hoạt động."
+        message = N_("Đơn vị cấp trên không tồn tại hoặc đã ngừng hoạt động.")
         raise ValidationFailed(message, {"parent_id": message})
     return parent
 
@@ -53,11 +54,11 @@ def create_unit(
 ) -> OrgUnit:
     """Create a unit, optionally under ``parent_id``."""
     require(actor, "org")
-    code = text_field(code, "code", "Mã đơn vị", 40)
-    name = text_field(name, "name", "Tên đơn vị")
+    code = text_field(code, "code", N_("Mã đơn vị"), 40)
+    name = text_field(name, "name", N_("Tên đơn vị"))
     with unit_of_work(session):
         if session.scalar(select(OrgUnit.id).where(OrgUnit.code == code)) is not None:
-            message = f"Mã «{code}» đã được dùng cho đơn vị khác."
+            message = N_("Mã «%(code)s» đã được dùng cho đơn vị khác.", code=code)
             raise ValidationFailed(message, {"code": message})
         unit = OrgUnit(code=code, name=name, parent_id=_parent(session, parent_id) and parent_id)
         session.add(unit)
@@ -76,13 +77,13 @@ def update_unit(
 ) -> OrgUnit:
     """Rename a unit and/or move it under another parent; a unit cannot end up under itself."""
     require(actor, "org")
-    name = text_field(name, "name", "Tên đơn vị")
+    name = text_field(name, "name", N_("Tên đơn vị"))
     with unit_of_work(session):
-        unit: OrgUnit = get_row(session, OrgUnit, unit_id, "đơn vị")
+        unit: OrgUnit = get_row(session, OrgUnit, unit_id, N_("đơn vị"))
         ancestor = _parent(session, parent_id)
         while ancestor is not None:
             if ancestor.id == unit.id:
-                message = "Không thể chuyển đơn vị vào chính nó hoặc một đơn vị trực thuộc nó."
+                message = N_("Không thể chuyển đơn vị vào chính nó hoặc một đơn vị trực thuộc nó.")
                 raise ValidationFailed(message, {"parent_id": message})
             ancestor = ancestor.parent
         before = {"name": unit.name, "parent_id": unit.parent_id}
@@ -100,22 +101,22 @@ def deactivate_unit(session: Session, actor: User, unit_id: int) -> OrgUnit:
     """Stop a unit; refused while it has active sub-units, active staff or open tasks."""
     require(actor, "org")
     with unit_of_work(session):
-        unit: OrgUnit = get_row(session, OrgUnit, unit_id, "đơn vị")
+        unit: OrgUnit = get_row(session, OrgUnit, unit_id, N_("đơn vị"))
         reasons = []
         if session.scalar(
             select(func.count()).where(OrgUnit.parent_id == unit.id, OrgUnit.active.is_(True))
         ):
-            reasons.append("còn đơn vị trực thuộc đang hoạt động")
+            reasons.append(N_("còn đơn vị trực thuộc đang hoạt động"))
         if session.scalar(
             select(func.count()).where(User.unit_id == unit.id, User.active.is_(True))
         ):
-            reasons.append("còn người dùng đang hoạt động thuộc đơn vị")
+            reasons.append(N_("còn người dùng đang hoạt động thuộc đơn vị"))
         if session.scalar(
             select(func.count()).where(
                 HumanTask.candidate_unit_id == unit.id, HumanTask.status == "ready"
             )
         ):
-            reasons.append("còn việc đang chờ xử lý của đơn vị")
+            reasons.append(N_("còn việc đang chờ xử lý của đơn vị"))
         if reasons:
             raise Conflict(f"Chưa thể ngừng hoạt động đơn vị «{unit.name}»: {'; '.join(reasons)}.")
         unit.active = False
@@ -130,7 +131,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def _password(value: str) -> str:
     if len(value or "") < MIN_PASSWORD:
-        message = f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự."
+        message = N_("Mật khẩu cần ít nhất %(MIN_PASSWORD)s ký tự.", MIN_PASSWORD=MIN_PASSWORD)
         raise ValidationFailed(message, {"password": message})
     return generate_password_hash(value)
 
@@ -140,7 +141,7 @@ def _unit_id(session: Session, unit_id: int | None, field: str = "unit_id") -> i
         return None
     unit = session.get(OrgUnit, unit_id)
     if unit is None or not unit.active:
-        message = "Đơn vị không tồn tại hoặc đã ngừng hoạt động."
+        message = N_("Đơn vị không tồn tại hoặc đã ngừng hoạt động.")
         raise ValidationFailed(message, {field: message})
     return unit_id
 
@@ -158,24 +159,26 @@ def create_user(
 ) -> User:
     """Create a user who can log in with ``password``."""
     require(actor, "org")
-    username = text_field(username, "username", "Tên đăng nhập", 80)
-    full_name = text_field(full_name, "full_name", "Họ và tên")
-    email = text_field(email, "email", "Thư điện tử")
+    username = text_field(username, "username", N_("Tên đăng nhập"), 80)
+    full_name = text_field(full_name, "full_name", N_("Họ và tên"))
+    email = text_field(email, "email", N_("Thư điện tử"))
     if not _EMAIL.match(email):
-        raise ValidationFailed("Địa chỉ thư không hợp lệ.", {"email": "Địa chỉ thư không hợp lệ."})
+        raise ValidationFailed(
+            N_("Địa chỉ thư không hợp lệ."), {"email": N_("Địa chỉ thư không hợp lệ.")}
+        )
     password_hash = _password(password)
     with unit_of_work(session):
         if session.scalar(select(User.id).where(User.username == username)) is not None:
-            message = f"Tên đăng nhập «{username}» đã có người dùng."
+            message = N_("Tên đăng nhập «%(username)s» đã có người dùng.", username=username)
             raise ValidationFailed(message, {"username": message})
         if session.scalar(select(User.id).where(User.email == email)) is not None:
-            message = f"Thư điện tử «{email}» đã có người dùng."
+            message = N_("Thư điện tử «%(email)s» đã có người dùng.", email=email)
             raise ValidationFailed(message, {"email": message})
         user = User(
             username=username,
             full_name=full_name,
             email=email,
-            position=text_field(position, "position", "Chức vụ", required=False) or None,
+            position=text_field(position, "position", N_("Chức vụ"), required=False) or None,
             unit_id=_unit_id(session, unit_id),
             password_hash=password_hash,
         )
@@ -195,7 +198,7 @@ def reset_password(session: Session, actor: User, user_id: int, password: str) -
     require(actor, "org")
     password_hash = _password(password)
     with unit_of_work(session):
-        user: User = get_row(session, User, user_id, "người dùng")
+        user: User = get_row(session, User, user_id, N_("người dùng"))
         user.password_hash = password_hash
         # Whoever knew the old password may hold a session: the new one starts from nothing.
         ended = sessions.end_all(session, user.id)
@@ -212,7 +215,7 @@ def sign_out_everywhere(session: Session, actor: User, user_id: int) -> int:
     many were open. API tokens are revoked separately."""
     require(actor, "org")
     with unit_of_work(session):
-        user: User = get_row(session, User, user_id, "người dùng")
+        user: User = get_row(session, User, user_id, N_("người dùng"))
         ended = sessions.end_all(session, user.id)
         audit.record(
             session,
@@ -227,7 +230,7 @@ def change_user_unit(session: Session, actor: User, user_id: int, unit_id: int |
     """Move the user to another unit (their role scopes are changed separately)."""
     require(actor, "org")
     with unit_of_work(session):
-        user: User = get_row(session, User, user_id, "người dùng")
+        user: User = get_row(session, User, user_id, N_("người dùng"))
         previous = user.unit_id
         user.unit_id = _unit_id(session, unit_id)
         audit.record(
@@ -271,7 +274,7 @@ def has_actor(session: Session, task: HumanTask) -> bool:
 
 def tasks_left_without(session: Session, user_id: int) -> list[HumanTask]:
     """Return the open tasks nobody could act on if ``user_id`` left: deactivation must not."""
-    user: User = get_row(session, User, user_id, "người dùng")
+    user: User = get_row(session, User, user_id, N_("người dùng"))
     found = []
     for task in _open_tasks_of(session, user):
         if task.assignee_id == user.id:
@@ -295,9 +298,13 @@ def _refuse_orphans(session: Session, tasks: Iterable[HumanTask], what: str) -> 
     if orphans:
         names = ", ".join(f"«{t.name}» (#{t.id})" for t in orphans)
         raise ValidationFailed(
-            f"Không thể {what}: các việc sau sẽ không còn ai xử lý được: {names}. "
-            "Hãy giao lại từng việc cho người khác trước.",
-            {f"task_{t.id}": "Chọn người nhận việc này." for t in orphans},
+            N_(
+                "Không thể %(what)s: các việc sau sẽ không còn ai xử lý được: %(names)s. Hãy "
+                "giao lại từng việc cho người khác trước.",
+                what=what,
+                names=names,
+            ),
+            {f"task_{t.id}": N_("Chọn người nhận việc này.") for t in orphans},
         )
 
 
@@ -335,16 +342,20 @@ def deactivate_user(
     require(actor, "org")
     handovers = dict(handovers or {})
     with unit_of_work(session):
-        user: User = get_row(session, User, user_id, "người dùng")
+        user: User = get_row(session, User, user_id, N_("người dùng"))
         if user.id == actor.id:
-            raise ValidationFailed("Không thể tự ngừng hoạt động tài khoản của mình.")
+            raise ValidationFailed(N_("Không thể tự ngừng hoạt động tài khoản của mình."))
         at_risk = tasks_left_without(session, user.id)
         for task_id, successor_id in sorted(handovers.items()):
             successor = session.get(User, successor_id)
             if successor is None or not successor.active or successor.id == user.id:
-                message = "Người nhận không tồn tại, đã ngừng hoạt động hoặc chính là người rời đi."
+                message = N_(
+                    "Người nhận không tồn tại, đã ngừng hoạt động hoặc chính là người rời đi."
+                )
                 raise ValidationFailed(message, {f"task_{task_id}": message})
-            _hand_over(session, actor, get_row(session, HumanTask, task_id, "công việc"), successor)
+            _hand_over(
+                session, actor, get_row(session, HumanTask, task_id, N_("công việc")), successor
+            )
         user.active = False
         _refuse_orphans(session, at_risk, f"ngừng hoạt động tài khoản «{user.full_name}»")
         ended = sessions.end_all(session, user.id)
@@ -367,12 +378,14 @@ def grant_role(
     """Give the user a role; unit-scoped roles need a unit, the others are agency-wide."""
     require(actor, "org")
     with unit_of_work(session):
-        user: User = get_row(session, User, user_id, "người dùng")
+        user: User = get_row(session, User, user_id, N_("người dùng"))
         if session.get(Role, role_code) is None:
-            raise ValidationFailed("Vai trò không hợp lệ.", {"role_code": "Vai trò không hợp lệ."})
+            raise ValidationFailed(
+                N_("Vai trò không hợp lệ."), {"role_code": N_("Vai trò không hợp lệ.")}
+            )
         if role_code in UNIT_SCOPED_ROLES:
             if unit_id is None:
-                message = "Vai trò này gắn với một đơn vị: hãy chọn đơn vị."
+                message = N_("Vai trò này gắn với một đơn vị: hãy chọn đơn vị.")
                 raise ValidationFailed(message, {"unit_id": message})
             _unit_id(session, unit_id)
         else:
@@ -388,7 +401,8 @@ def grant_role(
         )
         if exists is not None:
             raise ValidationFailed(
-                "Người dùng đã có vai trò này.", {"role_code": "Người dùng đã có vai trò này."}
+                N_("Người dùng đã có vai trò này."),
+                {"role_code": N_("Người dùng đã có vai trò này.")},
             )
         membership = RoleMembership(user_id=user.id, role_code=role_code, unit_id=unit_id)
         session.add(membership)
@@ -411,7 +425,7 @@ def revoke_role(session: Session, actor: User, membership_id: int) -> None:
         summary = {"user_id": user.id, "role": membership.role_code, "unit_id": membership.unit_id}
         at_risk = [t for t in tasks_left_without(session, user.id) if t.assignee_id != user.id]
         session.delete(membership)
-        _refuse_orphans(session, at_risk, "thu hồi vai trò")
+        _refuse_orphans(session, at_risk, N_("thu hồi vai trò"))
         audit.record(session, "role_revoked", actor_id=actor.id, summary=summary)
 
 
@@ -419,11 +433,11 @@ def revoke_role(session: Session, actor: User, membership_id: int) -> None:
 
 
 def _term_dates(starts_on: Any, ends_on: Any) -> tuple[date, date | None]:
-    start = date_field(starts_on, "starts_on", "Ngày bắt đầu")
-    end = date_field(ends_on, "ends_on", "Ngày kết thúc", required=False)
+    start = date_field(starts_on, "starts_on", N_("Ngày bắt đầu"))
+    end = date_field(ends_on, "ends_on", N_("Ngày kết thúc"), required=False)
     assert start is not None
     if end is not None and end < start:
-        message = "Ngày kết thúc phải sau ngày bắt đầu."
+        message = N_("Ngày kết thúc phải sau ngày bắt đầu.")
         raise ValidationFailed(message, {"ends_on": message})
     return start, end
 
@@ -440,9 +454,9 @@ def save_council_term(
 ) -> CouncilTerm:
     """Create (``term_id`` None) or change a council term's name, dates and decision."""
     require(actor, "org")
-    name = text_field(name, "name", "Tên nhiệm kỳ")
+    name = text_field(name, "name", N_("Tên nhiệm kỳ"))
     decision_no = (
-        text_field(decision_no, "decision_no", "Số quyết định", 80, required=False) or None
+        text_field(decision_no, "decision_no", N_("Số quyết định"), 80, required=False) or None
     )
     start, end = _term_dates(starts_on, ends_on)
     with unit_of_work(session):
@@ -450,7 +464,7 @@ def save_council_term(
             term = CouncilTerm(name=name, starts_on=start)
             session.add(term)
         else:
-            term = get_row(session, CouncilTerm, term_id, "nhiệm kỳ")
+            term = get_row(session, CouncilTerm, term_id, N_("nhiệm kỳ"))
         term.name, term.starts_on, term.ends_on = name, start, end
         term.decision_no = decision_no
         session.flush()
@@ -474,21 +488,24 @@ def set_council_member(
     """Add the user to the term (or change their position); one chair and one secretary."""
     require(actor, "org")
     if user_id is None:
-        raise ValidationFailed("Chọn người dùng.", {"user_id": "Chọn người dùng."})
+        raise ValidationFailed(N_("Chọn người dùng."), {"user_id": N_("Chọn người dùng.")})
     if position not in COUNCIL_POSITIONS:
-        raise ValidationFailed("Chức danh không hợp lệ.", {"position": "Chức danh không hợp lệ."})
+        raise ValidationFailed(
+            N_("Chức danh không hợp lệ."), {"position": N_("Chức danh không hợp lệ.")}
+        )
     with unit_of_work(session):
-        term: CouncilTerm = get_row(session, CouncilTerm, term_id, "nhiệm kỳ")
-        user: User = get_row(session, User, user_id, "người dùng")
+        term: CouncilTerm = get_row(session, CouncilTerm, term_id, N_("nhiệm kỳ"))
+        user: User = get_row(session, User, user_id, N_("người dùng"))
         if not user.active:
             raise ValidationFailed(
-                "Người dùng đã ngừng hoạt động.", {"user_id": "Người dùng đã ngừng hoạt động."}
+                N_("Người dùng đã ngừng hoạt động."),
+                {"user_id": N_("Người dùng đã ngừng hoạt động.")},
             )
         if position in ("chair", "secretary") and any(
             m.position == position and m.user_id != user.id for m in term.members
         ):
-            label = "Chủ tịch" if position == "chair" else "Thư ký"
-            message = f"Nhiệm kỳ đã có {label}; đổi chức danh người đó trước."
+            label = N_("Chủ tịch") if position == "chair" else N_("Thư ký")
+            message = N_("Nhiệm kỳ đã có %(label)s; đổi chức danh người đó trước.", label=label)
             raise ValidationFailed(message, {"position": message})
         member = next((m for m in term.members if m.user_id == user.id), None)
         if member is None:
@@ -509,7 +526,7 @@ def remove_council_member(session: Session, actor: User, member_id: int) -> None
     """Take a member off a council term."""
     require(actor, "org")
     with unit_of_work(session):
-        member: CouncilMember = get_row(session, CouncilMember, member_id, "thành viên")
+        member: CouncilMember = get_row(session, CouncilMember, member_id, N_("thành viên"))
         summary = {"term_id": member.term_id, "user_id": member.user_id}
         session.delete(member)
         audit.record(session, "council_member_removed", actor_id=actor.id, summary=summary)

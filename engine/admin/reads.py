@@ -134,7 +134,8 @@ def decision_tables(session: Session) -> list[rule_settings.DecisionTable]:
 
 
 def step_limits(session: Session) -> list[tuple[str, str, str, str]]:
-    """Return (process, element id, name, dueWorkingDays) of the newest version of each process."""
+    """Return (process name, element id, name, dueWorkingDays) of the newest version of each
+    process."""
     from xml.etree import ElementTree
 
     found = []
@@ -147,6 +148,14 @@ def step_limits(session: Session) -> list[tuple[str, str, str, str]]:
         if name is None:
             continue
         root = ElementTree.fromstring(spec.sources[name])  # noqa: S314 - deployed, trusted
+        process_name = next(
+            (
+                e.get("name") or spec.process_id
+                for e in root.iter()
+                if e.tag.endswith("}process") and e.get("id") == spec.process_id
+            ),
+            spec.process_id,
+        )
         for element in root.iter():
             if not element.tag.endswith("}userTask"):
                 continue
@@ -154,7 +163,7 @@ def step_limits(session: Session) -> list[tuple[str, str, str, str]]:
                 if prop.tag.endswith("}property") and prop.get("name") == "dueWorkingDays":
                     found.append(
                         (
-                            spec.process_id,
+                            process_name,
                             element.get("id") or "",
                             element.get("name") or "",
                             prop.get("value") or "",

@@ -18,6 +18,7 @@ from engine.models import (
     User,
 )
 from engine.notify.ladder import ladder_from_json
+from engine.text import N_
 from engine.unit_of_work import unit_of_work
 
 
@@ -34,11 +35,13 @@ def set_rule(
     """Set a figure the legal basis leaves to the agency, with the authority it rests on."""
     require(actor, "rules")
     if legal_basis not in LEGAL_BASES:
-        raise ValidationFailed("Căn cứ pháp lý không hợp lệ.", {"legal_basis": "Không hợp lệ."})
+        raise ValidationFailed(
+            N_("Căn cứ pháp lý không hợp lệ."), {"legal_basis": N_("Không hợp lệ.")}
+        )
     if title_code != "*" and title_code not in title_codes():
-        raise ValidationFailed("Danh hiệu không hợp lệ.", {"title_code": "Không hợp lệ."})
+        raise ValidationFailed(N_("Danh hiệu không hợp lệ."), {"title_code": N_("Không hợp lệ.")})
     parsed = rule_settings.parse_value(key, value)
-    citation = text_field(citation, "citation", "Căn cứ (điều khoản, quy chế)", 2000)
+    citation = text_field(citation, "citation", N_("Căn cứ (điều khoản, quy chế)"), 2000)
     with unit_of_work(session):
         row, previous = rule_settings.save_setting(
             session, legal_basis, title_code, key, parsed, citation, actor.id
@@ -62,12 +65,12 @@ def set_rule(
 def set_reminder_ladder(session: Session, actor: User, task_type: str, ladder_json: str) -> None:
     """Store the reminder ladder (JSON) of an element id or ``default``; reschedule open tasks."""
     require(actor, "rules")
-    task_type = text_field(task_type, "task_type", "Loại việc", 120)
+    task_type = text_field(task_type, "task_type", N_("Loại việc"), 120)
     try:
         ladder = ladder_from_json(ladder_json)
     except ValueError as exc:
         raise ValidationFailed(
-            f"Thang nhắc việc không hợp lệ: {exc}", {"ladder": str(exc)}
+            N_("Thang nhắc việc không hợp lệ: %(exc)s", exc=exc), {"ladder": str(exc)}
         ) from None
     with unit_of_work(session):
         notify.save_ladder(session, task_type, ladder, actor.id)

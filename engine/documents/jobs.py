@@ -14,6 +14,7 @@ from engine.documents.context import DocumentInputError
 from engine.documents.render import KINDS, render_document
 from engine.models import GeneratedDocument
 from engine.models.base import utcnow
+from engine.text import N_
 from engine.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ def request_document(
 ) -> GeneratedDocument:
     """Record a document to render (status queued, committed); the caller then enqueues its id."""
     if kind not in KINDS:
-        raise DocumentInputError(f"Không có loại văn bản “{kind}”.")
+        raise DocumentInputError(N_("Không có loại văn bản “%(kind)s”.", kind=kind))
     with unit_of_work(session):
         document = GeneratedDocument(
             kind=kind, params=params, requested_by=user_id, total_items=total_items
@@ -88,7 +89,11 @@ def run_document(factory: sessionmaker[Session], document_id: int, out_dir: Path
         partial.write_bytes(rendered.content)
         os.replace(partial, out_dir / relative)
     except Exception as exc:
-        message = str(exc) if isinstance(exc, DocumentInputError) else f"Lỗi khi tạo văn bản: {exc}"
+        message = (
+            str(exc)
+            if isinstance(exc, DocumentInputError)
+            else N_("Lỗi khi tạo văn bản: %(exc)s", exc=exc)
+        )
         log.exception("document %s failed", document_id)
         _finish(factory, document_id, status="failed", error=message)
         return

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.documents import context as ctx
 from engine.documents.xlsx import XLSX_MIMETYPE, export_xlsx
+from engine.text import N_
 
 #: The templates the agency edits (workflows/templates/README.md).
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "workflows" / "templates"
@@ -34,16 +35,21 @@ class DocumentKind:
 KINDS: dict[str, DocumentKind] = {
     k.code: k
     for k in (
-        DocumentKind("submission", "Tờ trình đề nghị khen thưởng", "to_trinh.docx", "to-trinh"),
+        DocumentKind("submission", N_("Tờ trình đề nghị khen thưởng"), "to_trinh.docx", "to-trinh"),
         DocumentKind(
-            "nominee_list", "Danh sách đề nghị khen thưởng", "danh_sach_de_nghi.docx", "danh-sach"
+            "nominee_list",
+            N_("Danh sách đề nghị khen thưởng"),
+            "danh_sach_de_nghi.docx",
+            "danh-sach",
         ),
         DocumentKind(
-            "nominee_list_xlsx", "Danh sách đề nghị khen thưởng (Excel)", None, "danh-sach"
+            "nominee_list_xlsx", N_("Danh sách đề nghị khen thưởng (Excel)"), None, "danh-sach"
         ),
-        DocumentKind("decision", "Dự thảo Quyết định khen thưởng", "quyet_dinh.docx", "quyet-dinh"),
         DocumentKind(
-            "minutes", "Biên bản họp Hội đồng TĐKT", "bien_ban_hoi_dong.docx", "bien-ban-hop"
+            "decision", N_("Dự thảo Quyết định khen thưởng"), "quyet_dinh.docx", "quyet-dinh"
+        ),
+        DocumentKind(
+            "minutes", N_("Biên bản họp Hội đồng TĐKT"), "bien_ban_hoi_dong.docx", "bien-ban-hop"
         ),
     )
 }
@@ -88,7 +94,7 @@ def render_document(
     """
     spec = KINDS.get(kind)
     if spec is None:
-        raise ctx.DocumentInputError(f"Không có loại văn bản “{kind}”.")
+        raise ctx.DocumentInputError(N_("Không có loại văn bản “%(kind)s”.", kind=kind))
     agency = agency_info(template_dir)
     on = date.fromisoformat(params["on"]) if params.get("on") else date.today()
     number = str(params.get("number") or "")
@@ -106,13 +112,17 @@ def render_document(
         totals = context["totals"]
         footer = [
             "",
-            f"Tổng cộng: {totals['collective']} tập thể, {totals['individual']} cá nhân",
+            N_(
+                "Tổng cộng: %(collective)s tập thể, %(individual)s cá nhân",
+                collective=totals["collective"],
+                individual=totals["individual"],
+            ),
         ]
         content = export_xlsx(
             ctx.NOMINEE_HEADERS,
             rows,
-            "Danh sách đề nghị",
-            heading="DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
+            N_("Danh sách đề nghị"),
+            heading=N_("DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"),
             footer=footer,
         )
         return RenderedDocument(f"{stamp}.xlsx", XLSX_MIMETYPE, content)

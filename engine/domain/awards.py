@@ -30,7 +30,7 @@ from engine.domain.rules.titles import (
     title_name,
 )
 from engine.models import AwardRecord, OrgUnit, User
-from engine.text import search_key
+from engine.text import N_, search_key
 from engine.unit_of_work import unit_of_work
 
 #: Field → the headers accepted for it (compared without diacritics, case or spacing).
@@ -158,7 +158,9 @@ def read_table(
     missing = [c for c in REQUIRED_COLUMNS if c not in fields.values()]
     if missing:
         names = ", ".join(f"“{COLUMNS[c][0]}”" for c in missing)
-        raise ImportFileError(f"{filename}: thiếu cột {names}")
+        raise ImportFileError(
+            N_("%(filename)s: thiếu cột %(names)s", filename=filename, names=names)
+        )
     rows: list[tuple[int, dict[str, Any]]] = []
     for number, values in enumerate(raw, start=2):
         record = {name: values[i] if i < len(values) else None for i, name in fields.items()}
@@ -185,7 +187,7 @@ def _xlsx_rows(content: bytes, filename: str = "") -> Iterator[Sequence[Any]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
-        raise ImportFileError(f"không đọc được tệp Excel: {exc}") from None
+        raise ImportFileError(N_("không đọc được tệp Excel: %(exc)s", exc=exc)) from None
     try:
         yield from workbook.worksheets[0].iter_rows(values_only=True)
     finally:
@@ -196,7 +198,7 @@ def _csv_rows(content: bytes) -> list[Sequence[Any]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportFileError("tệp CSV phải dùng bảng mã UTF-8") from None
+        raise ImportFileError(N_("tệp CSV phải dùng bảng mã UTF-8")) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
@@ -252,11 +254,13 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple[list[_Award], 
         reasons: list[str] = []
         name = _text(record.get("name"))
         if not name:
-            reasons.append("thiếu họ tên / tên tập thể")
+            reasons.append(N_("thiếu họ tên / tên tập thể"))
         kind_text = _text(record.get("kind"))
         kind = _KINDS.get(search_key(kind_text))
         if kind is None:
-            reasons.append(f"loại “{kind_text}” phải là “cá nhân” hoặc “tập thể”")
+            reasons.append(
+                N_("loại “%(kind_text)s” phải là “cá nhân” hoặc “tập thể”", kind_text=kind_text)
+            )
         title_text = _text(record.get("title"))
         code = title_code_for(title_text) if title_text else None
         if code is None:
@@ -267,18 +271,20 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple[list[_Award], 
             reasons.append(f"“{title_name(code)}” không dành cho {KIND_NAMES[kind]}")
         year = _parse_year(record.get("year"))
         if year is None:
-            reasons.append(f"năm “{_text(record.get('year'))}” không hợp lệ")
+            reasons.append(N_("năm “%(year)s” không hợp lệ", year=_text(record.get("year"))))
         decision_date: date | None = None
         if _text(record.get("decision_date")):
             try:
                 decision_date = _parse_date(record.get("decision_date"))
             except ValueError:
                 reasons.append(
-                    f"ngày quyết định “{_text(record.get('decision_date'))}” không đúng dạng "
-                    "ngày/tháng/năm"
+                    N_(
+                        "ngày quyết định “%(decision_date)s” không đúng dạng ngày/tháng/năm",
+                        decision_date=_text(record.get("decision_date")),
+                    )
                 )
         if decision_date and decision_date > date.today():
-            reasons.append("ngày quyết định ở tương lai")
+            reasons.append(N_("ngày quyết định ở tương lai"))
         if reasons or code is None or kind is None or year is None:
             results.append(RowResult(number, "invalid", name, reasons))
             continue
@@ -296,7 +302,9 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple[list[_Award], 
         )
         key = award.import_key()
         if key in seen:
-            results.append(RowResult(number, "invalid", name, [f"trùng với dòng {seen[key]}"]))
+            results.append(
+                RowResult(number, "invalid", name, [N_("trùng với dòng %(key)s", key=seen[key])])
+            )
             continue
         seen[key] = number
         awards.append(award)

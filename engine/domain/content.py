@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from engine import permissions
 from engine.errors import Forbidden, NotFound, ValidationFailed
 from engine.models import Attachment, AuditEvent, Comment, HumanTask, User
+from engine.text import N_
 from engine.unit_of_work import unit_of_work
 
 #: Extension → (content type served, magic bytes the file must start with).
@@ -68,8 +69,13 @@ class AttachmentStore:
                     size += len(chunk)
                     if size > max_bytes:
                         raise ValidationFailed(
-                            "Tệp quá lớn.",
-                            {"file": f"Tệp vượt quá {max_bytes // (1024 * 1024)} MB."},
+                            N_("Tệp quá lớn."),
+                            {
+                                "file": N_(
+                                    "Tệp vượt quá %(max_bytes)s MB.",
+                                    max_bytes=max_bytes // (1024 * 1024),
+                                )
+                            },
                         )
                     digest.update(chunk)
                     tmp.write(chunk)
@@ -94,13 +100,13 @@ def _check_type(filename: str, head: bytes) -> str:
     if allowed is None:
         kinds = ", ".join(sorted(e.lstrip(".") for e in ALLOWED_TYPES))
         raise ValidationFailed(
-            "Loại tệp không được phép.", {"file": f"Chỉ nhận các loại tệp: {kinds}."}
+            N_("Loại tệp không được phép."), {"file": f"Chỉ nhận các loại tệp: {kinds}."}
         )
     content_type, magics = allowed
     if not head.startswith(magics):
         raise ValidationFailed(
-            "Nội dung tệp không khớp với phần mở rộng.",
-            {"file": "Nội dung tệp không khớp với phần mở rộng."},
+            N_("Nội dung tệp không khớp với phần mở rộng."),
+            {"file": N_("Nội dung tệp không khớp với phần mở rộng.")},
         )
     return content_type
 
@@ -117,13 +123,13 @@ def add_attachment(
     """Attach a file to the task's dossier; only whoever may act on the open task may."""
     filename = Path(filename.replace("\\", "/")).name.strip()[:255]
     if not filename:
-        raise ValidationFailed("Chưa chọn tệp.", {"file": "Chưa chọn tệp."})
+        raise ValidationFailed(N_("Chưa chọn tệp."), {"file": N_("Chưa chọn tệp.")})
     with unit_of_work(session):
         task = permissions.visible_task(session, actor, task_id)
         if task.dossier_id is None:
-            raise NotFound("Việc này không gắn với hồ sơ nào.")
+            raise NotFound(N_("Việc này không gắn với hồ sơ nào."))
         if not permissions.may_act(actor, task):
-            raise Forbidden("Bạn không xử lý việc này nên không thể đính kèm tệp.")
+            raise Forbidden(N_("Bạn không xử lý việc này nên không thể đính kèm tệp."))
         head = stream.read(16)
         content_type = _check_type(filename, head)
         sha, size = store.put(head, stream, max_bytes)
@@ -148,10 +154,14 @@ def add_comment(
     """Add a comment to a dossier the actor may see."""
     body = body.strip()
     if not body:
-        raise ValidationFailed("Chưa nhập nội dung.", {"body": "Chưa nhập nội dung."})
+        raise ValidationFailed(N_("Chưa nhập nội dung."), {"body": N_("Chưa nhập nội dung.")})
     if len(body) > MAX_COMMENT_CHARS:
-        message = f"Ý kiến dài quá {MAX_COMMENT_CHARS} ký tự (đã nhập {len(body)})."
-        raise ValidationFailed("Ý kiến quá dài.", {"body": message})
+        message = N_(
+            "Ý kiến dài quá %(MAX_COMMENT_CHARS)s ký tự (đã nhập %(count)s).",
+            MAX_COMMENT_CHARS=MAX_COMMENT_CHARS,
+            count=len(body),
+        )
+        raise ValidationFailed(N_("Ý kiến quá dài."), {"body": message})
     with unit_of_work(session):
         dossier = permissions.visible_dossier(session, actor, dossier_id)
         task = session.get(HumanTask, task_id) if task_id is not None else None

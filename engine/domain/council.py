@@ -32,6 +32,7 @@ from engine.models import (
     SealedBallot,
     User,
 )
+from engine.text import N_
 from engine.unit_of_work import unit_of_work
 from engine.workflow import operations, step_context
 
@@ -124,7 +125,7 @@ def new_council_session(
 ) -> CouncilSession:
     """Add a council session row for the meeting (the caller starts its workflow)."""
     if not permissions.may_open_council_session(actor):
-        raise Forbidden("Chỉ Thường trực Hội đồng mới được mở phiên họp.")
+        raise Forbidden(N_("Chỉ Thường trực Hội đồng mới được mở phiên họp."))
     term = current_term(session, meeting_date)
     council_session = CouncilSession(
         campaign_id=campaign_id, term_id=term.id, meeting_date=meeting_date, status="voting"
@@ -221,9 +222,9 @@ def seal_ballot(
     """
     council_session = session.get(CouncilSession, council_session_id)
     if council_session is None:
-        raise NotFound("Không tìm thấy phiên họp Hội đồng.")
+        raise NotFound(N_("Không tìm thấy phiên họp Hội đồng."))
     if not is_member(session, council_session, member_id):
-        raise Forbidden("Người này không phải thành viên Hội đồng của phiên họp.")
+        raise Forbidden(N_("Người này không phải thành viên Hội đồng của phiên họp."))
     allowed = {int(d) for d in dossier_ids}
     clean: dict[int, str] = {}
     for key, vote in votes.items():
@@ -231,16 +232,20 @@ def seal_ballot(
             dossier_id = int(key)
         except (TypeError, ValueError):
             raise ValidationFailed(
-                "Phiếu bầu không hợp lệ.", {"ballot": "Hồ sơ không hợp lệ."}
+                N_("Phiếu bầu không hợp lệ."), {"ballot": N_("Hồ sơ không hợp lệ.")}
             ) from None
         if dossier_id not in allowed:
             raise ValidationFailed(
-                "Phiếu bầu không hợp lệ.", {"ballot": "Hồ sơ không thuộc phiên họp này."}
+                N_("Phiếu bầu không hợp lệ."), {"ballot": N_("Hồ sơ không thuộc phiên họp này.")}
             )
         if vote not in VALID_VOTES:
             raise ValidationFailed(
-                "Phiếu bầu không hợp lệ.",
-                {"ballot": "Mỗi hồ sơ chọn Đồng ý, Không đồng ý hoặc Không tham gia biểu quyết."},
+                N_("Phiếu bầu không hợp lệ."),
+                {
+                    "ballot": N_(
+                        "Mỗi hồ sơ chọn Đồng ý, Không đồng ý hoặc Không tham gia biểu quyết."
+                    )
+                },
             )
         clean[dossier_id] = str(vote)
     own = recused_dossiers(session, allowed, member_id)
@@ -261,7 +266,7 @@ def seal_ballot(
         )
     )
     if already is not None:
-        raise Conflict("Thành viên này đã bỏ phiếu trong phiên họp.")
+        raise Conflict(N_("Thành viên này đã bỏ phiếu trong phiên họp."))
     # Rows in shuffled order with random ids: neither their order nor their ids follow the order
     # in which members voted (the audit trail has that order).
     items = list(clean.items())
@@ -319,7 +324,7 @@ def tally(
     """
     council_session = session.get(CouncilSession, council_session_id)
     if council_session is None:
-        raise NotFound("Không tìm thấy phiên họp Hội đồng.")
+        raise NotFound(N_("Không tìm thấy phiên họp Hội đồng."))
     present, written = sealed_ballots(session, council_session_id)
     result = tally_rules.tally_session(
         members=members,
@@ -371,12 +376,12 @@ def open_session(
         missing = [str(i) for i in chosen if i not in waiting]
         if missing:
             raise Conflict(
-                "Các hồ sơ sau không ở bước chờ họp Hội đồng: " + ", ".join(missing) + "."
+                N_("Các hồ sơ sau không ở bước chờ họp Hội đồng: ") + ", ".join(missing) + "."
             )
         if not chosen:
             raise ValidationFailed(
-                "Chưa có hồ sơ nào chờ họp Hội đồng trong đợt này.",
-                {"dossier_ids": "Chọn ít nhất một hồ sơ."},
+                N_("Chưa có hồ sơ nào chờ họp Hội đồng trong đợt này."),
+                {"dossier_ids": N_("Chọn ít nhất một hồ sơ.")},
             )
         council_session = new_council_session(session, actor, campaign_id, meeting_date)
         council_session.dossier_ids = chosen
@@ -395,14 +400,18 @@ def ballot_field_handler(session: Session, task: HumanTask, value: Any) -> dict[
     """Seal the votes of a ballot task (a form-field handler); the workflow keeps the receipt."""
     instance = session.get(ProcessInstance, task.instance_id)
     if instance is None or instance.council_session_id is None:
-        raise ValidationFailed("Phiếu bầu không thuộc phiên họp nào.", {"ballot": "Không hợp lệ."})
+        raise ValidationFailed(
+            N_("Phiếu bầu không thuộc phiên họp nào."), {"ballot": N_("Không hợp lệ.")}
+        )
     member_id = task.subject_user_id or task.assignee_id
     if member_id is None:
         raise ValidationFailed(
-            "Không xác định được thành viên của phiếu.", {"ballot": "Không hợp lệ."}
+            N_("Không xác định được thành viên của phiếu."), {"ballot": N_("Không hợp lệ.")}
         )
     if not isinstance(value, Mapping):
-        raise ValidationFailed("Phiếu bầu không hợp lệ.", {"ballot": "Phiếu bầu không hợp lệ."})
+        raise ValidationFailed(
+            N_("Phiếu bầu không hợp lệ."), {"ballot": N_("Phiếu bầu không hợp lệ.")}
+        )
     council_session = session.get(CouncilSession, instance.council_session_id)
     assert council_session is not None
     written = task.candidate_role != "council_member"

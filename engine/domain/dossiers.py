@@ -28,7 +28,7 @@ from engine.models import (
     User,
 )
 from engine.models.base import utcnow
-from engine.text import MAX_REASON_CHARS, bounded, search_key
+from engine.text import MAX_REASON_CHARS, N_, bounded, search_key
 from engine.unit_of_work import unit_of_work
 from engine.workflow import operations, stepping
 
@@ -54,8 +54,11 @@ def posting_days(session: Session, legal_basis: str, title_code: str) -> int:
     if title_code in STATE_FORMS:
         return STATE_FORM_POSTING_DAYS
     raise UnconfirmedRuleError(
-        f"Số ngày công khai theo {legal_basis} chưa được thiết lập: "
-        "quản trị viên phải nhập trong mục Quy định trước khi lập hồ sơ."
+        N_(
+            "Số ngày công khai theo %(legal_basis)s chưa được thiết lập: quản trị viên phải "
+            "nhập trong mục Quy định trước khi lập hồ sơ.",
+            legal_basis=legal_basis,
+        )
     )
 
 
@@ -76,7 +79,7 @@ def file_dossier(
     """File a nomination (nominee × title × campaign) and start its procedure."""
     if achievements is not None:
         achievements = bounded(
-            achievements, "achievements", "Tóm tắt thành tích", MAX_ACHIEVEMENTS_CHARS
+            achievements, "achievements", N_("Tóm tắt thành tích"), MAX_ACHIEVEMENTS_CHARS
         )
     with unit_of_work(session):
         campaign = session.get(Campaign, campaign_id)
@@ -86,16 +89,19 @@ def file_dossier(
             title = titles.get_title(title_code)
         except titles.UnknownTitleError:
             raise ValidationFailed(
-                "Danh hiệu không hợp lệ.", {"title_code": "Chọn một danh hiệu trong danh sách."}
+                N_("Danh hiệu không hợp lệ."),
+                {"title_code": N_("Chọn một danh hiệu trong danh sách.")},
             ) from None
         if title_code not in campaign.title_codes:
             raise ValidationFailed(
                 f"Đợt «{campaign.name}» không xét {title.name}.",
-                {"title_code": "Danh hiệu này không mở trong đợt thi đua."},
+                {"title_code": N_("Danh hiệu này không mở trong đợt thi đua.")},
             )
         dossier = _new_dossier(session, campaign, title, nominee_user_id, nominee_unit_id)
         if not permissions.may_file(actor, dossier.unit_id):
-            raise Forbidden("Chỉ cán bộ phụ trách TĐKT của đơn vị được lập hồ sơ cho đơn vị mình.")
+            raise Forbidden(
+                N_("Chỉ cán bộ phụ trách TĐKT của đơn vị được lập hồ sơ cho đơn vị mình.")
+            )
         duplicate = session.scalar(
             select(Dossier.id).where(
                 Dossier.campaign_id == campaign.id,
@@ -109,7 +115,12 @@ def file_dossier(
         )
         if duplicate is not None:
             raise Conflict(
-                f"{dossier.nominee_name} đã có hồ sơ {title.name} trong đợt này (#{duplicate})."
+                N_(
+                    "%(nominee_name)s đã có hồ sơ %(name)s trong đợt này (#%(duplicate)s).",
+                    nominee_name=dossier.nominee_name,
+                    name=title.name,
+                    duplicate=duplicate,
+                )
             )
         dossier.achievements = achievements
         dossier.created_by = actor.id
@@ -140,24 +151,26 @@ def _new_dossier(
 ) -> Dossier:
     if (nominee_user_id is None) == (nominee_unit_id is None):
         raise ValidationFailed(
-            "Chọn một cá nhân hoặc một tập thể được đề nghị.",
-            {"nominee": "Chọn một cá nhân hoặc một tập thể."},
+            N_("Chọn một cá nhân hoặc một tập thể được đề nghị."),
+            {"nominee": N_("Chọn một cá nhân hoặc một tập thể.")},
         )
     kind = "individual" if nominee_user_id is not None else "collective"
     if kind not in title.nominee_kinds:
-        who = "cá nhân" if kind == "individual" else "tập thể"
+        who = N_("cá nhân") if kind == "individual" else N_("tập thể")
         raise ValidationFailed(
             f"{title.name} không xét cho {who}.", {"title_code": f"Không xét cho {who}."}
         )
     if nominee_user_id is not None:
         person = session.get(User, nominee_user_id)
         if person is None or not person.active or person.unit_id is None:
-            raise NotFound("Không tìm thấy cán bộ được đề nghị (hoặc cán bộ chưa thuộc đơn vị).")
+            raise NotFound(
+                N_("Không tìm thấy cán bộ được đề nghị (hoặc cán bộ chưa thuộc đơn vị).")
+            )
         unit_id, name, position = person.unit_id, person.full_name, person.position
     else:
         unit = session.get(OrgUnit, nominee_unit_id)
         if unit is None or not unit.active:
-            raise NotFound("Không tìm thấy tập thể được đề nghị.")
+            raise NotFound(N_("Không tìm thấy tập thể được đề nghị."))
         unit_id, name, position = unit.id, unit.name, None
     return Dossier(
         campaign_id=campaign.id,
@@ -183,27 +196,31 @@ def _running_instance(session: Session, dossier_id: int) -> ProcessInstance:
         .order_by(ProcessInstance.id.desc())
     ).first()
     if instance is None:
-        raise Conflict(f"Hồ sơ #{dossier_id} không còn trong quy trình.")
+        raise Conflict(
+            N_("Hồ sơ #%(dossier_id)s không còn trong quy trình.", dossier_id=dossier_id)
+        )
     return instance
 
 
 def withdraw_dossier(session: Session, actor: User, dossier_id: int, reason: str) -> Dossier:
     """Withdraw a dossier before the council session (the unit's decision), with a reason."""
     if not reason or not reason.strip():
-        raise ValidationFailed("Vui lòng nêu lý do rút hồ sơ.", {"reason": "Nêu lý do rút hồ sơ."})
-    reason = bounded(reason, "reason", "Lý do rút hồ sơ", MAX_REASON_CHARS)
+        raise ValidationFailed(
+            N_("Vui lòng nêu lý do rút hồ sơ."), {"reason": N_("Nêu lý do rút hồ sơ.")}
+        )
+    reason = bounded(reason, "reason", N_("Lý do rút hồ sơ"), MAX_REASON_CHARS)
     with unit_of_work(session):
         dossier = session.get(Dossier, dossier_id)
         if dossier is None:
             raise NotFound(f"Không tìm thấy hồ sơ #{dossier_id}.")
         if not permissions.may_withdraw(actor, dossier):
-            raise Forbidden("Chỉ đơn vị lập hồ sơ (hoặc Thường trực Hội đồng) được rút hồ sơ.")
+            raise Forbidden(N_("Chỉ đơn vị lập hồ sơ (hoặc Thường trực Hội đồng) được rút hồ sơ."))
         instance = _running_instance(session, dossier_id)
         try:
             stepping.deliver(session, instance.id, "withdraw", {"reason": reason}, actor.id)
         except Conflict:
             raise Conflict(
-                "Không thể rút hồ sơ ở bước này: Hội đồng đã có kết quả đối với hồ sơ."
+                N_("Không thể rút hồ sơ ở bước này: Hội đồng đã có kết quả đối với hồ sơ.")
             ) from None
     # The step wrote its stage and status into this same object (projection.update_dossier):
     # no refresh, which would open a transaction the caller did not ask for.
@@ -217,16 +234,16 @@ def override_eligibility(session: Session, actor: User, dossier_id: int, reason:
     blocked by the check is taken up again with a new run of the procedure.
     """
     if not permissions.may_override_eligibility(actor):
-        raise Forbidden("Chỉ quản trị hệ thống được cho phép hồ sơ không đủ điều kiện đi tiếp.")
+        raise Forbidden(N_("Chỉ quản trị hệ thống được cho phép hồ sơ không đủ điều kiện đi tiếp."))
     if not reason or not reason.strip():
-        raise ValidationFailed("Vui lòng nêu lý do.", {"reason": "Nêu lý do cho phép."})
+        raise ValidationFailed(N_("Vui lòng nêu lý do."), {"reason": N_("Nêu lý do cho phép.")})
     reason = bounded(reason, "reason", "Lý do", MAX_REASON_CHARS)
     with unit_of_work(session):
         dossier = session.get(Dossier, dossier_id)
         if dossier is None:
             raise NotFound(f"Không tìm thấy hồ sơ #{dossier_id}.")
         if dossier.eligibility.get("eligible"):
-            raise Conflict("Hồ sơ đủ điều kiện; không cần cho phép ngoại lệ.")
+            raise Conflict(N_("Hồ sơ đủ điều kiện; không cần cho phép ngoại lệ."))
         dossier.eligibility = {
             **dossier.eligibility,
             "overridden": True,
@@ -237,7 +254,7 @@ def override_eligibility(session: Session, actor: User, dossier_id: int, reason:
             session.flush()
             _start_nomination(session, dossier, actor)
         elif dossier.status != "active":
-            raise Conflict(f"Hồ sơ đã kết thúc ({dossier.status}).")
+            raise Conflict(N_("Hồ sơ đã kết thúc (%(status)s).", status=dossier.status))
         audit.record(
             session,
             "eligibility_overridden",

@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session
 from engine.errors import ValidationFailed
 from engine.models import RuleSetting
 from engine.models.base import utcnow
+from engine.text import N_
 
 #: The vote-rule figures an administrator may set, with what each means.
 VOTE_RULE_KEYS: dict[str, str] = {
-    "threshold_percent": "Tỷ lệ phiếu đồng ý cần đạt (%)",
-    "threshold_base": "Tính trên: all_members (tổng số thành viên) hoặc present (số có mặt)",
-    "threshold_strict": "Phải vượt (true) hay chỉ cần đạt (false) tỷ lệ",
-    "quorum_percent": "Tỷ lệ thành viên tham dự tối thiểu (%), ví dụ 200/3 cho hai phần ba",
+    "threshold_percent": N_("Tỷ lệ phiếu đồng ý cần đạt (%)"),
+    "threshold_base": N_("Tính trên: all_members (tổng số thành viên) hoặc present (số có mặt)"),
+    "threshold_strict": N_("Phải vượt (true) hay chỉ cần đạt (false) tỷ lệ"),
+    "quorum_percent": N_("Tỷ lệ thành viên tham dự tối thiểu (%), ví dụ 200/3 cho hai phần ba"),
 }
 QUOTA_KEY = "cstdcs_quota_percent"
 #: How long a dossier is posted for comments before the council (engine.domain.dossiers).
@@ -35,8 +36,8 @@ POSTING_KEY = "posting_days"
 MAX_POSTING_DAYS = 60
 #: Every key an administrator may set, with what it means.
 SETTING_KEYS: dict[str, str] = VOTE_RULE_KEYS | {
-    QUOTA_KEY: "Tỷ lệ Chiến sĩ thi đua cơ sở tối đa trên số Lao động tiên tiến của đơn vị (%)",
-    POSTING_KEY: "Số ngày làm việc công khai hồ sơ trước khi họp Hội đồng",
+    QUOTA_KEY: N_("Tỷ lệ Chiến sĩ thi đua cơ sở tối đa trên số Lao động tiên tiến của đơn vị (%)"),
+    POSTING_KEY: N_("Số ngày làm việc công khai hồ sơ trước khi họp Hội đồng"),
 }
 
 
@@ -46,19 +47,21 @@ def parse_value(key: str, raw: str) -> Any:
     problem = None
     value: Any = None
     if key not in SETTING_KEYS:
-        raise ValidationFailed("Khóa thiết lập không hợp lệ.", {"key": "Khóa không hợp lệ."})
+        raise ValidationFailed(
+            N_("Khóa thiết lập không hợp lệ."), {"key": N_("Khóa không hợp lệ.")}
+        )
     if key == "threshold_base":
         value = text
         if text not in ("all_members", "present"):
-            problem = "Nhập all_members hoặc present."
+            problem = N_("Nhập all_members hoặc present.")
     elif key == POSTING_KEY:
         value = int(text) if text.isdigit() else None
         if value is None or not 1 <= value <= MAX_POSTING_DAYS:
-            problem = f"Nhập số ngày làm việc từ 1 đến {MAX_POSTING_DAYS}."
+            problem = N_("Nhập số ngày làm việc từ 1 đến %(most)s.", most=MAX_POSTING_DAYS)
     elif key == "threshold_strict":
         value = text.lower() == "true"
         if text.lower() not in ("true", "false"):
-            problem = "Nhập true hoặc false."
+            problem = N_("Nhập true hoặc false.")
     else:
         value, problem = _percent(text)
     if problem:
@@ -70,10 +73,10 @@ def _percent(text: str) -> tuple[Any, str | None]:
     # A fraction such as "200/3" is kept as text: the tally compares it exactly.
     match = re.fullmatch(r"(\d+(?:\.\d+)?)(?:/(\d+))?", text)
     if match is None:
-        return None, "Nhập một số từ 0 đến 100, hoặc một phân số như 200/3."
+        return None, N_("Nhập một số từ 0 đến 100, hoặc một phân số như 200/3.")
     number = Fraction(match.group(1)) / Fraction(match.group(2) or 1)
     if match.group(2) == "0" or not 0 <= number <= 100:
-        return None, "Tỷ lệ phải từ 0 đến 100."
+        return None, N_("Tỷ lệ phải từ 0 đến 100.")
     if match.group(2):
         return text, None
     return (int(number) if number.denominator == 1 else float(number)), None

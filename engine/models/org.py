@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Uniq
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, utcnow
+from engine.text import N_
 
 
 @dataclass(frozen=True)
@@ -20,12 +21,12 @@ class RoleDef:
 
 #: The roles of the procedure. Lane names in the BPMN are these codes.
 ROLES: tuple[RoleDef, ...] = (
-    RoleDef("unit_clerk", "Cán bộ phụ trách TĐKT đơn vị", unit_scoped=True),
-    RoleDef("unit_head", "Trưởng đơn vị", unit_scoped=True),
-    RoleDef("secretariat", "Thường trực Hội đồng TĐKT", unit_scoped=False),
-    RoleDef("council_member", "Thành viên Hội đồng TĐKT", unit_scoped=False),
-    RoleDef("director", "Giám đốc Sở", unit_scoped=False),
-    RoleDef("admin", "Quản trị hệ thống", unit_scoped=False),
+    RoleDef("unit_clerk", N_("Cán bộ phụ trách TĐKT đơn vị"), unit_scoped=True),
+    RoleDef("unit_head", N_("Trưởng đơn vị"), unit_scoped=True),
+    RoleDef("secretariat", N_("Thường trực Hội đồng TĐKT"), unit_scoped=False),
+    RoleDef("council_member", N_("Thành viên Hội đồng TĐKT"), unit_scoped=False),
+    RoleDef("director", N_("Giám đốc Sở"), unit_scoped=False),
+    RoleDef("admin", N_("Quản trị hệ thống"), unit_scoped=False),
 )
 UNIT_SCOPED_ROLES = frozenset(r.code for r in ROLES if r.unit_scoped)
 

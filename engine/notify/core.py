@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from engine import wiring
 from engine.calendar import DEFAULT_TZ, WorkingCalendar
+from engine.domain.rules.titles import title_name
 from engine.models import (
     Dossier,
     HumanTask,
@@ -102,7 +103,7 @@ def templates() -> Environment:
     """
     # The templates are files of the package: without auto_reload=False every get_template
     # stat()s its file again (~5600 stat calls in bench/engine.py --profile).
-    return Environment(
+    env = Environment(
         loader=PackageLoader("engine.notify", "templates"),
         undefined=StrictUndefined,
         auto_reload=False,
@@ -111,6 +112,10 @@ def templates() -> Environment:
             enabled_extensions=("html",), disabled_extensions=("txt",), default=True
         ),
     )
+    # A notice names its dossier by title, not code, and links to it (_about.txt, _task.txt).
+    env.filters["title_name"] = title_name
+    env.globals["dossier_link"] = dossier_link
+    return env
 
 
 def compose(kind: str, **context: Any) -> tuple[str, str]:
@@ -419,6 +424,30 @@ def recent(session: Session, user_id: int, limit: int = 100) -> list[Notificatio
             .limit(limit)
         )
     )
+
+
+@dataclass(frozen=True)
+class NoticeItem:
+    """A notification with what it is about: its task's name and its dossier, for the list."""
+
+    note: Notification
+    task_name: str | None
+    dossier_id: int | None
+    nominee_name: str | None
+    title_code: str | None
+
+
+def recent_items(session: Session, user_id: int, limit: int = 100) -> list[NoticeItem]:
+    """Return the user's latest notifications with their task and dossier, newest first."""
+    rows = session.execute(
+        select(Notification, HumanTask.name, Dossier.id, Dossier.nominee_name, Dossier.title_code)
+        .outerjoin(HumanTask, HumanTask.id == Notification.task_id)
+        .outerjoin(Dossier, Dossier.id == Notification.dossier_id)
+        .where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    ).all()
+    return [NoticeItem(*row) for row in rows]
 
 
 def notification_for(session: Session, user_id: int, notification_id: int) -> Notification | None:

@@ -36,6 +36,7 @@ from engine.calendar import WorkingCalendar
 from engine.config import Settings
 from engine.models import Notification, Outbox, User
 from engine.notify.core import current_config, next_digest_at, send_after_commit, templates
+from engine.text import N_
 from engine.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,10 @@ def build_message(
         )
         day = WorkingCalendar(tz=config.tz).local_date(row.created_at).strftime("%d/%m/%Y")
         context.update(notes=notes, day=day)
-        subject, template = f"[TĐKT] Tổng hợp {len(notes)} thông báo ngày {day}", "digest"
+        subject, template = (
+            N_("[TĐKT] Tổng hợp %(count)s thông báo ngày %(day)s", count=len(notes), day=day),
+            "digest",
+        )
     message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = subject[:SUBJECT_MAX]
     message["From"] = mail_from

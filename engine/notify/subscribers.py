@@ -20,6 +20,7 @@ from engine.notify.core import (
     unit_clerks,
 )
 from engine.notify.reminders import current_ladders, schedule_task
+from engine.text import N_
 
 
 def on_events(session: Session, published: list[events.Event]) -> None:
@@ -113,12 +114,12 @@ def _on_campaign_opened(session: Session, item: events.CampaignOpened) -> None:
 
 
 OUTCOME_LABELS = {
-    "awarded": "được khen thưởng",
-    "rejected": "không được chấp thuận",
-    "not_selected": "không được Hội đồng đề nghị",
-    "not_approved": "không được cấp trên phê duyệt",
-    "withdrawn": "đã rút",
-    "cancelled": "đã hủy",
+    "awarded": N_("được khen thưởng"),
+    "rejected": N_("không được chấp thuận"),
+    "not_selected": N_("không được Hội đồng đề nghị"),
+    "not_approved": N_("không được cấp trên phê duyệt"),
+    "withdrawn": N_("đã rút"),
+    "cancelled": N_("đã hủy"),
 }
 
 

@@ -37,7 +37,7 @@ from engine.models import (
 )
 from engine.models.base import utcnow
 from engine.read.stats import STAGES
-from engine.text import search_key
+from engine.text import N_, search_key
 from engine.workflow import forms
 
 #: A task is "due soon" when its deadline is at most this many working days ahead (the end of
@@ -123,7 +123,9 @@ def row_id_arg(args: Any, name: str, label: str) -> int | None:
     if not value:
         return None
     if not (value.isascii() and value.isdigit()) or not is_id(int(value)):
-        raise _invalid(name, f"{label} ({name}) phải là mã số hợp lệ.")
+        raise _invalid(
+            name, N_("%(label)s (%(name)s) phải là mã số hợp lệ.", label=label, name=name)
+        )
     return int(value)
 
 
@@ -182,20 +184,22 @@ class ListFilters:
 
         due = text("due") or None
         if due is not None and due not in DUE_STATES:
-            errors["due"] = "Hạn xử lý (due) phải là một trong: " + ", ".join(DUE_STATES) + "."
+            errors["due"] = N_("Hạn xử lý (due) phải là một trong: ") + ", ".join(DUE_STATES) + "."
             due = None
         sort = text("sort") or sorts[0]
         if sort not in sorts:
-            errors["sort"] = "Cách sắp xếp (sort) phải là một trong: " + ", ".join(sorts) + "."
+            errors["sort"] = N_("Cách sắp xếp (sort) phải là một trong: ") + ", ".join(sorts) + "."
             sort = sorts[0]
         q = text("q").strip()
         if len(q) > MAX_QUERY:
-            errors["q"] = f"Từ khóa tìm kiếm (q) dài quá {MAX_QUERY} ký tự."
+            errors["q"] = N_(
+                "Từ khóa tìm kiếm (q) dài quá %(MAX_QUERY)s ký tự.", MAX_QUERY=MAX_QUERY
+            )
         filters = cls(
-            campaign_id=checked(lambda: row_id_arg(args, "campaign", "Đợt thi đua"), None),
+            campaign_id=checked(lambda: row_id_arg(args, "campaign", N_("Đợt thi đua")), None),
             stage=text("stage") or None,
             title_code=text("title") or None,
-            unit_id=checked(lambda: row_id_arg(args, "unit", "Đơn vị"), None),
+            unit_id=checked(lambda: row_id_arg(args, "unit", N_("Đơn vị")), None),
             due=cast(DueState | None, due),
             q=q,
             sort=sort,
@@ -611,7 +615,7 @@ def ballot_sheet(session: Session, task: HumanTask) -> BallotSheet:
     """Return the sheet of a ballot task: every dossier of its council session, in sheet order."""
     field_def = ballot_field(task)
     if field_def is None:
-        raise NotFound("Không tìm thấy phiếu bầu.")
+        raise NotFound(N_("Không tìm thấy phiếu bầu."))
     instance = session.get(ProcessInstance, task.instance_id)
     sitting = (
         session.get(CouncilSession, instance.council_session_id)

@@ -27,19 +27,20 @@ from engine.calendar import WorkingCalendar
 from engine.domain.rules.titles import KIND_NAMES, is_emulation_title, title_codes, title_name
 from engine.models import AwardRecord, Campaign, Dossier, HumanTask, OrgUnit, User
 from engine.models.org import ROLES
+from engine.text import N_, joined
 
 #: The procedure's stages in order (workflows/README.md, user task property ``stage``).
 STAGES: tuple[tuple[str, str], ...] = (
-    ("registration", "Đăng ký"),
-    ("prepare", "Chuẩn bị hồ sơ"),
-    ("unit_review", "Bình xét tại đơn vị"),
-    ("completeness", "Thẩm định"),
-    ("posting", "Công khai"),
-    ("council", "Họp Hội đồng"),
-    ("decision", "Chờ quyết định"),
-    ("submission", "Trình cấp trên"),
-    ("province", "Cấp trên xử lý"),
-    ("archived", "Đã kết thúc"),
+    ("registration", N_("Đăng ký")),
+    ("prepare", N_("Chuẩn bị hồ sơ")),
+    ("unit_review", N_("Bình xét tại đơn vị")),
+    ("completeness", N_("Thẩm định")),
+    ("posting", N_("Công khai")),
+    ("council", N_("Họp Hội đồng")),
+    ("decision", N_("Chờ quyết định")),
+    ("submission", N_("Trình cấp trên")),
+    ("province", N_("Cấp trên xử lý")),
+    ("archived", N_("Đã kết thúc")),
 )
 STAGE_LABELS = dict(STAGES)
 #: Limits in working days where the BPMN states a literal (DESIGN.md "The procedure"); the others
@@ -256,7 +257,7 @@ def _who(assignee: str | None, role: str | None, unit: str | None) -> str:
     if assignee:
         return assignee
     who = _ROLE_NAMES.get(role or "", role or "—")
-    return f"{who} – {unit}" if unit else who
+    return N_("%(role)s – %(unit)s", role=who, unit=unit) if unit else who
 
 
 def _overdue_query(now: datetime, units: Units) -> Select[Any]:
@@ -617,7 +618,7 @@ class AwardStatistics:
 
     def table(self) -> tuple[list[str], list[list[object]], list[list[object]]]:
         """Return headers, body rows (form × kind, one column per year, total) and total rows."""
-        headers = ["Danh hiệu / hình thức", "Đối tượng", *map(str, self.years), "Cộng"]
+        headers = [N_("Danh hiệu / hình thức"), N_("Đối tượng"), *map(str, self.years), N_("Cộng")]
         body: list[list[object]] = []
         for code in self.titles:
             for kind in ("individual", "collective"):
@@ -627,9 +628,11 @@ class AwardStatistics:
         totals: list[list[object]] = []
         for kind in ("individual", "collective"):
             per_year = [self.count(year=y, kind=kind) for y in self.years]
-            totals.append([f"Cộng {KIND_NAMES[kind]}", "", *per_year, sum(per_year)])
+            totals.append(
+                [N_("Cộng %(kind)s", kind=KIND_NAMES[kind]), "", *per_year, sum(per_year)]
+            )
         per_year = [self.count(year=y) for y in self.years]
-        totals.append(["Tổng cộng", "", *per_year, sum(per_year)])
+        totals.append([N_("Tổng cộng"), "", *per_year, sum(per_year)])
         return headers, body, totals
 
 
@@ -660,27 +663,37 @@ def award_summary(stats: AwardStatistics, today: date | None = None) -> str:
     """
     today = today or date.today()
     if stats.year_to >= today.year:
-        period = f"Từ năm {stats.year_from} đến nay"
+        period = N_("Từ năm %(year_from)s đến nay", year_from=stats.year_from)
     elif stats.year_from == stats.year_to:
-        period = f"Năm {stats.year_from}"
+        period = N_("Năm %(year_from)s", year_from=stats.year_from)
     else:
-        period = f"Từ năm {stats.year_from} đến năm {stats.year_to}"
+        period = N_(
+            "Từ năm %(year_from)s đến năm %(year_to)s",
+            year_from=stats.year_from,
+            year_to=stats.year_to,
+        )
     total = stats.count()
     if not total:
-        return f"{period}, chưa có lượt tập thể, cá nhân nào được khen thưởng."
+        return N_("%(period)s, chưa có lượt tập thể, cá nhân nào được khen thưởng.", period=period)
     parts = []
     for code in stats.titles:
         kinds = [
-            f"{format_number(n)} {KIND_NAMES[kind]}"
+            N_("%(count)s %(kind)s", count=format_number(n), kind=KIND_NAMES[kind])
             for kind in ("collective", "individual")
             if (n := stats.count(code, kind=kind))
         ]
-        name = f"danh hiệu “{title_name(code)}”" if is_emulation_title(code) else title_name(code)
-        parts.append(f"{name}: {', '.join(kinds)}")
-    return (
-        f"{period}, có {format_number(total)} lượt tập thể, cá nhân được khen thưởng "
-        f"({format_number(stats.count(kind='collective'))} lượt tập thể, "
-        f"{format_number(stats.count(kind='individual'))} lượt cá nhân), cụ thể: "
-        + "; ".join(parts)
-        + "."
+        name = (
+            N_("danh hiệu “%(name)s”", name=title_name(code))
+            if is_emulation_title(code)
+            else title_name(code)
+        )
+        parts.append(N_("%(name)s: %(counts)s", name=name, counts=joined(", ", kinds)))
+    return N_(
+        "%(period)s, có %(total)s lượt tập thể, cá nhân được khen thưởng (%(collective)s "
+        "lượt tập thể, %(individual)s lượt cá nhân), cụ thể: %(details)s.",
+        period=period,
+        total=format_number(total),
+        collective=format_number(stats.count(kind="collective")),
+        individual=format_number(stats.count(kind="individual")),
+        details=joined("; ", parts),
     )

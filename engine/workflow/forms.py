@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from engine import wiring
 from engine.errors import ValidationFailed
 from engine.models import HumanTask
+from engine.text import N_
 
 #: The longest value of a text field unless its declaration says ``maxLength``; no text is
 #: stored unbounded (a 1 M-character report would bloat the audit row and the workflow state).
@@ -162,7 +163,7 @@ def _coerce(field: dict[str, Any], value: Any) -> Any:
     kind = field.get("type")
     if kind in ("text", "textarea"):
         if not isinstance(value, str):
-            raise ValueError("phải là văn bản")
+            raise ValueError(N_("phải là văn bản"))
         text = value.strip()
         limit = max_length(field)
         if limit is not None and len(text) > limit:
@@ -175,20 +176,20 @@ def _coerce(field: dict[str, Any], value: Any) -> Any:
         allowed = [c["value"] for c in field.get("choices", [])]
         if value not in allowed:
             labels = ", ".join(str(c.get("label", c["value"])) for c in field.get("choices", []))
-            raise ValueError(f"phải là một trong các lựa chọn: {labels}")
+            raise ValueError(N_("phải là một trong các lựa chọn: %(labels)s", labels=labels))
         return value
     if kind == "boolean":
         if isinstance(value, bool):
             return value
         if value in ("true", "false"):
             return value == "true"
-        raise ValueError("phải là Có hoặc Không")
+        raise ValueError(N_("phải là Có hoặc Không"))
     if kind == "integer":
         if isinstance(value, int) and not isinstance(value, bool):
             return _in_range(field, value)
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             return _in_range(field, int(value.strip()))
-        raise ValueError("phải là số nguyên")
+        raise ValueError(N_("phải là số nguyên"))
     if kind == "number":
         if isinstance(value, int | float) and not isinstance(value, bool):
             return _in_range(field, value)
@@ -200,21 +201,21 @@ def _coerce(field: dict[str, Any], value: Any) -> Any:
             else:
                 if number == number and number not in (float("inf"), float("-inf")):
                     return _in_range(field, int(number) if number.is_integer() else number)
-        raise ValueError("phải là số")
+        raise ValueError(N_("phải là số"))
     if kind == "date":
         if isinstance(value, str):
             try:
                 return date.fromisoformat(value.strip()).isoformat()
             except ValueError:
                 pass
-        raise ValueError("phải là ngày theo dạng YYYY-MM-DD")
+        raise ValueError(N_("phải là ngày theo dạng YYYY-MM-DD"))
     if kind == "checklist":
         return _checklist(field, value)
     if kind == "ballot":
         if not isinstance(value, dict):
-            raise ValueError("phiếu bầu không hợp lệ")
+            raise ValueError(N_("phiếu bầu không hợp lệ"))
         return value
-    raise ValueError(f"kiểu trường «{kind}» không được hỗ trợ")
+    raise ValueError(N_("kiểu trường «%(kind)s» không được hỗ trợ", kind=kind))
 
 
 def _in_range(field: dict[str, Any], value: int | float) -> int | float:
@@ -253,7 +254,7 @@ def validate(form: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]
     shown = {f["name"] for f in form if f.get("readonly")}
     for name in data:
         if name not in declared and name not in shown:
-            errors[name] = "Trường này không có trong biểu mẫu của bước."
+            errors[name] = N_("Trường này không có trong biểu mẫu của bước.")
     cleaned: dict[str, Any] = {}
     for name, field in declared.items():
         value = data.get(name)
@@ -278,9 +279,9 @@ def validate(form: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]
                 "in", []
             )
         if required:
-            errors[name] = f"Vui lòng nhập «{_label(field)}»."
+            errors[name] = N_("Vui lòng nhập «%(field)s».", field=_label(field))
     if errors:
-        raise ValidationFailed("Dữ liệu nhập chưa hợp lệ, vui lòng kiểm tra lại.", errors)
+        raise ValidationFailed(N_("Dữ liệu nhập chưa hợp lệ, vui lòng kiểm tra lại."), errors)
     return cleaned
 
 
@@ -294,8 +295,8 @@ def take_secrets(session: Session, task: HumanTask, cleaned: dict[str, Any]) -> 
         handler = wiring.of(session).field_handlers.get(kind)
         if handler is None:
             raise ValidationFailed(
-                "Hệ thống chưa cấu hình hòm phiếu kín; không thể nhận phiếu.",
-                {field["name"]: "Chưa thể bỏ phiếu."},
+                N_("Hệ thống chưa cấu hình hòm phiếu kín; không thể nhận phiếu."),
+                {field["name"]: N_("Chưa thể bỏ phiếu.")},
             )
         result[field["name"]] = handler(session, task, cleaned[field["name"]])
     return result

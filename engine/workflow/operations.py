@@ -21,7 +21,7 @@ from engine import audit, events, permissions, wiring
 from engine.errors import Conflict, DeployError, Forbidden, NotFound, ValidationFailed
 from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
 from engine.models.base import utcnow
-from engine.text import MAX_REASON_CHARS, bounded
+from engine.text import MAX_REASON_CHARS, N_, bounded
 from engine.unit_of_work import unit_of_work
 from engine.workflow import forms, projection, specs, spiff, step_context, stepping
 from engine.workflow.timers import fire_due_timers
@@ -129,7 +129,9 @@ def start(
         try:
             start_data = json.loads(json.dumps(data))
         except (TypeError, ValueError) as exc:
-            raise ValidationFailed(f"Dữ liệu khởi tạo không chuyển được sang JSON: {exc}") from None
+            raise ValidationFailed(
+                N_("Dữ liệu khởi tạo không chuyển được sang JSON: %(exc)s", exc=exc)
+            ) from None
         row = specs.current_spec(session, process_id)
         spec_set = specs.spec_set_for_id(session, row.id)
         workflow = spiff.new_workflow(spec_set, wiring.of(session).script_engine)
@@ -299,8 +301,12 @@ def _lock_task_and_open_rows(
 def _require_ready(task: HumanTask) -> None:
     if task.status != "ready":
         raise Conflict(
-            f"Công việc «{task.name}» không còn chờ xử lý ({task.status}); "
-            "có thể người khác vừa xử lý. Vui lòng tải lại trang."
+            N_(
+                "Công việc «%(name)s» không còn chờ xử lý (%(status)s); có thể người khác vừa "
+                "xử lý. Vui lòng tải lại trang.",
+                name=task.name,
+                status=task.status,
+            )
         )
 
 
@@ -314,7 +320,7 @@ def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) 
             raise NotFound(f"Không tìm thấy công việc #{task_id}.")
         _require_ready(task)
         if not permissions.may_act(actor, task):
-            raise Forbidden(f"Bạn không có quyền xử lý công việc «{task.name}».")
+            raise Forbidden(N_("Bạn không có quyền xử lý công việc «%(name)s».", name=task.name))
         guard = wiring.of(session).act_guard
         if guard is not None:
             guard(session, task, actor)
@@ -327,7 +333,7 @@ def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) 
         step = stepping.load(session, instance, rows)
         spiff_task = spiff.get_task(step.workflow, task.task_uuid)
         if spiff_task is None or not spiff.is_ready(spiff_task):
-            raise Conflict(f"Công việc «{task.name}» không còn chờ xử lý.")
+            raise Conflict(N_("Công việc «%(name)s» không còn chờ xử lý.", name=task.name))
         spiff.run_task(spiff_task, task_data)
         spiff.do_engine_steps(step.workflow)
         projection.close_row(session, task, "completed", step.now, actor.id)
@@ -381,9 +387,9 @@ def claim(session: Session, task_id: int, actor: User) -> HumanTask:
         if task.assignee_id == actor.id:
             return task
         if task.assignee_id is not None:
-            raise Conflict(f"Công việc «{task.name}» đã có người nhận xử lý.")
+            raise Conflict(N_("Công việc «%(name)s» đã có người nhận xử lý.", name=task.name))
         if not permissions.may_claim(actor, task):
-            raise Forbidden(f"Bạn không có quyền nhận công việc «{task.name}».")
+            raise Forbidden(N_("Bạn không có quyền nhận công việc «%(name)s».", name=task.name))
         return _assign(session, task, instance, actor.id, actor, "task_claimed")
 
 
@@ -395,7 +401,9 @@ def unclaim(session: Session, task_id: int, actor: User) -> HumanTask:
         if task.assignee_id is None:
             return task
         if not permissions.may_unclaim(actor, task):
-            raise Forbidden(f"Bạn không thể trả lại công việc «{task.name}» của người khác.")
+            raise Forbidden(
+                N_("Bạn không thể trả lại công việc «%(name)s» của người khác.", name=task.name)
+            )
         return _assign(session, task, instance, None, actor, "task_unclaimed")
 
 
@@ -410,21 +418,28 @@ def reassign(session: Session, task_id: int, actor: User, assignee_id: int) -> H
         _require_ready(task)
         if not permissions.may_reassign(actor, task):
             raise Forbidden(
-                "Chỉ trưởng đơn vị, Thường trực Hội đồng hoặc quản trị được giao lại việc."
+                N_("Chỉ trưởng đơn vị, Thường trực Hội đồng hoặc quản trị được giao lại việc.")
             )
         if forms.has_secret_field(task.form) and task.candidate_role == "council_member":
             # A member's secret ballot is theirs alone: nobody may vote in their place.
             raise Conflict(
-                f"Phiếu bầu kín «{task.name}» không thể giao cho người khác; "
-                "thành viên vắng mặt gửi phiếu bằng văn bản qua Thường trực Hội đồng."
+                N_(
+                    "Phiếu bầu kín «%(name)s» không thể giao cho người khác; thành viên vắng "
+                    "mặt gửi phiếu bằng văn bản qua Thường trực Hội đồng.",
+                    name=task.name,
+                )
             )
         assignee = session.get(User, assignee_id)
         if assignee is None:
             raise NotFound(f"Không tìm thấy người dùng #{assignee_id}.")
         if not permissions.may_be_given(assignee, task):
             raise ValidationFailed(
-                f"{assignee.full_name} không thuộc nhóm xử lý công việc «{task.name}».",
-                {"assignee_id": "Người được giao không có vai trò phù hợp."},
+                N_(
+                    "%(full_name)s không thuộc nhóm xử lý công việc «%(name)s».",
+                    full_name=assignee.full_name,
+                    name=task.name,
+                ),
+                {"assignee_id": N_("Người được giao không có vai trò phù hợp.")},
             )
         return _assign(session, task, instance, assignee_id, actor, "task_reassigned")
 
@@ -435,8 +450,10 @@ def reassign(session: Session, task_id: int, actor: User, assignee_id: int) -> H
 def cancel(session: Session, instance_id: int, actor: User, reason: str) -> ProcessInstance:
     """Stop a running instance (withdraw a dossier, cancel a session) with a reason."""
     if not reason or not reason.strip():
-        raise ValidationFailed("Vui lòng nêu lý do hủy.", {"reason": "Vui lòng nêu lý do hủy."})
-    reason = bounded(reason, "reason", "Lý do hủy", MAX_REASON_CHARS)
+        raise ValidationFailed(
+            N_("Vui lòng nêu lý do hủy."), {"reason": N_("Vui lòng nêu lý do hủy.")}
+        )
+    reason = bounded(reason, "reason", N_("Lý do hủy"), MAX_REASON_CHARS)
     with unit_of_work(session):
         instance = stepping.require_instance(session, instance_id)
         stepping.require_running(instance)
@@ -446,7 +463,7 @@ def cancel(session: Session, instance_id: int, actor: User, reason: str) -> Proc
             else session.scalar(select(Dossier.unit_id).where(Dossier.id == instance.dossier_id))
         )
         if not permissions.may_cancel(actor, unit_id):
-            raise Forbidden("Bạn không có quyền hủy hồ sơ/quy trình này.")
+            raise Forbidden(N_("Bạn không có quyền hủy hồ sơ/quy trình này."))
         step = stepping.load(session, instance)
         spiff.cancel_workflow(step.workflow)
         instance.cancel_reason = reason
@@ -504,23 +521,31 @@ def _migration_plan(
 ) -> tuple[MigrationCheck, Any]:
     target = session.get(WorkflowSpec, spec_id)
     if target is None:
-        raise NotFound(f"Phiên bản quy trình #{spec_id} không tồn tại.")
+        raise NotFound(N_("Phiên bản quy trình #%(spec_id)s không tồn tại.", spec_id=spec_id))
     reasons = []
     if instance.status != "running":
-        reasons.append(f"Quy trình đã kết thúc ({instance.status}).")
+        reasons.append(N_("Quy trình đã kết thúc (%(status)s).", status=instance.status))
     if target.process_id != instance.process_id:
-        reasons.append(f"Phiên bản #{spec_id} thuộc quy trình khác ({target.process_id}).")
+        reasons.append(
+            N_(
+                "Phiên bản #%(spec_id)s thuộc quy trình khác (%(process_id)s).",
+                spec_id=spec_id,
+                process_id=target.process_id,
+            )
+        )
     if target.id == instance.spec_id:
-        reasons.append("Quy trình đã ở phiên bản này.")
+        reasons.append(N_("Quy trình đã ở phiên bản này."))
     if reasons:
         return MigrationCheck(False, reasons), None
     step = stepping.load(session, instance)
     new = specs.spec_set_for_id(session, spec_id)
     diff, sub_diffs = spiff.diff_against(step.workflow, new)
     changed, removed = spiff.changed_elements(diff)
-    reasons += [f"Bước «{e}» đã chạy và đã thay đổi trong phiên bản mới." for e in sorted(changed)]
     reasons += [
-        f"Bước «{e}» đã chạy hoặc đang chờ nhưng không còn trong phiên bản mới."
+        N_("Bước «%(e)s» đã chạy và đã thay đổi trong phiên bản mới.", e=e) for e in sorted(changed)
+    ]
+    reasons += [
+        N_("Bước «%(e)s» đã chạy hoặc đang chờ nhưng không còn trong phiên bản mới.", e=e)
         for e in sorted(removed)
     ]
     return MigrationCheck(not reasons, reasons), (step, diff, sub_diffs, new)
@@ -538,11 +563,11 @@ def migrate(session: Session, instance_id: int, spec_id: int, actor: User) -> Pr
     """Move a live instance to version ``spec_id`` (admin only); Conflict with reasons if unsafe."""
     with unit_of_work(session):
         if not permissions.may_administer(actor, "versions"):
-            raise Forbidden("Chỉ quản trị hệ thống được chuyển phiên bản quy trình.")
+            raise Forbidden(N_("Chỉ quản trị hệ thống được chuyển phiên bản quy trình."))
         instance = stepping.require_instance(session, instance_id)
         check, plan = _migration_plan(session, instance, spec_id)
         if not check.ok:
-            raise Conflict("Không thể chuyển phiên bản: " + " ".join(check.reasons))
+            raise Conflict(N_("Không thể chuyển phiên bản: ") + " ".join(check.reasons))
         step, diff, sub_diffs, new = plan
         previous = instance.spec_id
         spiff.migrate(step.workflow, diff, sub_diffs, new)

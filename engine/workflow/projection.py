@@ -24,6 +24,7 @@ from engine.calendar import WorkingCalendar
 from engine.errors import RevisionLimitExceeded
 from engine.models import Dossier, HumanTask, ProcessGroupRole, ProcessInstance, User
 from engine.models.org import ROLES, UNIT_SCOPED_ROLES
+from engine.text import N_
 from engine.workflow import forms, spiff
 
 ROLE_CODES = frozenset(r.code for r in ROLES)
@@ -304,9 +305,14 @@ def _count_arrival(reached: dict[str, list[Any]], task: Any, max_returns: int) -
     reached[element_id] = [count, activation]
     if count > max_returns + 1:
         raise RevisionLimitExceeded(
-            f"Bước «{name}» đã được thực hiện lại {count - 1} lần, vượt quá giới hạn "
-            f"{max_returns} lần trả lại cho một hồ sơ (TDKT_MAX_RETURNS). Hồ sơ không được "
-            "chuyển tiếp; đề nghị rút hồ sơ và lập hồ sơ mới."
+            N_(
+                "Bước «%(name)s» đã được thực hiện lại %(count)s lần, vượt quá giới hạn "
+                "%(max_returns)s lần trả lại cho một hồ sơ (TDKT_MAX_RETURNS). Hồ sơ không được "
+                "chuyển tiếp; đề nghị rút hồ sơ và lập hồ sơ mới.",
+                name=name,
+                count=count - 1,
+                max_returns=max_returns,
+            )
         )
 
 

@@ -24,6 +24,7 @@ from engine import wiring
 from engine.errors import DeployError, NotFound
 from engine.models import ProcessGroupRole, User, WorkflowSpec
 from engine.models.org import ROLES
+from engine.text import N_
 from engine.workflow import notations, sandbox, spiff
 from engine.workflow.forms import MAX_MAX_LENGTH
 
@@ -450,7 +451,9 @@ def current_spec(session: Session, process_id: str) -> WorkflowSpec:
     """Return the version new instances of ``process_id`` start on; NotFound if none."""
     spec = latest_spec(session, process_id)
     if spec is None:
-        raise NotFound(f"Quy trình «{process_id}» chưa được triển khai.")
+        raise NotFound(
+            N_("Quy trình «%(process_id)s» chưa được triển khai.", process_id=process_id)
+        )
     return spec
 
 
@@ -479,7 +482,7 @@ def spec_set_for_id(session: Session, spec_id: int) -> spiff.SpecSet:
         return cached
     row = session.get(WorkflowSpec, spec_id)
     if row is None:
-        raise NotFound(f"Phiên bản quy trình #{spec_id} không tồn tại.")
+        raise NotFound(N_("Phiên bản quy trình #%(spec_id)s không tồn tại.", spec_id=spec_id))
     spec_set = spec_set_for(session, row)
     with cache.lock:
         cache.by_id[spec_id] = spec_set

@@ -19,6 +19,7 @@ from engine import audit, events, wiring
 from engine.errors import Conflict, NotFound
 from engine.models import Dossier, HumanTask, ProcessInstance
 from engine.models.base import utcnow
+from engine.text import N_
 from engine.workflow import cache as workflow_cache
 from engine.workflow import projection, specs, spiff, step_context
 
@@ -81,7 +82,13 @@ def require_instance(session: Session, instance_id: int) -> ProcessInstance:
 
 def require_running(instance: ProcessInstance) -> None:
     if instance.status != "running":
-        raise Conflict(f"Quy trình #{instance.id} đã kết thúc ({instance.status}).")
+        raise Conflict(
+            N_(
+                "Quy trình #%(id)s đã kết thúc (%(status)s).",
+                id=instance.id,
+                status=instance.status,
+            )
+        )
 
 
 def open_rows(session: Session, instance_id: int) -> list[HumanTask]:
@@ -187,7 +194,11 @@ def route_thrown(
         return
     if depth >= MAX_MESSAGE_DEPTH:
         raise Conflict(
-            f"Thông điệp «{name}» lan truyền quá {MAX_MESSAGE_DEPTH} cấp; nghi vòng lặp."
+            N_(
+                "Thông điệp «%(name)s» lan truyền quá %(MAX_MESSAGE_DEPTH)s cấp; nghi vòng lặp.",
+                name=name,
+                MAX_MESSAGE_DEPTH=MAX_MESSAGE_DEPTH,
+            )
         )
     # A routed message is the system's step (the council's result, not its last voter's): the
     # receiving instances record it without an actor.
@@ -227,7 +238,11 @@ def deliver(
     except spiff.NotWaiting:
         if strict:
             raise Conflict(
-                f"Quy trình #{instance_id} không chờ thông điệp «{name}» lúc này."
+                N_(
+                    "Quy trình #%(instance_id)s không chờ thông điệp «%(name)s» lúc này.",
+                    instance_id=instance_id,
+                    name=name,
+                )
             ) from None
         audit.record(
             session,

@@ -201,11 +201,46 @@ def test_an_invalid_reminder_ladder_is_refused_next_to_it(
     client: FlaskClient, world: World, admin_user: User
 ) -> None:
     sign_in(client, admin_user)
-    response = post(
-        client, "/admin/rules/ladders", {"task_type": "default", "ladder": '[{"key": "x"}]'}
-    )
+    rung = {"task_type": "default", "key-0": "x", "kind-0": "remind", "recipient-0": "holder"}
+    # A number that is not one is named next to its cell, before the engine sees the ladder.
+    response = post(client, "/admin/rules/ladders", {**rung, "offset-0": "hai"})
     assert response.status_code == 422
-    assert "missing field" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Nhập một số nguyên." in page
+    assert 'name="offset-0" value="hai"' in page
+    # A number the engine refuses (beyond 60 working days) is refused with its reason.
+    response = post(client, "/admin/rules/ladders", {**rung, "offset-0": "999"})
+    assert response.status_code == 422
+    assert "Thang nhắc việc không hợp lệ" in response.get_data(as_text=True)
+
+
+def test_the_reminder_ladder_is_edited_row_by_row(
+    client: FlaskClient, world: World, admin_user: User, session_factory: sessionmaker[Session]
+) -> None:
+    from engine import notify
+
+    sign_in(client, admin_user)
+    rows = {
+        "task_type": "default",
+        **{"key-0": "before_1", "offset-0": "-1", "kind-0": "remind", "recipient-0": "holder"},
+        **{"key-1": "late", "offset-1": "2", "kind-1": "escalate", "recipient-1": "escalation"},
+        **{"repeat-1": "1", "repeat_limit-1": "3"},
+        **{"key-2": "gone", "offset-2": "5", "kind-2": "remind", "recipient-2": "holder"},
+        "delete-2": "1",
+        **{"key-3": "", "offset-3": ""},
+    }
+    response = post(client, "/admin/rules/ladders", rows)
+    assert response.status_code == 302
+    with session_factory() as s:
+        ladder = notify.load_ladders(s)["default"]
+    assert [(r.key, r.offset, r.kind.value, r.repeat, r.repeat_limit) for r in ladder] == [
+        ("before_1", -1, "remind", False, 10),
+        ("late", 2, "escalate", True, 3),
+    ]
+    page = client.get("/admin/rules").get_data(as_text=True)
+    assert 'name="key-0" value="before_1"' in page
+    assert 'name="repeat_limit-1" value="3"' in page
+    assert "<textarea" not in page.split('id="ladders"')[1].split("</section>")[0]
 
 
 def test_a_basis_outside_its_period_is_refused_unless_an_administrator_gives_a_reason(

@@ -117,7 +117,11 @@ def test_the_version_page_draws_the_diagram_from_the_stored_source(
         spec_id = s.scalar(select(WorkflowSpec.id).where(WorkflowSpec.process_id == "review"))
     sign_in(client, admin_user)
     page = client.get(f"/admin/versions/{spec_id}").get_data(as_text=True)
-    assert f'data-bpmn-url="/admin/versions/{spec_id}/sources/review.bpmn"' in page
+    # The viewer reads the names in the reader's language; the source itself is as stored.
+    assert f'data-bpmn-url="/admin/versions/{spec_id}/sources/review.bpmn?shown=1"' in page
+    shown = client.get(f"/admin/versions/{spec_id}/sources/review.bpmn?shown=1")
+    assert shown.status_code == 200
+    assert shown.mimetype == "application/xml"
     xml = client.get(f"/admin/versions/{spec_id}/sources/review.bpmn")
     assert xml.status_code == 200
     assert xml.mimetype == "application/xml"

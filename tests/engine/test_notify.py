@@ -48,7 +48,11 @@ def test_ready_task_notifies_its_lane_in_its_unit_only(
     assert (row.channel, row.status, row.user_id) == ("email", "pending", org.head_a.id)
     with session_factory() as s:
         (note,) = notify.recent(s, org.head_a.id)
-    assert note.subject == "[TĐKT] Việc mới cần xử lý: Bình xét tại đơn vị"
+    assert note.subject.startswith(
+        "[TĐKT] Việc mới cần xử lý: Bình xét tại đơn vị — Hoàng Thị Lan, "
+    )
+    assert note.subject.endswith(f"(#{note.dossier_id})")
+    assert f"Xem hồ sơ: {BASE_URL}/dossiers/{note.dossier_id}" in note.body
     assert note.link == f"{BASE_URL}/tasks/{task_id}"
     assert "Hạn xử lý: hết ngày 09/03/2026" in note.body
 

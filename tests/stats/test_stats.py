@@ -4,6 +4,7 @@ import statistics
 from collections import Counter
 from datetime import date
 
+from flask import Flask
 from sqlalchemy.orm import Session
 
 from engine.calendar import WorkingCalendar
@@ -225,3 +226,20 @@ def test_a_units_scope_counts_only_its_dossiers(db_session: Session) -> None:
     assert [s.count for s in time_per_step(db_session, at(1), at(31), CAL, qlkh)] == [1]
     assert time_per_step(db_session, at(1), at(31), CAL, {agency.units["KHTC"].id}) == []
     assert waiting_heat(db_session, at(1), at(31), at(8), CAL, qlkh) == {"unit_review": 2.0}
+
+
+def test_summary_paragraph_reads_in_english_too(db_session: Session, app: Flask) -> None:
+    from web.i18n import translate
+
+    import_awards(db_session, _history(KNOWN), "known.csv")
+    summary = award_summary(award_statistics(db_session, 2014, 2026), today=date(2026, 3, 1))
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        english = translate(summary)
+    assert english == (
+        "From 2014 to date, 9 awards to collectives and individuals (3 to collectives, 6 to "
+        "individuals): the “Advanced Worker” title: 3 individual; "
+        "the “Grassroots Emulation Fighter” title: 2 individual; "
+        "the “Advanced Labour Collective” title: 1 collective; "
+        "Certificate of Merit of the Provincial People's Committee Chairman: 2 collective, "
+        "1 individual."
+    )

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.demo import load_demo_dossiers
 from engine.domain import sessions
 from engine.models import Dossier, OrgUnit, User
 from tests.common.procedure import Procedure, deployed
@@ -77,3 +78,25 @@ def csrf_token(client: FlaskClient) -> str:
     match = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
     assert match
     return match.group(1)
+
+
+@pytest.fixture
+def busy_agency(app: Flask, session_factory: sessionmaker[Session]) -> Iterator[Procedure]:
+    """The demo agency with its demo dossiers and a council session whose members have ballots
+    to cast, so that every inbox has a task and the council pages have a session."""
+    with deployed(session_factory, tick=True) as procedure:
+        load_demo_dossiers(session_factory)  # only into a campaign without dossiers: first
+        with session_factory() as s:  # a member of unit A's staff the demo filed nothing for
+            nominee = s.scalars(
+                select(User.username)
+                .join(OrgUnit, OrgUnit.id == User.unit_id)
+                .where(OrgUnit.code == "QLKH", User.username.like("cb%"))
+                .where(~select(Dossier.id).where(Dossier.nominee_user_id == User.id).exists())
+                .order_by(User.username)
+            ).first()
+        assert nominee is not None
+        dossier_id = procedure.file("vanthu.qlkh", nominee, "LDTT")
+        procedure.to_council(dossier_id)
+        procedure.end_posting()
+        procedure.open_sitting([dossier_id])
+        yield procedure

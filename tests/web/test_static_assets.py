@@ -16,11 +16,18 @@ from typing import Any
 import pytest
 from jinja2 import Environment, FileSystemLoader, Template
 
+from engine.read.stats import STAGE_LABELS
+
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "web" / "static"
 TEMPLATES = ROOT / "web" / "templates"
 VENDOR = STATIC / "vendor"
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+def stage_name(code: str | None) -> str:
+    """Stand in for web.i18n.stage_name: the Vietnamese name of a stage, else the code."""
+    return str(STAGE_LABELS.get(code or "", code or "—"))
 
 
 def url_for(endpoint: str, **values: Any) -> str:
@@ -34,6 +41,8 @@ def url_for(endpoint: str, **values: Any) -> str:
 def env() -> Environment:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
     environment.globals.update(_=lambda text: text, url_for=url_for)
+    # The app's filters (web/i18n.py), without a request: Vietnamese names, text as it is.
+    environment.filters.update(tr=str, stage_name=stage_name)
     return environment
 
 

@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from engine import admin
 from engine.errors import NotFound, ValidationFailed
@@ -14,9 +16,9 @@ from web.common import actor
 from web.context import db
 
 KINDS = [
-    {"value": "off", "label": "Ngày nghỉ thêm"},
-    {"value": "working", "label": "Ngày làm việc bù"},
-    {"value": "clear", "label": "Bỏ điều chỉnh (theo lịch thường)"},
+    {"value": "off", "label": _l("Ngày nghỉ thêm")},
+    {"value": "working", "label": _l("Ngày làm việc bù")},
+    {"value": "clear", "label": _l("Bỏ điều chỉnh (theo lịch thường)")},
 ]
 
 
@@ -37,11 +39,11 @@ def _page(error: ValidationFailed | None = None, status: int = 200) -> tuple[str
             {
                 "name": "kind",
                 "type": "choice",
-                "label": "Điều chỉnh",
+                "label": _("Điều chỉnh"),
                 "required": True,
                 "choices": KINDS,
             },
-            {"name": "note", "type": "text", "label": "Ghi chú (căn cứ, ví dụ số văn bản)"},
+            {"name": "note", "type": "text", "label": _("Ghi chú (căn cứ, ví dụ số văn bản)")},
         ],
         errors=error.field_errors if error else {},
         message=error.message if error else None,
@@ -60,7 +62,7 @@ def change_day() -> Any:
     kind = form.get("kind", "")
     if kind not in ("off", "working", "clear"):
         return _page(
-            ValidationFailed("Chọn loại điều chỉnh.", {"kind": "Chọn loại điều chỉnh."}), 422
+            ValidationFailed(_("Chọn loại điều chỉnh."), {"kind": _("Chọn loại điều chỉnh.")}), 422
         )
     try:
         moves = admin.set_calendar_day(
@@ -75,10 +77,13 @@ def change_day() -> Any:
     except NotFound as exc:
         return _page(ValidationFailed(exc.message, {"day": exc.message}), 422)
     flash(
-        f"Đã cập nhật lịch làm việc; {len(moves)} việc đang mở được tính lại hạn xử lý "
-        "và người xử lý đã được thông báo."
+        _(
+            "Đã cập nhật lịch làm việc; %(count)s việc đang mở được tính lại hạn xử lý"
+            " và người xử lý đã được thông báo.",
+            count=len(moves),
+        )
         if moves
-        else "Đã cập nhật lịch làm việc; không việc đang mở nào đổi hạn.",
+        else _("Đã cập nhật lịch làm việc; không việc đang mở nào đổi hạn."),
         "success",
     )
     return redirect(url_for("admin.calendar", year=form.get("day", "")[:4] or None))

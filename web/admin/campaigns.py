@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from engine import admin
@@ -18,39 +20,39 @@ from web.common import actor
 from web.context import db
 
 KIND_LABELS = {
-    "annual": "Thường xuyên (hằng năm)",
-    "thematic": "Theo chuyên đề",
-    "adhoc": "Đột xuất",
+    "annual": _l("Thường xuyên (hằng năm)"),
+    "thematic": _l("Theo chuyên đề"),
+    "adhoc": _l("Đột xuất"),
 }
 
 FIELDS = [
     {"name": "code", "type": "text", "label": "Mã phong trào", "required": True},
-    {"name": "name", "type": "text", "label": "Tên phong trào", "required": True},
+    {"name": "name", "type": "text", "label": _l("Tên phong trào"), "required": True},
     {
         "name": "kind",
         "type": "choice",
-        "label": "Loại",
+        "label": _l("Loại"),
         "required": True,
         "choices": [{"value": k, "label": KIND_LABELS[k]} for k in CAMPAIGN_KINDS],
     },
-    {"name": "starts_on", "type": "date", "label": "Bắt đầu", "required": True},
-    {"name": "ends_on", "type": "date", "label": "Kết thúc", "required": True},
+    {"name": "starts_on", "type": "date", "label": _l("Bắt đầu"), "required": True},
+    {"name": "ends_on", "type": "date", "label": _l("Kết thúc"), "required": True},
     {
         "name": "registration_deadline",
         "type": "date",
-        "label": "Hạn đăng ký thi đua",
+        "label": _l("Hạn đăng ký thi đua"),
         "required": True,
     },
     {
         "name": "nomination_deadline",
         "type": "date",
-        "label": "Hạn gửi hồ sơ đề nghị",
+        "label": _l("Hạn gửi hồ sơ đề nghị"),
         "required": True,
     },
     {
         "name": "legal_basis",
         "type": "choice",
-        "label": "Căn cứ pháp lý",
+        "label": _l("Căn cứ pháp lý"),
         "required": True,
         "choices": [{"value": b.code, "label": b.name} for b in LEGAL_BASES],
     },
@@ -94,7 +96,10 @@ def create_campaign() -> Any:
     except ValidationFailed as exc:
         return _page(exc, 422)
     flash(
-        f"Đã tạo phong trào «{campaign.name}» (bản nháp). Bấm «Phát động» để báo các đơn vị.",
+        _(
+            "Đã tạo phong trào «%(name)s» (bản nháp). Bấm «Phát động» để báo các đơn vị.",
+            name=campaign.name,
+        ),
         "success",
     )
     return redirect(url_for("admin.campaigns"))
@@ -104,7 +109,9 @@ def create_campaign() -> Any:
 def open_campaign(campaign_id: int) -> Response:
     try:
         campaign = admin.open_campaign(db(), actor(), campaign_id)
-        flash(f"Đã phát động «{campaign.name}» và thông báo tới các đơn vị.", "success")
+        flash(
+            _("Đã phát động «%(name)s» và thông báo tới các đơn vị.", name=campaign.name), "success"
+        )
     except Conflict as exc:
         flash(exc.message, "warning")
     return redirect(url_for("admin.campaigns"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from engine import admin
@@ -19,10 +21,10 @@ from web.context import db
 from web.inputs import chosen_id
 
 POSITION_LABELS = {
-    "chair": "Chủ tịch",
-    "vice_chair": "Phó Chủ tịch",
-    "secretary": "Thư ký",
-    "member": "Ủy viên",
+    "chair": _l("Chủ tịch"),
+    "vice_chair": _l("Phó Chủ tịch"),
+    "secretary": _l("Thư ký"),
+    "member": _l("Ủy viên"),
 }
 
 
@@ -73,7 +75,7 @@ def create_unit() -> Any:
         )
     except ValidationFailed as exc:
         return _units_page(exc, None, 422)
-    flash(f"Đã tạo đơn vị «{unit.name}».", "success")
+    flash(_("Đã tạo đơn vị «%(name)s».", name=unit.name), "success")
     return redirect(url_for("admin.units"))
 
 
@@ -91,7 +93,7 @@ def update_unit(unit_id: int) -> Any:
         )
     except ValidationFailed as exc:
         return _units_page(exc, unit_id, 422)
-    flash(f"Đã cập nhật đơn vị «{unit.name}».", "success")
+    flash(_("Đã cập nhật đơn vị «%(name)s».", name=unit.name), "success")
     return redirect(url_for("admin.units"))
 
 
@@ -100,7 +102,7 @@ def update_unit(unit_id: int) -> Any:
 def deactivate_unit(unit_id: int) -> Response:
     try:
         unit = admin.deactivate_unit(db(), actor(), unit_id)
-        flash(f"Đơn vị «{unit.name}» đã ngừng hoạt động.", "success")
+        flash(_("Đơn vị «%(name)s» đã ngừng hoạt động.", name=unit.name), "success")
     except Conflict as exc:
         flash(exc.message, "error")
     return redirect(url_for("admin.units"))
@@ -110,16 +112,16 @@ def deactivate_unit(unit_id: int) -> Response:
 
 
 USER_FIELDS = [
-    {"name": "username", "type": "text", "label": "Tên đăng nhập", "required": True},
-    {"name": "full_name", "type": "text", "label": "Họ và tên", "required": True},
-    {"name": "email", "type": "text", "label": "Thư điện tử", "required": True},
-    {"name": "position", "type": "text", "label": "Chức vụ"},
+    {"name": "username", "type": "text", "label": _l("Tên đăng nhập"), "required": True},
+    {"name": "full_name", "type": "text", "label": _l("Họ và tên"), "required": True},
+    {"name": "email", "type": "text", "label": _l("Thư điện tử"), "required": True},
+    {"name": "position", "type": "text", "label": _l("Chức vụ")},
     {
         "name": "password",
         "type": "text",
-        "label": "Mật khẩu ban đầu",
+        "label": _l("Mật khẩu ban đầu"),
         "required": True,
-        "help": f"Ít nhất {admin.common.MIN_PASSWORD} ký tự.",
+        "help": _l("Ít nhất %(MIN_PASSWORD)s ký tự.", MIN_PASSWORD=admin.common.MIN_PASSWORD),
     },
 ]
 
@@ -138,7 +140,7 @@ def _users_page(error: ValidationFailed | None = None, status: int = 200) -> tup
         unit_field={
             "name": "unit_id",
             "type": "choice",
-            "label": "Đơn vị",
+            "label": _("Đơn vị"),
             "choices": _unit_choices(),
         },
         errors=error.field_errors if error else {},
@@ -164,7 +166,7 @@ def create_user() -> Any:
         )
     except ValidationFailed as exc:
         return _users_page(exc, 422)
-    flash(f"Đã tạo tài khoản «{user.username}».", "success")
+    flash(_("Đã tạo tài khoản «%(username)s».", username=user.username), "success")
     return redirect(url_for("admin.user", user_id=user.id))
 
 
@@ -215,7 +217,7 @@ def change_unit(user_id: int) -> Any:
         user_id,
         "unit",
         lambda: admin.change_user_unit(db(), actor(), user_id, unit_id),
-        "Đã chuyển đơn vị.",
+        _("Đã chuyển đơn vị."),
     )
 
 
@@ -227,7 +229,7 @@ def reset_password(user_id: int) -> Any:
         user_id,
         "password",
         lambda: admin.reset_password(db(), actor(), user_id, password),
-        "Đã đặt lại mật khẩu.",
+        _("Đã đặt lại mật khẩu."),
     )
 
 
@@ -238,7 +240,7 @@ def sign_out_everywhere(user_id: int) -> Any:
         user_id,
         "sessions",
         lambda: admin.sign_out_everywhere(db(), actor(), user_id),
-        "Đã đăng xuất tài khoản khỏi mọi phiên.",
+        _("Đã đăng xuất tài khoản khỏi mọi phiên."),
     )
 
 
@@ -251,7 +253,7 @@ def grant_role(user_id: int) -> Any:
         user_id,
         "role",
         lambda: admin.grant_role(db(), actor(), user_id, role, unit_id),
-        "Đã cấp vai trò.",
+        _("Đã cấp vai trò."),
     )
 
 
@@ -262,7 +264,7 @@ def revoke_role(user_id: int, membership_id: int) -> Any:
         user_id,
         "revoke",
         lambda: admin.revoke_role(db(), actor(), membership_id),
-        "Đã thu hồi vai trò.",
+        _("Đã thu hồi vai trò."),
     )
 
 
@@ -280,7 +282,7 @@ def deactivate_user(user_id: int) -> Any:
         user_id,
         "deactivate",
         lambda: admin.deactivate_user(db(), actor(), user_id, handovers),
-        "Tài khoản đã ngừng hoạt động; các việc đang mở đã được giao lại.",
+        _("Tài khoản đã ngừng hoạt động; các việc đang mở đã được giao lại."),
     )
 
 
@@ -288,10 +290,10 @@ def deactivate_user(user_id: int) -> Any:
 
 
 TERM_FIELDS = [
-    {"name": "name", "type": "text", "label": "Tên nhiệm kỳ", "required": True},
-    {"name": "starts_on", "type": "date", "label": "Ngày bắt đầu", "required": True},
-    {"name": "ends_on", "type": "date", "label": "Ngày kết thúc"},
-    {"name": "decision_no", "type": "text", "label": "Số quyết định thành lập"},
+    {"name": "name", "type": "text", "label": _l("Tên nhiệm kỳ"), "required": True},
+    {"name": "starts_on", "type": "date", "label": _l("Ngày bắt đầu"), "required": True},
+    {"name": "ends_on", "type": "date", "label": _l("Ngày kết thúc")},
+    {"name": "decision_no", "type": "text", "label": _l("Số quyết định thành lập")},
 ]
 
 
@@ -338,7 +340,7 @@ def save_term(term_id: int | None = None) -> Any:
         )
     except ValidationFailed as exc:
         return _council_page(exc, term_id, 422)
-    flash(f"Đã lưu nhiệm kỳ «{term.name}».", "success")
+    flash(_("Đã lưu nhiệm kỳ «%(name)s».", name=term.name), "success")
     return redirect(url_for("admin.council"))
 
 
@@ -356,7 +358,7 @@ def set_member(term_id: int) -> Any:
         )
     except ValidationFailed as exc:
         return _council_page(exc, term_id, 422)
-    flash("Đã cập nhật thành viên Hội đồng.", "success")
+    flash(_("Đã cập nhật thành viên Hội đồng."), "success")
     return redirect(url_for("admin.council"))
 
 
@@ -364,5 +366,5 @@ def set_member(term_id: int) -> Any:
 @section("org")
 def remove_member(member_id: int) -> Response:
     admin.remove_council_member(db(), actor(), member_id)
-    flash("Đã bỏ thành viên khỏi nhiệm kỳ.", "success")
+    flash(_("Đã bỏ thành viên khỏi nhiệm kỳ."), "success")
     return redirect(url_for("admin.council"))

@@ -14,6 +14,7 @@ from engine.workflow import operations
 from web.admin import bp, section
 from web.common import actor
 from web.context import db
+from web.i18n import localize_diagram
 from web.inputs import chosen_ids
 
 
@@ -32,14 +33,21 @@ def versions() -> tuple[str, int]:
 def upload() -> Any:
     files = {f.filename: f.read() for f in request.files.getlist("files") if f and f.filename}
     if not files:
-        return _page(DeployError("?", None, "chưa chọn tệp .bpmn, .dmn hoặc .json nào"), 422)
+        return _page(DeployError("?", None, _("chưa chọn tệp .bpmn, .dmn hoặc .json nào")), 422)
     try:
         deployed = operations.deploy_texts(db(), files, actor().id)
     except DeployError as exc:
         return _page(exc, 422)
     flash(
-        "Đã triển khai: "
-        + ", ".join(f"{row.process_id} phiên bản {row.version}" for row in deployed),
+        _("Đã triển khai: ")
+        + ", ".join(
+            _(
+                "%(process_id)s phiên bản %(version)s",
+                process_id=row.process_id,
+                version=row.version,
+            )
+            for row in deployed
+        ),
         "success",
     )
     for row in deployed:
@@ -83,10 +91,13 @@ def version(spec_id: int) -> str:
 @bp.get("/versions/<int:spec_id>/sources/<path:name>")
 @section("versions")
 def source(spec_id: int, name: str) -> Response:
-    """Serve one deployed file's XML, as stored (the diagram viewer reads it)."""
+    """Serve one deployed file's XML as stored; ``?shown=1`` names its elements in the reader's
+    language for the diagram viewer (web.i18n.localize_diagram)."""
     text = _spec(spec_id).sources.get(name)
     if text is None:
         abort(404)
+    if request.args.get("shown") and name.endswith(".bpmn"):
+        text = localize_diagram(text)
     return Response(text, mimetype="application/xml")
 
 
@@ -116,9 +127,17 @@ def migrate(spec_id: int) -> str:
     for instance_id in _selected():
         try:
             operations.migrate(db(), instance_id, spec.id, actor())
-            results[instance_id] = (True, ["Đã chuyển sang phiên bản này."])
+            results[instance_id] = (True, [_("Đã chuyển sang phiên bản này.")])
         except EngineError as exc:
             results[instance_id] = (False, [exc.message])
     moved = sum(1 for ok, _ in results.values() if ok)
-    flash(f"Đã chuyển {moved}/{len(results)} quy trình sang phiên bản {spec.version}.", "info")
+    flash(
+        _(
+            "Đã chuyển %(moved)s/%(count)s quy trình sang phiên bản %(version)s.",
+            moved=moved,
+            count=len(results),
+            version=spec.version,
+        ),
+        "info",
+    )
     return _version_page(spec, results)

@@ -15,14 +15,15 @@ from typing import Literal
 
 from engine.domain.rules.legal_basis import LAW_2003, citation, get_basis
 from engine.domain.rules.titles import get_title
+from engine.text import N_
 
 Rating = Literal["excellent", "good", "complete", "incomplete"]
 _RATING_ORDER: dict[str, int] = {"incomplete": 0, "complete": 1, "good": 2, "excellent": 3}
 _RATING_LABEL: dict[str, str] = {
-    "excellent": "hoàn thành xuất sắc nhiệm vụ",
-    "good": "hoàn thành tốt nhiệm vụ",
-    "complete": "hoàn thành nhiệm vụ",
-    "incomplete": "không hoàn thành nhiệm vụ",
+    "excellent": N_("hoàn thành xuất sắc nhiệm vụ"),
+    "good": N_("hoàn thành tốt nhiệm vụ"),
+    "complete": N_("hoàn thành nhiệm vụ"),
+    "incomplete": N_("không hoàn thành nhiệm vụ"),
 }
 
 
@@ -144,14 +145,21 @@ class _Checker:
         label = _RATING_LABEL[minimum]
         facts = self.history.facts(self.year)
         if facts is None:
-            reason = f"Chưa có kết quả đánh giá, xếp loại năm {self.year}"
+            reason = N_("Chưa có kết quả đánh giá, xếp loại năm %(year)s", year=self.year)
         else:
-            reason = (
-                f"Năm {self.year} được đánh giá {_RATING_LABEL[facts.rating]}, "
-                f"chưa đạt mức {label} trở lên"
+            reason = N_(
+                "Năm %(year)s được đánh giá %(rating)s, chưa đạt mức %(label)s trở lên",
+                year=self.year,
+                rating=_RATING_LABEL[facts.rating],
+                label=label,
             )
         met = self.rating_at_least(self.year, minimum)
-        self.add(f"Năm {self.year}: {label} trở lên", citation, met, reason)
+        self.add(
+            N_("Năm %(year)s: %(label)s trở lên", year=self.year, label=label),
+            citation,
+            met,
+            reason,
+        )
 
 
 def _not_disciplined(c: _Checker) -> None:
@@ -175,15 +183,20 @@ def _cstdcs(c: _Checker, basis: str) -> None:
         f"Đạt danh hiệu Lao động tiên tiến năm {y}",
         c.cite,
         c.holds("LDTT", y),
-        f"Chưa đạt (hoặc chưa được đề nghị cùng đợt) danh hiệu Lao động tiên tiến năm {y}",
+        N_(
+            "Chưa đạt (hoặc chưa được đề nghị cùng đợt) danh hiệu Lao động tiên tiến năm %(y)s", y=y
+        ),
     )
     if c.law == LAW_2003:
         c.add(
             f"Có sáng kiến được công nhận năm {y} (bắt buộc)",
             c.cite,
             c.initiatives([y]) >= 1,
-            f"Theo NĐ 91/2017, Chiến sĩ thi đua cơ sở bắt buộc có sáng kiến được công nhận; "
-            f"năm {y} chưa có sáng kiến nào được công nhận",
+            N_(
+                "Theo NĐ 91/2017, Chiến sĩ thi đua cơ sở bắt buộc có sáng kiến được công nhận; "
+                "năm %(y)s chưa có sáng kiến nào được công nhận",
+                y=y,
+            ),
         )
         return
     # Luật 2022 Điều 23: an initiative or accepted research qualifies. Whether excellent
@@ -271,30 +284,30 @@ def _ttldxs(c: _Checker, basis: str, stats: UnitStats | None) -> None:
     c.require_rating("excellent", citation)
     if stats is None:
         c.add(
-            "Số liệu của tập thể (quân số, LĐTT, CSTĐCS)",
+            N_("Số liệu của tập thể (quân số, LĐTT, CSTĐCS)"),
             citation,
             False,
-            "Chưa có số liệu của tập thể để kiểm tra tỷ lệ hoàn thành nhiệm vụ và LĐTT",
+            N_("Chưa có số liệu của tập thể để kiểm tra tỷ lệ hoàn thành nhiệm vụ và LĐTT"),
         )
         return
     c.add(
-        "100% cá nhân trong tập thể hoàn thành nhiệm vụ",
+        N_("100% cá nhân trong tập thể hoàn thành nhiệm vụ"),
         citation,
         stats.members > 0 and stats.complete_duties == stats.members,
         f"Mới có {stats.complete_duties}/{stats.members} cá nhân hoàn thành nhiệm vụ "
         "(yêu cầu 100%)",
     )
     c.add(
-        "Ít nhất 70% cá nhân đạt danh hiệu Lao động tiên tiến",
+        N_("Ít nhất 70% cá nhân đạt danh hiệu Lao động tiên tiến"),
         citation,
         stats.members > 0 and stats.ldtt * 100 >= 70 * stats.members,
         f"Mới có {stats.ldtt}/{stats.members} cá nhân đạt Lao động tiên tiến (yêu cầu từ 70%)",
     )
     c.add(
-        "Có cá nhân đạt danh hiệu Chiến sĩ thi đua cơ sở",
+        N_("Có cá nhân đạt danh hiệu Chiến sĩ thi đua cơ sở"),
         citation,
         stats.cstdcs >= 1,
-        "Chưa có cá nhân nào đạt danh hiệu Chiến sĩ thi đua cơ sở",
+        N_("Chưa có cá nhân nào đạt danh hiệu Chiến sĩ thi đua cơ sở"),
     )
     if c.law == LAW_2003:
         # Luật 2022 Điều 27 no longer lists it; the 2003 law's Điều 27 did.
@@ -314,7 +327,7 @@ def _bkt(c: _Checker, basis: str) -> None:
 
     if c.nominee.kind == "collective":
         c.add(
-            "Hai năm liên tục hoàn thành xuất sắc nhiệm vụ",
+            N_("Hai năm liên tục hoàn thành xuất sắc nhiệm vụ"),
             citation,
             c.consecutive(excellent, 2, y),
             f"Chưa hoàn thành xuất sắc nhiệm vụ 2 năm liên tục ({y - 1}–{y})",
@@ -327,8 +340,10 @@ def _bkt(c: _Checker, basis: str) -> None:
     two_cstdcs = c.consecutive(cstdcs, 2, y) or c.consecutive(cstdcs, 2, y - 1)
     excellent_with_initiatives = c.consecutive(excellent, 2, y) and c.initiatives([y - 1, y]) >= 2
     c.add(
-        "Hai lần liên tục đạt Chiến sĩ thi đua cơ sở, hoặc 2 năm liên tục hoàn thành xuất sắc "
-        "nhiệm vụ và có 2 sáng kiến được công nhận",
+        N_(
+            "Hai lần liên tục đạt Chiến sĩ thi đua cơ sở, hoặc 2 năm liên tục hoàn thành xuất "
+            "sắc nhiệm vụ và có 2 sáng kiến được công nhận"
+        ),
         citation,
         two_cstdcs or excellent_with_initiatives,
         f"Chưa có 2 lần liên tục đạt Chiến sĩ thi đua cơ sở, cũng chưa có 2 năm liên tục "
@@ -342,20 +357,29 @@ def _since_award(
     y = c.year
     since = c.history.last_year_of(prerequisite, before=y)
     c.add(
-        f"Đã được tặng {prerequisite_name}",
+        N_("Đã được tặng %(prerequisite_name)s", prerequisite_name=prerequisite_name),
         citation,
         since is not None,
-        f"Chưa được tặng {prerequisite_name}",
+        N_("Chưa được tặng %(prerequisite_name)s", prerequisite_name=prerequisite_name),
     )
     if since is None:
         return
     years = range(since + 1, y + 1)
     label = _RATING_LABEL[minimum]
     c.add(
-        f"Từ 5 năm liên tục trở lên {label} kể từ khi được tặng {prerequisite_name}",
+        N_(
+            "Từ 5 năm liên tục trở lên %(label)s kể từ khi được tặng %(prerequisite_name)s",
+            label=label,
+            prerequisite_name=prerequisite_name,
+        ),
         citation,
         len(years) >= 5 and all(c.rating_at_least(year, minimum) for year in years),
-        f"Từ năm {since + 1} đến {y} chưa đủ 5 năm liên tục {label}",
+        N_(
+            "Từ năm %(since)s đến %(y)s chưa đủ 5 năm liên tục %(label)s",
+            since=since + 1,
+            y=y,
+            label=label,
+        ),
     )
     if c.nominee.kind == "individual":
         count = sum(1 for year in years if c.holds("CSTDCS", year))
@@ -363,15 +387,23 @@ def _since_award(
             f"Trong thời gian đó có 3 lần đạt Chiến sĩ thi đua cơ sở (từ {since + 1})",
             citation,
             count >= 3,
-            f"Từ năm {since + 1} đến {y} mới có {count} lần đạt Chiến sĩ thi đua cơ sở (cần 3)",
+            N_(
+                "Từ năm %(since)s đến %(y)s mới có %(count)s lần đạt Chiến sĩ thi đua cơ sở "
+                "(cần 3)",
+                since=since + 1,
+                y=y,
+                count=count,
+            ),
         )
     else:
         c.add(
-            "Tiêu chí tương đương 3 lần Chiến sĩ thi đua cơ sở đối với tập thể",
+            N_("Tiêu chí tương đương 3 lần Chiến sĩ thi đua cơ sở đối với tập thể"),
             citation,
             False,
-            "Tiêu chí cho tập thể chưa được cơ quan xác nhận: thư ký Hội đồng phải xác minh "
-            "và cho phép xét tiếp nếu đạt",
+            N_(
+                "Tiêu chí cho tập thể chưa được cơ quan xác nhận: thư ký Hội đồng phải xác minh "
+                "và cho phép xét tiếp nếu đạt"
+            ),
         )
 
 
@@ -410,8 +442,11 @@ def check_eligibility(
         f"Đối tượng phù hợp với danh hiệu {title.name}",
         checker.cite,
         nominee.kind in title.nominee_kinds,
-        f"Danh hiệu {title.name} không xét cho "
-        f"{'cá nhân' if nominee.kind == 'individual' else 'tập thể'}",
+        N_(
+            "Danh hiệu %(name)s không xét cho %(kind)s",
+            name=title.name,
+            kind=N_("cá nhân") if nominee.kind == "individual" else N_("tập thể"),
+        ),
     )
     if title_code == "TTLDXS":
         _ttldxs(checker, legal_basis, unit_stats)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from engine.text import N_
+
 LAW_2003 = "Luật TĐKT 2003 (sửa đổi 2013)"
 LAW_2022 = "Luật TĐKT 2022"
 
@@ -29,20 +31,20 @@ class LegalBasis:
 
 ND91_2017 = LegalBasis(
     code="ND91_2017",
-    name="Nghị định 91/2017/NĐ-CP (hướng dẫn Luật Thi đua, khen thưởng 2003, sửa đổi 2013)",
+    name=N_("Nghị định 91/2017/NĐ-CP (hướng dẫn Luật Thi đua, khen thưởng 2003, sửa đổi 2013)"),
     effective_from=date(2017, 10, 1),
     law=LAW_2003,
     decree="NĐ 91/2017",
 )
 ND98_2023 = LegalBasis(
     code="ND98_2023",
-    name="Nghị định 98/2023/NĐ-CP (hướng dẫn Luật Thi đua, khen thưởng 2022)",
+    name=N_("Nghị định 98/2023/NĐ-CP (hướng dẫn Luật Thi đua, khen thưởng 2022)"),
     effective_from=date(2024, 1, 1),
     decree="NĐ 98/2023",
 )
 ND152_2025 = LegalBasis(
     code="ND152_2025",
-    name="Nghị định 152/2025/NĐ-CP (hướng dẫn Luật Thi đua, khen thưởng 2022)",
+    name=N_("Nghị định 152/2025/NĐ-CP (hướng dẫn Luật Thi đua, khen thưởng 2022)"),
     effective_from=date(2025, 7, 1),
     decree="NĐ 152/2025",
 )
@@ -60,14 +62,18 @@ def get_basis(code: str) -> LegalBasis:
     try:
         return BY_CODE[code]
     except KeyError:
-        raise UnknownLegalBasisError(f"Căn cứ pháp lý không xác định: {code!r}") from None
+        raise UnknownLegalBasisError(
+            N_("Căn cứ pháp lý không xác định: %(code)s", code=repr(code))
+        ) from None
 
 
 def basis_for(day: date) -> LegalBasis:
     """Return the legal basis in force on the given day."""
     in_force = [basis for basis in LEGAL_BASES if basis.effective_from <= day]
     if not in_force:
-        raise UnknownLegalBasisError(f"Không có căn cứ pháp lý nào có hiệu lực ngày {day}")
+        raise UnknownLegalBasisError(
+            N_("Không có căn cứ pháp lý nào có hiệu lực ngày %(day)s", day=day)
+        )
     return max(in_force, key=lambda basis: basis.effective_from)
 
 

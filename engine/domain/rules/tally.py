@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
+from engine.text import N_
+
 Vote = Literal["agree", "disagree", "recuse"]
 VOTES: frozenset[str] = frozenset({"agree", "disagree", "recuse"})
 
@@ -48,7 +50,7 @@ class BallotError(ValueError):
 def parse_percent(value: object) -> Fraction:
     """Return a percentage as an exact fraction (accepts 90, "90", "66.5", "200/3")."""
     if isinstance(value, bool) or not isinstance(value, int | float | str | Fraction):
-        raise ValueError(f"Tỷ lệ phần trăm không hợp lệ: {value!r}")
+        raise ValueError(N_("Tỷ lệ phần trăm không hợp lệ: %(value)s", value=repr(value)))
     return Fraction(str(value)) if not isinstance(value, Fraction) else value
 
 
@@ -67,7 +69,7 @@ class VoteRule:
         """Build a rule from the DMN output dict."""
         base = data["threshold_base"]
         if base not in ("all_members", "present"):
-            raise ValueError(f"threshold_base không hợp lệ: {base!r}")
+            raise ValueError(N_("threshold_base không hợp lệ: %(base)s", base=repr(base)))
         return cls(
             threshold_percent=parse_percent(data["threshold_percent"]),
             threshold_base=base,
@@ -83,8 +85,8 @@ class VoteRule:
 
     def describe(self) -> str:
         """Return the threshold in words for a reason or the minutes."""
-        op = "trên" if self.threshold_strict else "từ"
-        over = "tổng số thành viên" if self.threshold_base == "all_members" else "số có mặt"
+        op = N_("trên") if self.threshold_strict else N_("từ")
+        over = N_("tổng số thành viên") if self.threshold_base == "all_members" else N_("số có mặt")
         return f"{op} {_fmt(self.threshold_percent)}% {over}"
 
 
@@ -119,8 +121,11 @@ def cstdcs_quota(ldtt_count: int, legal_basis: str) -> int:
     """Return how many CSTĐ cơ sở a unit may get from its LĐTT count under the legal basis."""
     if legal_basis != "ND91_2017":
         raise UnconfirmedRuleError(
-            f"Chỉ tiêu Chiến sĩ thi đua cơ sở theo {legal_basis} chưa được xác nhận: "
-            "quản trị viên phải thiết lập trước khi xét"
+            N_(
+                "Chỉ tiêu Chiến sĩ thi đua cơ sở theo %(legal_basis)s chưa được xác nhận: quản "
+                "trị viên phải thiết lập trước khi xét",
+                legal_basis=legal_basis,
+            )
         )
     return ldtt_count * 15 // 100
 
@@ -133,18 +138,24 @@ def quota_key(title_code: str, unit_id: int | str) -> str:
 def _member_ids(members: Sequence[Any]) -> list[str]:
     ids = [str(m["user_id"]) if isinstance(m, Mapping) else str(m) for m in members]
     if len(set(ids)) != len(ids):
-        raise BallotError("Danh sách thành viên Hội đồng có người bị trùng")
+        raise BallotError(N_("Danh sách thành viên Hội đồng có người bị trùng"))
     return ids
 
 
 def _check_ballots(ballots: Mapping[str, Mapping[str, str]], members: set[str]) -> None:
     for user, ballot in ballots.items():
         if str(user) not in members:
-            raise BallotError(f"Phiếu của người không phải thành viên Hội đồng: {user}")
+            raise BallotError(
+                N_("Phiếu của người không phải thành viên Hội đồng: %(user)s", user=user)
+            )
         bad = {v for v in ballot.values() if v not in VOTES}
         if bad:
             raise BallotError(
-                f"Phiếu của thành viên {user} có lựa chọn không hợp lệ: {sorted(bad)}"
+                N_(
+                    "Phiếu của thành viên %(user)s có lựa chọn không hợp lệ: %(bad)s",
+                    user=user,
+                    bad=sorted(bad),
+                )
             )
 
 
@@ -155,7 +166,7 @@ def seal_hash(ballots: Mapping[str, Mapping[str, str]], nonce: str) -> str:
     against a published hash; whoever holds the sealed ballots and the nonce can verify.
     """
     if not nonce:
-        raise ValueError("seal_hash cần một nonce bí mật của phiên họp")
+        raise ValueError(N_("seal_hash cần một nonce bí mật của phiên họp"))
     canonical = {
         str(user): {str(d): str(v) for d, v in ballot.items()} for user, ballot in ballots.items()
     }
@@ -176,7 +187,7 @@ def _rules_by_dossier(
         raw = {str(k): v for k, v in vote_rules.items()}
     else:
         if len(vote_rules) != len(dossiers):
-            raise ValueError("vote_rules phải có đúng một quy tắc cho mỗi hồ sơ")
+            raise ValueError(N_("vote_rules phải có đúng một quy tắc cho mỗi hồ sơ"))
         raw = {str(d["dossier_id"]): r for d, r in zip(dossiers, vote_rules, strict=True)}
     rules = {key: VoteRule.from_data(rule) for key, rule in raw.items()}
     unconfirmed = sorted(
@@ -186,9 +197,9 @@ def _rules_by_dossier(
     )
     if unconfirmed:
         raise UnconfirmedRuleError(
-            "Ngưỡng biểu quyết chưa được xác nhận cho căn cứ pháp lý của các hồ sơ: "
+            N_("Ngưỡng biểu quyết chưa được xác nhận cho căn cứ pháp lý của các hồ sơ: ")
             + ", ".join(unconfirmed)
-            + ". Quản trị viên phải thiết lập quy tắc trong bảng quyết định vote_rule."
+            + N_(". Quản trị viên phải thiết lập quy tắc trong bảng quyết định vote_rule.")
         )
     return rules
 
@@ -217,7 +228,9 @@ def tally_session(
     _check_ballots(written, member_set)
     both = set(all_ballots) & {str(u) for u in written}
     if both:
-        raise BallotError(f"Thành viên vừa có mặt vừa có phiếu bằng văn bản: {sorted(both)}")
+        raise BallotError(
+            N_("Thành viên vừa có mặt vừa có phiếu bằng văn bản: %(both)s", both=sorted(both))
+        )
     all_ballots.update({str(u): b for u, b in written.items()})
     participants = set(all_ballots)
     rules = _rules_by_dossier(dossiers, vote_rules)
@@ -305,9 +318,12 @@ def _apply_quotas(
             if result.agree > cut_votes and rank <= limit:
                 continue
             if tie and result.agree == cut_votes:
-                reason = (
-                    f"Bằng số phiếu đồng ý ({result.agree}) tại ngưỡng chỉ tiêu {limit} của "
-                    f"nhóm {group}: Hội đồng cần bỏ phiếu lại giữa các hồ sơ bằng phiếu"
+                reason = N_(
+                    "Bằng số phiếu đồng ý (%(agree)s) tại ngưỡng chỉ tiêu %(limit)s của nhóm "
+                    "%(group)s: Hội đồng cần bỏ phiếu lại giữa các hồ sơ bằng phiếu",
+                    agree=result.agree,
+                    limit=limit,
+                    group=group,
                 )
             else:
                 reason = (

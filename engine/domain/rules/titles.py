@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from engine.text import search_key
+from engine.text import N_, search_key
 
 NomineeKind = Literal["individual", "collective"]
 #: Who decides: the agency's director, the provincial People's Committee chair, a minister or the
@@ -76,7 +76,7 @@ TITLES: tuple[Title, ...] = (
     # --- processed here (workflows/: routing.dmn, vote_rule.dmn) --------------------------------
     Title(
         "LDTT",
-        "Lao động tiên tiến",
+        N_("Lao động tiên tiến"),
         _INDIVIDUAL,
         "director",
         emulation=True,
@@ -84,7 +84,7 @@ TITLES: tuple[Title, ...] = (
     ),
     Title(
         "CSTDCS",
-        "Chiến sĩ thi đua cơ sở",
+        N_("Chiến sĩ thi đua cơ sở"),
         _INDIVIDUAL,
         "director",
         emulation=True,
@@ -98,7 +98,7 @@ TITLES: tuple[Title, ...] = (
     ),
     Title(
         "TTLDTT",
-        "Tập thể lao động tiên tiến",
+        N_("Tập thể lao động tiên tiến"),
         _COLLECTIVE,
         "director",
         emulation=True,
@@ -106,14 +106,14 @@ TITLES: tuple[Title, ...] = (
     ),
     Title(
         "GK",
-        "Giấy khen của Giám đốc Sở",
+        N_("Giấy khen của Giám đốc Sở"),
         _BOTH,
         "director",
         aliases=("Giấy khen", "Giấy khen Giám đốc Sở", "Giấy khen của Sở"),
     ),
     Title(
         "CSTDT",
-        "Chiến sĩ thi đua cấp tỉnh",
+        N_("Chiến sĩ thi đua cấp tỉnh"),
         _INDIVIDUAL,
         "province",
         emulation=True,
@@ -126,7 +126,7 @@ TITLES: tuple[Title, ...] = (
     ),
     Title(
         "TTLDXS",
-        "Tập thể lao động xuất sắc",
+        N_("Tập thể lao động xuất sắc"),
         _COLLECTIVE,
         "province",
         emulation=True,
@@ -134,7 +134,7 @@ TITLES: tuple[Title, ...] = (
     ),
     Title(
         "BKT",
-        "Bằng khen của Chủ tịch UBND tỉnh",
+        N_("Bằng khen của Chủ tịch UBND tỉnh"),
         _BOTH,
         "province",
         aliases=(
@@ -148,7 +148,7 @@ TITLES: tuple[Title, ...] = (
     ),
     Title(
         "BKTTG",
-        "Bằng khen của Thủ tướng Chính phủ",
+        N_("Bằng khen của Thủ tướng Chính phủ"),
         _BOTH,
         "central",
         aliases=(
@@ -160,7 +160,7 @@ TITLES: tuple[Title, ...] = (
     ),
     Title(
         "HCLD3",
-        "Huân chương Lao động hạng Ba",
+        N_("Huân chương Lao động hạng Ba"),
         _BOTH,
         "central",
         aliases=("Huân chương Lao động hạng 3", "Huân chương Lao động hạng III", "HCLĐ hạng Ba"),
@@ -168,7 +168,7 @@ TITLES: tuple[Title, ...] = (
     # --- history-only: imported, counted and read as prerequisites, never filed here ----------
     Title(
         "CSTDB",
-        "Chiến sĩ thi đua cấp bộ, ngành",
+        N_("Chiến sĩ thi đua cấp bộ, ngành"),
         _INDIVIDUAL,
         "ministry",
         emulation=True,
@@ -177,7 +177,7 @@ TITLES: tuple[Title, ...] = (
     ),
     Title(
         "CSTDTQ",
-        "Chiến sĩ thi đua toàn quốc",
+        N_("Chiến sĩ thi đua toàn quốc"),
         _INDIVIDUAL,
         "central",
         emulation=True,
@@ -186,7 +186,7 @@ TITLES: tuple[Title, ...] = (
     ),
     Title(
         "CTDT",
-        "Cờ thi đua của UBND tỉnh",
+        N_("Cờ thi đua của UBND tỉnh"),
         _COLLECTIVE,
         "province",
         emulation=True,
@@ -195,7 +195,7 @@ TITLES: tuple[Title, ...] = (
     ),
     Title(
         "CTDB",
-        "Cờ thi đua của Bộ",
+        N_("Cờ thi đua của Bộ"),
         _COLLECTIVE,
         "ministry",
         emulation=True,
@@ -204,7 +204,7 @@ TITLES: tuple[Title, ...] = (
     ),
     Title(
         "CTDCP",
-        "Cờ thi đua của Chính phủ",
+        N_("Cờ thi đua của Chính phủ"),
         _COLLECTIVE,
         "central",
         emulation=True,
@@ -213,7 +213,7 @@ TITLES: tuple[Title, ...] = (
     ),
     Title(
         "BKB",
-        "Bằng khen của Bộ trưởng",
+        N_("Bằng khen của Bộ trưởng"),
         _BOTH,
         "ministry",
         processed=False,
@@ -230,11 +230,11 @@ TITLES: tuple[Title, ...] = (
     _order("HCDL3", "Huân chương Độc lập", "Ba", _BOTH),
     _order("HCDL2", "Huân chương Độc lập", "Nhì", _BOTH),
     _order("HCDL1", "Huân chương Độc lập", "Nhất", _BOTH),
-    Title("HCHCM", "Huân chương Hồ Chí Minh", _BOTH, "central", processed=False, aliases=()),
-    Title("HCSV", "Huân chương Sao vàng", _BOTH, "central", processed=False, aliases=()),
+    Title("HCHCM", N_("Huân chương Hồ Chí Minh"), _BOTH, "central", processed=False, aliases=()),
+    Title("HCSV", N_("Huân chương Sao vàng"), _BOTH, "central", processed=False, aliases=()),
     Title(
         "KNC_KHCN",
-        "Kỷ niệm chương Vì sự nghiệp Khoa học và Công nghệ",
+        N_("Kỷ niệm chương Vì sự nghiệp Khoa học và Công nghệ"),
         _INDIVIDUAL,
         "ministry",
         processed=False,
@@ -261,11 +261,11 @@ def get_title(code: str) -> Title:
         return BY_CODE[code]
     except KeyError:
         raise UnknownTitleError(
-            f"Danh hiệu/hình thức khen thưởng không xác định: {code!r}"
+            N_("Danh hiệu/hình thức khen thưởng không xác định: %(code)s", code=repr(code))
         ) from None
 
 
-KIND_NAMES = {"individual": "cá nhân", "collective": "tập thể"}
+KIND_NAMES = {"individual": N_("cá nhân"), "collective": N_("tập thể")}
 
 
 def normalise_title(text: str) -> str:

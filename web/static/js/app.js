@@ -102,6 +102,83 @@
   }
 
   /**
+   * Let people read a large diagram: the zoom buttons just before the canvas (.bpmn-tools,
+   * shown once the diagram is drawn), dragging with the mouse and the arrow keys (and + / -)
+   * on the focused canvas move and zoom it.
+   */
+  function enableNavigation(element, canvas) {
+    var STEP = 1.25;
+    var PAN = 80;
+    function zoomBy(factor) {
+      var box = canvas.viewbox();
+      canvas.zoom(canvas.zoom() * factor, {
+        x: box.x + box.width / 2,
+        y: box.y + box.height / 2,
+      });
+    }
+    var tools = element.previousElementSibling;
+    if (tools && tools.classList.contains("bpmn-tools")) {
+      tools.hidden = false;
+      tools.addEventListener("click", function (event) {
+        var button = event.target instanceof Element ? event.target.closest("[data-bpmn-zoom]") : null;
+        if (!button) {
+          return;
+        }
+        var how = button.getAttribute("data-bpmn-zoom");
+        if (how === "fit") {
+          canvas.zoom("fit-viewport", "auto");
+        } else {
+          zoomBy(how === "in" ? STEP : 1 / STEP);
+        }
+      });
+    }
+    element.addEventListener("keydown", function (event) {
+      var moves = { ArrowLeft: [PAN, 0], ArrowRight: [-PAN, 0], ArrowUp: [0, PAN], ArrowDown: [0, -PAN] };
+      if (moves[event.key]) {
+        canvas.scroll({ dx: moves[event.key][0], dy: moves[event.key][1] });
+      } else if (event.key === "+" || event.key === "=") {
+        zoomBy(STEP);
+      } else if (event.key === "-") {
+        zoomBy(1 / STEP);
+      } else {
+        return;
+      }
+      event.preventDefault();
+    });
+    var last = null;
+    element.addEventListener("pointerdown", function (event) {
+      last = { x: event.clientX, y: event.clientY };
+      element.style.cursor = "grabbing";
+    });
+    window.addEventListener("pointermove", function (event) {
+      if (last) {
+        canvas.scroll({ dx: event.clientX - last.x, dy: event.clientY - last.y });
+        last = { x: event.clientX, y: event.clientY };
+      }
+    });
+    window.addEventListener("pointerup", function () {
+      last = null;
+      element.style.cursor = "";
+    });
+  }
+
+  // Tables wider than their box scroll sideways: a keyboard user must reach them too.
+  function focusableScrollers(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    Array.prototype.forEach.call(scope.querySelectorAll(".table-wrap"), function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1 && !wrap.hasAttribute("tabindex")) {
+        wrap.setAttribute("tabindex", "0");
+        var caption = wrap.querySelector("caption");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute(
+          "aria-label",
+          (caption && caption.textContent.trim()) || document.title
+        );
+      }
+    });
+  }
+
+  /**
    * Draw the BPMN diagram at xmlUrl into container (an element or a selector).
    *
    * state.completed / state.current: element ids to mark green / blue.
@@ -173,6 +250,7 @@
         });
 
         canvas.zoom("fit-viewport", "auto");
+        enableNavigation(element, canvas);
         element.removeAttribute("aria-busy");
         return viewer;
       })
@@ -217,6 +295,10 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     startDiagrams(document);
+    focusableScrollers(document);
+  });
+  window.addEventListener("resize", function () {
+    focusableScrollers(document);
   });
   document.addEventListener("htmx:load", function (event) {
     startDiagrams(event.target);
