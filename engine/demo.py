@@ -102,7 +102,11 @@ class DemoAccount:
 
     @property
     def role_label(self) -> str:
-        return self.position
+        """The position and, for a council member, the seat the demo's council term gives them
+        (read from ``COUNCIL``, which also seeds the term, so the log-in list and the minutes'
+        "Thư ký" name the same person)."""
+        seat = dict(COUNCIL).get(self.username)
+        return f"{self.position} – {COUNCIL_SEATS[seat]}" if seat else self.position
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -120,14 +124,14 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "chanhvanphong",
         "Bế Minh Tuấn",
         "VP",
-        "Chánh Văn phòng – Thường trực Hội đồng",
+        "Chánh Văn phòng Sở",
         (("secretariat", False), ("council_member", False), ("unit_head", True)),
     ),
     DemoAccount(
         "thuky",
         "Đàm Thị Lan",
         "VP",
-        "Chuyên viên TĐKT – Thư ký Hội đồng",
+        "Chuyên viên TĐKT – Thường trực Hội đồng",
         (("secretariat", False),),
     ),
     DemoAccount(
@@ -212,6 +216,13 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("admin", "Quản trị hệ thống", "VP", "Quản trị hệ thống", (("admin", False),)),
 )
 
+#: How the log-in list names a council seat (the minutes print the secretary's name from the term).
+COUNCIL_SEATS = {
+    "chair": "Chủ tịch Hội đồng",
+    "vice_chair": "Phó Chủ tịch Hội đồng",
+    "secretary": "Thư ký Hội đồng",
+    "member": "Ủy viên Hội đồng",
+}
 #: Council members in order: chair, vice chair, secretary, then members (7 in all).
 COUNCIL = (
     ("giamdoc", "chair"),
@@ -357,6 +368,8 @@ def _load_history(session: Session, users: list[User], year: int, added: dict[st
     """
     rated = {(p.user_id, p.year) for p in session.scalars(select(PerformanceRecord))}
     awarded = {a.import_key for a in session.scalars(select(AwardRecord))}
+    # The "Đơn vị" of each award: the person's unit (issue 15 found it empty everywhere).
+    unit_names = {u.id: u.name for u in session.scalars(select(OrgUnit))}
     for index, user in enumerate(sorted(users, key=lambda u: u.username)):
         if user.username == "admin":
             continue
@@ -389,6 +402,8 @@ def _load_history(session: Session, users: list[User], year: int, added: dict[st
                         user_id=user.id,
                         nominee_name=user.full_name,
                         nominee_search=search_key(user.full_name),
+                        unit_name=unit_names.get(user.unit_id),
+                        unit_search=search_key(unit_names.get(user.unit_id) or "") or None,
                         title_code=title,
                         year=past,
                         decision_no=f"{10 + past % 90}/QĐ-SKHCN",

@@ -87,3 +87,37 @@ def test_demo_dossiers_are_filed_and_moved_along_once(
     assert stages.count("prepare") == 3
     assert {"unit_review", "completeness", "posting"} <= set(stages)
     assert open_tasks == len(DEMO_DOSSIERS), "every demo dossier waits for someone"
+
+
+def test_the_log_in_lists_secretary_is_the_council_terms(db_session: Session) -> None:
+    """Issue 15: the minutes named the term's secretary, the log-in list another person."""
+    from engine.demo import DEMO_ACCOUNTS
+    from engine.documents.context import minutes_context
+    from engine.models import CouncilSession
+
+    load_demo(db_session, today=date(2026, 11, 24))
+    db_session.flush()
+    term = db_session.scalars(select(CouncilTerm)).one()
+    campaign = db_session.scalars(select(Campaign)).one()
+    sitting = CouncilSession(
+        campaign_id=campaign.id, term_id=term.id, meeting_date=date(2026, 12, 2)
+    )
+    db_session.add(sitting)
+    db_session.commit()
+    labelled = [a.full_name for a in DEMO_ACCOUNTS if "Thư ký Hội đồng" in a.role_label]
+    assert labelled == [minutes_context(db_session, sitting.id, {})["secretary"]]
+
+
+def test_demo_awards_name_the_persons_unit(db_session: Session) -> None:
+    """Issue 15: "Đơn vị" was empty for every imported award."""
+    from engine.models import AwardRecord
+
+    load_demo(db_session, today=date(2026, 11, 24))
+    db_session.commit()
+    rows = db_session.execute(
+        select(AwardRecord.unit_name, OrgUnit.name)
+        .join(User, User.id == AwardRecord.user_id)
+        .join(OrgUnit, OrgUnit.id == User.unit_id)
+    ).all()
+    assert rows
+    assert all(unit_name == unit for unit_name, unit in rows)

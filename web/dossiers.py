@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from engine import permissions
@@ -41,7 +42,9 @@ def index() -> str:
 
 
 def _filing_form(
-    values: dict[str, str], errors: dict[str, str] | None = None, message: str | None = None
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    message: str | Markup | None = None,
 ) -> str:
     session = db()
     units = dossier_facts.filing_units(session, actor())
@@ -63,6 +66,20 @@ def _filing_form(
         errors=errors or {},
         message=message,
     )
+
+
+def _linked_message(exc: EngineError) -> str | Markup:
+    """The engine's message; for a duplicate, "#2" links to that dossier (issue 15)."""
+    if not isinstance(exc, dossiers.DuplicateDossier):
+        return exc.message
+    mark = f"#{exc.dossier_id}"
+    link = Markup('<a href="{}" id="duplicate-link">{}</a>').format(
+        url_for("dossiers.detail", dossier_id=exc.dossier_id), mark
+    )
+    before, found, after = exc.message.partition(mark)
+    if not found:
+        return escape(exc.message) + Markup(" (") + link + Markup(")")
+    return escape(before) + link + escape(after)
 
 
 @bp.get("/dossiers/new")
@@ -101,7 +118,7 @@ def file() -> Any:
         errors = exc.field_errors if isinstance(exc, ValidationFailed) else {}
         if isinstance(exc, NotFound):
             errors = {"nominee": exc.message}
-        return _filing_form(values, errors, exc.message), 422
+        return _filing_form(values, errors, _linked_message(exc)), 422
     flash(_("Đã lập hồ sơ #%(id)s: %(name)s.", id=dossier.id, name=dossier.nominee_name), "success")
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
 
