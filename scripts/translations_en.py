@@ -469,6 +469,7 @@ EN: dict[str, str] = {
     ),
     "Rút hồ sơ": "Withdraw dossier",
     "Rút hồ sơ này? Không hoàn tác được.": "Withdraw this dossier? This cannot be undone.",
+    "Rút hồ sơ…": "Withdraw dossier…",
     "Thao tác với hồ sơ": "Dossier actions",
     "Tập thể: %(name)s": "Collective: %(name)s",
     (
@@ -496,9 +497,15 @@ EN: dict[str, str] = {
     "(chưa đọc)": "(unread)",
     "Biên bản họp Hội đồng TĐKT": "Council meeting minutes",
     "Chưa có hồ sơ.": "No dossiers yet.",
+    "Chưa có hồ sơ nào thuộc văn bản này (hồ sơ đã qua Hội đồng, đúng cấp quyết định, hoặc của phiên họp đã chọn).": (
+        "No dossier belongs to this document (dossiers the council passed, of the right deciding level, or of the chosen session)."
+    ),
     "Chưa có khen thưởng trong kỳ.": "No awards in this period.",
     "Chưa có thông báo nào.": "No notifications yet.",
     "Chưa có văn bản nào được tạo nền.": "No documents made in the background yet.",
+    "Chỉ ghi số, ví dụ 45; ký hiệu (/TTr-, /QĐ-…) được thêm tự động.": (
+        "The number only, e.g. 45; the symbol (/TTr-, /QĐ-…) is added automatically."
+    ),
     "Các dòng lỗi": "Rows with errors",
     "Cách nhận thư": "How to receive email",
     "Cộng": "Total",
@@ -507,6 +514,9 @@ EN: dict[str, str] = {
     "Họ tên / Tên tập thể": "Name of person / collective",
     "Họ tên / tên tập thể": "Name of person / collective",
     "Hồ sơ theo bước và đơn vị": "Dossiers by step and unit",
+    "Giám đốc Sở quyết định (đã qua Hội đồng)": "Decided by the director (passed by the council)",
+    "Hồ sơ của một phiên họp Hội đồng": "The dossiers of one council session",
+    "Hồ sơ đưa vào": "Dossiers included",
     "Không chọn: nếu có dòng lỗi thì không nhập dòng nào.": (
         "Unticked: if any row has an error, no row is imported."
     ),
@@ -530,6 +540,7 @@ EN: dict[str, str] = {
     "Nhập lịch sử khen thưởng": "Import award history",
     "Nội dung": "Content",
     "Phiên họp": "Session",
+    "Phiên họp (khi lập theo phiên họp)": "Session (when made for a session)",
     "Sơ đồ quy trình với thời gian chờ theo bước": "Procedure diagram with waiting time per step",
     "Số biên bản": "Minutes number",
     "Số lượt khen thưởng theo hình thức, năm và đối tượng": (
@@ -575,6 +586,14 @@ EN: dict[str, str] = {
     "Tệp / tiến độ": "File / progress",
     "Tệp dữ liệu": "Data file",
     "Tổng hợp tình hình xử lý hồ sơ": "Dossier handling overview",
+    "Trình Chủ tịch UBND tỉnh (đã qua Hội đồng)": (
+        "For the Chairman of the Provincial People's Committee (passed by the council)"
+    ),
+    "Tờ trình gồm hồ sơ trình Chủ tịch UBND tỉnh; dự thảo Quyết định gồm hồ sơ Giám đốc Sở quyết định; chỉ hồ sơ đã được Hội đồng thông qua. Danh sách lập theo một trong ba phạm vi.": (
+        "The submission letter has the dossiers for the Chairman of the Provincial People's "
+        "Committee; the draft decision those the director decides; only dossiers the council "
+        "passed. A list is made for one of the three scopes."
+    ),
     "Tờ trình, danh sách, quyết định": "Submissions, lists, decisions",
     "Từ ngày": "From date",
     "Từ năm": "From year",

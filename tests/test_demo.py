@@ -3,15 +3,13 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from engine.demo import UNITS, load_demo
 from engine.models import (
     Campaign,
     CouncilMember,
     CouncilTerm,
-    Dossier,
-    HumanTask,
     OrgUnit,
     RoleMembership,
     User,
@@ -62,31 +60,6 @@ def test_loading_demo_twice_changes_nothing(db_session: Session) -> None:
     assert sum(first.values()) > 0
     assert set(second.values()) == {0}
     assert _counts(db_session) == before
-
-
-def test_demo_dossiers_are_filed_and_moved_along_once(
-    session_factory: sessionmaker[Session],
-) -> None:
-    from pathlib import Path
-
-    from engine.demo import DEMO_DOSSIERS, load_demo_dossiers
-    from engine.unit_of_work import unit_of_work
-    from engine.workflow import operations
-
-    with unit_of_work(session_factory) as session:
-        load_demo(session, today=date(2026, 11, 24))
-    with session_factory() as session:
-        operations.deploy(session, [Path(__file__).resolve().parents[1] / "workflows"])
-    assert load_demo_dossiers(session_factory) == len(DEMO_DOSSIERS)
-    assert load_demo_dossiers(session_factory) == 0
-    with session_factory() as session:
-        stages = sorted(session.scalars(select(Dossier.stage)))
-        open_tasks = session.scalar(
-            select(func.count()).select_from(HumanTask).where(HumanTask.status == "ready")
-        )
-    assert stages.count("prepare") == 3
-    assert {"unit_review", "completeness", "posting"} <= set(stages)
-    assert open_tasks == len(DEMO_DOSSIERS), "every demo dossier waits for someone"
 
 
 def test_the_log_in_lists_secretary_is_the_council_terms(db_session: Session) -> None:

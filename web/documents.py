@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -102,8 +103,10 @@ def generate() -> WerkzeugResponse:
             count = len(params["dossier_ids"])
             if not count:
                 raise DocumentInputError(
-                    "Chưa có hồ sơ nào thuộc văn bản này (hồ sơ đã qua Hội đồng, đúng cấp quyết "
-                    "định, hoặc của phiên họp đã chọn)."
+                    _(
+                        "Chưa có hồ sơ nào thuộc văn bản này (hồ sơ đã qua Hội đồng, đúng cấp "
+                        "quyết định, hoặc của phiên họp đã chọn)."
+                    )
                 )
         if kind in KINDS:  # checked before a worker is asked, not only when it renders
             params["number"] = document_number(
