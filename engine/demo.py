@@ -407,8 +407,8 @@ def _load_history(session: Session, users: list[User], year: int, added: dict[st
                         user_id=user.id,
                         nominee_name=user.full_name,
                         nominee_search=search_key(user.full_name),
-                        unit_name=unit_names.get(user.unit_id),
-                        unit_search=search_key(unit_names.get(user.unit_id) or "") or None,
+                        unit_name=unit_names.get(user.unit_id or 0),
+                        unit_search=search_key(unit_names.get(user.unit_id or 0) or "") or None,
                         title_code=title,
                         year=past,
                         decision_no=f"{10 + past % 90}/QĐ-SKHCN",
@@ -692,7 +692,11 @@ class _Replay:
 
     def end_posting(self, day: date) -> None:
         """Plan the timer sweep of ``day``: the posting periods due by then end."""
-        self.plan(day, 7, lambda: operations.fire_due_timers(self.factory, utcnow()))
+
+        def sweep() -> None:
+            operations.fire_due_timers(self.factory, utcnow())
+
+        self.plan(day, 7, sweep)
 
     def hold_session(
         self, campaign_id: int, day: date, items: list[DemoDossier], absent: str | None = None

@@ -497,8 +497,10 @@ EN: dict[str, str] = {
     "(chưa đọc)": "(unread)",
     "Biên bản họp Hội đồng TĐKT": "Council meeting minutes",
     "Chưa có hồ sơ.": "No dossiers yet.",
-    "Chưa có hồ sơ nào thuộc văn bản này (hồ sơ đã qua Hội đồng, đúng cấp quyết định, hoặc của phiên họp đã chọn).": (
-        "No dossier belongs to this document (dossiers the council passed, of the right deciding level, or of the chosen session)."
+    "Chưa có hồ sơ nào thuộc văn bản này (hồ sơ đã qua Hội đồng, đúng cấp quyết định, "
+    "hoặc của phiên họp đã chọn).": (
+        "No dossier belongs to this document (dossiers the council passed, of the right "
+        "deciding level, or of the chosen session)."
     ),
     "Chưa có khen thưởng trong kỳ.": "No awards in this period.",
     "Chưa có thông báo nào.": "No notifications yet.",
@@ -589,7 +591,8 @@ EN: dict[str, str] = {
     "Trình Chủ tịch UBND tỉnh (đã qua Hội đồng)": (
         "For the Chairman of the Provincial People's Committee (passed by the council)"
     ),
-    "Tờ trình gồm hồ sơ trình Chủ tịch UBND tỉnh; dự thảo Quyết định gồm hồ sơ Giám đốc Sở quyết định; chỉ hồ sơ đã được Hội đồng thông qua. Danh sách lập theo một trong ba phạm vi.": (
+    "Tờ trình gồm hồ sơ trình Chủ tịch UBND tỉnh; dự thảo Quyết định gồm hồ sơ Giám đốc Sở "
+    "quyết định; chỉ hồ sơ đã được Hội đồng thông qua. Danh sách lập theo một trong ba phạm vi.": (
         "The submission letter has the dossiers for the Chairman of the Provincial People's "
         "Committee; the draft decision those the director decides; only dossiers the council "
         "passed. A list is made for one of the three scopes."

@@ -61,7 +61,7 @@ class _EngineTime(datetime):
 
 
 # Only the timer module's name is rebound; SpiffWorkflow 3.2 is pinned (pyproject.toml).
-_spiff_timer.datetime = _EngineTime  # type: ignore[misc]
+_spiff_timer.datetime = _EngineTime
 
 
 class NotWaiting(Exception):
