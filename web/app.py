@@ -34,6 +34,7 @@ from web import (
     inputs,
     nav,
     notifications,
+    saved_filters,
     security,
 )
 from web.context import close_session, db
@@ -87,6 +88,7 @@ def create_app(
     app.extensions["celery"] = celery
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
+    app.register_blueprint(saved_filters.bp)
     app.register_blueprint(dossiers.bp)
     app.register_blueprint(ballots.bp)
     app.register_blueprint(council.bp)

@@ -16,13 +16,14 @@ from engine.domain import content, dossier_facts, dossiers
 from engine.errors import Conflict, EngineError, NotFound, ValidationFailed
 from engine.models import Attachment, Campaign
 from engine.read import queries
-from web.common import actor, page_links, require_login, sort_link
+from web import saved_filters
+from web.common import DOSSIER_SORTS, actor, page_links, require_login, sort_link
 from web.context import db, runtime
 
 bp = Blueprint("dossiers", __name__)
 require_login(bp)
 
-SORTS = ("-updated", "updated", "nominee", "-nominee", "id", "-id")
+SORTS = DOSSIER_SORTS
 
 
 @bp.get("/dossiers")
@@ -38,6 +39,7 @@ def index() -> str:
         links=page_links(page, filters, "dossiers.index"),
         sorts={key: sort_link(filters, key, "dossiers.index") for key in ("nominee", "id")},
         may_file=bool(dossier_facts.filing_units(db(), user)),
+        **saved_filters.context("dossiers"),
     )
 
 

@@ -16,13 +16,14 @@ from engine.errors import Conflict, EngineError, ValidationFailed
 from engine.models import HumanTask, User
 from engine.read import queries
 from engine.workflow import operations
-from web.common import actor, form_data, page_links, require_login, sort_link
+from web import saved_filters
+from web.common import INBOX_SORTS, actor, form_data, page_links, require_login, sort_link
 from web.context import db, runtime
 
 bp = Blueprint("inbox", __name__)
 require_login(bp)
 
-SORTS = ("due", "-due", "waiting", "-waiting", "nominee", "-nominee", "dossier", "-dossier")
+SORTS = INBOX_SORTS
 
 
 @bp.get("/tasks/<any(mine, group):box>")
@@ -40,6 +41,7 @@ def inbox(box: queries.Box) -> str:
         page=page,
         supervising=supervising,
         people=queries.assignable_people(db(), reassignable) if supervising else {},
+        **saved_filters.context(box),
         filters=filters,
         choices=queries.filter_choices(db(), user),
         links=page_links(page, filters, "inbox.inbox", box=box),

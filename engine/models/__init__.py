@@ -29,6 +29,7 @@ from engine.models.org import (
     RoleMembership,
     User,
 )
+from engine.models.saved_filter import SavedFilter
 from engine.models.user_session import UserSession
 from engine.models.workflow import AuditEvent, HumanTask, ProcessInstance, WorkflowSpec
 
@@ -58,6 +59,7 @@ __all__ = [
     "Role",
     "RoleMembership",
     "RuleSetting",
+    "SavedFilter",
     "SealedBallot",
     "User",
     "UserSession",

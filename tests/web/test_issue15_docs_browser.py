@@ -129,3 +129,53 @@ def test_documents_duplicate_link_withdraw_and_secretary_in_chromium(
         finally:
             browser.close()
     assert errors == []
+
+
+@pytest.mark.browser
+def test_saved_filter_due_this_week_and_reassign_in_chromium(
+    app: Flask, ticking: Procedure
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    world = ticking
+    dossier_id = world.file("vanthu.qlkh", "cb004", "LDTT")
+    world.prepare(dossier_id)
+    world.unit_review(dossier_id)
+    assert world.ready(dossier_id) == ["completeness_check"]
+    errors: list[str] = []
+    with live_server(app) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            thuky = _login(browser, base, "thuky", errors)
+            thuky.on("dialog", lambda dialog: dialog.accept())
+            thuky.click("a.nav-link:has-text('Việc của nhóm')")
+            # "Due this week" (working days), then saved under a name, picked, deleted.
+            thuky.select_option("#flt-due", "week")
+            thuky.click("form.filters button:has-text('Lọc')")
+            # Its check is due in 5 working days (next Tuesday): not this week.
+            expect(thuky.locator("#inbox tbody tr", has_text=f"#{dossier_id}")).to_have_count(0)
+            thuky.fill("#save-filter-name", "Trong tuần")
+            thuky.click("#save-filter button")
+            expect(thuky.locator(".flash--success")).to_contain_text("Trong tuần")
+            thuky.goto(f"{base}/tasks/group")
+            expect(thuky.locator("#flt-due")).to_have_value("")
+            thuky.click("#saved-filters a:has-text('Trong tuần')")
+            expect(thuky.locator("#flt-due")).to_have_value("week")
+            thuky.click("#saved-filters button")
+            expect(thuky.locator("#saved-filters")).to_have_count(0)
+            thuky.goto(f"{base}/tasks/group")
+            thuky.screenshot(path=str(ARTIFACTS / "issue15-group-inbox.png"), full_page=True)
+            # Hand the completeness check to the other member of the secretariat.
+            row = thuky.locator("#inbox tbody tr", has_text=f"#{dossier_id}")
+            row.locator("select").select_option(label="Bế Minh Tuấn")
+            row.locator("button:has-text('Giao')").click()
+            expect(thuky.locator(".flash--success")).to_contain_text("Bế Minh Tuấn")
+            row = thuky.locator("#inbox tbody tr", has_text=f"#{dossier_id}")
+            expect(row.locator("td.assignee")).to_contain_text("Bế Minh Tuấn")
+        finally:
+            browser.close()
+    assert errors == []
+    task = world.open_task("completeness_check", dossier_id)
+    assert task.assignee_id == world.user("chanhvanphong").id
