@@ -50,6 +50,7 @@ def demo(session_factory: sessionmaker[Session]) -> Iterator[sessionmaker[Sessio
         assert load_demo_dossiers(session_factory, START.date()) == len(CURRENT_DOSSIERS) + len(
             PAST_DOSSIERS
         )
+        assert load_demo_dossiers(session_factory, START.date()) == 0, "loading twice adds nothing"
         yield session_factory
 
 
