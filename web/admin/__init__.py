@@ -59,4 +59,13 @@ def index() -> str:
     return render_template("admin/index.html", full=full)
 
 
-from web.admin import calendar, campaigns, org, rules, versions  # noqa: E402, F401 - views on bp
+from web.admin import (  # noqa: E402, F401 - views on bp
+    calendar,
+    campaigns,
+    imports,
+    modeler,
+    org,
+    process_groups,
+    rules,
+    versions,
+)

@@ -198,3 +198,6 @@ def cast_ballot(task_id: int) -> dict[str, Any]:
         )
     operations.complete(db(), task_id, _user(), {sheet.field_name: dict(body.votes)})
     return _json(schemas.BallotReceipt(task_id=task_id, submitted=True))
+
+
+from web.api import processes  # noqa: E402, F401 - the start endpoints, on bp

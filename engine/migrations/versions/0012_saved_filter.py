@@ -1,7 +1,7 @@
 """saved filters of the inboxes and the dossier list
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0015 (0010 before main's 0013 and 0015 were merged)
 Create Date: 2026-12-01 13:20:00
 
 saved_filter: a user's named filter of one list (mine, group, dossiers): its query arguments,
@@ -16,7 +16,7 @@ from alembic import op
 import engine.models.base
 
 revision: str = '0012'
-down_revision: str | None = '0010'
+down_revision: str | None = '0015'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
