@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -57,9 +58,14 @@ def fixed_due(
     props: dict[str, str], data: dict[str, Any], calendar: WorkingCalendar
 ) -> datetime | None:
     """Return a due date the task data fixes: ``endsBy`` names the variable holding the instant
-    a period step ends by its timer (the posting's ``posting_until``), ``dueDate`` one holding
-    a day (a council session's ``meeting_date``: due at its end); None if neither is declared."""
-    name = (props.get("endsBy") or props.get("dueDate") or "").strip()
+    a period step ends by its timer (the posting's ``posting_until``), ``dueDate="${var}"`` one
+    holding a day (a council session's ``meeting_date``: due at its end) or an instant; None if
+    neither is declared."""
+    name = (props.get("endsBy") or "").strip()
+    if not name:
+        # ``dueDate="${meeting_date}"``: a variable; a literal date or duration is instant_of's.
+        match = re.fullmatch(r"\s*\$\{\s*([A-Za-z_]\w*)\s*\}\s*", props.get("dueDate") or "")
+        name = match.group(1) if match else ""
     value = data.get(name) if name else None
     if not isinstance(value, str):
         return None

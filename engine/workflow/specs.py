@@ -204,10 +204,10 @@ def check_properties(file: str, element_id: str, props: dict[str, str]) -> None:
         names: set[str] = set()
         for field in fields:
             _check_field(file, element_id, field, names)
-    for key in ("endsBy", "dueDate"):
-        named = props.get(key)
-        if named is not None and not named.strip().isidentifier():
-            raise DeployError(file, element_id, f"{key} {named!r} is not a variable name")
+    # dueDate (ISO date-time, duration or ${variable}) is checked where notations are read.
+    named = props.get("endsBy")
+    if named is not None and not named.strip().isidentifier():
+        raise DeployError(file, element_id, f"endsBy {named!r} is not a variable name")
     due = props.get("dueWorkingDays")
     if due is not None and not (due.strip().lstrip("-").isdigit() or due.strip().isidentifier()):
         raise DeployError(
