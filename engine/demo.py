@@ -550,6 +550,10 @@ PAST_DOSSIERS: tuple[DemoDossier, ...] = (
 DEMO_DOSSIERS = CURRENT_DOSSIERS
 
 
+#: Who of the demo takes a step routed to another lane (engine.domain.conflicts).
+_NEXT_IN_LINE = {"secretariat": "thuky", "director": "giamdoc"}
+
+
 def _local(day: date, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour), _VN).astimezone(UTC)
 
@@ -639,8 +643,14 @@ class _Replay:
                 raise RuntimeError(f"demo: no ready {element} for {item} ({where})")
             values = {f["name"]: data.get(f["name"]) for f in task.form}
             task_id = task.id
+            person = self.users[actor]
+            # A step routed past a conflict of interest (a unit head reviewing his own unit's
+            # collective dossier) is taken by the next in line: whoever holds its lane now.
+            role = task.candidate_role
+            if role and not any(m.role_code == role for m in person.memberships):
+                person = self.users[_NEXT_IN_LINE.get(role, actor)]
         with self.factory() as session:
-            operations.complete(session, task_id, self.users[actor], values)
+            operations.complete(session, task_id, person, values)
 
     def step(
         self, day: date, hour: int, element: str, actor: str, item: DemoDossier, **data: object
@@ -739,6 +749,12 @@ class _Replay:
                 )
                 for i in items
             }
+            # A member of a nominated collective is recused on its dossier (a conflict).
+            with self.factory() as session:
+                own = council.recused_dossiers(
+                    session, {self.ids[i] for i in items}, self.users[username].id
+                )
+            ballot.update({str(d): "recuse" for d in own})
             if username == absent:
                 self.complete(
                     "enter_written_ballot",
