@@ -6,14 +6,16 @@ username, campaign code) and only created when missing, so loading twice changes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import generate_password_hash
 
-from engine.domain import dossiers
+from engine.domain import council, dossiers
 from engine.models import (
     AwardRecord,
     Campaign,
@@ -23,11 +25,14 @@ from engine.models import (
     HumanTask,
     OrgUnit,
     PerformanceRecord,
+    ProcessInstance,
     RoleMembership,
     RuleSetting,
     User,
 )
+from engine.models.base import pinned_clock, utcnow
 from engine.text import search_key
+from engine.unit_of_work import unit_of_work
 from engine.workflow import operations
 
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - printed on purpose: demo accounts only
@@ -102,7 +107,11 @@ class DemoAccount:
 
     @property
     def role_label(self) -> str:
-        return self.position
+        """The position and, for a council member, the seat the demo's council term gives them
+        (read from ``COUNCIL``, which also seeds the term, so the log-in list and the minutes'
+        "Thư ký" name the same person)."""
+        seat = dict(COUNCIL).get(self.username)
+        return f"{self.position} – {COUNCIL_SEATS[seat]}" if seat else self.position
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -120,14 +129,14 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "chanhvanphong",
         "Bế Minh Tuấn",
         "VP",
-        "Chánh Văn phòng – Thường trực Hội đồng",
+        "Chánh Văn phòng Sở",
         (("secretariat", False), ("council_member", False), ("unit_head", True)),
     ),
     DemoAccount(
         "thuky",
         "Đàm Thị Lan",
         "VP",
-        "Chuyên viên TĐKT – Thư ký Hội đồng",
+        "Chuyên viên TĐKT – Thường trực Hội đồng",
         (("secretariat", False),),
     ),
     DemoAccount(
@@ -212,6 +221,13 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("admin", "Quản trị hệ thống", "VP", "Quản trị hệ thống", (("admin", False),)),
 )
 
+#: How the log-in list names a council seat (the minutes print the secretary's name from the term).
+COUNCIL_SEATS = {
+    "chair": "Chủ tịch Hội đồng",
+    "vice_chair": "Phó Chủ tịch Hội đồng",
+    "secretary": "Thư ký Hội đồng",
+    "member": "Ủy viên Hội đồng",
+}
 #: Council members in order: chair, vice chair, secretary, then members (7 in all).
 COUNCIL = (
     ("giamdoc", "chair"),
@@ -357,6 +373,8 @@ def _load_history(session: Session, users: list[User], year: int, added: dict[st
     """
     rated = {(p.user_id, p.year) for p in session.scalars(select(PerformanceRecord))}
     awarded = {a.import_key for a in session.scalars(select(AwardRecord))}
+    # The "Đơn vị" of each award: the person's unit (issue 15 found it empty everywhere).
+    unit_names = {u.id: u.name for u in session.scalars(select(OrgUnit))}
     for index, user in enumerate(sorted(users, key=lambda u: u.username)):
         if user.username == "admin":
             continue
@@ -389,6 +407,8 @@ def _load_history(session: Session, users: list[User], year: int, added: dict[st
                         user_id=user.id,
                         nominee_name=user.full_name,
                         nominee_search=search_key(user.full_name),
+                        unit_name=unit_names.get(user.unit_id or 0),
+                        unit_search=search_key(unit_names.get(user.unit_id or 0) or "") or None,
                         title_code=title,
                         year=past,
                         decision_no=f"{10 + past % 90}/QĐ-SKHCN",
@@ -441,66 +461,486 @@ def _load_rule_settings(session: Session, admin_id: int, added: dict[str, int]) 
         added["rule_settings"] += 1
 
 
-#: Dossiers the demo files and moves along, so that every inbox has work in it:
-#: (clerk, nominee, title, how far: prepare | unit_review | completeness | posting).
-DEMO_DOSSIERS: tuple[tuple[str, str, str, str], ...] = (
-    ("vanthu.qlkh", "cb004", "LDTT", "prepare"),
-    ("vanthu.qlkh", "cb011", "LDTT", "unit_review"),
-    ("vanthu.qlkh", "cb018", "LDTT", "completeness"),
-    ("vanthu.qlkh", "cb025", "LDTT", "posting"),
-    ("vanthu.khtc", "cb003", "LDTT", "unit_review"),
-    ("vanthu.khtc", "cb010", "LDTT", "prepare"),
-    ("vanthu.vp", "cb001", "LDTT", "completeness"),
-    ("vanthu.tdc", "cb006", "CSTDT", "prepare"),
-)
+# --- campaigns under way and finished: driven through the real operations -----------------------
+#
+# The demo's dossiers are filed and moved along by the operations a person's clicks call, each
+# at an instant of a replayed past (``pinned_clock``): so every task's created, due and
+# completed times, the history, the ballots and the awards are what real use writes. A step may
+# take longer than its limit (a late one), as in a real office.
+
+_VN = ZoneInfo("Asia/Ho_Chi_Minh")
+_ACHIEVEMENTS = "Hoàn thành xuất sắc nhiệm vụ; tích cực tham gia phong trào."
+_PREPARED = {
+    "achievement_report": "Hoàn thành 100% kế hoạch năm; chủ trì 02 nhiệm vụ KH&CN.",
+    "initiative": None,
+    "attachments_note": "Báo cáo thành tích; biên bản họp đơn vị.",
+}
 
 
-def load_demo_dossiers(factory: sessionmaker[Session]) -> int:
-    """File the demo dossiers through the real operations and advance them; return how many.
+@dataclass(frozen=True)
+class DemoDossier:
+    """One demo dossier: who files it, for whom, which title, and where it is left.
 
-    Only when the demo campaign has no dossier yet, so loading twice changes nothing.
+    ``nominee`` is a username (a person) or a unit code (the unit itself, a collective);
+    ``until`` is one of ``_UNTIL``; ``late`` makes its unit review take longer than its limit.
     """
+
+    clerk: str
+    nominee: str
+    title: str
+    until: str
+    late: bool = False
+
+
+_UNTIL = (
+    "prepare",  # waits for the clerk
+    "returned",  # the unit head sent it back with a reason; waits for the clerk again
+    "unit_review",  # waits for the unit head
+    "completeness",  # waits for the secretariat's check
+    "posting",  # posted; the period ends by itself
+    "council",  # posting ended: waits for a council session
+    "not_selected",  # the council did not select it
+    "decision",  # selected, the director decides: waits for his signature
+    "awarded",  # selected and signed by the director
+    "submission",  # selected for the province: the Tờ trình is being prepared
+    "province",  # sent to the province: waits for its answer
+    "province_awarded",  # the province awarded it
+)
+_AFTER_SESSION = {
+    "not_selected",
+    "decision",
+    "awarded",
+    "submission",
+    "province",
+    "province_awarded",
+}
+
+#: The current campaign: at least one dossier at every step, four of them (across three units)
+#: ready for a council session on the first day, and one of each for the director and the
+#: province left over from this year's first session.
+CURRENT_DOSSIERS: tuple[DemoDossier, ...] = (
+    DemoDossier("vanthu.qlkh", "cb039", "LDTT", "prepare"),
+    DemoDossier("vanthu.khtc", "cb010", "LDTT", "returned"),
+    DemoDossier("vanthu.khtc", "cb017", "LDTT", "unit_review"),
+    DemoDossier("vanthu.vp", "cb008", "LDTT", "completeness"),
+    DemoDossier("vanthu.qlkh", "cb025", "LDTT", "posting"),
+    DemoDossier("vanthu.qlkh", "cb004", "LDTT", "council"),
+    DemoDossier("vanthu.qlkh", "cb011", "LDTT", "council", late=True),
+    DemoDossier("vanthu.khtc", "cb003", "LDTT", "council"),
+    DemoDossier("vanthu.vp", "cb001", "LDTT", "council"),
+    DemoDossier("vanthu.qlkh", "cb018", "LDTT", "decision"),
+    DemoDossier("vanthu.udtb", "cb007", "LDTT", "awarded", late=True),
+    DemoDossier("vanthu.ttra", "cb002", "LDTT", "not_selected"),
+    DemoDossier("vanthu.tdc", "TDC", "BKT", "submission"),
+    DemoDossier("vanthu.qlcn", "QLCN", "BKT", "province"),
+)
+#: Last year's campaign, finished: Giấy khen of the director, Tập thể lao động tiên tiến, a
+#: Bằng khen the province awarded and one the council did not select.
+PAST_DOSSIERS: tuple[DemoDossier, ...] = (
+    DemoDossier("vanthu.qlkh", "cb004", "GK", "awarded"),
+    DemoDossier("vanthu.qlkh", "cb011", "GK", "awarded", late=True),
+    DemoDossier("vanthu.khtc", "cb003", "GK", "awarded"),
+    DemoDossier("vanthu.vp", "cb001", "GK", "awarded", late=True),
+    DemoDossier("vanthu.udtb", "cb007", "GK", "awarded"),
+    DemoDossier("vanthu.ttra", "cb002", "GK", "not_selected"),
+    DemoDossier("vanthu.khtc", "KHTC", "TTLDTT", "awarded"),
+    DemoDossier("vanthu.tdc", "TDC", "BKT", "province_awarded"),
+)
+# Kept for callers of the earlier name: the demo's dossiers of the current campaign.
+DEMO_DOSSIERS = CURRENT_DOSSIERS
+
+
+#: Who of the demo takes a step routed to another lane (engine.domain.conflicts).
+_NEXT_IN_LINE = {"secretariat": "thuky", "director": "giamdoc"}
+
+
+def _local(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, time(hour), _VN).astimezone(UTC)
+
+
+def _workday(day: date) -> date:
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+class _Replay:
+    """Drives the demo's dossiers through the operations at pinned instants.
+
+    Steps are planned first (``plan``) and then run in time order (``run``), so the clock only
+    moves forward: the history, the timers and the council's waiting list see what they would
+    have seen on each day.
+    """
+
+    def __init__(self, factory: sessionmaker[Session], move: Callable[[datetime], None]) -> None:
+        self.factory, self.move = factory, move
+        self.ids: dict[DemoDossier, int] = {}
+        self._last: dict[DemoDossier, datetime] = {}
+        self._plan: list[tuple[datetime, int, Callable[[], None]]] = []
+        with factory() as session:
+            self.users = {u.username: u for u in session.scalars(select(User))}
+            for user in self.users.values():
+                _ = user.memberships  # loaded now: the operations below read roles
+            self.units = {u.code: u.id for u in session.scalars(select(OrgUnit))}
+
+    def plan(
+        self, day: date, hour: int, step: Callable[[], None], item: DemoDossier | None = None
+    ) -> None:
+        """Plan ``step`` on the working day ``day`` (a weekend day counts as the Friday before)
+        at ``hour``; a dossier's steps stay in the order planned even when two fall on one day."""
+        at = _local(_workday(day), hour)
+        if item is not None:
+            last = self._last.get(item)
+            if last is not None and at <= last:
+                at = last + timedelta(minutes=30)
+            self._last[item] = at
+        self._plan.append((at, len(self._plan), step))
+
+    def run(self) -> None:
+        for at, _order, step in sorted(self._plan, key=lambda p: (p[0], p[1])):
+            self.move(at)
+            step()
+        self._plan.clear()
+
+    def file(self, campaign_id: int, item: DemoDossier) -> None:
+        person = self.users.get(item.nominee)
+        with self.factory() as session:
+            dossier = dossiers.file_dossier(
+                session,
+                self.users[item.clerk],
+                campaign_id=campaign_id,
+                title_code=item.title,
+                nominee_user_id=person.id if person else None,
+                nominee_unit_id=None if person else self.units[item.nominee],
+                achievements=_ACHIEVEMENTS,
+            )
+            self.ids[item] = dossier.id
+
+    def complete(
+        self,
+        element: str,
+        actor: str,
+        data: dict[str, object],
+        item: DemoDossier | None = None,
+        instance_id: int | None = None,
+        assignee: str | None = None,
+    ) -> None:
+        """Complete the one ready ``element`` task, sending every declared field."""
+        with self.factory() as session:
+            query = select(HumanTask).where(
+                HumanTask.element_id == element, HumanTask.status == "ready"
+            )
+            if item is not None:
+                query = query.where(HumanTask.dossier_id == self.ids[item])
+            if instance_id is not None:
+                query = query.where(HumanTask.instance_id == instance_id)
+            if assignee is not None:
+                query = query.where(HumanTask.assignee_id == self.users[assignee].id)
+            task = session.scalars(query).first()
+            if task is None:
+                dossier = session.get(Dossier, self.ids[item]) if item else None
+                where = f"{dossier.stage}/{dossier.status}" if dossier else "-"
+                raise RuntimeError(f"demo: no ready {element} for {item} ({where})")
+            values = {f["name"]: data.get(f["name"]) for f in task.form}
+            task_id = task.id
+            person = self.users[actor]
+            # A step routed past a conflict of interest (a unit head reviewing his own unit's
+            # collective dossier) is taken by the next in line: whoever holds its lane now.
+            role = task.candidate_role
+            if role and not any(m.role_code == role for m in person.memberships):
+                person = self.users[_NEXT_IN_LINE.get(role, actor)]
+        with self.factory() as session:
+            operations.complete(session, task_id, person, values)
+
+    def step(
+        self, day: date, hour: int, element: str, actor: str, item: DemoDossier, **data: object
+    ) -> None:
+        self.plan(day, hour, lambda: self.complete(element, actor, data, item), item)
+
+    def to_posting(self, campaign_id: int, item: DemoDossier, start: date, upto: str) -> None:
+        """Plan filing on ``start`` and the steps a few working days apart, up to ``upto``; a
+        late dossier's unit review takes longer than its 5 working days."""
+        clerk, head = item.clerk, _unit_head(self.users, self.users[item.clerk]).username
+        self.plan(start, 8, lambda: self.file(campaign_id, item), item)
+        if upto == "prepare":
+            return
+        self.step(start + timedelta(days=2), 10, "prepare_dossier", clerk, item, **_PREPARED)
+        if upto == "returned":
+            self.step(
+                start + timedelta(days=4),
+                15,
+                "unit_review",
+                head,
+                item,
+                unit_decision="return",
+                unit_reason="Bổ sung biên bản họp bình xét của đơn vị và số liệu năm.",
+            )
+            return
+        if upto == "unit_review":
+            return
+        review = start + timedelta(days=12 if item.late else 5)
+        self.step(
+            review,
+            14,
+            "unit_review",
+            head,
+            item,
+            unit_decision="approve",
+            unit_minutes_no="01/BB-ĐV",
+            unit_meeting_date=_workday(review - timedelta(days=1)).isoformat(),
+        )
+        if upto == "completeness":
+            return
+        self.step(
+            review + timedelta(days=3),
+            10,
+            "completeness_check",
+            "thuky",
+            item,
+            completeness_decision="accept",
+        )
+
+    def end_posting(self, day: date) -> None:
+        """Plan the timer sweep of ``day``: the posting periods due by then end."""
+
+        def sweep() -> None:
+            operations.fire_due_timers(self.factory, utcnow())
+
+        self.plan(day, 7, sweep)
+
+    def hold_session(
+        self, campaign_id: int, day: date, items: list[DemoDossier], absent: str | None = None
+    ) -> None:
+        """Plan a session on ``day`` over ``items``: every member agrees, except that four of
+        seven disagree on a dossier meant to be ``not_selected``; ``absent`` sends a written
+        ballot through the secretariat."""
+        box: dict[str, int] = {}
+
+        def open_it() -> None:
+            with self.factory() as session:
+                sitting = council.open_session(
+                    session,
+                    self.users["thuky"],
+                    campaign_id,
+                    _workday(day),
+                    [self.ids[i] for i in items],
+                )
+                box["instance"] = session.scalars(
+                    select(ProcessInstance.id).where(
+                        ProcessInstance.council_session_id == sitting.id
+                    )
+                ).one()
+
+        def start_it() -> None:
+            absent_id = self.users[absent].id if absent else None
+            data = {
+                "meeting_date": _workday(day).isoformat(),
+                "meeting_place": "Phòng họp tầng 2, Sở Khoa học và Công nghệ",
+                "chair_name": self.users[COUNCIL[0][0]].full_name,
+                "all_present": absent_id is None,
+                "absent_member_ids": str(absent_id) if absent_id else None,
+            }
+            self.complete("open_session", "thuky", data, instance_id=box["instance"])
+
+        def vote(index: int, username: str) -> None:
+            ballot = {
+                str(self.ids[i]): (
+                    "disagree" if i.until == "not_selected" and index < 4 else "agree"
+                )
+                for i in items
+            }
+            # A member of a nominated collective is recused on its dossier (a conflict).
+            with self.factory() as session:
+                own = council.recused_dossiers(
+                    session, {self.ids[i] for i in items}, self.users[username].id
+                )
+            ballot.update({str(d): "recuse" for d in own})
+            if username == absent:
+                self.complete(
+                    "enter_written_ballot",
+                    "thuky",
+                    {"written_ballot": ballot},
+                    instance_id=box["instance"],
+                )
+            else:
+                self.complete(
+                    "cast_ballot",
+                    username,
+                    {"ballot": ballot},
+                    instance_id=box["instance"],
+                    assignee=username,
+                )
+
+        self.plan(day - timedelta(days=3), 9, open_it)
+        self.plan(day, 8, start_it)
+        for index, (username, _seat) in enumerate(COUNCIL):
+            self.plan(day, 9 + index // 3, lambda i=index, u=username: vote(i, u))  # type: ignore[misc]
+
+    def after_session(self, item: DemoDossier, day: date) -> None:
+        """Plan the director's signature, or the Tờ trình to the province and its answer."""
+        if item.until == "awarded":
+            signed = day + timedelta(days=12 if item.late else 2)
+            self.plan(
+                signed,
+                16,
+                lambda: self.complete(
+                    "director_decision",
+                    "giamdoc",
+                    {
+                        "decision_no": f"{120 + self.ids[item] % 50}/QĐ-SKHCN",
+                        "decision_date": _workday(signed).isoformat(),
+                    },
+                    item,
+                ),
+                item,
+            )
+            return
+        if item.until not in ("province", "province_awarded"):
+            return
+        self.plan(
+            day + timedelta(days=3),
+            10,
+            lambda: self.complete(
+                "prepare_submission",
+                "thuky",
+                {
+                    "submission_no": f"{40 + self.ids[item] % 50}/TTr-SKHCN",
+                    "submission_date": _workday(day + timedelta(days=3)).isoformat(),
+                    "submission_summary": "Đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh",
+                },
+                item,
+            ),
+            item,
+        )
+        self.step(
+            day + timedelta(days=4),
+            15,
+            "approve_submission",
+            "giamdoc",
+            item,
+            submission_decision="approve",
+        )
+        self.plan(
+            day + timedelta(days=5),
+            9,
+            lambda: self.complete(
+                "record_sent",
+                "thuky",
+                {
+                    "sent_date": _workday(day + timedelta(days=5)).isoformat(),
+                    "sent_dispatch_no": f"{1200 + self.ids[item]}/SKHCN-VP",
+                    "sent_to": "Sở Nội vụ tỉnh Cao Bằng",
+                },
+                item,
+            ),
+            item,
+        )
+        if item.until == "province":
+            return
+        answered = day + timedelta(days=26)
+        self.plan(
+            answered,
+            10,
+            lambda: self.complete(
+                "record_province_outcome",
+                "thuky",
+                {
+                    "province_outcome": "approved",
+                    "province_decision_no": f"{2100 + self.ids[item]}/QĐ-UBND",
+                    "province_decision_date": _workday(answered - timedelta(days=2)).isoformat(),
+                },
+                item,
+            ),
+            item,
+        )
+
+
+def _past_campaign(session: Session, year: int) -> Campaign:
+    """Return last year's campaign, creating it (finished, its dossiers all decided)."""
+    code = f"TDKT-{year}"
+    campaign = session.scalar(select(Campaign).where(Campaign.code == code))
+    if campaign is None:
+        campaign = Campaign(
+            code=code,
+            name=f"Phong trào thi đua thực hiện nhiệm vụ chính trị năm {year}",
+            kind="annual",
+            year=year,
+            starts_on=date(year, 1, 1),
+            ends_on=date(year, 12, 31),
+            registration_deadline=date(year, 3, 31),
+            nomination_deadline=date(year, 12, 15),
+            legal_basis="ND152_2025" if date(year, 12, 1) >= date(2025, 7, 1) else "ND98_2023",
+            title_codes=["LDTT", "CSTDCS", "TTLDTT", "GK", "CSTDT", "TTLDXS", "BKT"],
+            opened_at=datetime.combine(date(year, 1, 2), time(8), UTC),
+        )
+        session.add(campaign)
+        session.flush()
+    return campaign
+
+
+def _unit_ratings(session: Session, years: range) -> None:
+    """Give every unit (as a collective) its yearly rating: what TTLĐTT and BKT are judged on."""
+    rated = {(p.unit_id, p.year) for p in session.scalars(select(PerformanceRecord))}
+    for unit in session.scalars(select(OrgUnit).order_by(OrgUnit.id)):
+        for year in years:
+            if (unit.id, year) not in rated:
+                session.add(
+                    PerformanceRecord(unit_id=unit.id, year=year, rating="excellent", initiatives=1)
+                )
+
+
+def _replay_campaign(
+    replay: _Replay, campaign_id: int, items: tuple[DemoDossier, ...], end: date
+) -> None:
+    """Plan ``items``: those a council session decides are filed about 48 days before ``end``,
+    posted and voted on 16 days before it; those waiting for the next session are posted in
+    time for their periods to end the day before ``end``; the others are filed in the last
+    fortnight and left at their step. Only the province's answer comes after ``end`` (26 days
+    after the session)."""
+    session_day = _workday(end - timedelta(days=16))
+    voted = [i for i in items if i.until in _AFTER_SESSION]
+    for offset, item in enumerate(voted):
+        replay.to_posting(campaign_id, item, end - timedelta(days=48 - offset % 3), "posting")
+    if voted:
+        replay.end_posting(session_day - timedelta(days=4))
+        replay.hold_session(campaign_id, session_day, voted, absent="chicuctruong")
+        for item in voted:
+            replay.after_session(item, session_day)
+    waiting = [i for i in items if i.until == "council"]
+    for offset, item in enumerate(waiting):
+        replay.to_posting(campaign_id, item, end - timedelta(days=36 - offset), "posting")
+    if waiting:
+        replay.end_posting(end - timedelta(days=1))
+    recent = [i for i in items if i.until not in _AFTER_SESSION and i.until != "council"]
+    for offset, item in enumerate(recent):
+        replay.to_posting(campaign_id, item, end - timedelta(days=12 - offset), item.until)
+
+
+def load_demo_dossiers(factory: sessionmaker[Session], today: date | None = None) -> int:
+    """File last year's and this year's demo dossiers through the real operations and drive
+    them; return how many. Only when the current campaign has no dossier yet, so loading twice
+    changes nothing."""
+    today = today or date.today()
     with factory() as session:
-        campaign = session.scalars(select(Campaign).order_by(Campaign.year.desc())).first()
+        campaign = session.scalar(select(Campaign).where(Campaign.code == f"TDKT-{today.year}"))
         if campaign is None or session.scalar(
             select(Dossier.id).where(Dossier.campaign_id == campaign.id)
         ):
             return 0
-        campaign_id = campaign.id
-        users = {u.username: u for u in session.scalars(select(User))}
-        for user in users.values():
-            _ = user.memberships  # loaded now: the operations below read roles
-    filed = 0
-    for clerk, nominee, title, until in DEMO_DOSSIERS:
-        with factory() as session:
-            dossier = dossiers.file_dossier(
-                session,
-                users[clerk],
-                campaign_id=campaign_id,
-                title_code=title,
-                nominee_user_id=users[nominee].id,
-                achievements="Hoàn thành xuất sắc nhiệm vụ; tích cực tham gia phong trào.",
-            )
-        filed += 1
-        steps = _DEMO_STEPS[: _DEMO_STEPS_UNTIL[until]]
-        for element, username, data in steps:
-            actor = {
-                "clerk": users[clerk],
-                "unit_head": _unit_head(users, users[clerk]),
-            }.get(username) or users[username]
-            with factory() as session:
-                task_id = session.scalar(
-                    select(HumanTask.id).where(
-                        HumanTask.dossier_id == dossier.id,
-                        HumanTask.element_id == element,
-                        HumanTask.status == "ready",
-                    )
-                )
-            if task_id is None:
-                break
-            with factory() as session:
-                operations.complete(session, task_id, actor, dict(data))
-    return filed
+        current_id = campaign.id
+    with unit_of_work(factory) as session:
+        past_id = _past_campaign(session, today.year - 1).id
+        _unit_ratings(session, range(today.year - HISTORY_YEARS, today.year + 1))
+    # Every replayed instant is before today's (SpiffWorkflow's timers and the beat see the
+    # wall clock once the replay ends): last year's campaign ends at least 60 days ago.
+    past_end = min(date(today.year, 1, 28), today - timedelta(days=60))
+    with pinned_clock(_local(past_end - timedelta(days=60))) as move:
+        replay = _Replay(factory, move)
+        _replay_campaign(replay, past_id, PAST_DOSSIERS, past_end)
+        replay.run()
+        _replay_campaign(replay, current_id, CURRENT_DOSSIERS, today - timedelta(days=1))
+        replay.run()
+    return len(replay.ids)
 
 
 def _unit_head(users: dict[str, User], clerk: User) -> User:
@@ -509,32 +949,3 @@ def _unit_head(users: dict[str, User], clerk: User) -> User:
         for u in users.values()
         if u.has_role("unit_head", clerk.unit_id) and u.unit_id == clerk.unit_id
     )
-
-
-_DEMO_STEPS: tuple[tuple[str, str, dict[str, object]], ...] = (
-    (
-        "prepare_dossier",
-        "clerk",
-        {
-            "achievement_report": "Hoàn thành 100% kế hoạch năm; chủ trì 02 nhiệm vụ KH&CN.",
-            "initiative": None,
-            "attachments_note": "Báo cáo thành tích; biên bản họp đơn vị.",
-        },
-    ),
-    (
-        "unit_review",
-        "unit_head",
-        {
-            "unit_decision": "approve",
-            "unit_reason": None,
-            "unit_minutes_no": "01/BB-ĐV",
-            "unit_meeting_date": None,
-        },
-    ),
-    (
-        "completeness_check",
-        "thuky",
-        {"completeness_decision": "accept", "completeness_reason": None},
-    ),
-)
-_DEMO_STEPS_UNTIL = {"prepare": 0, "unit_review": 1, "completeness": 2, "posting": 3}

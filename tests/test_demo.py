@@ -3,15 +3,13 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from engine.demo import UNITS, load_demo
 from engine.models import (
     Campaign,
     CouncilMember,
     CouncilTerm,
-    Dossier,
-    HumanTask,
     OrgUnit,
     RoleMembership,
     User,
@@ -64,26 +62,35 @@ def test_loading_demo_twice_changes_nothing(db_session: Session) -> None:
     assert _counts(db_session) == before
 
 
-def test_demo_dossiers_are_filed_and_moved_along_once(
-    session_factory: sessionmaker[Session],
-) -> None:
-    from pathlib import Path
+def test_the_log_in_lists_secretary_is_the_council_terms(db_session: Session) -> None:
+    """Issue 15: the minutes named the term's secretary, the log-in list another person."""
+    from engine.demo import DEMO_ACCOUNTS
+    from engine.documents.context import minutes_context
+    from engine.models import CouncilSession
 
-    from engine.demo import DEMO_DOSSIERS, load_demo_dossiers
-    from engine.unit_of_work import unit_of_work
-    from engine.workflow import operations
+    load_demo(db_session, today=date(2026, 11, 24))
+    db_session.flush()
+    term = db_session.scalars(select(CouncilTerm)).one()
+    campaign = db_session.scalars(select(Campaign)).one()
+    sitting = CouncilSession(
+        campaign_id=campaign.id, term_id=term.id, meeting_date=date(2026, 12, 2)
+    )
+    db_session.add(sitting)
+    db_session.commit()
+    labelled = [a.full_name for a in DEMO_ACCOUNTS if "Thư ký Hội đồng" in a.role_label]
+    assert labelled == [minutes_context(db_session, sitting.id, {})["secretary"]]
 
-    with unit_of_work(session_factory) as session:
-        load_demo(session, today=date(2026, 11, 24))
-    with session_factory() as session:
-        operations.deploy(session, [Path(__file__).resolve().parents[1] / "workflows"])
-    assert load_demo_dossiers(session_factory) == len(DEMO_DOSSIERS)
-    assert load_demo_dossiers(session_factory) == 0
-    with session_factory() as session:
-        stages = sorted(session.scalars(select(Dossier.stage)))
-        open_tasks = session.scalar(
-            select(func.count()).select_from(HumanTask).where(HumanTask.status == "ready")
-        )
-    assert stages.count("prepare") == 3
-    assert {"unit_review", "completeness", "posting"} <= set(stages)
-    assert open_tasks == len(DEMO_DOSSIERS), "every demo dossier waits for someone"
+
+def test_demo_awards_name_the_persons_unit(db_session: Session) -> None:
+    """Issue 15: "Đơn vị" was empty for every imported award."""
+    from engine.models import AwardRecord
+
+    load_demo(db_session, today=date(2026, 11, 24))
+    db_session.commit()
+    rows = db_session.execute(
+        select(AwardRecord.unit_name, OrgUnit.name)
+        .join(User, User.id == AwardRecord.user_id)
+        .join(OrgUnit, OrgUnit.id == User.unit_id)
+    ).all()
+    assert rows
+    assert all(unit_name == unit for unit_name, unit in rows)

@@ -67,3 +67,4 @@ def test_run_serves_login_with_worker_and_beat_and_stops_cleanly(tmp_path: Path)
     assert f"http://127.0.0.1:{port}/" in output
     assert "giamdoc" in output, "the demo log-ins are printed"
     assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    assert proc.returncode == 0, "Ctrl-C is a clean stop: no 'make: *** Error 130'"

@@ -35,6 +35,7 @@ from web import (
     inputs,
     nav,
     notifications,
+    saved_filters,
     security,
     start,
 )
@@ -89,6 +90,7 @@ def create_app(
     app.extensions["celery"] = celery
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
+    app.register_blueprint(saved_filters.bp)
     app.register_blueprint(dossiers.bp)
     app.register_blueprint(ballots.bp)
     app.register_blueprint(council.bp)

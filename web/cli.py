@@ -391,12 +391,21 @@ def run(host: str | None, port: int | None) -> None:
     if settings.demo:
         click.echo(f"Demo log-ins (password {DEMO_PASSWORD}):")
         for account in DEMO_ACCOUNTS:
-            click.echo(f"  {account.username:<20} {account.full_name} — {account.position}")
+            click.echo(f"  {account.username:<20} {account.full_name} — {account.role_label}")
     click.echo("Press Ctrl-C to stop web, worker and beat.\n")
     if settings.redis_url is None:
         _watch_embedded_redis(settings.data_dir, manager)
     manager.loop()
-    sys.exit(manager.returncode or 0)
+    # Ctrl-C (SIGINT) or a service manager's SIGTERM is how `tdkt run` is stopped: a clean stop
+    # exits 0, so `make run` does not end with "make: *** Error 130" (issue 15). A process that
+    # ended by itself keeps its exit code (honcho records the signal's code only when a signal
+    # came first).
+    code = manager.returncode or 0
+    sys.exit(0 if code in _STOP_CODES else code)
+
+
+#: The exit codes honcho gives a run stopped by SIGINT (130) or SIGTERM (143).
+_STOP_CODES = frozenset({130, 143})
 
 
 REDIS_WATCH_SECONDS = 2.0

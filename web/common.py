@@ -76,3 +76,8 @@ def form_data(fields: list[dict[str, Any]], form: MultiDict[str, str]) -> dict[s
         elif name in form:
             data[name] = form.get(name, "").strip()
     return data
+
+
+#: The sorts of the inboxes and of the dossier list (their pages and their saved filters).
+INBOX_SORTS = ("due", "-due", "waiting", "-waiting", "nominee", "-nominee", "dossier", "-dossier")
+DOSSIER_SORTS = ("-updated", "updated", "nominee", "-nominee", "id", "-id")

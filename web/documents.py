@@ -7,23 +7,28 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from engine import permissions
 from engine.db import as_id
-from engine.documents.context import DocumentInputError, dossier_ids_for
+from engine.documents.context import (
+    SCOPES,
+    DocumentInputError,
+    document_number,
+    dossier_ids_for,
+)
 from engine.documents.jobs import (
     BACKGROUND_THRESHOLD,
     documents_dir,
     request_document,
     stored_file,
 )
-from engine.documents.render import KINDS, render_document
+from engine.documents.render import KINDS, agency_info, render_document
 from engine.domain.rules.titles import title_codes, title_name
 from engine.models import Campaign, CouncilSession, GeneratedDocument
-from engine.read.stats import STAGES
 from tasks.documents import render
 from web.context import db, runtime
 from web.reporting import require_manager
@@ -32,6 +37,12 @@ bp = Blueprint("documents", __name__, url_prefix="/documents")
 bp.before_request(require_manager)
 
 RECENT = 20
+#: The scopes of engine.documents.context.SCOPES as the page names them (translated here).
+SCOPE_LABELS = {
+    "director": _l("Giám đốc Sở quyết định (đã qua Hội đồng)"),
+    "province": _l("Trình Chủ tịch UBND tỉnh (đã qua Hội đồng)"),
+    "session": _l("Hồ sơ của một phiên họp Hội đồng"),
+}
 
 
 def _download(filename: str, mimetype: str, content: bytes) -> Response:
@@ -53,7 +64,7 @@ def index() -> str:
             select(CouncilSession).order_by(CouncilSession.meeting_date.desc())
         ).all(),
         titles=[(c, title_name(c)) for c in title_codes()],
-        stages=STAGES,
+        scopes={code: SCOPE_LABELS[code] for code in SCOPES},
         documents=session.scalars(
             select(GeneratedDocument)
             .where(GeneratedDocument.requested_by == current_user.id)
@@ -77,19 +88,30 @@ def generate() -> WerkzeugResponse:
     if kind == "minutes":
         params["session_id"] = as_id(request.form.get("session_id"))
         count = 1
-    else:
-        campaign_id = as_id(request.form.get("campaign_id"))
-        if campaign_id is None:
-            flash(_("Chọn đợt thi đua."), "error")
-            return redirect(url_for("documents.index"))
-        params["dossier_ids"] = dossier_ids_for(
-            session,
-            campaign_id,
-            request.form.get("title") or None,
-            request.form.get("stage") or None,
-        )
-        count = len(params["dossier_ids"])
     try:
+        if kind != "minutes":
+            # The document's own dossiers only (decided by the director, for the province, of a
+            # council session), never the whole campaign.
+            params["dossier_ids"] = dossier_ids_for(
+                session,
+                kind,
+                request.form.get("scope") or None,
+                campaign_id=as_id(request.form.get("campaign_id")),
+                session_id=as_id(request.form.get("council_session_id")),
+                title_code=request.form.get("title") or None,
+            )
+            count = len(params["dossier_ids"])
+            if not count:
+                raise DocumentInputError(
+                    _(
+                        "Chưa có hồ sơ nào thuộc văn bản này (hồ sơ đã qua Hội đồng, đúng cấp "
+                        "quyết định, hoặc của phiên họp đã chọn)."
+                    )
+                )
+        if kind in KINDS:  # checked before a worker is asked, not only when it renders
+            params["number"] = document_number(
+                params["number"], KINDS[kind].number_code, str(agency_info().get("symbol", ""))
+            )
         if count <= BACKGROUND_THRESHOLD:
             rendered = render_document(session, kind, params)
             return _download(rendered.filename, rendered.mimetype, rendered.content)

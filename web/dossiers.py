@@ -7,22 +7,24 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from engine import permissions
 from engine.db import as_id
 from engine.domain import content, dossier_facts, dossiers
-from engine.errors import Conflict, NotFound, ValidationFailed
+from engine.errors import Conflict, EngineError, NotFound, ValidationFailed
 from engine.models import Attachment, Campaign
 from engine.read import queries
-from web.common import actor, page_links, require_login, sort_link
+from web import saved_filters
+from web.common import DOSSIER_SORTS, actor, page_links, require_login, sort_link
 from web.context import db, runtime
 from web.i18n import localize_diagram
 
 bp = Blueprint("dossiers", __name__)
 require_login(bp)
 
-SORTS = ("-updated", "updated", "nominee", "-nominee", "id", "-id")
+SORTS = DOSSIER_SORTS
 
 
 @bp.get("/dossiers")
@@ -38,11 +40,14 @@ def index() -> str:
         links=page_links(page, filters, "dossiers.index"),
         sorts={key: sort_link(filters, key, "dossiers.index") for key in ("nominee", "id")},
         may_file=bool(dossier_facts.filing_units(db(), user)),
+        **saved_filters.context("dossiers"),
     )
 
 
 def _filing_form(
-    values: dict[str, str], errors: dict[str, str] | None = None, message: str | None = None
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    message: str | Markup | None = None,
 ) -> str:
     session = db()
     units = dossier_facts.filing_units(session, actor())
@@ -64,6 +69,20 @@ def _filing_form(
         errors=errors or {},
         message=message,
     )
+
+
+def _linked_message(exc: EngineError) -> str | Markup:
+    """The engine's message; for a duplicate, "#2" links to that dossier (issue 15)."""
+    if not isinstance(exc, dossiers.DuplicateDossier):
+        return exc.message
+    mark = f"#{exc.dossier_id}"
+    link = Markup('<a href="{}" id="duplicate-link">{}</a>').format(
+        url_for("dossiers.detail", dossier_id=exc.dossier_id), mark
+    )
+    before, found, after = exc.message.partition(mark)
+    if not found:
+        return escape(exc.message) + Markup(" (") + link + Markup(")")
+    return escape(before) + link + escape(after)
 
 
 @bp.get("/dossiers/new")
@@ -102,7 +121,7 @@ def file() -> Any:
         errors = exc.field_errors if isinstance(exc, ValidationFailed) else {}
         if isinstance(exc, NotFound):
             errors = {"nominee": exc.message}
-        return _filing_form(values, errors, exc.message), 422
+        return _filing_form(values, errors, _linked_message(exc)), 422
     flash(_("Đã lập hồ sơ #%(id)s: %(name)s.", id=dossier.id, name=dossier.nominee_name), "success")
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
 

@@ -16,26 +16,34 @@ from engine.errors import Conflict, EngineError, ValidationFailed
 from engine.models import HumanTask, User
 from engine.read import queries, story
 from engine.workflow import operations
-from web.common import actor, form_data, page_links, require_login, sort_link
+from web import saved_filters
+from web.common import INBOX_SORTS, actor, form_data, page_links, require_login, sort_link
 from web.context import db, runtime
 from web.inputs import chosen_ids
 
 bp = Blueprint("inbox", __name__)
 require_login(bp)
 
-SORTS = ("due", "-due", "waiting", "-waiting", "nominee", "-nominee", "dossier", "-dossier")
+SORTS = INBOX_SORTS
 
 
 @bp.get("/tasks/<any(mine, group):box>")
 def inbox(box: queries.Box) -> str:
     user = actor()
     filters = queries.ListFilters.from_args(request.args, SORTS)
-    page = queries.inbox(db(), user, box, filters)
+    # A unit head, the secretariat or an administrator also sees, in the group inbox, the claimed
+    # tasks they may hand on, with who holds them, and reassigns from there.
+    supervising = box == "group" and queries.supervises(user)
+    page = queries.inbox(db(), user, box, filters, with_claimed=supervising)
+    reassignable = [r.task for r in page.items if permissions.may_reassign(user, r.task)]
     done, following = _following(request.args.get("done"))
     return render_template(
         "inbox.html",
         box=box,
         page=page,
+        supervising=supervising,
+        people=queries.assignable_people(db(), reassignable) if supervising else {},
+        **saved_filters.context(box),
         done=done,
         following=following,
         # Nothing of this process for me next: the next task of my inbox is highlighted.
@@ -162,6 +170,25 @@ def claim(task_id: int) -> Response:
     operations.claim(db(), task_id, actor())
     flash(_("Đã nhận việc."), "success")
     return redirect(url_for("inbox.task_page", task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/reassign")
+def reassign(task_id: int) -> Response:
+    """Hand a task to someone of its group (a unit head, the secretariat, an administrator)."""
+    task = _task_or_404(task_id)
+    assignee_id = as_id(request.form.get("assignee_id"))
+    if assignee_id is None:
+        flash(_("Chọn người nhận việc."), "error")
+        return redirect(url_for("inbox.inbox", box="group"))
+    try:
+        operations.reassign(db(), task_id, actor(), assignee_id)
+    except (Conflict, ValidationFailed) as exc:
+        flash(exc.message, "error")
+    else:
+        person = db().get(User, assignee_id)
+        name = person.full_name if person else ""
+        flash(_("Đã giao «%(task)s» cho %(name)s.", task=task.name, name=name), "success")
+    return redirect(url_for("inbox.inbox", box="group"))
 
 
 @bp.post("/tasks/<int:task_id>/unclaim")

@@ -6,16 +6,17 @@ member together with a vote, so no document can show how anyone voted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.domain import council as council_domain
-from engine.domain.rules.titles import is_emulation_title, title_codes, title_name
+from engine.domain.rules.titles import TITLES, is_emulation_title, title_codes, title_name
 from engine.models import (
     Campaign,
     CouncilMember,
@@ -280,15 +281,110 @@ def _percent(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}%".replace(".", ",")
 
 
+#: Which dossiers a document is about (defect 5 of issue 15): the dossiers the council passed
+#: whose title the director decides (his Quyết định), those whose title goes up to the Chủ tịch
+#: UBND tỉnh (the Tờ trình), or the dossiers put to one council session. A dossier still being
+#: prepared, reviewed, checked or posted is in none of them.
+SCOPES: dict[str, str] = {
+    "director": "Giám đốc Sở quyết định (đã qua Hội đồng)",
+    "province": "Trình Chủ tịch UBND tỉnh (đã qua Hội đồng)",
+    "session": "Hồ sơ của một phiên họp Hội đồng",
+}
+#: The scopes each document may be made for; the first is its default.
+KIND_SCOPES: dict[str, tuple[str, ...]] = {
+    "submission": ("province",),
+    "decision": ("director",),
+    "nominee_list": ("director", "province", "session"),
+    "nominee_list_xlsx": ("director", "province", "session"),
+}
+# Waiting for the director's signature / being submitted or at the province: the council passed
+# them. An awarded dossier passed the council too; "not_selected" and "not_approved" did not win.
+_SCOPE_STAGES = {"director": ("decision",), "province": ("submission", "province")}
+
+
+def _decided_by(scope: str) -> list[str]:
+    wanted = ("director",) if scope == "director" else ("province", "central")
+    return [t.code for t in TITLES if t.decided_by in wanted]
+
+
 def dossier_ids_for(
-    session: Session, campaign_id: int, title_code: str | None = None, stage: str | None = None
+    session: Session,
+    kind: str,
+    scope: str | None = None,
+    *,
+    campaign_id: int | None = None,
+    session_id: int | None = None,
+    title_code: str | None = None,
 ) -> list[int]:
-    """Return the ids of a campaign's live or awarded dossiers, optionally of a title or stage."""
+    """Return the ids of the dossiers a document of ``kind`` is about, in ``scope``.
+
+    ``director`` and ``province`` take a campaign's dossiers that passed the council and whose
+    title the director decides, or the province (or the central level, through the province);
+    ``session`` takes the dossiers on a council session's ballot sheet. ``title_code`` narrows
+    either to one title. A scope the document cannot have, or a missing campaign or session,
+    raises DocumentInputError.
+    """
+    allowed = KIND_SCOPES.get(kind)
+    if allowed is None:
+        raise DocumentInputError(f"Không có loại văn bản “{kind}”.")
+    scope = scope or allowed[0]
+    if scope not in allowed:
+        raise DocumentInputError(
+            f"Văn bản này chỉ lập cho: {'; '.join(SCOPES[s] for s in allowed)}."
+        )
+    if scope == "session":
+        council = session.get(CouncilSession, session_id) if session_id else None
+        if council is None:
+            raise DocumentInputError("Chọn một phiên họp Hội đồng.")
+        ids = [int(i) for i in council.dossier_ids]
+        if title_code:
+            ids = list(
+                session.scalars(
+                    select(Dossier.id).where(Dossier.id.in_(ids), Dossier.title_code == title_code)
+                )
+            )
+        return sorted(ids)
+    if campaign_id is None or session.get(Campaign, campaign_id) is None:
+        raise DocumentInputError("Chọn đợt thi đua.")
+    passed = or_(
+        and_(Dossier.status == "active", Dossier.stage.in_(_SCOPE_STAGES[scope])),
+        Dossier.status == "awarded",
+    )
     query = select(Dossier.id).where(
-        Dossier.campaign_id == campaign_id, Dossier.status.in_(("active", "awarded"))
+        Dossier.campaign_id == campaign_id,
+        Dossier.title_code.in_(_decided_by(scope)),
+        passed,
     )
     if title_code:
         query = query.where(Dossier.title_code == title_code)
-    if stage:
-        query = query.where(Dossier.stage == stage)
     return list(session.scalars(query.order_by(Dossier.id)))
+
+
+_NUMBER = re.compile(r"\d{1,6}")
+
+
+def document_number(raw: str | None, code: str | None, symbol: str) -> str:
+    """Return the bare number of a document ("45") from what was typed ("45", "45/TTr-SKHCN").
+
+    The templates print ``{{ number }}/TTr-{{ agency.symbol }}``, so a typed suffix would be
+    printed twice (defect 6): the suffix of this very document is dropped, another one (a
+    "/QĐ-…" number on a Tờ trình) is refused, and a number is digits only (NĐ 30/2020, Phụ lục
+    I: số của văn bản là số thứ tự bằng chữ số Ả Rập).
+    """
+    text = (raw or "").strip()
+    if not text:
+        return ""
+    head, slash, tail = text.partition("/")
+    expected = f"{code}-{symbol}" if code else None
+    if slash and (expected is None or tail.replace(" ", "").casefold() != expected.casefold()):
+        suffix = f" /{expected}" if expected else ""
+        raise DocumentInputError(
+            f"Số văn bản “{text}” không đúng: chỉ ghi số (ví dụ 45); ký hiệu{suffix} được "
+            "thêm tự động."
+        )
+    head = head.strip()
+    if not _NUMBER.fullmatch(head):
+        raise DocumentInputError(
+            f"Số văn bản “{text}” không đúng: chỉ ghi số (ví dụ 45), tối đa 6 chữ số."
+        )
+    return head

@@ -30,12 +30,16 @@ class DocumentKind:
     name: str
     template: str | None
     filename: str
+    #: The type of document in its number ("TTr" in "45/TTr-SKHCN"); None when it has none.
+    number_code: str | None = None
 
 
 KINDS: dict[str, DocumentKind] = {
     k.code: k
     for k in (
-        DocumentKind("submission", N_("Tờ trình đề nghị khen thưởng"), "to_trinh.docx", "to-trinh"),
+        DocumentKind(
+            "submission", N_("Tờ trình đề nghị khen thưởng"), "to_trinh.docx", "to-trinh", "TTr"
+        ),
         DocumentKind(
             "nominee_list",
             N_("Danh sách đề nghị khen thưởng"),
@@ -46,10 +50,14 @@ KINDS: dict[str, DocumentKind] = {
             "nominee_list_xlsx", N_("Danh sách đề nghị khen thưởng (Excel)"), None, "danh-sach"
         ),
         DocumentKind(
-            "decision", N_("Dự thảo Quyết định khen thưởng"), "quyet_dinh.docx", "quyet-dinh"
+            "decision", N_("Dự thảo Quyết định khen thưởng"), "quyet_dinh.docx", "quyet-dinh", "QĐ"
         ),
         DocumentKind(
-            "minutes", N_("Biên bản họp Hội đồng TĐKT"), "bien_ban_hoi_dong.docx", "bien-ban-hop"
+            "minutes",
+            N_("Biên bản họp Hội đồng TĐKT"),
+            "bien_ban_hoi_dong.docx",
+            "bien-ban-hop",
+            "BB",
         ),
     )
 }
@@ -89,7 +97,8 @@ def render_document(
     """Render a document of ``kind`` from ``params`` (ids and options only).
 
     params: ``dossier_ids`` (list of int) for submission, nominee_list(_xlsx) and decision, or
-    ``session_id`` for minutes; optional ``number`` (document number), ``on`` (ISO date),
+    ``session_id`` for minutes; optional ``number`` (the document's number, "45"; its own suffix
+    "45/TTr-SKHCN" is accepted and dropped, see ``context.document_number``), ``on`` (ISO date),
     ``recipient``.
     """
     spec = KINDS.get(kind)
@@ -97,7 +106,9 @@ def render_document(
         raise ctx.DocumentInputError(N_("Không có loại văn bản “%(kind)s”.", kind=kind))
     agency = agency_info(template_dir)
     on = date.fromisoformat(params["on"]) if params.get("on") else date.today()
-    number = str(params.get("number") or "")
+    number = ctx.document_number(
+        str(params.get("number") or ""), spec.number_code, str(agency.get("symbol", ""))
+    )
     if kind == "minutes":
         context = ctx.minutes_context(session, int(params["session_id"]), agency, number)
         stamp = f"{spec.filename}-{params['session_id']}"

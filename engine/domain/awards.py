@@ -332,10 +332,13 @@ def import_awards(
         if report.invalid and not partial:
             return report
         people, units = _directory(session)
+        unit_of = _unit_names_of_people(session)
         for award, key in zip(awards, keys, strict=True):
             if key in existing:
                 continue
             user_id, unit_id = _link(award, people, units)
+            # A file without the unit of a person the directory knows: their unit (issue 15).
+            unit_name = award.unit or (unit_of.get(user_id) if user_id else None)
             session.add(
                 AwardRecord(
                     nominee_kind=award.kind,
@@ -343,8 +346,8 @@ def import_awards(
                     unit_id=unit_id,
                     nominee_name=award.name,
                     nominee_search=search_key(award.name),
-                    unit_name=award.unit,
-                    unit_search=search_key(award.unit) if award.unit else None,
+                    unit_name=unit_name,
+                    unit_search=search_key(unit_name) if unit_name else None,
                     title_code=award.title_code,
                     year=award.year,
                     decision_no=award.decision_no,
@@ -359,6 +362,15 @@ def import_awards(
         session.flush()
         report.committed = True
         return report
+
+
+def _unit_names_of_people(session: Session) -> dict[int, str]:
+    """Return each person's unit name by user id."""
+    return dict(
+        session.execute(
+            select(User.id, OrgUnit.name).join(OrgUnit, OrgUnit.id == User.unit_id)
+        ).all()
+    )
 
 
 def _directory(session: Session) -> tuple[dict[str, list[User]], dict[str, OrgUnit]]:

@@ -44,6 +44,15 @@ ISSUERS = {
 }
 
 
+class DuplicateDossier(Conflict):
+    """The nominee already has a live dossier of this title in the campaign; ``dossier_id`` names
+    it, so a page can link to it."""
+
+    def __init__(self, message: str, dossier_id: int) -> None:
+        super().__init__(message)
+        self.dossier_id = dossier_id
+
+
 def posting_days(session: Session, legal_basis: str, title_code: str) -> int:
     """Return how many working days the dossier is posted for comments (công khai)."""
     settings = rule_settings.settings_for(session, {legal_basis})
@@ -114,13 +123,14 @@ def file_dossier(
             )
         )
         if duplicate is not None:
-            raise Conflict(
+            raise DuplicateDossier(
                 N_(
                     "%(nominee_name)s đã có hồ sơ %(name)s trong đợt này (#%(duplicate)s).",
                     nominee_name=dossier.nominee_name,
                     name=title.name,
                     duplicate=duplicate,
-                )
+                ),
+                duplicate,
             )
         dossier.achievements = achievements
         dossier.created_by = actor.id

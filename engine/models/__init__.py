@@ -36,6 +36,7 @@ from engine.models.org import (
     RoleMembership,
     User,
 )
+from engine.models.saved_filter import SavedFilter
 from engine.models.user_session import UserSession
 from engine.models.workflow import (
     AuditEvent,
@@ -76,6 +77,7 @@ __all__ = [
     "Role",
     "RoleMembership",
     "RuleSetting",
+    "SavedFilter",
     "SealedBallot",
     "StaffPeriod",
     "User",

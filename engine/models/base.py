@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
@@ -36,9 +39,38 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+#: The instant ``utcnow`` answers inside ``pinned_clock`` (None: the wall clock).
+_PINNED: ContextVar[datetime | None] = ContextVar("tdkt_pinned_clock", default=None)
+
+
 def utcnow() -> datetime:
-    """Return the current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
+    """Return the current time, timezone-aware in UTC (the pinned one inside ``pinned_clock``)."""
+    pinned = _PINNED.get()
+    return pinned if pinned is not None else datetime.now(UTC)
+
+
+@contextmanager
+def pinned_clock(at: datetime) -> Iterator[Callable[[datetime], None]]:
+    """Make the engine's clock read ``at`` inside the block; the yielded function moves it.
+
+    The demo replays past campaigns through the real operations with it, so each task's
+    created, due and completed times are what real use at those instants writes. Every engine
+    write reads the time through ``utcnow`` (the script helpers too). Only for instants in the
+    past: SpiffWorkflow compares timer dates with the wall clock. No request or worker pins it.
+    """
+    if at.tzinfo is None:
+        raise ValueError("pinned_clock needs a timezone-aware instant")
+    token = _PINNED.set(at)
+
+    def move(to: datetime) -> None:
+        if to.tzinfo is None:
+            raise ValueError("pinned_clock needs a timezone-aware instant")
+        _PINNED.set(to)
+
+    try:
+        yield move
+    finally:
+        _PINNED.reset(token)
 
 
 class Base(DeclarativeBase):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Generic, Literal, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
@@ -32,6 +32,7 @@ from engine.models import (
     HumanTask,
     OrgUnit,
     ProcessInstance,
+    RoleMembership,
     User,
     WorkflowSpec,
 )
@@ -50,10 +51,14 @@ MAX_PAGE = 1_000_000
 #: The longest search text a list accepts.
 MAX_QUERY = 100
 DUE_STATES = ("overdue", "soon", "ok")
+#: What the inbox's "Hạn" filter takes: a due state, or ``week`` (due by the end of this week's
+#: last working day, overdue included: what must be done this week).
+DUE_FILTERS = (*DUE_STATES, "week")
 #: The years a look-up or a statistic may ask for.
 MIN_YEAR, MAX_YEAR = 1900, 2100
 Box = Literal["mine", "group"]
 DueState = Literal["overdue", "soon", "ok"]
+DueFilter = Literal["overdue", "soon", "ok", "week"]
 T = TypeVar("T")
 
 
@@ -159,7 +164,7 @@ class ListFilters:
     stage: str | None = None
     title_code: str | None = None
     unit_id: int | None = None
-    due: DueState | None = None
+    due: DueFilter | None = None
     q: str = ""
     sort: str = "due"
     page: int = 1
@@ -183,8 +188,8 @@ class ListFilters:
                 return default
 
         due = text("due") or None
-        if due is not None and due not in DUE_STATES:
-            errors["due"] = N_("Hạn xử lý (due) phải là một trong: ") + ", ".join(DUE_STATES) + "."
+        if due is not None and due not in DUE_FILTERS:
+            errors["due"] = N_("Hạn xử lý (due) phải là một trong: ") + ", ".join(DUE_FILTERS) + "."
             due = None
         sort = text("sort") or sorts[0]
         if sort not in sorts:
@@ -200,7 +205,7 @@ class ListFilters:
             stage=text("stage") or None,
             title_code=text("title") or None,
             unit_id=checked(lambda: row_id_arg(args, "unit", N_("Đơn vị")), None),
-            due=cast(DueState | None, due),
+            due=cast(DueFilter | None, due),
             q=q,
             sort=sort,
             page=checked(lambda: page_arg(args), 1),
@@ -252,6 +257,18 @@ def soon_limit(calendar: WorkingCalendar, now: datetime) -> datetime:
     return calendar.add_working_days(now, DUE_SOON_WORKING_DAYS)
 
 
+def week_limit(calendar: WorkingCalendar, now: datetime) -> datetime:
+    """Return the end of this week's last working day (local Monday–Sunday of ``now``), or of
+    today when no working day is left this week; "due this week" is a deadline up to it."""
+    today = calendar.local_date(now)
+    last = today
+    for ahead in range(1, 7 - today.weekday()):
+        day = today + timedelta(days=ahead)
+        if calendar.is_working_day(day):
+            last = day
+    return calendar.end_of_day(last)
+
+
 def due_state(
     due_at: datetime | None, now: datetime, soon_until: datetime | None = None
 ) -> DueState | None:
@@ -277,12 +294,58 @@ TASK_SORTS: dict[str, Callable[[], list[Any]]] = {
 }
 
 
-def _open_tasks(user: User, box: Box) -> Select[HumanTask]:
+def _open_tasks(user: User, box: Box, *, with_claimed: bool = False) -> Select[HumanTask]:
     # completed_at IS NULL matches the partial indexes' predicate, so they are usable.
     query = select(HumanTask).where(HumanTask.completed_at.is_(None), HumanTask.status == "ready")
     if box == "mine":
         return query.where(HumanTask.assignee_id == user.id)
-    return query.where(HumanTask.assignee_id.is_(None), _candidate_clause(user))
+    claimable = and_(HumanTask.assignee_id.is_(None), _candidate_clause(user))
+    if not with_claimed:
+        return query.where(claimable)
+    return query.where(
+        or_(claimable, and_(HumanTask.assignee_id.is_not(None), _reassignable_clause(user)))
+    )
+
+
+def _reassignable_clause(user: User) -> ColumnElement[bool]:
+    """Open tasks ``user`` may hand on (permissions.may_reassign, in SQL); never a member's
+    secret ballot, which operations.reassign refuses."""
+    if user.has_role("admin") or user.has_role("secretariat"):
+        scope: ColumnElement[bool] = true()
+    else:
+        units = [m.unit_id for m in user.memberships if m.role_code == "unit_head" and m.unit_id]
+        scope = HumanTask.candidate_unit_id.in_(units) if units else false()
+    return and_(
+        scope, or_(HumanTask.candidate_role.is_(None), HumanTask.candidate_role != "council_member")
+    )
+
+
+def supervises(user: User) -> bool:
+    """Return whether ``user`` may hand on some tasks (a unit head, the secretariat, admin): the
+    group inbox then also lists the claimed tasks they may reassign, with their assignee."""
+    return any(m.role_code in ("admin", "secretariat", "unit_head") for m in user.memberships)
+
+
+def assignable_people(
+    session: Session, tasks: Sequence[HumanTask]
+) -> dict[int, list[tuple[int, str]]]:
+    """Return, per task id, the active people it may be given to (permissions.may_be_given)."""
+    lanes = {(t.candidate_role, t.candidate_unit_id) for t in tasks if t.candidate_role}
+    people: dict[tuple[str | None, int | None], list[tuple[int, str]]] = {}
+    for role, unit in lanes:
+        rows = session.execute(
+            select(User.id, User.full_name)
+            .join(RoleMembership, RoleMembership.user_id == User.id)
+            .where(
+                User.active.is_(True),
+                RoleMembership.role_code == role,
+                or_(RoleMembership.unit_id.is_(None), RoleMembership.unit_id == unit),
+            )
+            .distinct()
+            .order_by(User.full_name)
+        ).all()
+        people[(role, unit)] = [(i, n) for i, n in rows]
+    return {t.id: people.get((t.candidate_role, t.candidate_unit_id), []) for t in tasks}
 
 
 _COUNTS = "tdkt.read.task_counts"
@@ -324,13 +387,21 @@ def _apply_dossier_filters(query: Select[Any], filters: ListFilters) -> Select[A
 
 
 def inbox(
-    session: Session, user: User, box: Box, filters: ListFilters, now: datetime | None = None
+    session: Session,
+    user: User,
+    box: Box,
+    filters: ListFilters,
+    now: datetime | None = None,
+    *,
+    with_claimed: bool = False,
 ) -> Page[TaskRow]:
-    """Return one page of ``user``'s tasks (``mine``) or of the tasks their groups may claim."""
+    """Return one page of ``user``'s tasks (``mine``) or of the tasks their groups may claim;
+    ``with_claimed`` adds to ``group`` the claimed tasks ``user`` may reassign (with their
+    assignee's name)."""
     now = now or utcnow()
     soon_until = soon_limit(wiring.of(session).calendar.current(), now)
     query = (
-        _open_tasks(user, box)
+        _open_tasks(user, box, with_claimed=with_claimed)
         .outerjoin(Dossier, Dossier.id == HumanTask.dossier_id)
         .outerjoin(OrgUnit, OrgUnit.id == Dossier.unit_id)
         .outerjoin(Campaign, Campaign.id == Dossier.campaign_id)
@@ -347,12 +418,19 @@ def inbox(
         query = query.where(HumanTask.due_at >= now, HumanTask.due_at <= soon_until)
     elif filters.due == "ok":
         query = query.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at > soon_until))
+    elif filters.due == "week":
+        query = query.where(
+            HumanTask.due_at <= week_limit(wiring.of(session).calendar.current(), now)
+        )
+    # The menu's count is the same figure for an unfiltered list: counted once per request
+    # (a supervisor's group list with claimed tasks is another figure).
     counts = _known_counts(session, user)
-    if unfiltered and box in counts:
+    cacheable = unfiltered and not with_claimed
+    if cacheable and box in counts:
         total = counts[box]
     else:
         total = session.scalar(query.with_only_columns(func.count(HumanTask.id))) or 0
-        if unfiltered:
+        if cacheable:
             counts[box] = total
     order = TASK_SORTS.get(filters.sort, TASK_SORTS["due"])()
     rows = session.execute(
@@ -362,6 +440,14 @@ def inbox(
         TaskRow(task, dossier, unit, camp, now=now, soon_until=soon_until)
         for task, dossier, unit, camp in rows
     ]
+    assigned = {r.task.assignee_id for r in items if r.task.assignee_id}
+    if assigned:
+        names = dict(
+            session.execute(select(User.id, User.full_name).where(User.id.in_(assigned))).all()
+        )
+        for row in items:
+            if row.task.assignee_id:
+                row.assignee_name = names.get(row.task.assignee_id)
     return Page(items, total, filters.page, filters.per_page)
 
 

@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from lxml import etree
@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
     BpmnWorkflowConverter,
     WorkflowConverter,
 )
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask as SubWorkflowTaskMixin
@@ -34,6 +35,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine.calendar import WorkingCalendar
+from engine.models.base import utcnow
 from engine.workflow import sandbox
 
 __all__ = [
@@ -48,6 +50,20 @@ __all__ = [
 Task = Any  # SpiffWorkflow's Task; typed loosely because the library ships no stubs.
 
 
+class _EngineTime(datetime):
+    """SpiffWorkflow's timers ask ``datetime.now(timezone.utc)`` whether a timer date has come;
+    answer with the engine's clock (``engine.models.base.utcnow``), so a pinned clock (the
+    demo's replay) holds for the posting period too. Unpinned it is the wall clock."""
+
+    @classmethod
+    def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+        return utcnow().astimezone(tz) if tz is not None else datetime.now()
+
+
+# Only the timer module's name is rebound; SpiffWorkflow 3.2 is pinned (pyproject.toml).
+_spiff_timer.datetime = _EngineTime
+
+
 class NotWaiting(Exception):
     """The instance is not waiting for the message that was sent to it."""
 
@@ -60,14 +76,14 @@ def standard_helpers(calendar: Callable[[], WorkingCalendar]) -> dict[str, Calla
 
     def working_days_ahead(n: int) -> str:
         """Return the end of the ``n``-th working day from now as an ISO string with its offset."""
-        return calendar().iso_working_days_ahead(int(n), datetime.now(UTC))
+        return calendar().iso_working_days_ahead(int(n), utcnow())
 
     return {"working_days_ahead": working_days_ahead, "now_iso": now_iso}
 
 
 def now_iso() -> str:
     """Return the current instant as an ISO string with its offset."""
-    return datetime.now(UTC).isoformat()
+    return utcnow().isoformat()
 
 
 def script_engine(helpers: dict[str, Callable[..., Any]]) -> Any:

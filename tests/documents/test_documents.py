@@ -169,3 +169,17 @@ def test_date_text_pads_like_administrative_documents() -> None:
 def test_a_document_without_dossiers_is_refused(db_session: Session) -> None:
     with pytest.raises(DocumentInputError):
         render_document(db_session, "submission", {"dossier_ids": []})
+
+
+def test_a_number_typed_with_its_suffix_is_printed_once(db_session: Session, agency: World) -> None:
+    """Issue 15, defect 6: "1/TTr-SKHCN" printed "Số: 1/TTr-SKHCN/TTr-SKHCN"."""
+    ids = _three(db_session, agency)
+    for kind, typed, printed in (
+        ("submission", "1/TTr-SKHCN", "Số: 1/TTr-SKHCN"),
+        ("decision", "120/QĐ-SKHCN", "Số: 120/QĐ-SKHCN"),
+    ):
+        text = docx_text(
+            render_document(db_session, kind, {"dossier_ids": ids, "number": typed}).content
+        )
+        assert printed in text
+        assert f"{typed}/" not in text, text

@@ -170,6 +170,22 @@ def test_look_up_ignores_diacritics_and_filters(db_session: Session) -> None:
     assert total == 1
 
 
+def test_a_known_persons_unit_fills_an_empty_unit_column(db_session: Session) -> None:
+    """Issue 15: "Đơn vị" was empty for every imported award whose file left it blank."""
+    reporting_world(db_session)
+    row = ["Lương Đức Cường", "cá nhân", "", "LDTT", "2022", "90/QĐ-SKHCN", "15/12/2022",
+           "Sở Khoa học và Công nghệ"]  # fmt: skip
+    unknown = ["Người Lạ", "cá nhân", "", "LDTT", "2022", "90/QĐ-SKHCN", "15/12/2022",
+               "Sở Khoa học và Công nghệ"]  # fmt: skip
+    report = import_awards(db_session, _csv([row, unknown]), "lich-su.csv")
+    db_session.commit()
+    assert report.imported == 2
+    units = dict(db_session.execute(select(AwardRecord.nominee_name, AwardRecord.unit_name)).all())
+    assert units == {"Lương Đức Cường": "Phòng Kế hoạch – Tài chính", "Người Lạ": None}
+    found, _total = search_awards(db_session, AwardQuery(unit="ke hoach"))
+    assert [r.nominee_name for r in found] == ["Lương Đức Cường"]
+
+
 def test_every_catalogue_form_imports_under_its_usual_spellings_with_issuer_and_level(
     db_session: Session,
 ) -> None:

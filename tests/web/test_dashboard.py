@@ -152,7 +152,14 @@ def test_award_upload_reports_rows_then_statistics_and_look_up(
     assert "Nông Văn Thắng" in found
 
 
-def test_documents_page_generates_a_small_list_at_once(client: FlaskClient, agency: World) -> None:
+def test_documents_page_generates_a_small_list_at_once(
+    app: Flask, client: FlaskClient, agency: World
+) -> None:
+    """The director's list has the dossiers waiting for his decision, not the campaign's dossiers
+    still under review or before the council (issue 15, defect 5)."""
+    with unit_of_work(app.extensions["tdkt"].session_factory) as session:
+        nominate(session, agency, "cb3", "LDTT", stage="decision")
+        nominate(session, agency, "vanthu", "CSTDCS", stage="archived", status="awarded")
     _log_in(client, agency, "giamdoc")
     page = client.get("/documents/").get_data(as_text=True)
     response = client.post(
@@ -160,13 +167,15 @@ def test_documents_page_generates_a_small_list_at_once(client: FlaskClient, agen
         data={
             "csrf_token": _csrf(page),
             "kind": "nominee_list_xlsx",
+            "scope": "director",
             "campaign_id": str(agency.campaign.id),
         },
     )
     assert response.status_code == 200
     assert response.mimetype == XLSX
-    names = [row[1] for row in _xlsx_rows(response.data)[3:5]]
-    assert names == ["Lương Đức Cường", "Hoàng Thị Thu Hà"]
+    rows = _xlsx_rows(response.data)
+    names = [row[1] for row in rows[3:] if isinstance(row[0], int)]
+    assert names == ["Triệu Quang Hải", "Nguyễn Thị Mai"]
 
 
 def test_a_background_document_shows_progress_then_downloads(
