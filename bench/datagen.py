@@ -185,6 +185,14 @@ class Cloner:
         def named(value: str) -> str:
             return value.replace(t.nominee_name, nominee.name)
 
+        dossier_ref = re.compile(rf"(#|/dossiers/){old_id}\b")
+        task_ref = re.compile(r"/tasks/(\d+)\b")
+
+        def noted(value: str) -> str:
+            """A notice's text names its dossier (#id, a link) and its task's link."""
+            value = dossier_ref.sub(lambda m: f"{m[1]}{new_id}", named(value))
+            return task_ref.sub(lambda m: f"/tasks/{task_ids.get(int(m[1]), int(m[1]))}", value)
+
         d = dict(t.dossier)
         d.update(
             id=new_id,
@@ -247,8 +255,8 @@ class Cloner:
             task_id = task_ids.get(row["task_id"], row["task_id"])
             r.update(
                 id=self.ids.take("notification"),
-                subject=named(row["subject"]),
-                body=named(row["body"]),
+                subject=noted(row["subject"]),
+                body=noted(row["body"]),
                 link=re.sub(r"/tasks/\d+$", f"/tasks/{task_id}", row["link"]),
                 task_id=task_id,
                 dossier_id=new_id,

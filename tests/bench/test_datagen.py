@@ -67,11 +67,20 @@ def _normal(t: datagen.Template) -> dict[str, Any]:
         for r in t.tasks
     ]
     audits = [{**ids(r), "id": n} for n, r in enumerate(t.audits)]
+    dossier_ref = re.compile(rf"(#|/dossiers/){t.dossier['id']}\b")
+
+    def text(value: str) -> str:
+        """A notice names its dossier (#id, a link) and links its task."""
+        value = dossier_ref.sub(lambda m: f"{m[1]}D", value)
+        return re.sub(r"/tasks/(\d+)\b", lambda m: "/tasks/" + names.get(f"T:{m[1]}", m[1]), value)
+
     notes = [
         {
             **ids(r),
             "id": n,
-            "link": re.sub(r"/tasks/(\d+)$", lambda m: "/tasks/" + names[f"T:{m[1]}"], r["link"]),
+            "subject": text(r["subject"]),
+            "body": text(r["body"]),
+            "link": text(r["link"]),
         }
         for n, r in enumerate(t.notes)
     ]
