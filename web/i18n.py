@@ -15,7 +15,12 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    """Return the language chosen with the switch; Vietnamese until someone chooses."""
+    """Return the language chosen with the switch; Vietnamese until someone chooses.
+
+    The API has no switch: it answers in the request's ``Accept-Language`` (vi by default).
+    """
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(tuple(LANGUAGES), default="vi") or "vi"
     chosen = session.get("lang")
     return str(chosen) if chosen in LANGUAGES else "vi"
 

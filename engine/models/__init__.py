@@ -1,6 +1,6 @@
 """SQLAlchemy models. Import every model module here so Alembic sees the whole schema."""
 
-from engine.models.api_token import ApiToken
+from engine.models.api_token import ApiToken, IdempotencyRecord
 from engine.models.base import Base
 from engine.models.campaign import Campaign
 from engine.models.content import Attachment, Comment
@@ -48,6 +48,7 @@ __all__ = [
     "Dossier",
     "GeneratedDocument",
     "HumanTask",
+    "IdempotencyRecord",
     "Notification",
     "OrgUnit",
     "Outbox",
