@@ -42,6 +42,7 @@ EN: dict[str, str] = {
     "Chưa có ý kiến.": "No comments yet.",
     "Chưa kiểm tra": "Not checked yet",
     "Chưa nhập tóm tắt thành tích.": "The achievement summary is missing.",
+    "Chưa xác thực": "Not authenticated",
     "Chưa đủ điều kiện": "Not eligible",
     "Chọn": "Select",
     "Chọn một phương án.": "Choose one option.",
@@ -60,12 +61,15 @@ EN: dict[str, str] = {
     "Công khai": "Public posting",
     "Căn cứ pháp lý": "Legal basis",
     "Cấp trên yêu cầu bổ sung": "Supplement requested",
+    "Cần mã truy cập (token) hợp lệ.": "A valid access token is required.",
     "Cần đăng nhập hoặc mã truy cập (token).": "Log in or send an access token.",
     "Danh hiệu": "Title",
     "Danh hiệu / hình thức": "Title / form",
     "Danh hiệu đề nghị": "Proposed title",
     "Danh sách hồ sơ trong phiên họp": "Dossiers of the session",
     "Duyệt": "Approve",
+    "Dịch vụ tạm ngừng": "Service unavailable",
+    "Dữ liệu không hợp lệ": "Invalid data",
     "Giai đoạn": "Stage",
     "Giai đoạn hồ sơ": "Dossier stages",
     "Giao lại việc": "Task reassigned",
@@ -97,11 +101,19 @@ EN: dict[str, str] = {
     "Không được đề nghị": "Not proposed",
     "Không đồng ý": "Disagree",
     "Kiểm tra điều kiện": "Eligibility check",
+    "Kiểu nội dung không được hỗ trợ": "Unsupported content type",
     "Kết quả kiểm tra điều kiện": "Eligibility result",
     "Lưu nháp": "Save draft",
     "Lịch sử xử lý": "History",
     "Lọc": "Filter",
     "Lỗi": "Error",
+    "Lỗi máy chủ": "Server error",
+    "Mã truy cập (token) không hợp lệ, đã hết hạn hoặc đã bị thu hồi.": (
+        "The access token is invalid, expired or revoked."
+    ),
+    "Mã truy cập này chỉ có quyền đọc (scope read).": (
+        "This access token may only read (scope read)."
+    ),
     "Mẫu giao diện": "Style guide",
     "Mật khẩu": "Password",
     "Mật khẩu của mọi tài khoản:": "Password of every account:",
@@ -122,16 +134,25 @@ EN: dict[str, str] = {
     "Phiếu bầu này đã được gửi trước đó.": "This ballot was already sent.",
     "Phiếu bầu: Nguyễn Văn Hùng": "Ballot: Nguyễn Văn Hùng",
     "Phân trang": "Pagination",
+    "Phương thức không được hỗ trợ": "Method not allowed",
     "Phương thức không được hỗ trợ.": "Method not allowed.",
     "Quyết định": "Decision",
     "Quá hạn": "Overdue",
+    "Quá nhiều yêu cầu": "Too many requests",
     "Quản trị": "Administration",
     "Sau": "Next",
     "Sơ đồ quy trình": "Process diagram",
     "Sắp đến hạn": "Due soon",
+    "Số dòng mỗi trang (per_page) phải từ 1 đến %(n)s.": (
+        "Rows per page (per_page) must be from 1 to %(n)s."
+    ),
     "Số sáng kiến được công nhận": "Recognised initiatives",
+    "Tham số không được hỗ trợ.": "Unsupported parameter.",
     "Thao tác": "Actions",
     "Thao tác quá nhiều lần, vui lòng thử lại sau.": "Too many attempts; try again later.",
+    "Xung đột trạng thái": "Conflict",
+    "Yêu cầu không hợp lệ": "Bad request",
+    "Yêu cầu quá lớn": "Request too large",
     "Đăng nhập sai quá nhiều lần từ địa chỉ này; vui lòng chờ vài phút rồi thử lại.": (
         "Too many failed log-ins from this address; wait a few minutes and try again."
     ),
@@ -237,6 +258,12 @@ EN: dict[str, str] = {
     "Đơn vị đề nghị": "Nominating unit",
     "Đặt bpmn_demo_url để xem sơ đồ.": "Set bpmn_demo_url to see a diagram.",
     "Đối tượng": "Nominee",
+    "Đối tượng đã thay đổi (If-Match không khớp)": (
+        "The object has changed (If-Match does not match)"
+    ),
+    "Đối tượng đã thay đổi từ khi bạn đọc nó (If-Match không khớp ETag hiện tại); hãy đọc lại rồi thử lại.": (
+        "The object has changed since you read it (If-Match does not match the current ETag); read it again and retry."
+    ),
     "Đối tượng đã thay đổi.": "The item has changed.",
     "Đồng ý": "Agree",
     "Đợt thi đua": "Campaign",

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -133,14 +134,14 @@ def authenticate() -> Response | None:
             return problem(
                 401,
                 "invalid_token",
-                "Mã truy cập (token) không hợp lệ, đã hết hạn hoặc đã bị thu hồi.",
+                _("Mã truy cập (token) không hợp lệ, đã hết hạn hoặc đã bị thu hồi."),
                 headers=[("WWW-Authenticate", BEARER_CHALLENGE + ', error="invalid_token"')],
             )
         user = row.user
     elif current_user.is_authenticated:
         user = current_user.user
     if user is None:
-        return problem(401, "unauthorized", "Cần mã truy cập (token) hợp lệ.")
+        return problem(401, "unauthorized", _("Cần mã truy cập (token) hợp lệ."))
     g.api_user = user
     g.api_scope = row.scope if row is not None else "act"
     return None
@@ -177,7 +178,7 @@ def _check_known(op: Operation) -> None:
     known = {p.name for p in op.query} | (set(PAGE_PARAMS) if op.paged else set())
     unknown = sorted(set(request.args) - known)
     if unknown:
-        message = "Tham số không được hỗ trợ."
+        message = _("Tham số không được hỗ trợ.")
         raise InvalidParameters(message, dict.fromkeys(unknown, message))
 
 
@@ -196,7 +197,7 @@ def per_page_arg() -> int:
     if not value:
         return queries.PER_PAGE
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PER_PAGE:
-        message = f"Số dòng mỗi trang (per_page) phải từ 1 đến {MAX_PER_PAGE}."
+        message = _("Số dòng mỗi trang (per_page) phải từ 1 đến %(n)s.", n=MAX_PER_PAGE)
         raise InvalidParameters(message, {"per_page": message})
     return int(value)
 
@@ -260,8 +261,10 @@ def check_if_match(current: str) -> None:
     if "*" in wanted or current in wanted:
         return
     raise PreconditionFailed(
-        "Đối tượng đã thay đổi từ khi bạn đọc nó (If-Match không khớp ETag hiện tại); "
-        "hãy đọc lại rồi thử lại."
+        _(
+            "Đối tượng đã thay đổi từ khi bạn đọc nó (If-Match không khớp ETag hiện tại); "
+            "hãy đọc lại rồi thử lại."
+        )
     )
 
 
@@ -282,7 +285,7 @@ def _wrap(view: Callable[..., Any], op: Operation) -> Callable[..., Any]:
     def run(**kwargs: Any) -> Any:
         _check_known(op)
         if not op.reads and g.get("api_scope") == "read":
-            raise InsufficientScope("Mã truy cập này chỉ có quyền đọc (scope read).")
+            raise InsufficientScope(_("Mã truy cập này chỉ có quyền đọc (scope read)."))
         key = request.headers.get("Idempotency-Key")
         if op.method != "POST" or key is None:
             return view(**kwargs)
