@@ -18,6 +18,7 @@ POT = ROOT / "build" / "messages.pot"
 PO = ROOT / "web" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 EN: dict[str, str] = {
+    "%(n)s ngày": "%(n)s days",
     "Biểu mẫu": "Forms",
     "Biểu đồ thời gian chờ": "Waiting time chart",
     "Bình xét": "Unit review",
@@ -37,15 +38,19 @@ EN: dict[str, str] = {
     "Chuyển đến nội dung chính": "Skip to main content",
     "Chuẩn bị hồ sơ": "Preparing the dossier",
     "Chưa chọn tệp.": "No file chosen.",
+    "Chưa có mã truy cập nào.": "No access tokens yet.",
     "Chưa có sự kiện nào.": "No events yet.",
     "Chưa có tệp đính kèm.": "No attachments yet.",
     "Chưa có ý kiến.": "No comments yet.",
+    "Chưa dùng": "Never used",
     "Chưa kiểm tra": "Not checked yet",
     "Chưa nhập tóm tắt thành tích.": "The achievement summary is missing.",
     "Chưa xác thực": "Not authenticated",
     "Chưa đủ điều kiện": "Not eligible",
+    "Chỉ đọc": "Read only",
     "Chọn": "Select",
     "Chọn một phương án.": "Choose one option.",
+    "Chọn người dùng.": "Choose a user.",
     "Chọn việc": "Select task",
     "Chờ (ngày)": "Waiting (days)",
     "Chờ quyết định": "Awaiting decision",
@@ -53,10 +58,12 @@ EN: dict[str, str] = {
     "Chức vụ": "Position",
     "Chữ phụ (.muted) vẫn đạt tương phản AA.": "Secondary text (.muted) still meets AA contrast.",
     "Chữ và dấu tiếng Việt": "Vietnamese text and diacritics",
+    "Các mã truy cập": "Access tokens",
     "Các thành phần dùng chung: chép đúng cấu trúc HTML dưới đây.": (
         "Shared components: copy the HTML structure below exactly."
     ),
     "Còn 2 ngày làm việc đến hạn.": "2 working days left.",
+    "Còn hiệu lực": "Live",
     "Còn hạn": "On time",
     "Công khai": "Public posting",
     "Căn cứ pháp lý": "Legal basis",
@@ -68,6 +75,7 @@ EN: dict[str, str] = {
     "Danh hiệu đề nghị": "Proposed title",
     "Danh sách hồ sơ trong phiên họp": "Dossiers of the session",
     "Duyệt": "Approve",
+    "Dùng lần cuối": "Last used",
     "Dịch vụ tạm ngừng": "Service unavailable",
     "Dữ liệu không hợp lệ": "Invalid data",
     "Giai đoạn": "Stage",
@@ -82,6 +90,8 @@ EN: dict[str, str] = {
     "Huỷ quy trình": "Procedure cancelled",
     "Hạn": "Due",
     "Hạn xử lý": "Due date",
+    "Hết hiệu lực": "Expired",
+    "Hết hạn": "Expires",
     "Họ và tên": "Full name",
     "Họp Hội đồng": "Council session",
     "Hồ sơ": "Dossiers",
@@ -95,8 +105,10 @@ EN: dict[str, str] = {
     "Không có việc nào.": "No tasks.",
     "Không dùng được": "Disabled",
     "Không hiển thị được sơ đồ quy trình.": "The process diagram cannot be shown.",
+    "Không hết hạn": "Never expires",
     "Không thực hiện được": "Could not be done",
     "Không tìm thấy": "Not found",
+    "Không tìm thấy mã truy cập.": "Access token not found.",
     "Không tìm thấy trang hoặc đối tượng yêu cầu.": "The page or item was not found.",
     "Không được đề nghị": "Not proposed",
     "Không đồng ý": "Disagree",
@@ -111,6 +123,8 @@ EN: dict[str, str] = {
     "Mã truy cập (token) không hợp lệ, đã hết hạn hoặc đã bị thu hồi.": (
         "The access token is invalid, expired or revoked."
     ),
+    "Mã truy cập API": "API tokens",
+    "Mã truy cập mới": "New access token",
     "Mã truy cập này chỉ có quyền đọc (scope read).": (
         "This access token may only read (scope read)."
     ),
@@ -136,10 +150,14 @@ EN: dict[str, str] = {
     "Phân trang": "Pagination",
     "Phương thức không được hỗ trợ": "Method not allowed",
     "Phương thức không được hỗ trợ.": "Method not allowed.",
+    "Phạm vi": "Scope",
     "Quyết định": "Decision",
     "Quá hạn": "Overdue",
     "Quá nhiều yêu cầu": "Too many requests",
     "Quản trị": "Administration",
+    "Sao chép mã này ngay: nó chỉ hiện một lần, hệ thống chỉ giữ bản băm.": (
+        "Copy this token now: it is shown once; only its hash is kept."
+    ),
     "Sau": "Next",
     "Sơ đồ quy trình": "Process diagram",
     "Sắp đến hạn": "Due soon",
@@ -150,9 +168,14 @@ EN: dict[str, str] = {
     "Tham số không được hỗ trợ.": "Unsupported parameter.",
     "Thao tác": "Actions",
     "Thao tác quá nhiều lần, vui lòng thử lại sau.": "Too many attempts; try again later.",
+    "Tên (dùng cho việc gì)": "Name (what it is for)",
+    "Tạo mã": "Create token",
+    "Tạo mã truy cập": "Create an access token",
     "Xung đột trạng thái": "Conflict",
     "Yêu cầu không hợp lệ": "Bad request",
     "Yêu cầu quá lớn": "Request too large",
+    "Đã thu hồi": "Revoked",
+    "Đã thu hồi mã truy cập #%(id)s.": "Access token #%(id)s revoked.",
     "Đăng nhập sai quá nhiều lần từ địa chỉ này; vui lòng chờ vài phút rồi thử lại.": (
         "Too many failed log-ins from this address; wait a few minutes and try again."
     ),
@@ -257,6 +280,7 @@ EN: dict[str, str] = {
     "Đơn vị nộp hồ sơ": "The unit submitted the dossier",
     "Đơn vị đề nghị": "Nominating unit",
     "Đặt bpmn_demo_url để xem sơ đồ.": "Set bpmn_demo_url to see a diagram.",
+    "Đọc và thao tác": "Read and act",
     "Đối tượng": "Nominee",
     "Đối tượng đã thay đổi (If-Match không khớp)": (
         "The object has changed (If-Match does not match)"

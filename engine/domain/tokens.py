@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -71,6 +71,13 @@ def create_token(
                 summary={"token_id": row.id, "user_id": user.id, "scope": scope},
             )
     return token
+
+
+def expiry_after(days: int | None) -> datetime | None:
+    """Return the end of the UTC day ``days`` days from now, or None ("never") for None/0."""
+    if not days:
+        return None
+    return datetime.combine(datetime.now(UTC).date() + timedelta(days=days), time.max, UTC)
 
 
 def is_live(row: ApiToken, now: datetime | None = None) -> bool:

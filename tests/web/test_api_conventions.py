@@ -266,3 +266,40 @@ def test_a_clerk_files_attaches_comments_and_follows_a_dossier_through_the_api(
     assert diagram["current"] == ["prepare_dossier"] and "<bpmn" in diagram["bpmn"]
     outsider = _token(session_factory, world, "clerk_b")
     assert client.get(upload.headers["Location"], headers=outsider).status_code == 404
+
+
+def test_the_admin_page_creates_shows_once_and_revokes_a_token(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    from tests.web.conftest import csrf_token, sign_in
+
+    sign_in(client, world.procedure.user("admin"))
+    csrf = csrf_token(client)
+    head = world.users["head_a"]
+    page = client.post(
+        "/admin/tokens",
+        data={
+            "user_id": head.id,
+            "name": "iOffice",
+            "scope": "read",
+            "days": "30",
+            "csrf_token": csrf,
+        },
+    )
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    secret = text.split('<code id="new-token">')[1].split("</code>")[0]
+    assert secret.startswith("tdkt_") and "iOffice" in text
+    h = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/tasks/mine", headers=h).status_code == 200
+    assert secret not in client.get("/admin/tokens").get_data(as_text=True)
+    with session_factory() as s:
+        row = s.scalars(select(ApiToken).where(ApiToken.name == "iOffice")).one()
+        assert row.scope == "read" and row.expires_at is not None and row.last_used_at is not None
+    listed = client.get("/admin/tokens").get_data(as_text=True)
+    assert "Chỉ đọc" in listed and "Còn hiệu lực" in listed
+    client.post(f"/admin/tokens/{row.id}/revoke", data={"csrf_token": csrf})
+    assert client.get("/api/v1/tasks/mine", headers=h).status_code == 401
+    assert "Đã thu hồi" in client.get("/admin/tokens").get_data(as_text=True)
+    sign_in(client, world.users["secretariat"])
+    assert client.get("/admin/tokens").status_code == 403

@@ -3,7 +3,6 @@ revoke. Administrators only; the secretariat reads campaigns."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
 from typing import Any, Literal
 
 from flask import Response
@@ -212,13 +211,6 @@ def token_info(row: ApiToken) -> dict[str, Any]:
     )
 
 
-def expiry(days: int | None) -> datetime | None:
-    """Return the end of the day ``days`` days from now (UTC), or None for "never"."""
-    if days is None:
-        return None
-    return datetime.combine(datetime.now(UTC).date() + timedelta(days=days), time.max, UTC)
-
-
 @operation(
     "GET",
     "/admin/tokens",
@@ -252,7 +244,12 @@ def create_token() -> tuple[dict[str, Any], int]:
     if user is None:
         raise NotFound("Không tìm thấy người dùng.")
     secret = tokens.create_token(
-        db(), user, data.name, data.scope, expiry(data.expires_in_days), actor=api_user()
+        db(),
+        user,
+        data.name,
+        data.scope,
+        tokens.expiry_after(data.expires_in_days),
+        actor=api_user(),
     )
     row = tokens.authenticate_token(db(), secret)
     assert row is not None
