@@ -285,8 +285,12 @@ EN: dict[str, str] = {
     "Đối tượng đã thay đổi (If-Match không khớp)": (
         "The object has changed (If-Match does not match)"
     ),
-    "Đối tượng đã thay đổi từ khi bạn đọc nó (If-Match không khớp ETag hiện tại); hãy đọc lại rồi thử lại.": (
-        "The object has changed since you read it (If-Match does not match the current ETag); read it again and retry."
+    (
+        "Đối tượng đã thay đổi từ khi bạn đọc nó (If-Match không khớp ETag hiện tại); "
+        "hãy đọc lại rồi thử lại."
+    ): (
+        "The object has changed since you read it (If-Match does not match the current ETag); "
+        "read it again and retry."
     ),
     "Đối tượng đã thay đổi.": "The item has changed.",
     "Đồng ý": "Agree",

@@ -49,7 +49,8 @@ def test_the_document_covers_exactly_the_api_url_map(client: FlaskClient) -> Non
     for item in document["paths"].values():
         for op in item.values():
             ids.append(op["operationId"])
-            assert op["tags"] and op["summary"]
+            assert op["tags"]
+            assert op["summary"]
             for status, response in op["responses"].items():
                 for media in response.get("content", {}).values():
                     assert "example" in media or media["schema"].get("format") == "binary"
@@ -129,7 +130,8 @@ def test_paging_gives_links_and_totals(
     assert first.get_json()["meta"] == {"total": 3, "page": 1, "pages": 2, "per_page": 2}
     assert first.headers["X-Total-Count"] == "3"
     links = first.headers["Link"]
-    assert 'page=2&per_page=2>; rel="next"' in links and "sort=id" in links
+    assert 'page=2&per_page=2>; rel="next"' in links
+    assert "sort=id" in links
     assert 'rel="prev"' not in links
     second = client.get("/api/v1/dossiers?per_page=2&sort=id&page=2", headers=h)
     assert len(second.get_json()["items"]) == 1
@@ -159,7 +161,8 @@ def test_if_match_with_an_old_etag_is_412_and_the_current_one_works(
     w = client.post(d + "/withdraw", json={"reason": "x"}, headers={**clerk, "If-Match": '"x"'})
     assert w.status_code == 412
     ok = client.post(d + "/withdraw", json={"reason": "Rút"}, headers={**clerk, "If-Match": tag})
-    assert ok.status_code == 200 and ok.get_json()["status"] == "withdrawn"
+    assert ok.status_code == 200
+    assert ok.get_json()["status"] == "withdrawn"
 
 
 def test_a_retried_complete_with_its_idempotency_key_gets_the_first_answer(
@@ -181,7 +184,8 @@ def test_a_retried_complete_with_its_idempotency_key_gets_the_first_answer(
     assert unkeyed.status_code == 409
     with session_factory() as s:
         task = s.get(HumanTask, world.task.id)
-        assert task is not None and task.status == "completed"
+        assert task is not None
+        assert task.status == "completed"
 
 
 def test_a_refused_request_is_not_kept_so_its_retry_runs_again(
@@ -211,7 +215,8 @@ def test_a_read_token_reads_but_may_not_act_and_expiry_and_revocation_end_a_toke
     assert client.get(url, headers=expiring).status_code == 200
     with unit_of_work(session_factory) as s:
         row = s.scalars(select(ApiToken).order_by(ApiToken.id.desc())).first()
-        assert row is not None and row.last_used_at is not None
+        assert row is not None
+        assert row.last_used_at is not None
         row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
     expired = client.get(url, headers=expiring)
     assert expired.status_code == 401
@@ -239,7 +244,8 @@ def test_a_clerk_files_attaches_comments_and_follows_a_dossier_through_the_api(
     dossier = filed.get_json()
     assert filed.headers["Location"] == f"/api/v1/dossiers/{dossier['id']}"
     again = client.post("/api/v1/dossiers", json=body, headers={**h, "Idempotency-Key": "f1"})
-    assert again.status_code == 201 and again.get_json()["id"] == dossier["id"]
+    assert again.status_code == 201
+    assert again.get_json()["id"] == dossier["id"]
     with session_factory() as s:
         assert (
             len(s.scalars(select(Dossier).where(Dossier.nominee_user_id == nominee.id)).all()) == 1
@@ -263,7 +269,8 @@ def test_a_clerk_files_attaches_comments_and_follows_a_dossier_through_the_api(
     history = client.get(f"/api/v1/dossiers/{dossier['id']}/history", headers=h).get_json()
     assert "dossier_filed" in [e["action"] for e in history["items"]]
     diagram = client.get(f"/api/v1/dossiers/{dossier['id']}/diagram", headers=h).get_json()
-    assert diagram["current"] == ["prepare_dossier"] and "<bpmn" in diagram["bpmn"]
+    assert diagram["current"] == ["prepare_dossier"]
+    assert "<bpmn" in diagram["bpmn"]
     outsider = _token(session_factory, world, "clerk_b")
     assert client.get(upload.headers["Location"], headers=outsider).status_code == 404
 
@@ -289,15 +296,19 @@ def test_the_admin_page_creates_shows_once_and_revokes_a_token(
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     secret = text.split('<code id="new-token">')[1].split("</code>")[0]
-    assert secret.startswith("tdkt_") and "iOffice" in text
+    assert secret.startswith("tdkt_")
+    assert "iOffice" in text
     h = {"Authorization": f"Bearer {secret}"}
     assert client.get("/api/v1/tasks/mine", headers=h).status_code == 200
     assert secret not in client.get("/admin/tokens").get_data(as_text=True)
     with session_factory() as s:
         row = s.scalars(select(ApiToken).where(ApiToken.name == "iOffice")).one()
-        assert row.scope == "read" and row.expires_at is not None and row.last_used_at is not None
+        assert row.scope == "read"
+        assert row.expires_at is not None
+        assert row.last_used_at is not None
     listed = client.get("/admin/tokens").get_data(as_text=True)
-    assert "Chỉ đọc" in listed and "Còn hiệu lực" in listed
+    assert "Chỉ đọc" in listed
+    assert "Còn hiệu lực" in listed
     client.post(f"/admin/tokens/{row.id}/revoke", data={"csrf_token": csrf})
     assert client.get("/api/v1/tasks/mine", headers=h).status_code == 401
     assert "Đã thu hồi" in client.get("/admin/tokens").get_data(as_text=True)

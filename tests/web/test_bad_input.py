@@ -161,7 +161,7 @@ def test_a_refused_list_parameter_matches_the_openapi_document(
         request = MockRequest("http://localhost", "get", path, headers=headers)
         spec.validate_response(
             request,
-            MockResponse(response.data, status_code=status, content_type=response.mimetype),
+            MockResponse(response.data, status_code=status, content_type=response.mimetype or ""),
         )
 
 

@@ -55,7 +55,7 @@ def _check(
         MockResponse(
             response.data,
             status_code=status,
-            content_type=response.mimetype,
+            content_type=response.mimetype or "",
             headers=dict(response.headers),
         ),
     )

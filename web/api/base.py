@@ -17,7 +17,7 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, g, request
+from flask import Blueprint, Response, abort, current_app, g, json, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import BaseModel
@@ -105,7 +105,9 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 
-def operation(method: str, rule: str, operation_id: str, tag: str, summary: str, **kw: Any) -> Any:
+def operation(
+    method: str, rule: str, operation_id: str, tag: str, summary: str, **kw: Any
+) -> Callable[[F], F]:
     """Declare an API operation: route ``view`` under ``rule`` and describe it for OpenAPI."""
     op = Operation(method, rule, operation_id, tag, summary, kw.pop("response", None), **kw)
 
@@ -221,7 +223,7 @@ def paged(items: list[Any], total: int, number: int, per_page: int) -> Response:
     """Return a list page as ``{"items", "meta"}`` with Link (first/prev/next/last) and
     X-Total-Count headers."""
     pages = max(1, -(-total // per_page))
-    response = current_app.json.response(
+    response = json_response(
         {
             "items": items,
             "meta": {"total": total, "page": number, "pages": pages, "per_page": per_page},
@@ -268,9 +270,13 @@ def check_if_match(current: str) -> None:
     )
 
 
+def json_response(payload: dict[str, Any], status: int = 200) -> Response:
+    """Return ``payload`` as an application/json response."""
+    return Response(json.dumps(payload), status=status, mimetype="application/json")
+
+
 def with_etag(payload: dict[str, Any], tag: str, status: int = 200) -> Response:
-    response = current_app.json.response(payload)
-    response.status_code = status
+    response = json_response(payload, status)
     response.headers["ETag"] = tag
     return response
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Response, current_app, url_for
+from flask import Response, url_for
 from pydantic import AwareDatetime, Field
 from sqlalchemy import func, select
 
@@ -19,7 +19,7 @@ from engine.domain import council, dossier_facts
 from engine.errors import Forbidden, NotFound
 from engine.models import CouncilSession, Dossier, HumanTask, ProcessInstance
 from web.api import schemas
-from web.api.base import api_user, body, dump, operation, page_and_size, paged
+from web.api.base import api_user, body, dump, json_response, operation, page_and_size, paged
 from web.api.params import ID
 from web.context import db
 
@@ -119,8 +119,7 @@ def session_answer(session_id: int, status: int = 200) -> Response:
         ],
         results=results,
     )
-    response = current_app.json.response(dump(detail))
-    response.status_code = status
+    response = json_response(dump(detail), status)
     if status == 201:
         response.headers["Location"] = url_for("api.get_council_session", session_id=sitting.id)
     return response
