@@ -30,6 +30,7 @@ from engine.models.org import (
     User,
 )
 from engine.models.user_session import UserSession
+from engine.models.webhook import WebhookDelivery, WebhookEndpoint
 from engine.models.workflow import AuditEvent, HumanTask, ProcessInstance, WorkflowSpec
 
 __all__ = [
@@ -62,5 +63,7 @@ __all__ = [
     "SealedBallot",
     "User",
     "UserSession",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WorkflowSpec",
 ]

@@ -230,9 +230,11 @@ def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) 
         spiff.do_engine_steps(step.workflow)
         projection.close_row(session, task, "completed", step.now, actor.id)
         step.published.append(events.TaskCompleted(task.id, actor.id))
-        decision = cleaned.get("decision")
-        if instance.dossier_id is not None and decision == "return":
-            reason = cleaned.get("reason") or ""
+        # A review's decision field is "decision" or "<step>_decision" (unit_decision,
+        # completeness_decision in workflows/), its reason the matching "…reason".
+        decision = next((k for k in cleaned if k == "decision" or k.endswith("_decision")), None)
+        if instance.dossier_id is not None and decision and cleaned[decision] == "return":
+            reason = cleaned.get(decision.removesuffix("decision") + "reason") or ""
             step.published.append(events.DossierReturned(instance.dossier_id, task.id, str(reason)))
         changes = stepping.save(session, step, actor.id)
         summary = forms.audit_summary(task.form, cleaned)

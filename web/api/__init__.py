@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.api import admin, content, council, dossiers, notifications, reports, tasks
+from web.api import admin, content, council, dossiers, notifications, reports, tasks, webhooks
 from web.api.base import MAX_JSON_BYTES, OPERATIONS, authenticate, bp
 from web.api.openapi import build_document
 
@@ -25,6 +25,7 @@ __all__ = [
     "notifications",
     "reports",
     "tasks",
+    "webhooks",
 ]
 
 bp.before_request(authenticate)

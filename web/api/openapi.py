@@ -40,6 +40,7 @@ _TAGS = {
     "documents": "Generated documents: request, follow, download",
     "notifications": "My notifications",
     "administration": "Administration reads and API tokens",
+    "webhooks": "Signed event deliveries to registered endpoints (docs/api.md)",
     "meta": "This document",
 }
 _PAGE_PARAMS = (
