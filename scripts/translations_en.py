@@ -41,8 +41,10 @@ EN: dict[str, str] = {
     "Chưa có mã truy cập nào.": "No access tokens yet.",
     "Chưa có sự kiện nào.": "No events yet.",
     "Chưa có tệp đính kèm.": "No attachments yet.",
+    "Chưa có webhook nào.": "No webhooks yet.",
     "Chưa có ý kiến.": "No comments yet.",
     "Chưa dùng": "Never used",
+    "Chưa gửi sự kiện nào.": "Nothing sent yet.",
     "Chưa kiểm tra": "Not checked yet",
     "Chưa nhập tóm tắt thành tích.": "The achievement summary is missing.",
     "Chưa xác thực": "Not authenticated",
@@ -62,6 +64,7 @@ EN: dict[str, str] = {
     "Các thành phần dùng chung: chép đúng cấu trúc HTML dưới đây.": (
         "Shared components: copy the HTML structure below exactly."
     ),
+    "Các địa chỉ nhận": "Endpoints",
     "Còn 2 ngày làm việc đến hạn.": "2 working days left.",
     "Còn hiệu lực": "Live",
     "Còn hạn": "On time",
@@ -84,6 +87,7 @@ EN: dict[str, str] = {
     "Gửi": "Send",
     "Gửi phiếu": "Send ballot",
     "Gửi phiếu bầu? Sau khi gửi không sửa được.": "Send the ballot? It cannot be changed after.",
+    "Gửi thử": "Send test",
     "Gửi ý kiến": "Send comment",
     "Hoàn thành": "Complete",
     "Hoàn thành bước": "Step completed",
@@ -99,6 +103,7 @@ EN: dict[str, str] = {
     "Hồ sơ đang xử lý": "Dossiers in progress",
     "Hồ sơ đề nghị khen thưởng": "Nomination dossiers",
     "In": "Print",
+    "Khóa ký của webhook mới": "The new webhook's signing secret",
     "Không có bước nào đang chờ xử lý.": "No step is waiting.",
     "Không có hồ sơ nào.": "No dossiers.",
     "Không có quyền": "Not allowed",
@@ -110,11 +115,13 @@ EN: dict[str, str] = {
     "Không tìm thấy": "Not found",
     "Không tìm thấy mã truy cập.": "Access token not found.",
     "Không tìm thấy trang hoặc đối tượng yêu cầu.": "The page or item was not found.",
+    "Không tìm thấy webhook.": "Webhook not found.",
     "Không được đề nghị": "Not proposed",
     "Không đồng ý": "Disagree",
     "Kiểm tra điều kiện": "Eligibility check",
     "Kiểu nội dung không được hỗ trợ": "Unsupported content type",
     "Kết quả kiểm tra điều kiện": "Eligibility result",
+    "Lúc": "At",
     "Lưu nháp": "Save draft",
     "Lịch sử xử lý": "History",
     "Lọc": "Filter",
@@ -128,6 +135,7 @@ EN: dict[str, str] = {
     "Mã truy cập này chỉ có quyền đọc (scope read).": (
         "This access token may only read (scope read)."
     ),
+    "Mã trả về": "Response status",
     "Mẫu giao diện": "Style guide",
     "Mật khẩu": "Password",
     "Mật khẩu của mọi tài khoản:": "Password of every account:",
@@ -138,6 +146,7 @@ EN: dict[str, str] = {
     "Nhận việc": "Claim",
     "Nhập mật khẩu.": "Enter the password.",
     "Nhập tên đăng nhập.": "Enter the username.",
+    "Nhật ký gửi": "Delivery log",
     "Nhỏ": "Small",
     "Nút": "Buttons",
     "Năm": "Year",
@@ -155,6 +164,13 @@ EN: dict[str, str] = {
     "Quá hạn": "Overdue",
     "Quá nhiều yêu cầu": "Too many requests",
     "Quản trị": "Administration",
+    (
+        "Sao chép khóa này ngay: nó chỉ hiện một lần. Bên "
+        "nhận dùng nó để kiểm tra chữ ký X-TDKT-Signature."
+    ): (
+        "Copy this secret now: it is shown once. The "
+        "receiver checks the X-TDKT-Signature header with it."
+    ),
     "Sao chép mã này ngay: nó chỉ hiện một lần, hệ thống chỉ giữ bản băm.": (
         "Copy this token now: it is shown once; only its hash is kept."
     ),
@@ -165,17 +181,26 @@ EN: dict[str, str] = {
         "Rows per page (per_page) must be from 1 to %(n)s."
     ),
     "Số sáng kiến được công nhận": "Recognised initiatives",
+    "Sự kiện": "Events",
     "Tham số không được hỗ trợ.": "Unsupported parameter.",
     "Thao tác": "Actions",
     "Thao tác quá nhiều lần, vui lòng thử lại sau.": "Too many attempts; try again later.",
     "Tên (dùng cho việc gì)": "Name (what it is for)",
     "Tạo mã": "Create token",
     "Tạo mã truy cập": "Create an access token",
+    "Tắt": "Switch off",
+    "Webhook": "Webhooks",
     "Xung đột trạng thái": "Conflict",
     "Yêu cầu không hợp lệ": "Bad request",
     "Yêu cầu quá lớn": "Request too large",
+    "Đang dùng": "Active",
+    "Đã gửi sự kiện thử; xem kết quả trong nhật ký bên dưới.": (
+        "Test event queued; see the outcome in the log below."
+    ),
     "Đã thu hồi": "Revoked",
     "Đã thu hồi mã truy cập #%(id)s.": "Access token #%(id)s revoked.",
+    "Đã tắt": "Switched off",
+    "Đăng ký địa chỉ nhận": "Register an endpoint",
     "Đăng nhập sai quá nhiều lần từ địa chỉ này; vui lòng chờ vài phút rồi thử lại.": (
         "Too many failed log-ins from this address; wait a few minutes and try again."
     ),
@@ -280,6 +305,8 @@ EN: dict[str, str] = {
     "Đơn vị nộp hồ sơ": "The unit submitted the dossier",
     "Đơn vị đề nghị": "Nominating unit",
     "Đặt bpmn_demo_url để xem sơ đồ.": "Set bpmn_demo_url to see a diagram.",
+    "Địa chỉ": "URL",
+    "Địa chỉ (http/https)": "URL (http/https)",
     "Đọc và thao tác": "Read and act",
     "Đối tượng": "Nominee",
     "Đối tượng đã thay đổi (If-Match không khớp)": (

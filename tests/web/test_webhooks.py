@@ -111,7 +111,8 @@ def test_events_reach_a_local_server_signed_and_failures_are_retried(
 
     log = client.get("/api/v1/admin/webhooks/deliveries", headers=admin).get_json()["items"]
     failed = [d for d in log if d["status"] == "pending" and d["last_error"]]
-    assert len(failed) == 1 and failed[0]["attempts"] == 1
+    assert len(failed) == 1
+    assert failed[0]["attempts"] == 1
     # Backed off: not due again at once, due after the wait.
     assert webhooks.deliver_due(session_factory, now)["retry"] == 0
     assert webhooks.deliver_due(session_factory, now + timedelta(minutes=2))["retry"] == 1
@@ -137,3 +138,31 @@ def test_only_administrators_manage_webhooks(
     )
     assert bad.status_code == 422
     assert set(bad.get_json()["fields"]) == {"url", "event_types"}
+
+
+def test_the_admin_page_registers_sends_a_test_and_shows_the_log(
+    client: FlaskClient,
+    world: World,
+    session_factory: sessionmaker[Session],
+    receiver: tuple[str, Received],
+) -> None:
+    from tests.web.conftest import csrf_token, sign_in
+
+    url, received = receiver
+    sign_in(client, world.procedure.user("admin"))
+    csrf = csrf_token(client)
+    page = client.post(
+        "/admin/webhooks", data={"url": url, "event_type": ["webhook.test"], "csrf_token": csrf}
+    )
+    assert page.status_code == 200
+    secret = page.get_data(as_text=True).split('<code id="webhook-secret">')[1].split("</code>")[0]
+    with session_factory() as s:
+        endpoint_id = webhooks.endpoints(s)[0].id
+    client.post(f"/admin/webhooks/{endpoint_id}/test", data={"csrf_token": csrf})
+    webhooks.deliver_due(session_factory, datetime.now(UTC))
+    assert len(received) == 1
+    assert verify(secret, *received[0])
+    log = client.get("/admin/webhooks").get_data(as_text=True)
+    assert "webhook.test" in log
+    assert ">sent<" in log
+    assert secret not in log

@@ -59,4 +59,12 @@ def index() -> str:
     return render_template("admin/index.html", full=full)
 
 
-from web.admin import calendar, campaigns, org, rules, tokens, versions  # noqa: E402, F401 - views on bp
+from web.admin import (  # noqa: E402, F401 - views on bp
+    calendar,
+    campaigns,
+    org,
+    rules,
+    tokens,
+    versions,
+    webhooks,
+)
