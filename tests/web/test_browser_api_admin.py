@@ -28,9 +28,10 @@ def agency(app: Flask, session_factory: sessionmaker[Session]) -> Iterator[Proce
 
 
 def _status(url: str, token: str) -> int:
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    # The test's own live server, over http.
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the test's own server
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return exc.code
