@@ -75,6 +75,9 @@ class Settings(BaseModel):
     trusted_proxies: int = Field(
         default=0, ge=0, le=10, description="Reverse-proxy hops whose X-Forwarded-For is believed"
     )
+    session_idle_minutes: int = Field(
+        default=720, ge=5, le=525_600, description="A browser session unused this long ends"
+    )
     workflows_dir: Path = Field(
         default=Path(__file__).resolve().parents[1] / "workflows",
         description="BPMN/DMN folder deployed by tdkt run (unchanged files deploy nothing)",

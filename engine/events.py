@@ -51,6 +51,7 @@ class DossierReturned:
     dossier_id: int
     task_id: int
     reason: str
+    by_id: int | None = None
 
 
 @dataclass(frozen=True)

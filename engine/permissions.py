@@ -21,8 +21,13 @@ from engine.errors import NotFound
 from engine.models import Dossier, GeneratedDocument, HumanTask, User
 from engine.models.org import UNIT_SCOPED_ROLES
 
-#: Roles that see every unit's dossiers (the council, its secretariat, the director, admins).
-AGENCY_WIDE_ROLES = frozenset({"secretariat", "council_member", "director", "admin"})
+#: Roles that see every unit's dossiers at every stage (the secretariat, the director, admins).
+AGENCY_WIDE_ROLES = frozenset({"secretariat", "director", "admin"})
+#: A council member reads every unit's dossiers once they are put before the council: from the
+#: public posting on (and those the council decided), never drafts a unit is still preparing.
+COUNCIL_READING_STAGES = frozenset({"posting", "council", "decision", "submission", "province"})
+#: Outcomes only a dossier that went before the council can have.
+COUNCIL_READING_OUTCOMES = frozenset({"awarded", "not_selected", "not_approved"})
 #: Roles that read the statistics, award lists and documents pages (the managers).
 MANAGER_ROLES = frozenset({"director", "secretariat", "admin"})
 #: Roles that file a dossier for any unit; a unit clerk files for their own units only.
@@ -74,8 +79,19 @@ def may_download(user: User, document: GeneratedDocument) -> bool:
 
 
 def may_see_all_dossiers(user: User) -> bool:
-    """Return whether ``user`` holds a role that sees every unit's dossiers."""
+    """Return whether ``user`` holds a role that sees every unit's dossiers at every stage."""
     return _holds_any(user, AGENCY_WIDE_ROLES)
+
+
+def reads_council_dossiers(user: User) -> bool:
+    """Return whether ``user`` reads, besides their own units', the dossiers before the council
+    (COUNCIL_READING_STAGES, COUNCIL_READING_OUTCOMES): an active council member."""
+    return user.active and _holds_any(user, {"council_member"})
+
+
+def before_the_council(dossier: Dossier) -> bool:
+    """Return whether ``dossier`` has been put before the council (posted, voted or decided)."""
+    return dossier.stage in COUNCIL_READING_STAGES or dossier.status in COUNCIL_READING_OUTCOMES
 
 
 def visible_unit_ids(user: User) -> set[int]:
@@ -91,7 +107,9 @@ def visible_unit_ids(user: User) -> set[int]:
 
 def may_see_dossier(user: User, dossier: Dossier) -> bool:
     """Return whether ``user`` may see ``dossier`` (the rule the dossier lists filter by)."""
-    return may_see_all_dossiers(user) or dossier.unit_id in visible_unit_ids(user)
+    if may_see_all_dossiers(user) or dossier.unit_id in visible_unit_ids(user):
+        return True
+    return reads_council_dossiers(user) and before_the_council(dossier)
 
 
 def filing_unit_ids(user: User) -> set[int | None] | None:
@@ -138,6 +156,19 @@ def may_override_eligibility(user: User) -> bool:
 def may_open_council_session(user: User) -> bool:
     """Return whether ``user`` may open a council session (the secretariat, administrators)."""
     return user.has_role("secretariat") or user.has_role("admin")
+
+
+# --- starting a process -----------------------------------------------------------------------
+
+
+def may_start(user: User, roles: Collection[str], usernames: Collection[str]) -> bool:
+    """Return whether ``user`` may start a process whose start names ``roles`` (role codes,
+    any unit) and ``usernames``; a start that names nobody is the administrators' alone."""
+    if not user.active:
+        return False
+    if not roles and not usernames:
+        return user.has_role("admin")
+    return user.username in usernames or _holds_any(user, roles)
 
 
 # --- tasks -------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ enqueue, the session listeners) is named in :func:`build_wiring` and :func:`buil
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from engine import calendar, notify
 from engine.calendar import ProcessCalendar
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
-from engine.domain import council, dossiers
+from engine.domain import conflicts, council, dossiers
 from engine.notify import subscribers, webhooks
 from engine.redis_service import start_embedded
 from engine.wiring import Dispatcher, Wiring
@@ -57,6 +58,9 @@ def build_wiring(
         **(script_helpers or {}),
     }
     plugs: dict[str, Any] = {
+        "ballot_key": hashlib.sha256(
+            b"tdkt-ballot-sheet:" + settings.resolved_secret_key().encode()
+        ).digest(),
         "script_engine": spiff.script_engine(helpers),
         "specs": SpecCache(),
         "workflows": WorkflowCache(settings.workflow_cache),
@@ -73,6 +77,9 @@ def build_wiring(
         "message_routes": {"council_result": council.council_result_route},
         # A new task's first reminder is written in its INSERT.
         "reminder_schedule": notify.first_reminder_at,
+        # Nobody reviews, approves, posts or decides their own dossier (domain.conflicts).
+        "task_router": conflicts.route_task,
+        "act_guard": conflicts.refuse_own,
         "dispatchers": tuple(dispatchers),
         "max_returns": settings.max_returns,
     }

@@ -34,6 +34,10 @@ CompletionData = Callable[[Session, ProcessInstance, HumanTask], dict[str, Any]]
 MessageRoute = Callable[[Session, ProcessInstance, Any], list[tuple[int, Any]]]
 #: Returns a new task row's first reminder from its column values.
 ReminderSchedule = Callable[[Session, dict[str, Any]], datetime | None]
+#: Adjusts a new human_task's lane before it is inserted (conflicts of interest).
+TaskRouter = Callable[[Session, dict[str, Any]], None]
+#: Refuses (raises) a completion the actor may not make on this dossier.
+ActGuard = Callable[[Session, Any, Any], None]
 #: Called after commit with the ids of the new e-mails to send (the Celery enqueue).
 Dispatcher = Callable[[list[int]], None]
 
@@ -56,9 +60,13 @@ class Wiring:
     completion_data: Mapping[str, CompletionData] = field(default_factory=dict)
     message_routes: Mapping[str, MessageRoute] = field(default_factory=dict)
     reminder_schedule: ReminderSchedule | None = None
+    task_router: TaskRouter | None = None
+    act_guard: ActGuard | None = None
     dispatchers: tuple[Dispatcher, ...] = ()
     #: How often a dossier may be returned for revision before the step refuses (TDKT_MAX_RETURNS).
     max_returns: int = 3
+    #: The key of the ballot box's sheet HMAC (from the secret key; engine.domain.council).
+    ballot_key: bytes = b""
 
     def session_info(self) -> dict[str, Any]:
         """Return the ``info`` a session factory gives each of its sessions."""

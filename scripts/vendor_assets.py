@@ -31,8 +31,8 @@ class Package:
     license_file: str = "LICENSE"
 
 
-# Only what base.html and the diagram pages load. The viewer bundle draws no bpmn-font
-# icons (those belong to the modeler's palette), so bpmn-font/ is not vendored.
+# Only what base.html, the diagram pages and the admin modeler load: the modeler's palette and
+# context pad draw bpmn-font icons, so bpmn-font's CSS and font files come with it.
 PACKAGES: tuple[Package, ...] = (
     Package(
         name="htmx.org",
@@ -44,6 +44,36 @@ PACKAGES: tuple[Package, ...] = (
             ("dist/bpmn-viewer.production.min.js", "bpmn-viewer.production.min.js"),
             ("dist/assets/bpmn-js.css", "bpmn-js.css"),
             ("dist/assets/diagram-js.css", "diagram-js.css"),
+            ("dist/bpmn-modeler.production.min.js", "bpmn-modeler.production.min.js"),
+            ("dist/assets/bpmn-font/css/bpmn.css", "bpmn-font/css/bpmn.css"),
+            ("dist/assets/bpmn-font/font/bpmn.eot", "bpmn-font/font/bpmn.eot"),
+            ("dist/assets/bpmn-font/font/bpmn.woff2", "bpmn-font/font/bpmn.woff2"),
+            ("dist/assets/bpmn-font/font/bpmn.woff", "bpmn-font/font/bpmn.woff"),
+            ("dist/assets/bpmn-font/font/bpmn.ttf", "bpmn-font/font/bpmn.ttf"),
+            ("dist/assets/bpmn-font/font/bpmn.svg", "bpmn-font/font/bpmn.svg"),
+        ),
+    ),
+    # The admin modeler's DMN tables (decision tables and the decision requirements diagram).
+    # Its icon font (dmn-font/) is left out: its CSS names a dmn.woff2 the package does not
+    # ship, so a few table icons are not drawn; editing works without them.
+    Package(
+        name="dmn-js",
+        files=(
+            ("dist/dmn-modeler.production.min.js", "dmn-modeler.production.min.js"),
+            ("dist/assets/diagram-js.css", "diagram-js.css"),
+            ("dist/assets/dmn-js-shared.css", "dmn-js-shared.css"),
+            ("dist/assets/dmn-js-drd.css", "dmn-js-drd.css"),
+            ("dist/assets/dmn-js-decision-table.css", "dmn-js-decision-table.css"),
+            (
+                "dist/assets/dmn-js-decision-table-controls.css",
+                "dmn-js-decision-table-controls.css",
+            ),
+            ("dist/assets/dmn-js-literal-expression.css", "dmn-js-literal-expression.css"),
+            ("dist/assets/dmn-js-boxed-expression.css", "dmn-js-boxed-expression.css"),
+            (
+                "dist/assets/dmn-js-boxed-expression-controls.css",
+                "dmn-js-boxed-expression-controls.css",
+            ),
         ),
     ),
 )

@@ -73,7 +73,13 @@ def init_celery(rt: Runtime) -> Celery:
         },
         # A dead Redis must not hold up a web request that queues an e-mail after commit.
         broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
-        include=["tasks.health", "tasks.documents", "tasks.notify", "tasks.timers"],
+        include=[
+            "tasks.health",
+            "tasks.documents",
+            "tasks.imports",
+            "tasks.notify",
+            "tasks.timers",
+        ],
     )
     _bound[:] = [rt]
     return celery_app

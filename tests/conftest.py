@@ -60,6 +60,8 @@ def settings(session_dir: Path, database_url: str, redis_url: str) -> Settings:
         redis_url=redis_url,
         secret_key="test-secret-key",
         demo=True,
+        # Tests move the clock by weeks (posting periods); a session must outlive the jump.
+        session_idle_minutes=525_600,
     )
 
 

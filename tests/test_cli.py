@@ -106,3 +106,33 @@ def test_token_create_prints_a_token_that_authenticates_and_stores_only_its_hash
     missing = _tdkt("token", "create", "nobody", env=env)
     assert missing.returncode == 2
     assert "no active user named 'nobody'" in missing.stderr
+
+
+def test_deploy_prints_warnings_and_start_runs_a_start_form(tmp_path: Path) -> None:
+    examples = Path(__file__).parents[1] / "workflows" / "examples"
+    env = {"TDKT_DATA_DIR": str(tmp_path), "TDKT_SECRET_KEY": "x"}
+    assert _tdkt("db", "upgrade", env=env).returncode == 0
+    assert _tdkt("demo", "load", env=env).returncode == 0
+    deployed = _tdkt("deploy", str(examples / "camunda7_giay_khen.bpmn"), env=env)
+    assert deployed.returncode == 0, deployed.stderr
+    assert "de_nghi_giay_khen: version 1" in deployed.stdout
+    assert (
+        "warning: camunda7_giay_khen.bpmn: element de_nghi_giay_khen: attribute "
+        "camunda:historyTimeToLive='180' is not used by this engine"
+    ) in deployed.stderr
+    data = tmp_path / "start.json"
+    data.write_text('{"ho_ten": "Hà", "so_nam_cong_tac": 99}', encoding="utf-8")
+    refused = _tdkt(
+        "start", "de_nghi_giay_khen", "--data", str(data), "--as", "vanthu.qlkh", env=env
+    )
+    assert refused.returncode == 1
+    assert "so_nam_cong_tac: «Số năm công tác» không được lớn hơn 45." in refused.stderr
+    data.write_text('{"ho_ten": "Đỗ Thu Hà", "so_nam_cong_tac": 9}', encoding="utf-8")
+    forbidden = _tdkt("start", "de_nghi_giay_khen", "--data", str(data), "--as", "giamdoc", env=env)
+    assert forbidden.returncode == 2
+    assert "không có quyền khởi tạo" in forbidden.stderr
+    started = _tdkt(
+        "start", "de_nghi_giay_khen", "--data", str(data), "--as", "vanthu.qlkh", env=env
+    )
+    assert started.returncode == 0, started.stderr
+    assert "de_nghi_giay_khen: started instance" in started.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, redirect, url_for
@@ -35,8 +36,9 @@ from web import (
     nav,
     notifications,
     security,
+    start,
 )
-from web.context import close_session, db
+from web.context import close_session, db, runtime
 from web.extensions import babel, csrf, limiter, login_manager
 
 
@@ -96,6 +98,7 @@ def create_app(
     app.register_blueprint(awards.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(start.bp)
     app.teardown_appcontext(close_session)
 
     @app.before_request
@@ -147,7 +150,8 @@ def _load_user(cookie_id: str) -> object | None:
     if parsed is None:
         return None
     user_id, token = parsed
-    user = sessions.authenticate(db(), user_id, token)
+    idle = timedelta(minutes=runtime().settings.session_idle_minutes)
+    user = sessions.authenticate(db(), user_id, token, idle=idle)
     return auth.LoginUser(user, token) if user is not None else None
 
 

@@ -40,6 +40,8 @@ def votes_from_form(sheet: queries.BallotSheet, form: MultiDict[str, str]) -> di
     """
     votes = {}
     for dossier in sheet.dossiers:
+        if dossier.id in sheet.recused:
+            continue  # not offered: the ballot box seals it as a recusal
         value = form.get(f"vote_{dossier.id}", "").strip()
         if value:
             votes[str(dossier.id)] = value

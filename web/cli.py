@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -150,6 +152,60 @@ def deploy(paths: tuple[Path, ...]) -> None:
         engine.dispose()
     for spec in deployed:
         click.echo(f"{spec.process_id}: version {spec.version} ({spec.content_hash[:12]})")
+        for warning in (spec.design or {}).get("warnings") or []:
+            where = warning["file"] + (
+                f": element {warning['element']}" if warning.get("element") else ""
+            )
+            click.echo(f"warning: {where}: {warning['message']}", err=True)
+
+
+@cli.command("start")
+@click.argument("process_id")
+@click.option(
+    "--data",
+    "data_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A JSON object with the start form's fields (default: no data).",
+)
+@click.option("--as", "username", required=True, help="The user who starts it (their roles count).")
+def start(process_id: str, data_file: Path | None, username: str) -> None:
+    """Start PROCESS_ID from its start form as a user would (docs/process-design.md)."""
+    import json
+
+    from sqlalchemy import select
+
+    from engine.errors import EngineError, ValidationFailed
+    from engine.models import User
+    from engine.workflow import operations
+
+    data: Any = {}
+    if data_file is not None:
+        try:
+            data = json.loads(data_file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise StartupError(f"{data_file}: {exc.strerror}") from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise StartupError(f"{data_file}: not JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise StartupError(f"{data_file}: the data must be a JSON object")
+    runtime = _checked_runtime(_settings())
+    try:
+        with runtime.session_factory() as session:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None or not user.active:
+                raise StartupError(f"no active user named {username!r}")
+            instance = operations.start_with_form(session, process_id, user, data)
+            instance_id = instance.id
+    except ValidationFailed as exc:
+        for name, message in exc.field_errors.items():
+            click.echo(f"{name}: {message}", err=True)
+        click.echo(f"tdkt: {exc.message}", err=True)
+        sys.exit(1)
+    except EngineError as exc:
+        raise StartupError(exc.message) from None
+    finally:
+        runtime.dispose()
+    click.echo(f"{process_id}: started instance {instance_id}")
 
 
 @cli.group("awards")
@@ -187,6 +243,51 @@ def awards_import(file: Path, partial: bool) -> None:
         f"đã nhập {report.imported} dòng, {report.existing} dòng đã có, "
         f"{len(report.invalid)} dòng lỗi"
     )
+
+
+@cli.command("import")
+@click.argument(
+    "kind", type=click.Choice(["units", "staff", "ratings", "discipline", "initiatives", "awards"])
+)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--apply", "apply_", is_flag=True, help="Write the changes (default: show the diff).")
+@click.option(
+    "--partial", is_flag=True, help="With --apply: write the valid rows even if some are not."
+)
+def import_data(kind: str, file: Path, apply_: bool, partial: bool) -> None:
+    """Import an agency's spreadsheet (docs/agency-import.md): show the diff, or --apply it."""
+    from engine.admin.imports import ImportLimitError, apply_import, preview_import
+    from engine.domain.awards import ImportFileError
+    from engine.errors import ValidationFailed
+
+    try:
+        content = file.read_bytes()
+    except OSError as exc:
+        raise StartupError(f"{file}: {exc.strerror}") from None
+    runtime = _checked_runtime(_settings())
+    try:
+        with runtime.session_factory() as session:
+            if apply_:
+                result = apply_import(session, None, kind, content, file.name, partial=partial)
+            else:
+                result = preview_import(session, kind, content, file.name)
+    except (ImportFileError, ImportLimitError, ValidationFailed) as exc:
+        raise StartupError(str(exc)) from None
+    for row in result.rows:
+        if row.status == "invalid":
+            click.echo(f"dòng {row.row}: {'; '.join(row.reasons)}", err=True)
+        elif row.status == "changed":
+            detail = ", ".join(f"{k}: {a} → {b}" for k, (a, b) in row.changes.items())
+            click.echo(f"dòng {row.row}: sửa {row.name} ({detail})")
+    counts = result.to_json()["counts"]
+    summary = (
+        f"{counts['new']} mới, {counts['changed']} sửa, {counts['unchanged']} không đổi, "
+        f"{counts['invalid']} dòng lỗi"
+    )
+    if apply_ and not result.applied:
+        click.echo(f"{summary}: chưa ghi dòng nào (--partial ghi các dòng hợp lệ)", err=True)
+        sys.exit(1)
+    click.echo(f"{'đã ghi' if apply_ else 'xem trước'}: {summary}")
 
 
 @cli.group("token")
@@ -303,8 +404,47 @@ def run(host: str | None, port: int | None) -> None:
         for account in DEMO_ACCOUNTS:
             click.echo(f"  {account.username:<20} {account.full_name} — {account.position}")
     click.echo("Press Ctrl-C to stop web, worker and beat.\n")
+    if settings.redis_url is None:
+        _watch_embedded_redis(settings.data_dir, manager)
     manager.loop()
     sys.exit(manager.returncode or 0)
+
+
+REDIS_WATCH_SECONDS = 2.0
+
+
+def _watch_embedded_redis(data_dir: Path, manager: Any) -> None:
+    """Watch the embedded Redis this run started: restart it if it stops, else stop loudly.
+
+    Worker and beat reconnect to the restarted server (its socket path does not change); if it
+    cannot be restarted, everything stops with exit code 1 rather than retrying in silence.
+    """
+    import atexit
+    import threading
+
+    from engine.redis_service import embedded
+
+    server = embedded(data_dir)
+    atexit.register(server.stop)  # stops only a server this process started
+
+    def watch() -> None:
+        while not manager._terminating:
+            time.sleep(REDIS_WATCH_SECONDS)
+            if manager._terminating or server.answers():
+                continue
+            click.echo(
+                f"tdkt: the embedded Redis stopped (see {server.log_file}); restarting it", err=True
+            )
+            try:
+                server.start()
+            except (RedisUnavailable, OSError, subprocess.CalledProcessError) as exc:
+                click.echo(f"tdkt: cannot restart the embedded Redis: {exc}; stopping", err=True)
+                manager.returncode = 1
+                manager.terminate()
+                return
+            click.echo("tdkt: the embedded Redis is running again", err=True)
+
+    threading.Thread(target=watch, name="redis-watch", daemon=True).start()
 
 
 if __name__ == "__main__":

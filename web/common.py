@@ -71,6 +71,8 @@ def form_data(fields: list[dict[str, Any]], form: MultiDict[str, str]) -> dict[s
         name = str(field_def.get("name", ""))
         if field_def.get("type") == "boolean":
             data[name] = form.get(name) in ("1", "on", "true")
+        elif field_def.get("type") == "checklist":
+            data[name] = [v.strip() for v in form.getlist(name) if v.strip()]
         elif name in form:
             data[name] = form.get(name, "").strip()
     return data

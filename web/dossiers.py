@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from engine import permissions
 from engine.db import as_id
 from engine.domain import content, dossier_facts, dossiers
-from engine.errors import Conflict, EngineError, NotFound, ValidationFailed
+from engine.errors import Conflict, NotFound, ValidationFailed
 from engine.models import Attachment, Campaign
 from engine.read import queries
 from web.common import actor, page_links, require_login, sort_link
@@ -108,6 +108,15 @@ def file() -> Any:
 
 @bp.get("/dossiers/<int:dossier_id>")
 def detail(dossier_id: int) -> str:
+    return _detail_page(dossier_id)
+
+
+def _detail_page(
+    dossier_id: int,
+    action_errors: dict[str, str] | None = None,
+    action_values: dict[str, str] | None = None,
+) -> str:
+    """Render the dossier page; a refused withdraw/override comes back with its reason kept."""
     session = db()
     user = actor()
     dossier = permissions.visible_dossier(session, user, dossier_id)
@@ -127,33 +136,46 @@ def detail(dossier_id: int) -> str:
         and dossier_facts.withdrawable(dossier),
         may_override=permissions.may_override_eligibility(user)
         and dossier_facts.overridable(dossier),
+        action_errors=action_errors or {},
+        action_values=action_values or {},
     )
 
 
-def _dossier_action(dossier_id: int, run: Any, done: str) -> Response:
-    """Run a dossier operation with the form's reason; errors come back as messages."""
+def _dossier_action(
+    dossier_id: int, action: str, run: Any, done: str
+) -> Response | tuple[str, int]:
+    """Run a dossier operation with the form's reason.
+
+    A reason the operation refuses (empty, too long) answers 422 with the page and the typed
+    reason kept; a dossier that moved on meanwhile (Conflict) goes back to its page with the
+    message.
+    """
     permissions.visible_dossier(db(), actor(), dossier_id)
+    reason = request.form.get("reason", "")
     try:
-        run(db(), actor(), dossier_id, request.form.get("reason", ""))
-    except (ValidationFailed, Conflict) as exc:
-        message = exc.field_errors.get("reason") if isinstance(exc, ValidationFailed) else None
-        flash(message or exc.message, "error")
-    except EngineError:
-        raise
+        run(db(), actor(), dossier_id, reason)
+    except ValidationFailed as exc:
+        message = exc.field_errors.get("reason") or exc.message
+        return _detail_page(dossier_id, {action: message}, {action: reason}), 422
+    except Conflict as exc:
+        flash(exc.message, "error")
     else:
         flash(done, "success")
     return redirect(url_for("dossiers.detail", dossier_id=dossier_id))
 
 
 @bp.post("/dossiers/<int:dossier_id>/withdraw")
-def withdraw(dossier_id: int) -> Response:
-    return _dossier_action(dossier_id, dossiers.withdraw_dossier, _("Đã rút hồ sơ."))
+def withdraw(dossier_id: int) -> Response | tuple[str, int]:
+    return _dossier_action(dossier_id, "withdraw", dossiers.withdraw_dossier, _("Đã rút hồ sơ."))
 
 
 @bp.post("/dossiers/<int:dossier_id>/override")
-def override(dossier_id: int) -> Response:
+def override(dossier_id: int) -> Response | tuple[str, int]:
     return _dossier_action(
-        dossier_id, dossiers.override_eligibility, _("Đã cho phép ngoại lệ; hồ sơ được xét tiếp.")
+        dossier_id,
+        "override",
+        dossiers.override_eligibility,
+        _("Đã cho phép ngoại lệ; hồ sơ được xét tiếp."),
     )
 
 

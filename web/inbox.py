@@ -13,11 +13,12 @@ from engine import permissions
 from engine.db import as_id
 from engine.domain import content
 from engine.errors import Conflict, EngineError, ValidationFailed
-from engine.models import HumanTask
-from engine.read import queries
+from engine.models import HumanTask, User
+from engine.read import queries, story
 from engine.workflow import operations
 from web.common import actor, form_data, page_links, require_login, sort_link
 from web.context import db, runtime
+from web.inputs import chosen_ids
 
 bp = Blueprint("inbox", __name__)
 require_login(bp)
@@ -30,10 +31,16 @@ def inbox(box: queries.Box) -> str:
     user = actor()
     filters = queries.ListFilters.from_args(request.args, SORTS)
     page = queries.inbox(db(), user, box, filters)
+    done, following = _following(request.args.get("done"))
     return render_template(
         "inbox.html",
         box=box,
         page=page,
+        done=done,
+        following=following,
+        # Nothing of this process for me next: the next task of my inbox is highlighted.
+        highlight=None if following or done is None or not page.items else page.items[0].task.id,
+        sessions=story.session_labels(db(), [row.task for row in page.items]),
         filters=filters,
         choices=queries.filter_choices(db(), user),
         links=page_links(page, filters, "inbox.inbox", box=box),
@@ -41,10 +48,25 @@ def inbox(box: queries.Box) -> str:
     )
 
 
+def _following(arg: str | None) -> tuple[HumanTask | None, list[queries.TaskRow]]:
+    """Return the task just completed (``?done=<id>``) and the ready tasks it led to that the
+    user may do now, as inbox rows."""
+    done_id = as_id(arg) if arg else None
+    if done_id is None:
+        return None, []
+    session = db()
+    done = session.get(HumanTask, done_id)
+    if done is None or done.completed_by != actor().id:
+        return None, []
+    return done, [
+        queries.task_row(session, t) for t in story.following_tasks(session, actor(), done)
+    ]
+
+
 @bp.post("/tasks/claim")
 def claim_many() -> Response:
     """Claim the ticked tasks of the group inbox; each claim is its own operation."""
-    ids = [i for v in request.form.getlist("task_id") if (i := as_id(v)) is not None]
+    ids = chosen_ids("task_id")
     claimed, failed = 0, []
     for task_id in ids:
         try:
@@ -69,11 +91,15 @@ def _render_task(
     session = db()
     row = queries.task_row(session, task)
     dossier_id = task.dossier_id
+    told = story.task_story(session, task)
     return render_template(
         "task.html",
         task=task,
         row=row,
-        values=values or {},
+        story=told,
+        council=story.council_context(session, task),
+        # A step done before (a dossier sent back) opens with what was submitted then.
+        values=told.previous if values is None else values,
         errors=errors or {},
         attachments=queries.attachments(session, dossier_id) if dossier_id else [],
         comments=queries.comments(session, dossier_id) if dossier_id else [],
@@ -86,13 +112,27 @@ def _conflict(message: str | None = None) -> tuple[str, int]:
     return render_template("task_conflict.html", message=message), 409
 
 
+def _not_open(task: HumanTask) -> tuple[str, int]:
+    """A task no longer waiting: done by me (say so, and what comes next), by someone else, or
+    cancelled by the process moving on."""
+    session = db()
+    db().refresh(task)
+    if task.status == "completed" and task.completed_by == actor().id:
+        following = [
+            queries.task_row(session, t) for t in story.following_tasks(session, actor(), task)
+        ]
+        return render_template("task_done.html", task=task, following=following), 200
+    by = session.get(User, task.completed_by) if task.completed_by else None
+    return render_template("task_conflict.html", task=task, by=by, message=None), 409
+
+
 @bp.get("/tasks/<int:task_id>")
 def task_page(task_id: int) -> Any:
     task = _task_or_404(task_id)
     if queries.is_ballot(task):
         return redirect(url_for("ballots.sheet", task_id=task.id))
     if task.status != "ready":
-        return _conflict()
+        return _not_open(task)
     if not permissions.may_act(actor(), task):
         abort(403)
     return _render_task(task)
@@ -105,12 +145,15 @@ def complete(task_id: int) -> Any:
     try:
         operations.complete(db(), task_id, actor(), data)
     except Conflict as exc:
+        current = db().get(HumanTask, task_id)
+        if current is not None and current.completed_by == actor().id:
+            return _not_open(current)  # sent twice: the first submission did it
         return _conflict(exc.message)
     except ValidationFailed as exc:
         flash(exc.message, "error")
-        return _render_task(task, request.form.to_dict(), exc.field_errors), 422
+        return _render_task(task, {**request.form.to_dict(), **data}, exc.field_errors), 422
     flash(_("Đã hoàn thành: %(name)s.", name=task.name), "success")
-    return redirect(url_for("inbox.inbox", box="mine"))
+    return redirect(url_for("inbox.inbox", box="mine", done=task.id))
 
 
 @bp.post("/tasks/<int:task_id>/claim")

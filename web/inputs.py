@@ -23,7 +23,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, Map
 
-from engine.db import MAX_ID
+from engine.db import MAX_ID, as_id
 from web.errors import BadInput
 
 #: How deeply a JSON body may nest arrays and objects; the API's bodies nest three levels.
@@ -102,6 +102,28 @@ class BoundedJSONProvider(DefaultJSONProvider):
             raise JSONTooDeep("JSON nested too deeply") from None
         check_json(value)
         return value
+
+
+def chosen_id(value: str | None) -> int | None:
+    """Return the row id a form's choice names; None when nothing was chosen (empty).
+
+    A value that is neither empty nor an id answers 400: a tampered or broken form is refused,
+    never read as "nothing chosen".
+    """
+    if value is None or not value.strip():
+        return None
+    found = as_id(value)
+    if found is None:
+        raise BadInput(
+            _("Lựa chọn không hợp lệ: “%(value)s” không phải là mã hợp lệ.", value=value[:40])
+        )
+    return found
+
+
+def chosen_ids(name: str) -> list[int]:
+    """Return the distinct row ids of the ticked checkboxes ``name``, in the order sent."""
+    found = (chosen_id(v) for v in request.form.getlist(name))
+    return list(dict.fromkeys(i for i in found if i is not None))
 
 
 def _has_nul(*texts: str | None) -> bool:

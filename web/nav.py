@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from engine import permissions
@@ -56,6 +57,14 @@ def nav_context(app: Flask, counters: Sequence[NavCounter] = ()) -> dict[str, An
             "active": endpoint.startswith("dossiers."),
         },
     ]
+    links.append(
+        {
+            "key": "start",
+            "label": _("Khởi tạo quy trình"),
+            "href": url_for("start.index"),
+            "active": endpoint.startswith("start."),
+        }
+    )
     if permissions.may_open_council_session(user):
         links.append(
             {

@@ -16,7 +16,8 @@ from engine.admin.common import (
     text_field,
 )
 from engine.domain.rules.legal_basis import BY_CODE as LEGAL_BASES
-from engine.domain.rules.titles import title_codes
+from engine.domain.rules.legal_basis import period_error
+from engine.domain.rules.titles import processed_title_codes
 from engine.errors import Conflict, ValidationFailed
 from engine.models import (
     Campaign,
@@ -25,6 +26,9 @@ from engine.models import (
 from engine.models.base import utcnow
 from engine.models.campaign import CAMPAIGN_KINDS
 from engine.unit_of_work import unit_of_work
+
+#: The longest reason an administrator gives for a legal basis outside its period.
+MAX_OVERRIDE_REASON = 2000
 
 
 def create_campaign(session: Session, actor: User, form: Mapping[str, Any]) -> Campaign:
@@ -56,14 +60,28 @@ def create_campaign(session: Session, actor: User, form: Mapping[str, Any]) -> C
     if nomination and registration and nomination < registration:
         errors["nomination_deadline"] = "Hạn gửi hồ sơ phải sau hạn đăng ký."
     basis = form.get("legal_basis")
+    override = str(form.get("basis_override_reason") or "").strip()
+    if len(override) > MAX_OVERRIDE_REASON:
+        errors["basis_override_reason"] = f"Tối đa {MAX_OVERRIDE_REASON} ký tự."
+    mismatch: str | None = None
     if basis not in LEGAL_BASES:
         errors["legal_basis"] = "Chọn căn cứ pháp lý."
+    elif dates["starts_on"] and dates["ends_on"]:
+        mismatch = period_error(str(basis), dates["starts_on"], dates["ends_on"])
+        if mismatch and not override:
+            errors["legal_basis"] = mismatch + (
+                ". Quản trị viên có thể vẫn áp dụng khi ghi rõ lý do."
+                if actor.has_role("admin")
+                else "."
+            )
+        elif mismatch and not actor.has_role("admin"):
+            errors["legal_basis"] = mismatch + ". Chỉ quản trị viên được áp dụng ngoài thời kỳ."
     titles = [str(t) for t in form.get("title_codes") or []]
     if not titles:
         errors["title_codes"] = "Chọn ít nhất một danh hiệu, hình thức."
-    elif set(titles) - set(title_codes()):
-        errors["title_codes"] = "Danh hiệu không hợp lệ: " + ", ".join(
-            sorted(set(titles) - set(title_codes()))
+    elif set(titles) - set(processed_title_codes()):
+        errors["title_codes"] = "Danh hiệu không xét tại Sở: " + ", ".join(
+            sorted(set(titles) - set(processed_title_codes()))
         )
     if errors:
         raise ValidationFailed("Thông tin phong trào chưa hợp lệ.", errors)
@@ -78,16 +96,15 @@ def create_campaign(session: Session, actor: User, form: Mapping[str, Any]) -> C
             year=dates["starts_on"].year,
             legal_basis=basis,
             title_codes=titles,
+            basis_override_reason=override if mismatch else None,
             **dates,
         )
         session.add(campaign)
         session.flush()
-        audit.record(
-            session,
-            "campaign_created",
-            actor_id=actor.id,
-            summary={"campaign_id": campaign.id, "code": code, "titles": titles},
-        )
+        summary: dict[str, Any] = {"campaign_id": campaign.id, "code": code, "titles": titles}
+        if mismatch:
+            summary |= {"basis_override": mismatch, "reason": override}
+        audit.record(session, "campaign_created", actor_id=actor.id, summary=summary)
     return campaign
 
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.domain import council as council_domain
 from engine.domain.rules.titles import is_emulation_title, title_codes, title_name
 from engine.models import (
     Campaign,
@@ -196,13 +197,7 @@ def minutes_context(
         )
     )
     # Participation only (who handed in a ballot sheet, in person or in writing), never a vote.
-    participation: dict[int, int] = dict(
-        session.execute(
-            select(SealedBallot.member_id, func.max(case((SealedBallot.written, 1), else_=0)))
-            .where(SealedBallot.session_id == council.id)
-            .group_by(SealedBallot.member_id)
-        ).all()
-    )
+    participation = council_domain.participation(session, council.id)
     present = [m for m in members if m.user_id in participation and not participation[m.user_id]]
     written = [m for m in members if participation.get(m.user_id)]
     absent = [m for m in members if m.user_id not in participation]

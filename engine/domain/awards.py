@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -20,7 +21,14 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.domain.rules.titles import KIND_NAMES, title_code_for, title_kinds, title_name
+from engine.domain.rules.titles import (
+    BY_CODE,
+    KIND_NAMES,
+    closest_title,
+    title_code_for,
+    title_kinds,
+    title_name,
+)
 from engine.models import AwardRecord, OrgUnit, User
 from engine.text import search_key
 from engine.unit_of_work import unit_of_work
@@ -34,7 +42,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "year": ("năm",),
     "decision_no": ("số quyết định", "số qđ"),
     "decision_date": ("ngày quyết định", "ngày qđ"),
-    "issued_by": ("cơ quan ban hành", "cấp ban hành"),
+    "issued_by": ("cơ quan ban hành", "cấp ban hành", "người ký", "cơ quan quyết định"),
+    "level": ("cấp", "cấp khen thưởng", "cấp khen"),
 }
 REQUIRED_COLUMNS = ("name", "kind", "title", "year")
 _HEADER_KEYS = {
@@ -98,6 +107,7 @@ class _Award:
     decision_no: str | None
     decision_date: date | None
     issued_by: str | None
+    level: str | None = None
 
     def import_key(self) -> str:
         """Return the row's identity: a hash of its normalized content."""
@@ -114,22 +124,32 @@ class _Award:
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def read_table(content: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
+#: More data rows than this are refused at once (engine.admin.imports.Limits says the same).
+MAX_ROWS = 50_000
+#: An XLSX expanding more than this many times its size, or past MAX_UNPACKED, is refused.
+MAX_RATIO = 100
+MAX_UNPACKED = 200 * 1024 * 1024
+
+
+def read_table(
+    content: bytes, filename: str, max_rows: int = MAX_ROWS
+) -> list[tuple[int, dict[str, Any]]]:
     """Return (row number, {field: value}) for every non-empty data row of an XLSX or CSV file.
 
     Row numbers are the spreadsheet's (the header is row 1). Raise ImportFileError when the file
-    is not XLSX/CSV or lacks a required column.
+    is not XLSX/CSV, lacks a required column, would expand too far (a zip bomb) or holds more
+    than ``max_rows`` data rows (reading stops there).
     """
     suffix = Path(filename).suffix.lower()
     if suffix == ".xlsx":
-        raw = _xlsx_rows(content)
+        raw: Iterator[Sequence[Any]] = _xlsx_rows(content, filename)
     elif suffix == ".csv":
-        raw = _csv_rows(content)
+        raw = iter(_csv_rows(content))
     else:
         raise ImportFileError(f"{filename}: chỉ nhận tệp .xlsx hoặc .csv")
-    if not raw:
+    header = next(raw, None)
+    if header is None:
         raise ImportFileError(f"{filename}: tệp không có dòng tiêu đề")
-    header = raw[0]
     fields: dict[int, str] = {}
     for index, cell in enumerate(header):
         key = search_key(str(cell or "")).replace(" ", "")
@@ -140,20 +160,34 @@ def read_table(content: bytes, filename: str) -> list[tuple[int, dict[str, Any]]
         names = ", ".join(f"“{COLUMNS[c][0]}”" for c in missing)
         raise ImportFileError(f"{filename}: thiếu cột {names}")
     rows: list[tuple[int, dict[str, Any]]] = []
-    for number, values in enumerate(raw[1:], start=2):
+    for number, values in enumerate(raw, start=2):
         record = {name: values[i] if i < len(values) else None for i, name in fields.items()}
         if any(_text(v) for v in record.values()):
+            if len(rows) >= max_rows:
+                raise ImportFileError(
+                    f"{filename}: quá {max_rows:,} dòng dữ liệu; chia tệp thành nhiều phần"
+                )
             rows.append((number, record))
     return rows
 
 
-def _xlsx_rows(content: bytes) -> list[Sequence[Any]]:
+def _xlsx_rows(content: bytes, filename: str = "") -> Iterator[Sequence[Any]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportFileError(f"{filename}: không phải tệp Excel (.xlsx)") from None
+    if unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * max(1, len(content)):
+        raise ImportFileError(
+            f"{filename}: tệp nén giải ra {unpacked:,} byte, vượt giới hạn {MAX_RATIO} lần "
+            f"kích thước tệp hoặc {MAX_UNPACKED:,} byte"
+        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
         raise ImportFileError(f"không đọc được tệp Excel: {exc}") from None
     try:
-        return [tuple(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
     finally:
         workbook.close()
 
@@ -166,6 +200,17 @@ def _csv_rows(content: bytes) -> list[Sequence[Any]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def existing_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    """Return which of the import keys are already in the history."""
+    existing: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = list(keys[start : start + 500])
+        existing.update(
+            session.scalars(select(AwardRecord.import_key).where(AwardRecord.import_key.in_(chunk)))
+        )
+    return existing
 
 
 def _text(value: Any) -> str:
@@ -215,7 +260,9 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple[list[_Award], 
         title_text = _text(record.get("title"))
         code = title_code_for(title_text) if title_text else None
         if code is None:
-            reasons.append(f"danh hiệu / hình thức “{title_text}” không có trong danh mục")
+            near = closest_title(title_text) if title_text else None
+            hint = f"; gần nhất: “{near.name}” ({near.code})" if near else ""
+            reasons.append(f"danh hiệu / hình thức “{title_text}” không có trong danh mục{hint}")
         elif kind is not None and kind not in title_kinds(code):
             reasons.append(f"“{title_name(code)}” không dành cho {KIND_NAMES[kind]}")
         year = _parse_year(record.get("year"))
@@ -245,6 +292,7 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple[list[_Award], 
             decision_no=_text(record.get("decision_no")) or None,
             decision_date=decision_date,
             issued_by=_text(record.get("issued_by")) or None,
+            level=_text(record.get("level")) or BY_CODE[code].level,
         )
         key = award.import_key()
         if key in seen:
@@ -269,14 +317,7 @@ def import_awards(
         report = ImportReport(rows=results)
         by_row = {r.row: r for r in results}
         keys = [a.import_key() for a in awards]
-        existing: set[str] = set()
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            existing.update(
-                session.scalars(
-                    select(AwardRecord.import_key).where(AwardRecord.import_key.in_(chunk))
-                )
-            )
+        existing = existing_keys(session, keys)
         for award, key in zip(awards, keys, strict=True):
             if key in existing:
                 by_row[award.row].status = "exists"
@@ -301,6 +342,7 @@ def import_awards(
                     decision_no=award.decision_no,
                     decision_date=award.decision_date,
                     issued_by=award.issued_by,
+                    level=award.level,
                     source="import",
                     import_key=key,
                 )

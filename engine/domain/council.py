@@ -8,6 +8,8 @@ export or log reads individual votes: only the tally does.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -16,8 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import permissions
-from engine.domain import rule_settings
+from engine import permissions, wiring
+from engine.domain import nominees, rule_settings
 from engine.domain.rules import tally as tally_rules
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import (
@@ -70,11 +72,12 @@ def session_start_data(
     members = [{"user_id": m.user_id, "name": m.user.full_name} for m in term.members]
     member_ids = {m.user_id for m in term.members}
     dossier_list = list(dossiers)
+    units = {m.user_id: m.user.unit_id for m in term.members}
     recused = {
-        str(d.id): [d.nominee_user_id]
+        str(d.id): sorted(u for u in member_ids if is_conflicted(d, u, units.get(u)))
         for d in dossier_list
-        if d.nominee_user_id is not None and d.nominee_user_id in member_ids
     }
+    recused = {k: v for k, v in recused.items() if v}
     return {
         "council_session_id": council_session.id,
         "meeting_date": council_session.meeting_date.isoformat(),
@@ -101,7 +104,9 @@ def quotas_for(session: Session, dossiers: list[Dossier]) -> dict[str, int]:
     for dossier in dossiers:
         if dossier.title_code != "CSTDCS":
             continue
-        ldtt = _ldtt_count(session, dossier.unit_id, dossier.campaign_id)
+        # The unit's LĐTT decided for the year (awards, imported history included), never the
+        # LĐTT dossiers still undecided (docs/legal-basis.md, "Quotas").
+        ldtt = nominees.awarded_in_unit(session, dossier.unit_id, dossier.year, "LDTT")
         percent = rule_settings.cstdcs_quota_percent(settings, dossier.legal_basis)
         if percent is not None:
             quota = int(ldtt * tally_rules.parse_percent(percent) // 100)
@@ -110,18 +115,6 @@ def quotas_for(session: Session, dossiers: list[Dossier]) -> dict[str, int]:
             quota = tally_rules.cstdcs_quota(ldtt, dossier.legal_basis)
         quotas[tally_rules.quota_key("CSTDCS", dossier.unit_id)] = quota
     return quotas
-
-
-def _ldtt_count(session: Session, unit_id: int, campaign_id: int) -> int:
-    rows = session.scalars(
-        select(Dossier.id).where(
-            Dossier.unit_id == unit_id,
-            Dossier.campaign_id == campaign_id,
-            Dossier.title_code == "LDTT",
-            Dossier.status.in_(("active", "awarded")),
-        )
-    )
-    return len(list(rows))
 
 
 def new_council_session(
@@ -137,6 +130,60 @@ def new_council_session(
     session.add(council_session)
     session.flush()
     return council_session
+
+
+def is_conflicted(dossier: Dossier, user_id: int, user_unit_id: int | None) -> bool:
+    """Return whether a person has a conflict of interest on the dossier: they are its nominee,
+    or belong to the collective nominated (docs/legal-basis.md, "Conflicts of interest")."""
+    if dossier.nominee_kind == "individual":
+        return dossier.nominee_user_id == user_id
+    return user_unit_id is not None and dossier.nominee_unit_id == user_unit_id
+
+
+def recused_dossiers(session: Session, dossier_ids: Iterable[int], user_id: int) -> set[int]:
+    """Return the dossiers of a ballot sheet the member is recused from (never offered a vote)."""
+    user = session.get(User, user_id)
+    unit_id = user.unit_id if user is not None else None
+    ids = [int(i) for i in dossier_ids]
+    if not ids:
+        return set()
+    rows = session.scalars(select(Dossier).where(Dossier.id.in_(ids)))
+    return {d.id for d in rows if is_conflicted(d, user_id, unit_id)}
+
+
+def sheet_of(session: Session, council_session_id: int, member_id: int) -> str:
+    """Return the sheet key of a member's ballot: an HMAC under the application's secret, so the
+    stored votes name no member and a database reader cannot link them back."""
+    key = wiring.of(session).ballot_key
+    if not key:
+        raise RuntimeError("the ballot box needs the application's secret key (ballot_key)")
+    message = f"{council_session_id}:{member_id}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _sheets(session: Session, council_session: CouncilSession) -> dict[str, int]:
+    members = session.scalars(
+        select(CouncilMember.user_id).where(CouncilMember.term_id == council_session.term_id)
+    )
+    return {sheet_of(session, council_session.id, m): m for m in members}
+
+
+def participation(session: Session, council_session_id: int) -> dict[int, bool]:
+    """Return {member id: handed in a written ballot} for each member who handed in a sheet."""
+    council_session = session.get(CouncilSession, council_session_id)
+    if council_session is None:
+        return {}
+    sheets = _sheets(session, council_session)
+    result: dict[int, bool] = {}
+    for sheet, written in session.execute(
+        select(SealedBallot.sheet, SealedBallot.written).where(
+            SealedBallot.session_id == council_session_id
+        )
+    ):
+        member = sheets.get(sheet)
+        if member is not None:
+            result[member] = result.get(member, False) or bool(written)
+    return result
 
 
 def is_member(session: Session, council_session: CouncilSession, user_id: int) -> bool:
@@ -189,18 +236,35 @@ def seal_ballot(
                 {"ballot": "Mỗi hồ sơ chọn Đồng ý, Không đồng ý hoặc Không tham gia biểu quyết."},
             )
         clean[dossier_id] = str(vote)
+    own = recused_dossiers(session, allowed, member_id)
+    voted_own = sorted(d for d in own if clean.get(d, "recuse") != "recuse")
+    if voted_own:
+        raise ValidationFailed(
+            "Phiếu bầu không hợp lệ.",
+            {
+                "ballot": "Thành viên không biểu quyết hồ sơ của chính mình hoặc của tập thể "
+                "mình (hồ sơ " + ", ".join(f"#{d}" for d in voted_own) + ")."
+            },
+        )
+    clean.update(dict.fromkeys(own, "recuse"))
+    sheet = sheet_of(session, council_session_id, member_id)
     already = session.scalar(
         select(SealedBallot.id).where(
-            SealedBallot.session_id == council_session_id, SealedBallot.member_id == member_id
+            SealedBallot.session_id == council_session_id, SealedBallot.sheet == sheet
         )
     )
     if already is not None:
         raise Conflict("Thành viên này đã bỏ phiếu trong phiên họp.")
-    for dossier_id, vote in clean.items():
+    # Rows in shuffled order with random ids: neither their order nor their ids follow the order
+    # in which members voted (the audit trail has that order).
+    items = list(clean.items())
+    secrets.SystemRandom().shuffle(items)
+    for dossier_id, vote in items:
         session.add(
             SealedBallot(
+                id=secrets.randbelow(2**31 - 2) + 1,
                 session_id=council_session_id,
-                member_id=member_id,
+                sheet=sheet,
                 dossier_id=dossier_id,
                 vote=vote,
                 written=written,
@@ -216,12 +280,19 @@ def sealed_ballots(
     """Return (ballots of members present, written ballots), each {member id: {dossier: vote}}."""
     present: dict[str, dict[str, str]] = {}
     written: dict[str, dict[str, str]] = {}
+    council_session = session.get(CouncilSession, council_session_id)
+    if council_session is None:
+        return present, written
+    sheets = _sheets(session, council_session)
     rows = session.scalars(
         select(SealedBallot).where(SealedBallot.session_id == council_session_id)
     )
     for row in rows:
         target = written if row.written else present
-        target.setdefault(str(row.member_id), {})[str(row.dossier_id)] = row.vote
+        # A sheet no current member's key opens is the seal's problem: keep it under its key
+        # so the tally refuses it as a ballot of someone outside the council.
+        owner = str(sheets.get(row.sheet, row.sheet))
+        target.setdefault(owner, {})[str(row.dossier_id)] = row.vote
     return present, written
 
 
@@ -376,4 +447,21 @@ def council_result_route(
         )
         .order_by(ProcessInstance.id)
     )
-    return [(instance_id, by_dossier[dossier_id]) for instance_id, dossier_id in rows if dossier_id]
+    # Each dossier is told the session's meeting date: the result is of that meeting, whenever
+    # the last ballot came in.
+    sitting = (
+        session.get(CouncilSession, sender.council_session_id)
+        if sender.council_session_id is not None
+        else None
+    )
+    met = {"meeting_date": sitting.meeting_date.isoformat()} if sitting is not None else {}
+    return [
+        (
+            instance_id,
+            {**by_dossier[dossier_id], **met}
+            if isinstance(by_dossier[dossier_id], dict)
+            else by_dossier[dossier_id],
+        )
+        for instance_id, dossier_id in rows
+        if dossier_id
+    ]

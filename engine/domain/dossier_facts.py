@@ -9,7 +9,8 @@ trail recorded it. Who may do those is engine.permissions'; the operations thems
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -73,11 +74,20 @@ class CouncilResult:
     """The council's tally for one dossier: counts and the reason, never who voted how."""
 
     at: datetime
+    #: The session's meeting date (results delivered before it was sent: None, use ``at``).
+    meeting_date: date | None
     selected: bool
     agree: int
     disagree: int
     members: int
     reason: str
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def council_result(session: Session, dossier_id: int) -> CouncilResult | None:
@@ -93,6 +103,7 @@ def council_result(session: Session, dossier_id: int) -> CouncilResult | None:
         payload = event.summary.get("payload") or {}
         return CouncilResult(
             at=event.at,
+            meeting_date=_date(payload.get("meeting_date")),
             selected=bool(payload.get("selected")),
             agree=int(payload.get("agree", 0)),
             disagree=int(payload.get("disagree", 0)),

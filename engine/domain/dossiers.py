@@ -39,6 +39,7 @@ STATE_FORM_POSTING_DAYS = 10
 ISSUERS = {
     "director": "Giám đốc Sở Khoa học và Công nghệ",
     "province": "Chủ tịch Ủy ban nhân dân tỉnh",
+    "ministry": "Bộ trưởng, Thủ trưởng cơ quan trung ương",
     "central": "Thủ tướng Chính phủ / Chủ tịch nước",
 }
 
@@ -328,6 +329,7 @@ def _award_insert(dialect: str) -> Any:
                 Dossier.decision_date, bindparam("today", type_=_AWARD.c.decision_date.type)
             ),
             "issued_by": bindparam("issued_by", type_=_AWARD.c.issued_by.type),
+            "level": bindparam("level", type_=_AWARD.c.level.type),
             "source": literal("workflow", _AWARD.c.source.type),
             "dossier_id": Dossier.id,
             "created_at": bindparam("created_at", type_=_AWARD.c.created_at.type),
@@ -369,6 +371,7 @@ def _insert_award(session: Session, dossier: Dossier) -> None:
         "dossier_id": dossier.id,
         "today": date.today(),
         "issued_by": ISSUERS[titles.get_title(dossier.title_code).decided_by],
+        "level": titles.get_title(dossier.title_code).level,
         "created_at": utcnow(),
     }
     name = _unit_names.get(dossier.unit_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -19,7 +20,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from engine.domain.rules import eligibility as rules
-from engine.models import AwardRecord, Dossier, PerformanceRecord, User
+from engine.models import (
+    AwardRecord,
+    DisciplineRecord,
+    Dossier,
+    Initiative,
+    InitiativeAuthor,
+    OrgUnit,
+    PerformanceRecord,
+    StaffPeriod,
+    User,
+)
+from engine.text import search_key
 
 # Built once, per kind of nominee, reading only the columns the rules take, all in one
 # statement: the check runs inside the clerk's submission step, where three reads and building
@@ -88,6 +100,17 @@ def nominee_facts(session: Session, dossier: Dossier) -> tuple[frozenset[str], r
     pending: set[str] = set()
     awards: list[rules.AwardRecord] = []
     years: list[rules.YearFacts] = []
+    individual = dossier.nominee_kind == "individual" and dossier.nominee_user_id is not None
+    recognised = (
+        initiatives_by_year(session, dossier.nominee_user_id)
+        if individual and dossier.nominee_user_id is not None
+        else {}
+    )
+    disciplined = (
+        disciplined_years(session, dossier.nominee_user_id)
+        if individual and dossier.nominee_user_id is not None
+        else set()
+    )
     for source, year, title_code, rating, initiatives, scope in session.execute(
         _HISTORY[_kind(dossier)], params
     ):
@@ -96,15 +119,108 @@ def nominee_facts(session: Session, dossier: Dossier) -> tuple[frozenset[str], r
         elif source == _AWARD:
             awards.append(rules.AwardRecord(year=year, title_code=title_code))
         else:
+            count, widest = recognised.get(year, (0, None))
             years.append(
                 rules.YearFacts(
                     year=year,
                     rating=rating,
-                    initiatives=initiatives,
-                    initiative_scope=scope,
+                    initiatives=initiatives + count,
+                    initiative_scope=_wider(scope, widest),
+                    disciplined=year in disciplined,
                 )
             )
     return frozenset(pending), rules.History(awards=awards, years=years)
+
+
+_SCOPE_ORDER = {None: 0, "unit": 1, "province": 2, "national": 3}
+
+
+def _wider(a: str | None, b: str | None) -> Any:
+    return a if _SCOPE_ORDER.get(a, 0) >= _SCOPE_ORDER.get(b, 0) else b
+
+
+def initiatives_by_year(session: Session, user_id: int) -> dict[int, tuple[int, str | None]]:
+    """Return {year: (recognised initiatives and research, widest scope)} of a person."""
+    result: dict[int, tuple[int, str | None]] = {}
+    for year, scope in session.execute(
+        select(Initiative.year, Initiative.scope)
+        .join(InitiativeAuthor, InitiativeAuthor.initiative_id == Initiative.id)
+        .where(InitiativeAuthor.user_id == user_id)
+    ):
+        count, widest = result.get(year, (0, None))
+        result[year] = (count + 1, _wider(widest, scope))
+    return result
+
+
+def disciplined_years(session: Session, user_id: int, warning_or_more: bool = False) -> set[int]:
+    """Return the years in which a discipline of the person was in effect on some day."""
+    years: set[int] = set()
+    query = select(DisciplineRecord.effective_from, DisciplineRecord.effective_until).where(
+        DisciplineRecord.user_id == user_id
+    )
+    if warning_or_more:
+        query = query.where(DisciplineRecord.warning_or_more.is_(True))
+    for start, until in session.execute(query):
+        years.update(range(start.year, (until.year if until else start.year) + 1))
+    return years
+
+
+def members_in_year(session: Session, unit_id: int, year: int) -> list[int]:
+    """Return who belonged to the unit at some time in ``year``.
+
+    Staff periods (imported from the HR list) say it; a person with no period at all counts by
+    today's unit while active, so an agency that has not imported its staff history still works.
+    """
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    with_period = session.scalars(
+        select(StaffPeriod.user_id).where(
+            StaffPeriod.unit_id == unit_id,
+            StaffPeriod.joined_on <= last,
+            (StaffPeriod.left_on.is_(None)) | (StaffPeriod.left_on >= first),
+        )
+    )
+    members = set(with_period)
+    no_period = session.scalars(
+        select(User.id).where(
+            User.unit_id == unit_id,
+            User.active.is_(True),
+            ~select(StaffPeriod.id).where(StaffPeriod.user_id == User.id).exists(),
+        )
+    )
+    members.update(no_period)
+    return sorted(members)
+
+
+def awarded_in_unit(session: Session, unit_id: int, year: int, title_code: str) -> int:
+    """Return how many people of the unit hold ``title_code`` for ``year`` by a decision: the
+    award history (decided dossiers and imported rows), never an undecided dossier. An imported
+    row not linked to a person counts by the unit name it gives."""
+    members = members_in_year(session, unit_id, year)
+    linked = set(
+        session.scalars(
+            select(AwardRecord.user_id).where(
+                AwardRecord.user_id.in_(members),
+                AwardRecord.year == year,
+                AwardRecord.title_code == title_code,
+            )
+        )
+    )
+    unit = session.get(OrgUnit, unit_id)
+    unlinked = 0
+    if unit is not None:
+        unlinked = (
+            session.scalar(
+                select(func.count(func.distinct(AwardRecord.nominee_search))).where(
+                    AwardRecord.user_id.is_(None),
+                    AwardRecord.nominee_kind == "individual",
+                    AwardRecord.unit_search == search_key(unit.name),
+                    AwardRecord.year == year,
+                    AwardRecord.title_code == title_code,
+                )
+            )
+            or 0
+        )
+    return len(linked) + unlinked
 
 
 def history_for(session: Session, dossier: Dossier) -> rules.History:
@@ -113,9 +229,11 @@ def history_for(session: Session, dossier: Dossier) -> rules.History:
 
 
 def unit_stats_for(session: Session, unit_id: int, year: int) -> rules.UnitStats:
-    """Return a collective's figures for ``year``: members, ratings and titles of its staff."""
-    member_ids = select(User.id).where(User.unit_id == unit_id, User.active.is_(True))
-    members = session.scalar(select(func.count()).select_from(member_ids.subquery())) or 0
+    """Return a collective's figures for ``year``: its members in that year, their ratings,
+    titles and disciplines (warning or heavier)."""
+    member_list = members_in_year(session, unit_id, year)
+    members = len(member_list)
+    member_ids = select(User.id).where(User.id.in_(member_list))
     complete = (
         session.scalar(
             select(func.count())
@@ -144,8 +262,15 @@ def unit_stats_for(session: Session, unit_id: int, year: int) -> rules.UnitStats
         people = awarded.union(nominated).subquery()
         return session.scalar(select(func.count()).select_from(people)) or 0
 
+    disciplined = sum(
+        1 for user_id in member_list if year in disciplined_years(session, user_id, True)
+    )
     return rules.UnitStats(
-        members=members, complete_duties=complete, ldtt=holders("LDTT"), cstdcs=holders("CSTDCS")
+        members=members,
+        complete_duties=complete,
+        ldtt=holders("LDTT"),
+        cstdcs=holders("CSTDCS"),
+        disciplined=disciplined,
     )
 
 

@@ -29,9 +29,14 @@ VOTE_RULE_KEYS: dict[str, str] = {
     "quorum_percent": "Tỷ lệ thành viên tham dự tối thiểu (%), ví dụ 200/3 cho hai phần ba",
 }
 QUOTA_KEY = "cstdcs_quota_percent"
+#: How long a dossier is posted for comments before the council (engine.domain.dossiers).
+POSTING_KEY = "posting_days"
+#: The longest posting period an administrator may set, in working days.
+MAX_POSTING_DAYS = 60
 #: Every key an administrator may set, with what it means.
 SETTING_KEYS: dict[str, str] = VOTE_RULE_KEYS | {
     QUOTA_KEY: "Tỷ lệ Chiến sĩ thi đua cơ sở tối đa trên số Lao động tiên tiến của đơn vị (%)",
+    POSTING_KEY: "Số ngày làm việc công khai hồ sơ trước khi họp Hội đồng",
 }
 
 
@@ -46,6 +51,10 @@ def parse_value(key: str, raw: str) -> Any:
         value = text
         if text not in ("all_members", "present"):
             problem = "Nhập all_members hoặc present."
+    elif key == POSTING_KEY:
+        value = int(text) if text.isdigit() else None
+        if value is None or not 1 <= value <= MAX_POSTING_DAYS:
+            problem = f"Nhập số ngày làm việc từ 1 đến {MAX_POSTING_DAYS}."
     elif key == "threshold_strict":
         value = text.lower() == "true"
         if text.lower() not in ("true", "false"):

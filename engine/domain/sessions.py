@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from engine.models import User, UserSession
@@ -21,6 +21,12 @@ from engine.unit_of_work import unit_of_work
 
 #: Record a session's use at most this often, so a signed-in page view is not a write.
 TOUCH_EVERY = timedelta(minutes=1)
+#: How long a session unused ends by itself unless the caller says otherwise
+#: (TDKT_SESSION_IDLE_MINUTES).
+DEFAULT_IDLE = timedelta(hours=12)
+#: Ended sessions are kept this long for the administrator's view, then deleted at the user's
+#: next log-in (so the table holds what is open plus a month of history per user).
+KEEP_ENDED = timedelta(days=30)
 
 
 def hash_token(token: str) -> str:
@@ -30,9 +36,20 @@ def hash_token(token: str) -> str:
 def start(
     session: Session, user: User, *, user_agent: str | None = None, ip_address: str | None = None
 ) -> str:
-    """Open a session for ``user`` and return its token (never stored; only its hash is)."""
+    """Open a session for ``user`` and return its token (never stored; only its hash is).
+
+    The user's sessions that ended (or went unused) more than KEEP_ENDED ago are deleted in the
+    same unit of work: the table does not grow with every log-in.
+    """
     token = secrets.token_urlsafe(32)
+    old = utcnow() - KEEP_ENDED
     with unit_of_work(session):
+        session.execute(
+            delete(UserSession).where(
+                UserSession.user_id == user.id,
+                or_(UserSession.ended_at < old, UserSession.last_seen_at < old),
+            )
+        )
         session.add(
             UserSession(
                 user_id=user.id,
@@ -44,8 +61,13 @@ def start(
     return token
 
 
-def authenticate(session: Session, user_id: int, token: str) -> User | None:
-    """Return the user if ``token`` names an open session of ``user_id`` and they are active."""
+def authenticate(
+    session: Session, user_id: int, token: str, *, idle: timedelta = DEFAULT_IDLE
+) -> User | None:
+    """Return the user if ``token`` names an open session of ``user_id`` and they are active.
+
+    A session unused for longer than ``idle`` is ended here (the next page asks to sign in).
+    """
     row = session.scalar(
         select(UserSession)
         .options(joinedload(UserSession.user))  # one statement: the session row and its user
@@ -54,6 +76,10 @@ def authenticate(session: Session, user_id: int, token: str) -> User | None:
     if row is None or row.ended_at is not None or row.user_id != user_id or not row.user.active:
         return None
     now = utcnow()
+    if now - row.last_seen_at > idle:
+        with unit_of_work(session):
+            row.ended_at = now
+        return None
     if now - row.last_seen_at > TOUCH_EVERY:
         with unit_of_work(session):
             row.last_seen_at = now

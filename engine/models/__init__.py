@@ -1,5 +1,12 @@
 """SQLAlchemy models. Import every model module here so Alembic sees the whole schema."""
 
+from engine.models.agency import (
+    DisciplineRecord,
+    ImportJob,
+    Initiative,
+    InitiativeAuthor,
+    StaffPeriod,
+)
 from engine.models.api_token import ApiToken, IdempotencyRecord
 from engine.models.base import Base
 from engine.models.campaign import Campaign
@@ -31,7 +38,13 @@ from engine.models.org import (
 )
 from engine.models.user_session import UserSession
 from engine.models.webhook import WebhookDelivery, WebhookEndpoint
-from engine.models.workflow import AuditEvent, HumanTask, ProcessInstance, WorkflowSpec
+from engine.models.workflow import (
+    AuditEvent,
+    HumanTask,
+    ProcessGroupRole,
+    ProcessInstance,
+    WorkflowSpec,
+)
 
 __all__ = [
     "ROLES",
@@ -46,14 +59,19 @@ __all__ = [
     "CouncilMember",
     "CouncilSession",
     "CouncilTerm",
+    "DisciplineRecord",
     "Dossier",
     "GeneratedDocument",
     "HumanTask",
     "IdempotencyRecord",
+    "ImportJob",
+    "Initiative",
+    "InitiativeAuthor",
     "Notification",
     "OrgUnit",
     "Outbox",
     "PerformanceRecord",
+    "ProcessGroupRole",
     "ProcessInstance",
     "ReminderLadderRow",
     "ReminderSent",
@@ -61,6 +79,7 @@ __all__ = [
     "RoleMembership",
     "RuleSetting",
     "SealedBallot",
+    "StaffPeriod",
     "User",
     "UserSession",
     "WebhookDelivery",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models.base import Base, utcnow
@@ -26,6 +26,8 @@ class Campaign(Base):
     registration_deadline: Mapped[date]
     nomination_deadline: Mapped[date]
     legal_basis: Mapped[str] = mapped_column(String(40))
+    #: Why an administrator applied a legal basis outside its period (None: it fits its period).
+    basis_override_reason: Mapped[str | None] = mapped_column(Text)
     title_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: When the secretariat launched it (phát động) and the units were told; None: a draft.

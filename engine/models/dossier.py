@@ -99,28 +99,33 @@ class CouncilSession(Base):
 
 
 class SealedBallot(Base):
-    """One member's vote on one dossier. Read only by the tally; never shown or exported."""
+    """One sheet's vote on one dossier. Read only by the tally; never shown or exported.
+
+    No member id is stored: ``sheet`` is an HMAC of (session, member) under the application's
+    secret key, so a database reader cannot tell whose sheet it is, while the tally (which holds
+    the key) maps each sheet back to the council's members (docs/security.md, "Ballot secrecy").
+    Row ids are random, so their order does not follow the order members voted in.
+    """
 
     __tablename__ = "sealed_ballot"
     __table_args__ = (
         Index(
-            "uq_sealed_ballot_session_member_dossier",
+            "uq_sealed_ballot_session_sheet_dossier",
             "session_id",
-            "member_id",
+            "sheet",
             "dossier_id",
             unique=True,
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    sheet: Mapped[str] = mapped_column(String(64))
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"))
     #: agree | disagree | recused
     vote: Mapped[str] = mapped_column(String(10))
     #: written: entered by the secretariat from an absent member's written ballot
     written: Mapped[bool] = mapped_column(default=False)
-    cast_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AwardRecord(Base):
@@ -153,6 +158,9 @@ class AwardRecord(Base):
     decision_no: Mapped[str | None] = mapped_column(String(80))
     decision_date: Mapped[date | None]
     issued_by: Mapped[str | None] = mapped_column(String(255))
+    #: The level as the source gives it (cấp cơ sở, cấp tỉnh, cấp bộ, cấp nhà nước), or the
+    #: catalogue's level of the title; kept for forms the agency does not process itself.
+    level: Mapped[str | None] = mapped_column(String(80))
     #: workflow | import
     source: Mapped[str] = mapped_column(String(20), default="workflow")
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))

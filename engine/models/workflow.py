@@ -38,6 +38,23 @@ class WorkflowSpec(Base):
     sources: Mapped[dict[str, str]] = mapped_column(JSON)
     deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
     deployed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    #: What the deploy check learnt besides the spec (engine.workflow.notations.Design.to_json):
+    #: warnings per element, the start form and its starters, the designer group names.
+    design: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ProcessGroupRole(Base):
+    """A designer's lane or candidate-group name of one process mapped to a procedure role."""
+
+    __tablename__ = "process_group_role"
+    __table_args__ = (
+        UniqueConstraint("process_id", "group_name", name="uq_process_group_role_process_group"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(120))
+    group_name: Mapped[str] = mapped_column(String(255))
+    role_code: Mapped[str] = mapped_column(ForeignKey("role.code"))
 
 
 class ProcessInstance(Base):

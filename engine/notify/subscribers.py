@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import events, wiring
@@ -48,15 +49,30 @@ def on_events(session: Session, published: list[events.Event]) -> None:
         elif isinstance(item, events.DossierReturned):
             dossier = session.get(Dossier, item.dossier_id)
             if dossier is not None:
+                step = session.get(HumanTask, item.task_id)
+                by = session.get(User, item.by_id) if item.by_id is not None else None
+                # The link opens the step the dossier came back to, when it is the clerks'.
+                back = session.scalar(
+                    select(HumanTask.id)
+                    .where(
+                        HumanTask.dossier_id == dossier.id,
+                        HumanTask.status == "ready",
+                        HumanTask.candidate_role == "unit_clerk",
+                    )
+                    .order_by(HumanTask.id.desc())
+                    .limit(1)
+                )
                 notify(
                     session,
                     dossier_clerks(session, dossier),
                     "dossier_returned",
-                    dossier_link(dossier.id),
+                    task_link(back) if back is not None else dossier_link(dossier.id),
                     task_id=item.task_id,
                     dossier_id=dossier.id,
                     dossier=dossier,
                     reason=item.reason,
+                    step=step.name if step else "",
+                    by=by.full_name if by else "",
                 )
         elif isinstance(item, events.DossierDecided):
             _on_decided(session, item)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from engine import permissions, wiring
 from engine.calendar import WorkingCalendar
 from engine.db import is_id
+from engine.domain import council
 from engine.errors import NotFound, ValidationFailed
 from engine.models import (
     Attachment,
@@ -35,6 +36,7 @@ from engine.models import (
 )
 from engine.models.base import utcnow
 from engine.text import search_key
+from engine.workflow import forms
 
 #: A task is "due soon" when its deadline is at most this many working days ahead (the end of
 #: the second working day after today), as the reminder ladder counts (DESIGN.md, deadlines).
@@ -60,7 +62,11 @@ def _dossier_visibility(user: User) -> ColumnElement[bool]:
     if permissions.may_see_all_dossiers(user):
         return true()
     units = permissions.visible_unit_ids(user)
-    return Dossier.unit_id.in_(units) if units else false()
+    clauses: list[ColumnElement[bool]] = [Dossier.unit_id.in_(units)] if units else []
+    if permissions.reads_council_dossiers(user):
+        clauses.append(Dossier.stage.in_(permissions.COUNCIL_READING_STAGES))
+        clauses.append(Dossier.status.in_(permissions.COUNCIL_READING_OUTCOMES))
+    return or_(*clauses) if clauses else false()
 
 
 def visible_dossiers(user: User) -> Select[Dossier]:
@@ -339,7 +345,7 @@ class FilterChoices:
 def filter_choices(session: Session, user: User) -> FilterChoices:
     """Return what the list filters offer: campaigns, the units ``user`` sees, titles, stages."""
     units = select(OrgUnit.id, OrgUnit.name).where(OrgUnit.active).order_by(OrgUnit.name)
-    if not permissions.may_see_all_dossiers(user):
+    if not (permissions.may_see_all_dossiers(user) or permissions.reads_council_dossiers(user)):
         units = units.where(OrgUnit.id.in_(permissions.visible_unit_ids(user)))
     return FilterChoices(
         campaigns=[
@@ -410,18 +416,26 @@ class TimelineEntry:
     event: AuditEvent
     actor_name: str | None
     task_name: str | None = None
+    #: What a completed step decided and why (``forms.decision`` over what it submitted).
+    decision: forms.Decision | None = None
 
 
 def timeline(session: Session, dossier_id: int) -> list[TimelineEntry]:
-    """Return the dossier's audit trail, oldest first, with the actors' and steps' names."""
+    """Return the dossier's audit trail, oldest first, with the actors' and steps' names and
+    each step's decision and reason."""
     rows = session.execute(
-        select(AuditEvent, User.full_name, HumanTask.name)
+        select(AuditEvent, User.full_name, HumanTask.name, HumanTask.form)
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .outerjoin(HumanTask, HumanTask.id == AuditEvent.task_id)
         .where(AuditEvent.dossier_id == dossier_id)
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
-    return [TimelineEntry(event, name, task) for event, name, task in rows]
+    entries = []
+    for event, name, task, form in rows:
+        data = event.summary.get("data") if event.action == "task_completed" else None
+        decided = forms.decision(form or [], data) if isinstance(data, dict) else None
+        entries.append(TimelineEntry(event, name, task, decided))
+    return entries
 
 
 def dossier_instance(session: Session, dossier_id: int) -> ProcessInstance | None:
@@ -504,6 +518,8 @@ class BallotSheet:
     dossiers: list[Dossier]
     subject: User | None = None
     written: bool = False
+    #: Dossiers the member is recused from (his own, his collective's): not offered a vote.
+    recused: frozenset[int] = frozenset()
 
 
 def ballot_field(task: HumanTask) -> dict[str, Any] | None:
@@ -530,9 +546,13 @@ def ballot_sheet(session: Session, task: HumanTask) -> BallotSheet:
     ids = list(sitting.dossier_ids) if sitting is not None else []
     found = {d.id: d for d in session.scalars(select(Dossier).where(Dossier.id.in_(ids)))}
     subject = session.get(User, task.subject_user_id) if task.subject_user_id else None
+    recused = (
+        frozenset(council.recused_dossiers(session, ids, subject.id)) if subject else frozenset()
+    )
     return BallotSheet(
         str(field_def["name"]),
         [found[i] for i in ids if i in found],
         subject,
         written=task.candidate_role != "council_member",
+        recused=recused,
     )

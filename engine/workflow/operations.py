@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from engine import audit, events, permissions, wiring
-from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.errors import Conflict, DeployError, Forbidden, NotFound, ValidationFailed
 from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
 from engine.models.base import utcnow
 from engine.text import MAX_REASON_CHARS, bounded
@@ -27,9 +27,11 @@ from engine.workflow import forms, projection, specs, spiff, step_context, stepp
 from engine.workflow.timers import fire_due_timers
 
 __all__ = [
+    "DeployCheck",
     "MigrationCheck",
     "cancel",
     "check_migration",
+    "check_texts",
     "claim",
     "complete",
     "deliver_message",
@@ -39,6 +41,8 @@ __all__ = [
     "migrate",
     "reassign",
     "start",
+    "start_with_form",
+    "startable",
     "unclaim",
 ]
 
@@ -60,6 +64,29 @@ def deploy_texts(
     """Deploy files given as {name: content} (a browser upload), validated exactly as ``deploy``."""
     bpmn, dmn = specs.split_sources(files)
     return _deploy(session, bpmn, dmn, actor_id)
+
+
+@dataclass(frozen=True)
+class DeployCheck:
+    """What a deploy of some files would say, without deploying: the refusal or the warnings."""
+
+    error: DeployError | None
+    warnings: list[dict[str, Any]]
+
+
+def check_texts(session: Session, files: dict[str, bytes]) -> DeployCheck:
+    """Run the deploy check on {name: content} and write nothing (the in-browser modeler)."""
+    try:
+        bpmn, beside = specs.split_sources(files)
+        processes, design = specs.check(bpmn, beside)
+        for process in processes:
+            specs.check_people(session, process.process_id, design)
+    except DeployError as exc:
+        return DeployCheck(exc, [])
+    warnings = [
+        {"file": n.file, "element": n.element_id, "message": n.message} for n in design.warnings
+    ]
+    return DeployCheck(None, warnings)
 
 
 def _deploy(
@@ -139,6 +166,75 @@ def start(
         return instance
 
 
+@dataclass(frozen=True)
+class Startable:
+    """A deployed process a user may start, with its start form (the current version's)."""
+
+    process_id: str
+    name: str
+    version: int
+    form: list[dict[str, Any]]
+
+
+def _start_of(session: Session, row: WorkflowSpec) -> tuple[dict[str, Any] | None, list[str]]:
+    """Return the version's start (design["start"]) and its starter groups resolved to roles."""
+    start = (row.design or {}).get("start")
+    if not start:
+        return None, []
+    mapped = specs.group_roles(session, row.process_id)
+    roles = [r for g in start.get("groups", []) if (r := specs.resolve_group(g, mapped))]
+    return start, roles
+
+
+def startable(session: Session, user: User) -> list[Startable]:
+    """Return the processes ``user`` may start from the start page: the current version of
+    every deployed process whose start event was designed to be started by people (a start
+    form, starter groups or users, or a start event in a lane)."""
+    found = []
+    for process_id in sorted(set(session.scalars(select(WorkflowSpec.process_id)))):
+        row = specs.current_spec(session, process_id)
+        start, roles = _start_of(session, row)
+        if start is None or not (start.get("form") or start.get("groups") or start.get("users")):
+            continue
+        if permissions.may_start(user, roles, start.get("users", [])):
+            found.append(Startable(process_id, row.name, row.version, list(start.get("form", []))))
+    return found
+
+
+def start_with_form(
+    session: Session, process_id: str, actor: User, data: dict[str, Any]
+) -> ProcessInstance:
+    """Start ``process_id`` as ``actor`` with the start form's ``data`` (page, API and CLI).
+
+    The data are checked against the start form; the instance's data also get ``unit_id`` (the
+    actor's unit, which scopes unit roles), ``started_by`` (the actor's id) and, when the start
+    event names one (``camunda:initiator``), the initiator variable holding the user name.
+    """
+    with unit_of_work(session):
+        row = specs.current_spec(session, process_id)
+        design, roles = _start_of(session, row)
+        if design is None or not (
+            design.get("form") or design.get("groups") or design.get("users")
+        ):
+            raise NotFound(f"Quy trình «{process_id}» không được khởi tạo từ trang này.")
+        if not permissions.may_start(user=actor, roles=roles, usernames=design.get("users", [])):
+            raise Forbidden("Bạn không có quyền khởi tạo quy trình này.")
+        form = list(design.get("form", []))
+        cleaned = forms.validate(form, data)
+        start_data: dict[str, Any] = {
+            "unit_id": actor.unit_id,
+            "started_by": actor.id,
+            **cleaned,
+        }
+        for field_def in form:
+            if field_def.get("readonly") and "default" in field_def:
+                start_data[field_def["name"]] = field_def["default"]
+        initiator = design.get("initiator")
+        if initiator:
+            start_data[initiator] = actor.username
+        return start(session, process_id, data=start_data, actor_id=actor.id)
+
+
 # --- human tasks --------------------------------------------------------------------------------
 
 
@@ -216,6 +312,9 @@ def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) 
         _require_ready(task)
         if not permissions.may_act(actor, task):
             raise Forbidden(f"Bạn không có quyền xử lý công việc «{task.name}».")
+        guard = wiring.of(session).act_guard
+        if guard is not None:
+            guard(session, task, actor)
         cleaned = forms.validate(task.form, data)
         task_data = forms.take_secrets(session, task, cleaned)
         # E.g. eligibility checked again from the award history when the clerk submits.
@@ -230,12 +329,11 @@ def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) 
         spiff.do_engine_steps(step.workflow)
         projection.close_row(session, task, "completed", step.now, actor.id)
         step.published.append(events.TaskCompleted(task.id, actor.id))
-        # A review's decision field is "decision" or "<step>_decision" (unit_decision,
-        # completeness_decision in workflows/), its reason the matching "…reason".
-        decision = next((k for k in cleaned if k == "decision" or k.endswith("_decision")), None)
-        if instance.dossier_id is not None and decision and cleaned[decision] == "return":
-            reason = cleaned.get(decision.removesuffix("decision") + "reason") or ""
-            step.published.append(events.DossierReturned(instance.dossier_id, task.id, str(reason)))
+        decided = forms.decision(task.form, cleaned)
+        if instance.dossier_id is not None and decided is not None and decided.returned:
+            step.published.append(
+                events.DossierReturned(instance.dossier_id, task.id, decided.reason or "", actor.id)
+            )
         changes = stepping.save(session, step, actor.id)
         summary = forms.audit_summary(task.form, cleaned)
         summary["next"] = [r.element_id for r, _t in changes.created]

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -21,9 +22,9 @@ from sqlalchemy.orm.util import identity_key
 from engine import wiring
 from engine.calendar import WorkingCalendar
 from engine.errors import RevisionLimitExceeded
-from engine.models import Dossier, HumanTask, ProcessInstance
+from engine.models import Dossier, HumanTask, ProcessGroupRole, ProcessInstance, User
 from engine.models.org import ROLES, UNIT_SCOPED_ROLES
-from engine.workflow import spiff
+from engine.workflow import forms, spiff
 
 ROLE_CODES = frozenset(r.code for r in ROLES)
 #: Dossier statuses an ``outcome`` may set; anything else ends the dossier as "completed".
@@ -53,18 +54,112 @@ def due_working_days(props: dict[str, str], data: dict[str, Any]) -> int | None:
         return None
 
 
+def fixed_due(
+    props: dict[str, str], data: dict[str, Any], calendar: WorkingCalendar
+) -> datetime | None:
+    """Return a due date the task data fixes: ``endsBy`` names the variable holding the instant
+    a period step ends by its timer (the posting's ``posting_until``), ``dueDate="${var}"`` one
+    holding a day (a council session's ``meeting_date``: due at its end) or an instant; None if
+    neither is declared."""
+    name = (props.get("endsBy") or "").strip()
+    if not name:
+        # ``dueDate="${meeting_date}"``: a variable; a literal date or duration is instant_of's.
+        match = re.fullmatch(r"\s*\$\{\s*([A-Za-z_]\w*)\s*\}\s*", props.get("dueDate") or "")
+        name = match.group(1) if match else ""
+    value = data.get(name) if name else None
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if len(value.strip()) == 10:  # a day, not an instant
+        return calendar.end_of_day(when.date())
+    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def due_after(calendar: WorkingCalendar, created: datetime, days: int | None) -> datetime | None:
     """Return when a limit of ``days`` working days given at ``created`` ends (None: no limit)."""
     return None if days is None else calendar.add_working_days(created, days)
 
 
+@dataclass
+class People:
+    """Looks up what a designer's names stand for, once per sync: group names mapped to roles
+    for the process (administration), and user names."""
+
+    session: Session
+    process_id: str
+    _groups: dict[str, str] | None = None
+
+    def role(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        if name in ROLE_CODES:
+            return name
+        if self._groups is None:
+            rows = self.session.execute(
+                select(ProcessGroupRole.group_name, ProcessGroupRole.role_code).where(
+                    ProcessGroupRole.process_id == self.process_id
+                )
+            )
+            self._groups = {str(row[0]): str(row[1]) for row in rows}
+        return self._groups.get(name)
+
+    def user_id(self, value: Any) -> int | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip():
+            found: int | None = self.session.scalar(
+                select(User.id).where(User.username == value.strip())
+            )
+            return found
+        return None
+
+
+def _variable_or_literal(raw: str, data: dict[str, Any]) -> Any:
+    """Return ``data[var]`` for ``${var}``, else the literal text."""
+    raw = raw.strip()
+    if raw.startswith("${") and raw.endswith("}"):
+        return data.get(raw[2:-1].strip())
+    return raw
+
+
+def instant_of(raw: str | None, data: dict[str, Any], now: datetime) -> datetime | None:
+    """Return a ``dueDate`` (ISO date-time, duration or ``${var}``) as an instant; None when
+    absent or not a date (a variable left empty)."""
+    if not raw:
+        return None
+    value = _variable_or_literal(raw, data)
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return spiff.iso_instant(value, now)
+    except ValueError:
+        return None
+
+
 def new_row(
-    instance: ProcessInstance, task: Any, now: datetime, calendar: WorkingCalendar
+    instance: ProcessInstance,
+    task: Any,
+    now: datetime,
+    calendar: WorkingCalendar,
+    people: People | None = None,
 ) -> dict[str, Any]:
-    """Return the column values of the human_task row for a ready workflow task."""
+    """Return the column values of the human_task row for a ready workflow task.
+
+    The candidate role is the task's ``candidateGroups`` (a role code, or a group name mapped to
+    one for the process), else its lane; ``assignee``/``candidateUsers`` name the assignee.
+    """
     element_id, name, lane = spiff.task_element(task)
     props = spiff.task_properties(task)
-    role = lane if lane in ROLE_CODES else None
+    groups = [g.strip() for g in props.get("candidateGroups", "").split(",") if g.strip()]
+    if people is None:
+        role = lane if lane in ROLE_CODES else None
+    else:
+        role = people.role(groups[0] if groups else lane)
     unit_id = task.data.get("unit_id") if role in UNIT_SCOPED_ROLES else None
     item = spiff.multi_instance_item(task)
     # A multi-instance task over people is about each person (whose ballot it is); it is also
@@ -73,7 +168,15 @@ def new_row(
     subject = item.get("user_id") if isinstance(item, dict) else None
     subject = subject if isinstance(subject, int) else None
     assignee = subject if props.get("assignToItem", "").strip().lower() == "true" else None
+    named = props.get("assignee") or props.get("candidateUsers")
+    if assignee is None and named and people is not None:
+        assignee = people.user_id(_variable_or_literal(named, task.data))
     days = due_working_days(props, task.data)
+    # A date the task data fixes (the posting's end, the session's day) wins; a designer's
+    # dueDate (ISO date-time, duration or ${var}) applies when no working-day limit is set.
+    ends = fixed_due(props, task.data, calendar)
+    if ends is None and days is None:
+        ends = instant_of(props.get("dueDate"), task.data, now)
     return {
         "task_uuid": str(task.id),
         "instance_id": instance.id,
@@ -86,10 +189,10 @@ def new_row(
         "candidate_unit_id": unit_id if isinstance(unit_id, int) else None,
         "assignee_id": assignee,
         "subject_user_id": subject,
-        "form": json.loads(props["formFields"]) if props.get("formFields") else [],
+        "form": forms.with_choices(json.loads(props.get("formFields") or "[]"), task.data),
         "created_at": now,
-        "due_working_days": days,
-        "due_at": due_after(calendar, now, days),
+        "due_working_days": None if ends else days,
+        "due_at": ends or due_after(calendar, now, days),
         "next_reminder_at": None,
         "completed_at": None,
         "completed_by": None,
@@ -177,7 +280,11 @@ def sync(
         _count_arrival(reached, task, max_returns)
     plugs = wiring.of(session)
     calendar = plugs.calendar.current()
-    values = [new_row(instance, task, now, calendar) for _uuid, task in new]
+    people = People(session, instance.process_id)
+    values = [new_row(instance, task, now, calendar, people) for _uuid, task in new]
+    if plugs.task_router is not None:
+        for row_values in values:
+            plugs.task_router(session, row_values)
     # Set in the INSERT rather than updated after it: that UPDATE cost a statement per new task.
     if plugs.reminder_schedule is not None:
         for row_values in values:

@@ -3,6 +3,9 @@
 A deploy checks the XML schema, parses with SpiffWorkflow, and compiles every piece of Python a
 model holds (gateway conditions, timer expressions, scripts, DMN cells) plus the ``formFields``
 and ``dueWorkingDays`` properties, so a typo is refused at deploy and never met by a reviewer.
+Files from Camunda Modeler, spiff-arena or bpmn.io are first brought to the engine's notation
+(engine.workflow.notations); the settings it does not use are kept as warnings of the version
+(``WorkflowSpec.design``), and a user task nobody could act on is refused.
 """
 
 from __future__ import annotations
@@ -19,11 +22,17 @@ from sqlalchemy.orm import Session
 
 from engine import wiring
 from engine.errors import DeployError, NotFound
-from engine.models import WorkflowSpec
-from engine.workflow import sandbox, spiff
+from engine.models import ProcessGroupRole, User, WorkflowSpec
+from engine.models.org import ROLES
+from engine.workflow import notations, sandbox, spiff
 from engine.workflow.forms import MAX_MAX_LENGTH
 
-FIELD_TYPES = frozenset({"text", "textarea", "choice", "boolean", "integer", "date", "ballot"})
+FIELD_TYPES = frozenset(
+    {"text", "textarea", "choice", "checklist", "boolean", "integer", "number", "date", "ballot"}
+)
+#: The suffixes of files a deploy takes: BPMN, and beside it DMN tables and JSON-schema forms.
+SUFFIXES = (".bpmn", ".dmn", ".json")
+ROLE_CODES = frozenset(r.code for r in ROLES)
 
 
 class SpecCache:
@@ -40,15 +49,18 @@ class SpecCache:
 
 
 def read_sources(paths: Sequence[Path]) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """Return ({name: xml} of BPMN, {name: xml} of DMN) for files and folders in ``paths``."""
+    """Return ({name: xml} of BPMN, {name: content} beside them) for files and folders in ``paths``.
+
+    Beside the BPMN go the DMN tables and the JSON-schema forms (``.json``).
+    """
     files: dict[str, bytes] = {}
     for path in paths:
         found = sorted(path.glob("*")) if path.is_dir() else [path]
         for file in found:
-            if path.is_dir() and file.suffix.lower() not in (".bpmn", ".dmn"):
+            if path.is_dir() and file.suffix.lower() not in SUFFIXES:
                 continue
-            if file.suffix.lower() not in (".bpmn", ".dmn"):
-                raise DeployError(file.name, None, "not a .bpmn or .dmn file")
+            if file.suffix.lower() not in SUFFIXES:
+                raise DeployError(file.name, None, "not a .bpmn, .dmn or .json file")
             try:
                 files[file.name] = file.read_bytes()
             except OSError as exc:
@@ -59,13 +71,14 @@ def read_sources(paths: Sequence[Path]) -> tuple[dict[str, bytes], dict[str, byt
 def split_sources(
     files: dict[str, bytes], where: str | None = None
 ) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """Sort {name: content} into (BPMN, DMN); refuse other files and a set without BPMN."""
+    """Sort {name: content} into (BPMN, beside: DMN and JSON); refuse other files and a set
+    without BPMN."""
     bpmn: dict[str, bytes] = {}
     dmn: dict[str, bytes] = {}
     for name, content in files.items():
-        target = {".bpmn": bpmn, ".dmn": dmn}.get(Path(name).suffix.lower())
+        target = {".bpmn": bpmn, ".dmn": dmn, ".json": dmn}.get(Path(name).suffix.lower())
         if target is None:
-            raise DeployError(name, None, "not a .bpmn or .dmn file")
+            raise DeployError(name, None, "not a .bpmn, .dmn or .json file")
         target[name] = content
     if not bpmn:
         raise DeployError(where or ", ".join(sorted(files)) or "?", None, "no .bpmn file to deploy")
@@ -85,8 +98,22 @@ def content_hash(sources: dict[str, bytes]) -> str:
 
 def validate(bpmn: dict[str, bytes], dmn: dict[str, bytes]) -> list[spiff.ParsedProcess]:
     """Parse and check the sources; raise DeployError naming file, element and problem."""
+    return check(bpmn, dmn)[0]
+
+
+def check(
+    bpmn: dict[str, bytes], beside: dict[str, bytes]
+) -> tuple[list[spiff.ParsedProcess], notations.Design]:
+    """Normalize, parse and check the sources; return the processes and what was found.
+
+    ``beside`` holds the DMN tables and the JSON-schema forms. Raise DeployError naming file,
+    element and problem.
+    """
+    dmn = {n: c for n, c in beside.items() if Path(n).suffix.lower() == ".dmn"}
+    others = {n: c for n, c in beside.items() if n not in dmn}
+    normalized, design = notations.normalize(bpmn, others)
     try:
-        processes, parser = spiff.parse(bpmn, dmn)
+        processes, parser = spiff.parse(normalized, dmn)
     except spiff.ParseFailure as exc:
         raise DeployError(exc.file, exc.element_id, exc.problem) from None
     if not processes:
@@ -100,7 +127,7 @@ def validate(bpmn: dict[str, bytes], dmn: dict[str, bytes]) -> list[spiff.Parsed
     for process in processes:
         for file, element_id, props in _user_task_properties(process):
             check_properties(file, element_id, props)
-    return processes
+    return processes, design
 
 
 def _compile(expr: spiff.Expression) -> None:
@@ -177,6 +204,10 @@ def check_properties(file: str, element_id: str, props: dict[str, str]) -> None:
         names: set[str] = set()
         for field in fields:
             _check_field(file, element_id, field, names)
+    # dueDate (ISO date-time, duration or ${variable}) is checked where notations are read.
+    named = props.get("endsBy")
+    if named is not None and not named.strip().isidentifier():
+        raise DeployError(file, element_id, f"endsBy {named!r} is not a variable name")
     due = props.get("dueWorkingDays")
     if due is not None and not (due.strip().lstrip("-").isdigit() or due.strip().isidentifier()):
         raise DeployError(
@@ -209,6 +240,7 @@ def _check_field(file: str, element_id: str, field: Any, names: set[str]) -> Non
                 f"formFields: maxLength of field {name!r} must be an integer 1–{MAX_MAX_LENGTH} "
                 "on a text or textarea field",
             )
+    _check_constraints(file, element_id, field)
     if field["type"] == "choice":
         choices = field.get("choices")
         if not isinstance(choices, list) or not all(
@@ -220,6 +252,131 @@ def _check_field(file: str, element_id: str, field: Any, names: set[str]) -> Non
                 f"formFields: choice field {name!r} needs choices [{{value, label}}]",
             )
 
+    if field["type"] == "checklist":
+        options = field.get("options")
+        if not (
+            isinstance(options, dict)
+            and all(
+                isinstance(options.get(k), str) and options[k] for k in ("from", "value", "label")
+            )
+        ):
+            raise DeployError(
+                file,
+                element_id,
+                f"formFields: checklist field {name!r} needs options "
+                '{"from": <list variable>, "value": <id key>, "label": <name key>}',
+            )
+
+
+def _check_constraints(file: str, element_id: str, field: dict[str, Any]) -> None:
+    """Check ``min``/``max`` (numbers), ``minLength``, ``readonly`` and ``jsonSchema``."""
+    name, kind = field["name"], field["type"]
+    for key in ("min", "max"):
+        if key in field and (
+            kind not in ("integer", "number")
+            or not isinstance(field[key], int | float)
+            or isinstance(field[key], bool)
+        ):
+            raise DeployError(
+                file, element_id, f"formFields: {key} of field {name!r} needs a number field"
+            )
+    if "minLength" in field and (
+        kind not in ("text", "textarea")
+        or not isinstance(field["minLength"], int)
+        or isinstance(field["minLength"], bool)
+        or field["minLength"] < 0
+    ):
+        raise DeployError(
+            file, element_id, f"formFields: minLength of field {name!r} needs a text field"
+        )
+    if "readonly" in field and not isinstance(field["readonly"], bool):
+        raise DeployError(file, element_id, f"formFields: readonly of field {name!r} is true/false")
+    schema = field.get("jsonSchema")
+    if schema is not None:
+        import jsonschema
+
+        try:
+            jsonschema.Draft202012Validator.check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            raise DeployError(
+                file, element_id, f"formFields: jsonSchema of field {name!r}: {exc.message}"
+            ) from None
+
+
+def group_roles(session: Session, process_id: str) -> dict[str, str]:
+    """Return the designer group names of ``process_id`` mapped to roles (administration)."""
+    rows = session.execute(
+        select(ProcessGroupRole.group_name, ProcessGroupRole.role_code).where(
+            ProcessGroupRole.process_id == process_id
+        )
+    )
+    return {str(row[0]): str(row[1]) for row in rows}
+
+
+def resolve_group(name: str, mapped: dict[str, str]) -> str | None:
+    """Return the role a designer group name stands for (a role code, or its mapping)."""
+    return name if name in ROLE_CODES else mapped.get(name)
+
+
+def check_people(session: Session, process_id: str, design: notations.Design) -> None:
+    """Refuse a process whose user tasks (or start) name groups or users nobody is.
+
+    Every user task must be offered to someone: a lane or ``candidateGroups`` that is a role
+    (or is mapped to one), a ``candidateUsers``/``assignee`` user, or the multi-instance item.
+    """
+    mapped = group_roles(session, process_id)
+    hint = "map it to a role in Quản trị → Nhóm và làn"
+    for task in design.tasks.get(process_id, []):
+        if len(task.groups) > 1 or len(task.users) > 1:
+            what = "candidateGroups" if len(task.groups) > 1 else "candidateUsers"
+            raise DeployError(
+                task.file,
+                task.element_id,
+                f"{what} names {len(task.groups if what == 'candidateGroups' else task.users)} "
+                "entries; this engine offers a task to one group or one user",
+            )
+        someone = task.item_assigned
+        for name in task.groups:
+            if resolve_group(name, mapped) is None:
+                raise DeployError(
+                    task.file,
+                    task.element_id,
+                    f"candidate group {name!r} is neither a role nor mapped to one: {hint}",
+                )
+            someone = True
+        for username in [*task.users, *([task.assignee] if task.assignee else [])]:
+            if username.startswith("${"):
+                someone = True
+            elif session.scalar(select(User.id).where(User.username == username)) is None:
+                raise DeployError(task.file, task.element_id, f"user {username!r} does not exist")
+            else:
+                someone = True
+        if not task.groups and task.lane:
+            if resolve_group(task.lane, mapped) is not None:
+                someone = True
+            elif not someone:
+                raise DeployError(
+                    task.file,
+                    task.element_id,
+                    f"no one can act on this user task: lane {task.lane!r} is neither a role "
+                    f"nor mapped to one ({hint}), and it names no candidate or assignee",
+                )
+        if not someone:
+            raise DeployError(
+                task.file,
+                task.element_id,
+                "no one can act on this user task: it is in no lane and has no candidateGroups, "
+                "candidateUsers or assignee",
+            )
+    start = design.starts.get(process_id)
+    for name in start.groups if start is not None else []:
+        if resolve_group(name, mapped) is None:
+            raise DeployError(
+                start.file if start is not None else "?",
+                start.element_id if start is not None else None,
+                f"starter group {name!r} is neither a role nor mapped to one: {hint}",
+            )
+
 
 def deploy_sources(
     session: Session, bpmn: dict[str, bytes], dmn: dict[str, bytes], actor_id: int | None
@@ -228,7 +385,9 @@ def deploy_sources(
 
     Runs inside the caller's transaction; nothing is written unless every file is valid.
     """
-    processes = validate(bpmn, dmn)
+    processes, design = check(bpmn, dmn)
+    for process in processes:
+        check_people(session, process.process_id, design)
     result = []
     for process in processes:
         sources = {name: bpmn[name] for name in process.files if name in bpmn}
@@ -261,6 +420,7 @@ def deploy_sources(
             serialized=spiff.dump_spec(process.spec_set),
             sources={name: xml.decode("utf-8") for name, xml in sources.items()},
             deployed_by=actor_id,
+            design=design.to_json(process.process_id, process.files),
         )
         session.add(row)
         session.flush()
@@ -299,6 +459,11 @@ def spec_set_for(session: Session, row: WorkflowSpec) -> spiff.SpecSet:
     loaded = spiff.load_spec(row.serialized)
     with cache.lock:
         return cache.by_key.setdefault(key, loaded)
+
+
+def element_properties(session: Session, spec_id: int, element_id: str) -> dict[str, str]:
+    """Return the properties of a user task of deployed spec ``spec_id`` (no workflow loaded)."""
+    return spiff.element_properties(spec_set_for_id(session, spec_id), element_id)
 
 
 def spec_set_for_id(session: Session, spec_id: int) -> spiff.SpecSet:

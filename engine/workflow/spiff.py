@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lxml import etree
@@ -406,6 +406,23 @@ def timer_literal_problem(text: str) -> str | None:
     return None
 
 
+def iso_instant(text: str, now: datetime) -> datetime:
+    """Return the instant an ISO 8601 date-time names, or ``now`` plus an ISO duration.
+
+    Raise ValueError when ``text`` is neither (a due date or follow-up date of a user task).
+    """
+    value = text.strip()
+    try:
+        if value.upper().startswith("P"):
+            parsed = TimerEventDefinition.parse_iso_duration(value)
+            delta: timedelta = TimerEventDefinition.get_timedelta_from_start(parsed, now)
+            return now + delta
+        instant: datetime = TimerEventDefinition.get_datetime(value)
+        return instant
+    except Exception as exc:  # the library raises ValueError or plain Exception
+        raise ValueError(f"{value!r} is not an ISO 8601 date-time or duration") from exc
+
+
 # --- running ------------------------------------------------------------------------------------
 
 
@@ -426,6 +443,15 @@ def is_ready(task: Task) -> bool:
 def task_properties(task: Task) -> dict[str, str]:
     """Return the task's ``spiffworkflow:property`` values."""
     return dict(task.task_spec.extensions.get("properties", {}) or {})
+
+
+def element_properties(spec_set: SpecSet, element_id: str) -> dict[str, str]:
+    """Return the ``spiffworkflow:property`` values of element ``element_id`` of a spec."""
+    for spec in (spec_set.spec, *spec_set.subprocess_specs.values()):
+        for ts in spec.task_specs.values():
+            if (ts.bpmn_id or ts.name) == element_id:
+                return dict((getattr(ts, "extensions", None) or {}).get("properties", {}) or {})
+    return {}
 
 
 def task_element(task: Task) -> tuple[str, str, str | None]:

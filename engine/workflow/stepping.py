@@ -189,8 +189,10 @@ def route_thrown(
         raise Conflict(
             f"Thông điệp «{name}» lan truyền quá {MAX_MESSAGE_DEPTH} cấp; nghi vòng lặp."
         )
+    # A routed message is the system's step (the council's result, not its last voter's): the
+    # receiving instances record it without an actor.
     for target_id, target_payload in route(session, sender, payload):
-        deliver(session, target_id, name, target_payload, actor_id, depth=depth + 1, strict=False)
+        deliver(session, target_id, name, target_payload, None, depth=depth + 1, strict=False)
 
 
 def deliver(

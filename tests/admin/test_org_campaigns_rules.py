@@ -206,3 +206,30 @@ def test_an_invalid_reminder_ladder_is_refused_next_to_it(
     )
     assert response.status_code == 422
     assert "missing field" in response.get_data(as_text=True)
+
+
+def test_a_basis_outside_its_period_is_refused_unless_an_administrator_gives_a_reason(
+    client: FlaskClient, world: World, admin_user: User, session_factory: sessionmaker[Session]
+) -> None:
+    old = {**CAMPAIGN, "code": "TD-CU", "legal_basis": "ND91_2017"}
+    sign_in(client, world.users["secretariat"])
+    refused = post(client, "/admin/campaigns", {**old, "basis_override_reason": "Thử"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "NĐ 91/2017 có hiệu lực từ 01/10/2017 đến 31/12/2023" in page
+    assert "Chỉ quản trị viên được áp dụng ngoài thời kỳ" in page
+    sign_in(client, admin_user)
+    assert post(client, "/admin/campaigns", old).status_code == 422
+    reason = "Hồ sơ năm 2023 xét theo quy định chuyển tiếp (QĐ 9/QĐ-SKHCN)"
+    accepted = post(client, "/admin/campaigns", {**old, "basis_override_reason": reason})
+    assert accepted.status_code == 302
+    with session_factory() as s:
+        campaign = s.scalars(select(Campaign).where(Campaign.code == "TD-CU")).one()
+        assert campaign.basis_override_reason == reason
+        event = s.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "campaign_created")
+            .order_by(AuditEvent.id.desc())
+        ).first()
+        assert event is not None
+        assert event.summary["reason"] == reason

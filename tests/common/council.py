@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from engine.domain import council as council_domain
 from engine.models import (
     Campaign,
     CouncilMember,
@@ -59,12 +60,12 @@ def sealed_session(
         for username, vote in by_member.items():
             session.add(
                 SealedBallot(
+                    id=serial(),
                     session_id=council.id,
-                    member_id=world.users[username].id,
+                    sheet=council_domain.sheet_of(session, council.id, world.users[username].id),
                     dossier_id=dossier_id,
                     vote=vote,
                     written=username in written,
-                    cast_at=datetime(2025, 12, 10, 3, tzinfo=UTC),
                 )
             )
     session.flush()

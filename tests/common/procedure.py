@@ -183,11 +183,9 @@ class Procedure:
             "thuky",
             "open_session",
             None,
-            meeting_date="2026-12-28",
             meeting_place="Phòng họp Sở",
             chair_name="Nông Văn Thắng",
-            all_present=not absent_ids,
-            absent_member_ids=",".join(str(i) for i in absent_ids) or None,
+            absent_member_ids=absent_ids,
         )
         return session_id
 
@@ -215,8 +213,13 @@ class Procedure:
         session_id = self.open_sitting(list(votes), away)
         absent_ids = [m.id for m in members if m.username in away]
         for index, member in enumerate(members):
+            with self.factory() as session:
+                # The sheet does not offer a member's own dossier (a conflict of interest).
+                own = council.recused_dossiers(session, list(votes), member.id)
             ballot = {
-                str(d): choices[index] for d, choices in votes.items() if index < len(choices)
+                str(d): choices[index]
+                for d, choices in votes.items()
+                if index < len(choices) and d not in own
             }
             written = member.id in absent_ids
             actor = self.user("thuky") if written else member

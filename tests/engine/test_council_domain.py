@@ -14,6 +14,7 @@ from engine.domain.rules.tally import UnconfirmedRuleError
 from engine.errors import Conflict, Forbidden, ValidationFailed
 from engine.models import Campaign, CouncilMember, Dossier, RuleSetting, SealedBallot, User
 from engine.text import search_key
+from tests.common.awards import award
 
 MEETING = date(2026, 12, 10)
 
@@ -63,7 +64,27 @@ def test_sealed_ballot_keeps_only_a_receipt_in_the_workflow(demo: Session) -> No
     assert receipt == {"sealed": True, "member_id": member, "written": False, "count": 1}
     assert "agree" not in str(receipt)
     stored = demo.scalars(select(SealedBallot)).one()
-    assert (stored.member_id, stored.dossier_id, stored.vote) == (member, dossier.id, "agree")
+    assert (stored.dossier_id, stored.vote) == (dossier.id, "agree")
+    # The row names no member: only the keyed hash of (session, member) links it to its sheet.
+    assert stored.sheet == council.sheet_of(demo, sitting.id, member)
+    assert council.sealed_ballots(demo, sitting.id)[0] == {str(member): {str(dossier.id): "agree"}}
+
+
+def test_a_database_reader_cannot_link_a_vote_to_a_member(demo: Session) -> None:
+    sitting = council.new_council_session(demo, _user(demo, "thuky"), 1, MEETING)
+    dossier = _dossier(demo, _user(demo, "cb001"), "LDTT")
+    members = _members(demo)
+    for member, vote in zip(members[:2], ("agree", "disagree"), strict=True):
+        council.seal_ballot(demo, sitting.id, member, {str(dossier.id): vote}, [dossier.id])
+    columns = set(SealedBallot.__table__.columns.keys())
+    assert columns == {"id", "session_id", "sheet", "dossier_id", "vote", "written"}
+    # Without the application's key, the plain hashes a reader could try do not match.
+    import hashlib
+
+    for member in members[:2]:
+        guess = hashlib.sha256(f"{sitting.id}:{member}".encode()).hexdigest()
+        assert demo.scalar(select(SealedBallot.id).where(SealedBallot.sheet == guess)) is None
+    assert council.participation(demo, sitting.id) == {members[0]: False, members[1]: False}
 
 
 def test_a_member_votes_once_per_session(demo: Session) -> None:
@@ -165,7 +186,9 @@ def test_cstdcs_quota_uses_the_agency_setting_under_nd152(demo: Session) -> None
     sitting = council.new_council_session(demo, _user(demo, "thuky"), 1, MEETING)
     unit_staff = demo.scalars(select(User).where(User.unit_id == 4).order_by(User.id)).all()
     for person in unit_staff[:7]:
-        _dossier(demo, person, "LDTT")
+        award(demo, person, "LDTT", 2026)
+    for person in unit_staff[7:14]:
+        _dossier(demo, person, "LDTT")  # undecided: not counted
     cstdcs = _dossier(demo, unit_staff[0], "CSTDCS")
     data = council.session_start_data(demo, sitting, [cstdcs])
     assert data["quotas"] == {f"CSTDCS:{cstdcs.unit_id}": 1}  # 15 % of 7 LĐTT, rounded down

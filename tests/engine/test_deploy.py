@@ -53,9 +53,9 @@ BAD = {
     ),
     "form_type": (
         "review.bpmn",
-        REVIEW.replace('"type": "integer"', '"type": "number"'),
+        REVIEW.replace('"type": "integer"', '"type": "decimal"'),
         "prepare",
-        "has type 'number'",
+        "has type 'decimal'",
     ),
     "due": (
         "review.bpmn",

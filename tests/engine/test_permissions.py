@@ -13,7 +13,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from engine import permissions
+from engine.errors import NotFound
 from engine.models import Dossier, GeneratedDocument, OrgUnit, User
+from engine.read import queries
 from tests.common import campaigns, council, dossiers, workflow
 from tests.common import people as rows
 
@@ -57,7 +59,9 @@ def _allowed(people: People, rule: Callable[[User], bool]) -> set[str]:
 
 def test_a_dossier_is_seen_by_its_unit_and_the_agency_wide_roles(people: People) -> None:
     seen = _allowed(people, lambda u: permissions.may_see_dossier(u, people.dossier))
-    assert seen == {"clerk_a", "head_a", "member", "secretary", "director", "admin"}
+    # A draft being prepared is not the council's yet (docs/security.md).
+    assert people.dossier.stage == "unit_review"
+    assert seen == {"clerk_a", "head_a", "secretary", "director", "admin"}
     assert permissions.visible_unit_ids(people["head_b"]) == {people.unit_b.id}
     assert not permissions.may_see_all_dossiers(people["head_b"])
 
@@ -146,7 +150,7 @@ def test_a_ballot_is_seen_only_by_its_member(db_session: Session, people: People
     assert _allowed(people, lambda u: permissions.may_see_task(u, ballot, None)) == {"member"}
     on_dossier = workflow.task(db_session, people.dossier, role="unit_head")
     seen = _allowed(people, lambda u: permissions.may_see_task(u, on_dossier, people.dossier))
-    assert seen == {"clerk_a", "head_a", "member", "secretary", "director", "admin"}
+    assert seen == {"clerk_a", "head_a", "secretary", "director", "admin"}
 
 
 # --- administration, reports, documents --------------------------------------------------------
@@ -182,3 +186,39 @@ def test_reports_are_the_managers(people: People) -> None:
 def test_a_generated_document_is_downloaded_by_who_asked_for_it(people: People) -> None:
     document = GeneratedDocument(requested_by=people["director"].id)
     assert _allowed(people, lambda u: permissions.may_download(u, document)) == {"director"}
+
+
+@pytest.mark.parametrize(
+    ("stage", "status", "member_reads"),
+    [
+        ("prepare", "active", False),
+        ("unit_review", "active", False),
+        ("completeness", "active", False),
+        ("posting", "active", True),
+        ("council", "active", True),
+        ("decision", "active", True),
+        ("province", "active", True),
+        ("archived", "awarded", True),
+        ("archived", "not_selected", True),
+        ("archived", "withdrawn", False),
+        ("archived", "rejected", False),
+    ],
+)
+def test_a_council_member_reads_a_dossier_from_its_posting_on(
+    people: People, db_session: Session, stage: str, status: str, member_reads: bool
+) -> None:
+    dossier = people.dossier
+    dossier.stage, dossier.status = stage, status
+    db_session.flush()
+    member = people["member"]
+    assert permissions.may_see_dossier(member, dossier) is member_reads
+    # The lists' SQL states the same rule as the row check.
+    listed = db_session.scalars(queries.visible_dossiers(member)).all()
+    assert (dossier in listed) is member_reads
+    if not member_reads:
+        with pytest.raises(NotFound):
+            permissions.visible_dossier(db_session, member, dossier.id)
+    # The unit's own people and the agency-wide roles read it at every stage.
+    for name in ("clerk_a", "head_a", "secretary", "director", "admin"):
+        assert permissions.may_see_dossier(people[name], dossier)
+    assert not permissions.may_see_dossier(people["head_b"], dossier)

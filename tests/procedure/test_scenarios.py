@@ -119,19 +119,18 @@ def test_objection_during_posting_dismissed_then_upheld(world: Procedure) -> Non
 
 
 def test_quota_cut_ranks_by_votes_and_marks_the_excess_not_selected(world: Procedure) -> None:
-    ldtt = [
-        world.file("vanthu.qlkh", u, "LDTT")
-        for u in ("cb004", "cb011", "cb018", "cb025", "cb032", "cb039", "truongphong.qlkh")
-    ]
+    # The quota counts the unit's LĐTT decided for the year (here: 7, so 15 % gives 1), never
+    # LĐTT dossiers still waiting for the council.
+    for username in ("cb004", "cb011", "cb018", "cb025", "cb032", "cb039", "truongphong.qlkh"):
+        world.give_awards(username, "LDTT", (2026,))
     world.make_outstanding("cb004")
     world.make_outstanding("cb011")
     strong = world.file("vanthu.qlkh", "cb004", "CSTDCS")
     weak = world.file("vanthu.qlkh", "cb011", "CSTDCS")
-    for dossier_id in [*ldtt, strong, weak]:
+    for dossier_id in [strong, weak]:
         world.to_council(dossier_id)
     world.end_posting()
-    votes = dict.fromkeys(ldtt, AGREE_ALL)
-    votes[strong] = AGREE_ALL
+    votes = {strong: AGREE_ALL}
     votes[weak] = ["agree"] * 6 + ["disagree"]
     world.hold_session(votes)
     assert world.dossier(strong).status == "active"  # selected: the director decides next
@@ -299,11 +298,9 @@ def test_a_members_secret_ballot_cannot_be_handed_to_someone_else(world: Procedu
         "thuky",
         "open_session",
         None,
-        meeting_date="2026-12-28",
         meeting_place="Phòng họp Sở",
         chair_name="Nông Văn Thắng",
-        all_present=True,
-        absent_member_ids=None,
+        absent_member_ids=[],
     )
     members = world.members()
     with world.factory() as session:

@@ -26,7 +26,7 @@ def test_unknown_basis_code_is_refused():
 
 
 def test_titles_match_design_table():
-    assert [t.code for t in TITLES] == [
+    assert [t.code for t in TITLES if t.processed] == [
         "LDTT", "CSTDCS", "TTLDTT", "GK", "CSTDT", "TTLDXS", "BKT", "BKTTG", "HCLD3",
     ]  # fmt: skip
     assert get_title("CSTDT").decided_by == "province"

@@ -168,3 +168,31 @@ def test_look_up_ignores_diacritics_and_filters(db_session: Session) -> None:
     assert [r.nominee_name for r in rows] == ["Bế Văn Đức"]
     _rows, total = search_awards(db_session, AwardQuery(kind="collective"))
     assert total == 1
+
+
+def test_every_catalogue_form_imports_under_its_usual_spellings_with_issuer_and_level(
+    db_session: Session,
+) -> None:
+    from engine.domain.rules.titles import TITLES
+
+    rows = []
+    for i, title in enumerate(TITLES):
+        kind = "cá nhân" if "individual" in title.nominee_kinds else "tập thể"
+        for j, written in enumerate((title.name, *title.aliases)):
+            rows.append([f"Người {i}-{j}", kind, "", written, "2019", "", "", "Bộ KH&CN"])
+    report = import_awards(db_session, _csv(rows), "lich-su.csv")
+    assert report.invalid == []
+    assert report.imported == len(rows)
+    stored = db_session.scalars(select(AwardRecord)).all()
+    assert {r.title_code for r in stored} == {t.code for t in TITLES}
+    knc = next(r for r in stored if r.title_code == "KNC_KHCN")
+    assert (knc.issued_by, knc.level) == ("Bộ KH&CN", "cấp bộ, ban, ngành")
+
+
+def test_an_unknown_form_is_reported_with_the_closest_match(db_session: Session) -> None:
+    rows = [["Hà Văn Long", "cá nhân", "", "Bằng khen Thủ tướng Chánh phủ", "2023", "", "", ""]]
+    report = import_awards(db_session, _csv(rows), "loi.csv")
+    assert report.invalid[0].reasons == [
+        "danh hiệu / hình thức “Bằng khen Thủ tướng Chánh phủ” không có trong danh mục; "
+        "gần nhất: “Bằng khen của Thủ tướng Chính phủ” (BKTTG)"
+    ]

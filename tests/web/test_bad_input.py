@@ -288,3 +288,15 @@ def test_huge_ids_in_forms_name_no_row(client: FlaskClient, world: World) -> Non
         data={"campaign_id": str(2**63), "dossier_id": str(2**63), "csrf_token": token},
     )
     assert response.status_code == 422
+
+
+def test_a_tampered_choice_is_400_not_none_chosen(client: FlaskClient, world: World) -> None:
+    """Checkboxes and pickers that name no row are refused with a message, never dropped."""
+    sign_in(client, world.users["clerk_a"])
+    token = csrf_token(client)
+    for bad in ("abc", "-1", str(2**63), "1 OR 1=1"):
+        response = client.post("/tasks/claim", data={"task_id": bad, "csrf_token": token})
+        assert response.status_code == 400, bad
+        assert "không phải là mã hợp lệ" in response.get_data(as_text=True)
+    # Nothing ticked is not an error: the group inbox comes back.
+    assert client.post("/tasks/claim", data={"csrf_token": token}).status_code == 302

@@ -116,11 +116,42 @@ def test_clerk_withdraws_with_a_reason_and_the_page_says_so(
     url = f"/dossiers/{world.dossier.id}"
     assert 'id="withdraw-form"' in client.get(url).get_data(as_text=True)
     blank = client.post(f"{url}/withdraw", data={"csrf_token": csrf_token(client), "reason": ""})
-    assert "Nêu lý do rút hồ sơ." in client.get(blank.headers["Location"]).get_data(as_text=True)
+    assert blank.status_code == 422
+    assert 'id="withdraw-error"' in blank.get_data(as_text=True)
+    assert "Nêu lý do rút hồ sơ." in blank.get_data(as_text=True)
     client.post(f"{url}/withdraw", data={"csrf_token": csrf_token(client), "reason": "Xin rút"})
     page = client.get(url).get_data(as_text=True)
     assert 'data-status="withdrawn"' in page
     assert 'id="withdraw-form"' not in page
+
+
+def test_a_too_long_reason_is_422_and_the_typed_text_is_kept(
+    client: FlaskClient, world: World
+) -> None:
+    """Refused reasons come back on the page, not as a redirect that loses what was typed."""
+    sign_in(client, world.users["clerk_a"])
+    url = f"/dossiers/{world.dossier.id}"
+    long_reason = "Lý do rất dài " * 2000
+    response = client.post(
+        f"{url}/withdraw", data={"csrf_token": csrf_token(client), "reason": long_reason}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="withdraw-error"' in page
+    assert 'aria-invalid="true"' in page
+    assert long_reason.strip()[:200] in page
+    assert 'data-status="withdrawn"' not in client.get(url).get_data(as_text=True)
+    proc = world.procedure
+    ineligible = proc.file("vanthu.qlkh", "cb011", "CSTDT")
+    proc.prepare(ineligible)
+    sign_in(client, proc.user("admin"))
+    response = client.post(
+        f"/dossiers/{ineligible}/override",
+        data={"csrf_token": csrf_token(client), "reason": long_reason},
+    )
+    assert response.status_code == 422
+    assert 'id="override-error"' in response.get_data(as_text=True)
+    assert long_reason.strip()[:200] in response.get_data(as_text=True)
 
 
 def test_administrator_lets_an_ineligible_dossier_go_on(client: FlaskClient, world: World) -> None:

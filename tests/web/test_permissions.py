@@ -28,7 +28,8 @@ OK, FORBIDDEN, HIDDEN = "ok", 403, 404
 
 # Who sees unit A's dossier, who acts on its unit-review task, who may withdraw it, who may file
 # for unit A, who may open the filing form at all, and who opens council sessions.
-SEES = {"clerk_a", "head_a", "secretariat", "council", "director"}
+# A council member of another unit reads it only once it is posted (see the test at the end).
+SEES = {"clerk_a", "head_a", "secretariat", "director"}
 ACTS = {"head_a"}
 WITHDRAWS = {"clerk_a", "head_a", "secretariat"}
 FILES_FOR_A = {"clerk_a", "secretariat"}
@@ -218,3 +219,42 @@ def test_pages_and_api_refuse_anonymous_callers(client: FlaskClient, world: Worl
     assert response.get_json()["code"] == "unauthorized"
     bad = client.get("/api/v1/tasks/mine", headers={"Authorization": "Bearer tdkt_nope"})
     assert bad.status_code == 401
+
+
+def test_a_council_member_reads_the_dossier_from_its_posting_on(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    """Before the posting the draft is the unit's; from the posting on the council reads it,
+    its attachments and its diagram, in the pages, the lists and the API."""
+    member = world.users["council"]
+    sign_in(client, world.users["head_a"])
+    _form(
+        client,
+        f"/tasks/{world.task.id}/attachments",
+        {"file": (io.BytesIO(PDF), "bien-ban.pdf")},
+        content_type="multipart/form-data",
+    )
+    dossier_url = f"/dossiers/{world.dossier.id}"
+    urls = (dossier_url, f"{dossier_url}/diagram.bpmn", "/attachments/1")
+
+    def statuses() -> list[int]:
+        found = []
+        for url in urls:
+            with client.get(url) as response:
+                found.append(response.status_code)
+        return found
+
+    sign_in(client, member)
+    headers = _token(session_factory, world, "council")
+    assert statuses() == [404, 404, 404]
+    assert client.get(f"/api/v1/dossiers/{world.dossier.id}", headers=headers).status_code == 404
+
+    proc = world.procedure
+    proc.unit_review(world.dossier.id)
+    proc.completeness(world.dossier.id)
+    assert proc.dossier(world.dossier.id).stage == "posting"
+    assert statuses() == [200, 200, 200]
+    assert dossier_url in client.get("/dossiers").get_data(as_text=True)
+    api = client.get("/api/v1/dossiers", headers=headers).get_json()
+    assert [d["id"] for d in api["items"]] == [world.dossier.id]
+    assert client.get(f"/api/v1/dossiers/{world.dossier.id}", headers=headers).status_code == 200

@@ -20,6 +20,7 @@ from engine.domain import sessions
 from engine.errors import Forbidden
 from engine.migrate import alembic_config, upgrade
 from engine.models import AuditEvent, User, UserSession
+from engine.models.base import utcnow
 from engine.unit_of_work import unit_of_work
 from tests.common import people
 from tests.common.base import PASSWORD
@@ -270,3 +271,36 @@ def test_the_migration_applies_and_reverts_on_a_fresh_sqlite_database(tmp_path: 
         assert "user_session" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_a_session_unused_too_long_ends_by_itself(
+    app: Flask, users: dict[str, User], session_factory: sessionmaker[Session]
+) -> None:
+    browser = _log_in(app, "nhanvien")
+    assert _signed_in(browser)
+    idle = app.extensions["tdkt"].settings.session_idle_minutes
+    with session_factory() as s, unit_of_work(s):
+        mine = select(UserSession).where(UserSession.user_id == users["nhanvien"].id)
+        for row in s.scalars(mine):
+            row.last_seen_at = row.last_seen_at - timedelta(minutes=idle + 1)
+    assert not _signed_in(browser)
+    with session_factory() as s:
+        (row,) = s.scalars(select(UserSession).where(UserSession.user_id == users["nhanvien"].id))
+        assert row.ended_at is not None, "the idle session is ended, not only refused"
+
+
+def test_old_ended_sessions_are_deleted_at_the_next_log_in(
+    app: Flask, users: dict[str, User], session_factory: sessionmaker[Session]
+) -> None:
+    first = _log_in(app, "nhanvien")
+    first.post("/logout", data={"csrf_token": _csrf(first.get(INBOX).get_data(as_text=True))})
+    user_id = users["nhanvien"].id
+    with session_factory() as s, unit_of_work(s):
+        (row,) = s.scalars(select(UserSession).where(UserSession.user_id == user_id))
+        long_ago = utcnow() - sessions.KEEP_ENDED - timedelta(days=1)
+        row.ended_at = row.last_seen_at = long_ago
+    _log_in(app, "nhanvien")
+    with session_factory() as s:
+        rows = s.scalars(select(UserSession).where(UserSession.user_id == user_id)).all()
+    assert len(rows) == 1
+    assert rows[0].ended_at is None

@@ -25,20 +25,18 @@ def start(dossiers=DOSSIERS, recused=None) -> Run:
     )
 
 
-def open_session(run: Run, absent: str | None = None) -> None:
+def open_session(run: Run, absent: list[int] | None = None) -> None:
     run.complete(
         "open_session",
-        meeting_date="2025-12-05",
         meeting_place="Phòng họp Sở",
         chair_name="Giám đốc Sở",
-        all_present=absent is None,
-        absent_member_ids=absent,
+        absent_member_ids=absent or [],
     )
 
 
 def test_session_tallies_and_throws_council_result():
     run = start(recused={"42": [3]})
-    open_session(run, absent="6, 7")
+    open_session(run, absent=[6, 7])
     assert (
         sorted(t.task_spec.bpmn_id for t in run.ready())
         == ["cast_ballot"] * 5 + ["enter_written_ballot"] * 2
@@ -68,7 +66,7 @@ def test_session_tallies_and_throws_council_result():
 
 def test_unreturned_written_ballot_and_member_declared_recusal():
     run = start(dossiers=DOSSIERS[1:])
-    open_session(run, absent="7")
+    open_session(run, absent=[7])
     for user in range(1, 6):
         run.complete("cast_ballot", item=user, ballot={"42": "agree"})
     run.complete("cast_ballot", item=6, ballot={"42": "recuse"})
@@ -93,7 +91,7 @@ def test_secretariat_closes_voting_early():
 def test_unknown_absent_member_is_refused():
     run = start()
     with pytest.raises(WorkflowTaskException, match="Không phải thành viên Hội đồng: 99"):
-        open_session(run, absent="99")
+        open_session(run, absent=[99])
 
 
 def test_unconfirmed_vote_rule_stops_the_session_before_any_ballot():

@@ -17,7 +17,7 @@ STAGES = {
     "registration", "prepare", "unit_review", "completeness", "posting",
     "council", "decision", "submission", "province", "archived",
 }  # fmt: skip
-TYPES = {"text", "textarea", "choice", "boolean", "integer", "date", "ballot"}
+TYPES = {"text", "textarea", "choice", "checklist", "boolean", "integer", "date", "ballot"}
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
@@ -49,7 +49,8 @@ def test_user_task_declares_lane_stage_due_and_form(spec):
     names = [f["name"] for f in fields]
     assert len(set(names)) == len(names)
     for field in fields:
-        assert set(field) <= {"name", "type", "label", "required", "choices", "help", "requiredIf"}
+        keys = {"name", "type", "label", "required", "choices", "help", "requiredIf", "options"}
+        assert set(field) <= keys
         assert field["name"].isidentifier()
         assert field["type"] in TYPES
         assert isinstance(field["required"], bool)
@@ -58,6 +59,10 @@ def test_user_task_declares_lane_stage_due_and_form(spec):
             assert all({"value", "label"} == set(c) for c in field["choices"])
         else:
             assert "choices" not in field
+        if field["type"] == "checklist":
+            assert set(field["options"]) == {"from", "value", "label"}
+        else:
+            assert "options" not in field
         if "requiredIf" in field:
             assert field["requiredIf"]["field"] in names
     if any(f["type"] == "ballot" for f in fields):
@@ -70,7 +75,10 @@ def test_user_tasks_without_due_days_are_the_date_bound_ones():
         for param in user_tasks()
         if "dueWorkingDays" not in param.values[0].extensions["properties"]
     }
-    assert no_due == {"submit_registration", "open_session", "cast_ballot", "enter_written_ballot"}
+    # posting ends by its timer (endsBy), the council's tasks on the meeting date (dueDate).
+    assert no_due == {
+        "submit_registration", "posting", "open_session", "cast_ballot", "enter_written_ballot"
+    }  # fmt: skip
 
 
 def test_ballot_task_is_one_instance_per_present_member():

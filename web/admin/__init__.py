@@ -62,7 +62,10 @@ def index() -> str:
 from web.admin import (  # noqa: E402, F401 - views on bp
     calendar,
     campaigns,
+    imports,
+    modeler,
     org,
+    process_groups,
     rules,
     tokens,
     versions,

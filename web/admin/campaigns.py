@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from engine import admin
 from engine.admin import reads
 from engine.domain.rules.legal_basis import LEGAL_BASES
-from engine.domain.rules.titles import title_codes, title_name
+from engine.domain.rules.titles import processed_title_codes, title_name
 from engine.errors import Conflict, ValidationFailed
 from engine.models.campaign import CAMPAIGN_KINDS
 from web.admin import bp
@@ -54,6 +54,12 @@ FIELDS = [
         "required": True,
         "choices": [{"value": b.code, "label": b.name} for b in LEGAL_BASES],
     },
+    {
+        "name": "basis_override_reason",
+        "type": "textarea",
+        "label": "Lý do áp dụng căn cứ ngoài thời kỳ hiệu lực (chỉ quản trị viên)",
+        "required": False,
+    },
 ]
 
 
@@ -64,7 +70,7 @@ def _page(error: ValidationFailed | None = None, status: int = 200) -> tuple[str
         "admin/campaigns.html",
         campaigns=rows,
         fields=FIELDS,
-        titles=[(code, title_name(code)) for code in title_codes()],
+        titles=[(code, title_name(code)) for code in processed_title_codes()],
         kind_labels=KIND_LABELS,
         names=reads.user_names(session, {c.opened_by for c in rows}),
         errors=error.field_errors if error else {},

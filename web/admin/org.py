@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response
 
 from engine import admin
 from engine.admin import reads
-from engine.db import as_id
 from engine.domain import sessions
 from engine.errors import Conflict, ValidationFailed
 from engine.models import ROLES, CouncilTerm, HumanTask, User
@@ -17,6 +16,7 @@ from engine.models.org import COUNCIL_POSITIONS
 from web.admin import bp, optional_int, section
 from web.common import actor
 from web.context import db
+from web.inputs import chosen_id
 
 POSITION_LABELS = {
     "chair": "Chủ tịch",
@@ -273,8 +273,8 @@ def deactivate_user(user_id: int) -> Any:
         task: user
         for key, value in request.form.items()
         if key.startswith("task_")
-        and (task := as_id(key.removeprefix("task_"))) is not None
-        and (user := as_id(value)) is not None
+        and (task := chosen_id(key.removeprefix("task_"))) is not None
+        and (user := chosen_id(value)) is not None
     }
     return _user_action(
         user_id,

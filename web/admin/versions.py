@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from engine.admin import reads
-from engine.db import as_id
 from engine.errors import DeployError, EngineError
 from engine.models import WorkflowSpec
 from engine.workflow import operations
 from web.admin import bp, section
 from web.common import actor
 from web.context import db
+from web.inputs import chosen_ids
 
 
 def _page(error: DeployError | None = None, status: int = 200) -> tuple[str, int]:
@@ -31,7 +32,7 @@ def versions() -> tuple[str, int]:
 def upload() -> Any:
     files = {f.filename: f.read() for f in request.files.getlist("files") if f and f.filename}
     if not files:
-        return _page(DeployError("?", None, "chưa chọn tệp .bpmn hoặc .dmn nào"), 422)
+        return _page(DeployError("?", None, "chưa chọn tệp .bpmn, .dmn hoặc .json nào"), 422)
     try:
         deployed = operations.deploy_texts(db(), files, actor().id)
     except DeployError as exc:
@@ -41,7 +42,16 @@ def upload() -> Any:
         + ", ".join(f"{row.process_id} phiên bản {row.version}" for row in deployed),
         "success",
     )
+    for row in deployed:
+        for warning in (row.design or {}).get("warnings") or []:
+            flash(_("Cảnh báo: %(text)s", text=warning_text(warning)), "warning")
     return redirect(url_for("admin.versions"))
+
+
+def warning_text(warning: dict[str, Any]) -> str:
+    """Return a stored deploy warning as one line: file, element, message."""
+    where = warning["file"] + (f": element {warning['element']}" if warning.get("element") else "")
+    return f"{where}: {warning['message']}"
 
 
 def _spec(spec_id: int) -> WorkflowSpec:
@@ -60,7 +70,7 @@ def _version_page(
         diagram=reads.diagram_file(spec),
         instances=reads.movable_instances(db(), spec),
         results=results or {},
-        selected={i for v in request.form.getlist("instance_id") if (i := as_id(v)) is not None},
+        selected=set(chosen_ids("instance_id")),
     )
 
 
@@ -81,7 +91,7 @@ def source(spec_id: int, name: str) -> Response:
 
 
 def _selected() -> list[int]:
-    return sorted({i for v in request.form.getlist("instance_id") if (i := as_id(v)) is not None})
+    return sorted(chosen_ids("instance_id"))
 
 
 @bp.post("/versions/<int:spec_id>/check")

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.api import admin, content, council, dossiers, notifications, reports, tasks, webhooks
+from web.api import (
+    admin,
+    content,
+    council,
+    dossiers,
+    notifications,
+    processes,
+    reports,
+    tasks,
+    webhooks,
+)
 from web.api.base import MAX_JSON_BYTES, OPERATIONS, authenticate, bp
 from web.api.openapi import build_document
 
@@ -23,6 +33,7 @@ __all__ = [
     "council",
     "dossiers",
     "notifications",
+    "processes",
     "reports",
     "tasks",
     "webhooks",

@@ -41,6 +41,7 @@ _TAGS = {
     "notifications": "My notifications",
     "administration": "Administration reads and API tokens",
     "webhooks": "Signed event deliveries to registered endpoints (docs/api.md)",
+    "processes": "Starting a deployed process with its start form",
     "meta": "This document",
 }
 _PAGE_PARAMS = (

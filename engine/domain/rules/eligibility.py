@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from engine.domain.rules.legal_basis import get_basis
+from engine.domain.rules.legal_basis import LAW_2003, citation, get_basis
 from engine.domain.rules.titles import get_title
 
 Rating = Literal["excellent", "good", "complete", "incomplete"]
@@ -24,8 +24,6 @@ _RATING_LABEL: dict[str, str] = {
     "complete": "hoàn thành nhiệm vụ",
     "incomplete": "không hoàn thành nhiệm vụ",
 }
-
-LAW_2022 = "Luật TĐKT 2022"
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,8 @@ class YearFacts:
     """Initiatives (sáng kiến) or accepted research recognised for that year."""
     initiative_scope: Literal["unit", "province", "national"] | None = None
     """The widest scope of effect recognised for that year's initiatives."""
+    disciplined: bool = False
+    """A discipline (kỷ luật) was in effect during that year."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,10 @@ class EligibilityResult:
 
 
 class _Checker:
-    def __init__(self, nominee: Nominee, history: History) -> None:
+    def __init__(self, nominee: Nominee, history: History, basis: str, title: str) -> None:
+        self.basis = basis
+        self.law = get_basis(basis).law
+        self.cite = citation(basis, title)
         self.nominee = nominee
         self.history = history
         self.year = nominee.campaign_year
@@ -151,33 +154,55 @@ class _Checker:
         self.add(f"Năm {self.year}: {label} trở lên", citation, met, reason)
 
 
+def _not_disciplined(c: _Checker) -> None:
+    facts = c.history.facts(c.year)
+    c.add(
+        f"Không bị kỷ luật trong năm {c.year}",
+        c.cite,
+        facts is None or not facts.disciplined,
+        f"Năm {c.year} đang chịu hình thức kỷ luật",
+    )
+
+
 def _ldtt(c: _Checker, basis: str) -> None:
-    c.require_rating("good", f"{LAW_2022} Điều 24")
+    c.require_rating("good", c.cite)
+    _not_disciplined(c)
 
 
 def _cstdcs(c: _Checker, basis: str) -> None:
     y = c.year
     c.add(
         f"Đạt danh hiệu Lao động tiên tiến năm {y}",
-        f"{LAW_2022} Điều 23",
+        c.cite,
         c.holds("LDTT", y),
         f"Chưa đạt (hoặc chưa được đề nghị cùng đợt) danh hiệu Lao động tiên tiến năm {y}",
     )
-    if basis == "ND91_2017":
+    if c.law == LAW_2003:
         c.add(
             f"Có sáng kiến được công nhận năm {y} (bắt buộc)",
-            "Luật TĐKT 2003 Điều 23; NĐ 91/2017",
+            c.cite,
             c.initiatives([y]) >= 1,
             f"Theo NĐ 91/2017, Chiến sĩ thi đua cơ sở bắt buộc có sáng kiến được công nhận; "
             f"năm {y} chưa có sáng kiến nào được công nhận",
         )
         return
+    # Luật 2022 Điều 23: an initiative or accepted research qualifies. Whether excellent
+    # completion alone may stand in for it is not confirmed (docs/legal-basis.md): such a
+    # nominee is reported unmet for a person to verify, never passed on a guess.
+    has_initiative = c.initiatives([y]) >= 1
     excellent = c.rating_at_least(y, "excellent")
+    reason = (
+        f"Năm {y} hoàn thành xuất sắc nhiệm vụ nhưng chưa có sáng kiến, đề tài được công nhận; "
+        "chưa xác nhận được hoàn thành xuất sắc có thay cho sáng kiến theo Điều 23 hay không: "
+        "thư ký Hội đồng phải xác minh"
+        if excellent
+        else f"Năm {y} chưa có sáng kiến, đề tài được công nhận"
+    )
     c.add(
-        f"Năm {y}: hoàn thành xuất sắc nhiệm vụ, hoặc có sáng kiến/đề tài được công nhận",
-        f"{LAW_2022} Điều 23",
-        excellent or c.initiatives([y]) >= 1,
-        f"Năm {y} chưa hoàn thành xuất sắc nhiệm vụ và chưa có sáng kiến, đề tài được công nhận",
+        f"Năm {y}: có sáng kiến/đề tài được công nhận",
+        c.cite,
+        has_initiative,
+        reason,
     )
 
 
@@ -192,7 +217,7 @@ def _cstdt(c: _Checker, basis: str) -> None:
     window = range(last - 2, last + 1)
     c.add(
         "Ba lần liên tục đạt danh hiệu Chiến sĩ thi đua cơ sở",
-        f"{LAW_2022} Điều 22",
+        c.cite,
         c.consecutive(cstdcs, 3, last),
         f"Chưa đủ 3 năm liên tục đạt Chiến sĩ thi đua cơ sở "
         f"(đã xét các năm {window.start}–{window.stop - 1})",
@@ -203,19 +228,46 @@ def _cstdt(c: _Checker, basis: str) -> None:
     )
     c.add(
         "Có sáng kiến/đề tài có phạm vi ảnh hưởng trong toàn tỉnh",
-        f"{LAW_2022} Điều 22",
+        c.cite,
         wide,
         f"Chưa có sáng kiến, đề tài được công nhận có phạm vi ảnh hưởng trong toàn tỉnh "
         f"trong các năm {window.start}–{window.stop - 1}",
     )
 
 
-def _ttldtt(c: _Checker, basis: str) -> None:
-    c.require_rating("good", f"{LAW_2022} Điều 28")
+def _no_disciplined_member(c: _Checker, stats: UnitStats) -> None:
+    c.add(
+        "Không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên",
+        c.cite,
+        stats.disciplined == 0,
+        f"Có {stats.disciplined} cá nhân bị kỷ luật trong năm {c.year}",
+    )
+
+
+def _ttldtt(c: _Checker, basis: str, stats: UnitStats | None) -> None:
+    c.require_rating("good", c.cite)
+    if c.law != LAW_2003:
+        return
+    # Luật 2003 (sửa đổi 2013) Điều 28: over 50 % LĐTT and nobody disciplined (warning or more).
+    if stats is None:
+        c.add(
+            "Số liệu của tập thể (quân số, LĐTT, kỷ luật)",
+            c.cite,
+            False,
+            "Chưa có số liệu của tập thể để kiểm tra tỷ lệ LĐTT",
+        )
+        return
+    c.add(
+        "Trên 50% cá nhân đạt danh hiệu Lao động tiên tiến",
+        c.cite,
+        stats.members > 0 and stats.ldtt * 2 > stats.members,
+        f"Mới có {stats.ldtt}/{stats.members} cá nhân đạt Lao động tiên tiến (yêu cầu trên 50%)",
+    )
+    _no_disciplined_member(c, stats)
 
 
 def _ttldxs(c: _Checker, basis: str, stats: UnitStats | None) -> None:
-    citation = f"{LAW_2022} Điều 27"
+    citation = c.cite
     c.require_rating("excellent", citation)
     if stats is None:
         c.add(
@@ -244,21 +296,18 @@ def _ttldxs(c: _Checker, basis: str, stats: UnitStats | None) -> None:
         stats.cstdcs >= 1,
         "Chưa có cá nhân nào đạt danh hiệu Chiến sĩ thi đua cơ sở",
     )
-    c.add(
-        "Không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên",
-        citation,
-        stats.disciplined == 0,
-        f"Có {stats.disciplined} cá nhân bị kỷ luật",
-    )
+    if c.law == LAW_2003:
+        # Luật 2022 Điều 27 no longer lists it; the 2003 law's Điều 27 did.
+        _no_disciplined_member(c, stats)
 
 
 def _gk(c: _Checker, basis: str) -> None:
-    c.require_rating("good", f"{LAW_2022} Điều 75; quy chế TĐKT của Sở")
+    c.require_rating("good", f"{c.cite}; quy chế TĐKT của Sở")
 
 
 def _bkt(c: _Checker, basis: str) -> None:
     y = c.year
-    citation = f"{LAW_2022} Điều 74"
+    citation = c.cite
 
     def excellent(year: int) -> bool:
         return c.rating_at_least(year, "excellent")
@@ -327,18 +376,17 @@ def _since_award(
 
 
 def _bkttg(c: _Checker, basis: str) -> None:
-    _since_award(c, "BKT", "Bằng khen của Chủ tịch UBND tỉnh", "good", f"{LAW_2022} Điều 73")
+    _since_award(c, "BKT", "Bằng khen của Chủ tịch UBND tỉnh", "good", c.cite)
 
 
 def _hcld3(c: _Checker, basis: str) -> None:
-    _since_award(c, "BKTTG", "Bằng khen của Thủ tướng", "excellent", f"{LAW_2022} Điều 44")
+    _since_award(c, "BKTTG", "Bằng khen của Thủ tướng", "excellent", c.cite)
 
 
 _SIMPLE: dict[str, Callable[[_Checker, str], None]] = {
     "LDTT": _ldtt,
     "CSTDCS": _cstdcs,
     "CSTDT": _cstdt,
-    "TTLDTT": _ttldtt,
     "GK": _gk,
     "BKT": _bkt,
     "BKTTG": _bkttg,
@@ -355,17 +403,20 @@ def check_eligibility(
 ) -> EligibilityResult:
     """Check every prerequisite of the title and list the unmet ones in Vietnamese."""
     title = get_title(title_code)
-    get_basis(legal_basis)
-    checker = _Checker(nominee, history)
+    if not title.processed:
+        raise ValueError(f"{title.name} chỉ lưu lịch sử, không xét tại Sở")
+    checker = _Checker(nominee, history, legal_basis, title_code)
     checker.add(
         f"Đối tượng phù hợp với danh hiệu {title.name}",
-        LAW_2022,
+        checker.cite,
         nominee.kind in title.nominee_kinds,
         f"Danh hiệu {title.name} không xét cho "
         f"{'cá nhân' if nominee.kind == 'individual' else 'tập thể'}",
     )
     if title_code == "TTLDXS":
         _ttldxs(checker, legal_basis, unit_stats)
+    elif title_code == "TTLDTT":
+        _ttldtt(checker, legal_basis, unit_stats)
     else:
         _SIMPLE[title_code](checker, legal_basis)
     unmet = [f"{c.reason} ({c.citation})" for c in checker.checked if not c.met]

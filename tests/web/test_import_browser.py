@@ -1,0 +1,69 @@
+"""An administrator imports the agency's units in Debian's chromium: upload, the worker's diff
+on the page, apply."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.admin.imports import run_import_job
+from engine.models import ImportJob, OrgUnit
+from tests.common import agency, people
+from tests.common.base import PASSWORD
+from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server
+from web.admin import imports as import_views
+
+
+def test_an_administrator_uploads_previews_and_applies_an_import(
+    app: Flask,
+    session_factory: sessionmaker[Session],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    assert CHROMIUM.exists(), "Debian's chromium is missing: `make browser` installs it"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with session_factory() as s, s.begin():
+        people.user(s, "quantri", roles=("admin",))
+    sent: list[int] = []
+    monkeypatch.setattr(import_views, "_enqueue", sent.append)  # the test is the worker
+    name, content = agency.build().files["units"]
+    path = ARTIFACTS / name
+    path.write_bytes(content)
+    errors: list[str] = []
+    with live_server(app) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(locale="vi-VN")
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{base}/login")
+            page.fill("#username", "quantri")
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(lambda url: "/login" not in url)
+            page.goto(f"{base}/admin/imports")
+            page.select_option("#f-kind", "units")
+            page.set_input_files("#f-file", str(path))
+            page.click("button:has-text('Tải lên và xem trước')")
+            expect(page.locator("[data-status=queued]")).to_be_visible()
+            run_import_job(session_factory, sent[-1])
+            # The page polls the job and shows the worker's diff without a reload.
+            expect(page.locator("#import-counts")).to_contain_text("Mới: 6")
+            expect(page.locator("#import-diff tr[data-status=new]")).to_have_count(6)
+            page.screenshot(path=str(ARTIFACTS / "import-preview.png"), full_page=True)
+            page.click("button:has-text('Áp dụng các thay đổi')")
+            run_import_job(session_factory, sent[-1])
+            page.reload()
+            expect(page.locator("[data-status=applied]")).to_be_visible()
+        finally:
+            browser.close()
+    assert errors == []
+    with session_factory() as s:
+        assert s.scalar(select(func.count(OrgUnit.id))) == 6
+        job = s.get(ImportJob, sent[-1])
+        assert job is not None
+        assert job.status == "applied"
