@@ -122,11 +122,9 @@ def test_a_dossier_goes_from_filing_to_award_through_the_api(
         f"/tasks/{sitting['open_steps'][0]['task_id']}/complete",
         {
             "data": {
-                "meeting_date": "2026-12-28",
                 "meeting_place": "Phòng họp Sở",
                 "chair_name": "Nông Văn Thắng",
-                "all_present": False,
-                "absent_member_ids": str(absent.id),
+                "absent_member_ids": [absent.id],
             }
         },
     )

@@ -3,6 +3,7 @@ its history and its diagram with the steps done and open."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Response, url_for
@@ -49,6 +50,7 @@ class CouncilResultInfo(schemas.Model):
     """The council's tally for the dossier: counts only, never who voted how."""
 
     at: AwareDatetime
+    meeting_date: date | None
     selected: bool
     agree: int
     disagree: int

@@ -59,7 +59,8 @@ class DossierSummary(Model):
 
 
 class Choice(Model):
-    value: str
+    #: A person or unit picker's choices are ids; a select's are text.
+    value: str | int
     label: str
 
 

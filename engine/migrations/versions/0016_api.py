@@ -1,7 +1,7 @@
 """API: token scopes and expiry, idempotency keys, webhooks
 
 Revision ID: 0016
-Revises: 0010
+Revises: 0015
 Create Date: 2026-12-01 13:00:00
 
 api_token.scope: 'read' (GET only) or 'act' (every operation its user may do); existing tokens
@@ -20,7 +20,7 @@ from alembic import op
 import engine.models.base
 
 revision: str = '0016'
-down_revision: str | None = '0010'
+down_revision: str | None = '0015'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
