@@ -25,7 +25,7 @@ from engine.calendar import ProcessCalendar
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.domain import conflicts, council, dossiers
-from engine.notify import subscribers
+from engine.notify import subscribers, webhooks
 from engine.redis_service import start_embedded
 from engine.wiring import Dispatcher, Wiring
 from engine.workflow import spiff
@@ -66,8 +66,9 @@ def build_wiring(
         "workflows": WorkflowCache(settings.workflow_cache),
         "calendar": process_calendar,
         "ladders": notify.LadderCopy(),
-        # In this order: notifications first, then the award history of a decided dossier.
-        "subscribers": (subscribers.on_events, dossiers.record_awards),
+        # In this order: notifications first, then the award history of a decided dossier,
+        # then the webhook deliveries (engine.notify.webhooks).
+        "subscribers": (subscribers.on_events, dossiers.record_awards, webhooks.on_events),
         # A ballot's votes are sealed by the ballot box; the task data keeps only a receipt.
         "field_handlers": {"ballot": council.ballot_field_handler},
         # Submitting the dossier checks its eligibility again from the award history.

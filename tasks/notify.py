@@ -11,6 +11,7 @@ import time
 
 from engine import notify
 from engine.models.base import utcnow
+from engine.notify import webhooks
 from engine.notify.outbox import MailSettings, deliver_due
 from tasks.celery_app import celery_app, runtime
 
@@ -39,12 +40,14 @@ def sweep_reminders() -> dict[str, int]:
 
 @celery_app.task(name="tasks.notify.deliver_outbox", acks_late=True)
 def deliver_outbox(outbox_id: int | None = None) -> dict[str, int]:
-    """Send one e-mail (after its commit) or, without an id, every due one (the beat sweep)."""
+    """Send one outbox row (after its commit) or, without an id, every due one (the beat
+    sweep): e-mails over SMTP, webhook deliveries over HTTP (engine.notify.webhooks)."""
     rt = runtime()
+    ids = None if outbox_id is None else [outbox_id]
+    hooks = webhooks.deliver_due(rt.session_factory, utcnow(), ids)
     mail = MailSettings.from_settings(rt.settings)
     if mail is None:
-        return {}
-    ids = None if outbox_id is None else [outbox_id]
+        return hooks
     total = {"sent": 0, "retry": 0, "failed": 0, "lost": 0}
     deadline = time.monotonic() + rt.settings.outbox_sweep_seconds
     while True:

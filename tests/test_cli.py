@@ -95,6 +95,14 @@ def test_token_create_prints_a_token_that_authenticates_and_stores_only_its_hash
         assert user is not None
         assert user.username == "giamdoc"
     engine.dispose()
+    read = _tdkt("token", "create", "giamdoc", "--scope", "read", "--expires-days", "30", env=env)
+    assert read.returncode == 0, read.stderr
+    engine = make_engine(make_url(f"sqlite:///{tmp_path / 'tdkt.sqlite3'}"))
+    with make_session_factory(engine)() as session:
+        row = session.scalars(select(ApiToken).order_by(ApiToken.id.desc())).first()
+        assert row is not None
+        assert (row.scope, row.expires_at is not None) == ("read", True)
+    engine.dispose()
     missing = _tdkt("token", "create", "nobody", env=env)
     assert missing.returncode == 2
     assert "no active user named 'nobody'" in missing.stderr

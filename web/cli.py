@@ -298,11 +298,24 @@ def token_group() -> None:
 @token_group.command("create")
 @click.argument("username")
 @click.option("--name", default="", help="What the token is for (shown in listings).")
-def token_create(username: str, name: str) -> None:
+@click.option(
+    "--scope",
+    type=click.Choice(["act", "read"]),
+    default="act",
+    show_default=True,
+    help="read: GET only; act: everything the user may do.",
+)
+@click.option(
+    "--expires-days",
+    type=click.IntRange(1, 3650),
+    default=None,
+    help="Stop working after this many days (default: never).",
+)
+def token_create(username: str, name: str, scope: str, expires_days: int | None) -> None:
     """Create an API token for USERNAME and print it; only its hash is kept."""
     from sqlalchemy import select
 
-    from engine.domain.tokens import create_token
+    from engine.domain.tokens import create_token, expiry_after
     from engine.models import User
     from engine.unit_of_work import unit_of_work
 
@@ -311,7 +324,7 @@ def token_create(username: str, name: str) -> None:
         user = session.scalar(select(User).where(User.username == username))
         if user is None or not user.active:
             raise StartupError(f"no active user named {username!r}")
-        token = create_token(session, user, name)
+        token = create_token(session, user, name, scope, expiry_after(expires_days))
     click.echo(token)
     click.echo("Keep it secret: it is shown only now.", err=True)
 

@@ -22,7 +22,10 @@ bp = Blueprint("i18n", __name__)
 
 def select_locale() -> str:
     """Return the language chosen with the switch, else the browser's (Accept-Language) among
-    ours; Vietnamese when neither says."""
+    ours; Vietnamese when neither says. The API has no switch: it answers in the request's
+    ``Accept-Language`` (vi by default)."""
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(tuple(LANGUAGES), default="vi") or "vi"
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return str(chosen)

@@ -7,7 +7,7 @@ from engine.models.agency import (
     InitiativeAuthor,
     StaffPeriod,
 )
-from engine.models.api_token import ApiToken
+from engine.models.api_token import ApiToken, IdempotencyRecord
 from engine.models.base import Base
 from engine.models.campaign import Campaign
 from engine.models.content import Attachment, Comment
@@ -38,6 +38,7 @@ from engine.models.org import (
 )
 from engine.models.saved_filter import SavedFilter
 from engine.models.user_session import UserSession
+from engine.models.webhook import WebhookDelivery, WebhookEndpoint
 from engine.models.workflow import (
     AuditEvent,
     HumanTask,
@@ -63,6 +64,7 @@ __all__ = [
     "Dossier",
     "GeneratedDocument",
     "HumanTask",
+    "IdempotencyRecord",
     "ImportJob",
     "Initiative",
     "InitiativeAuthor",
@@ -82,5 +84,7 @@ __all__ = [
     "StaffPeriod",
     "User",
     "UserSession",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WorkflowSpec",
 ]

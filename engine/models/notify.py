@@ -110,7 +110,7 @@ class Outbox(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
-        CheckConstraint("channel IN ('email', 'digest')", name="channel"),
+        CheckConstraint("channel IN ('email', 'digest', 'webhook')", name="channel"),
         # The delivery sweep (channel email) and the digest builder (channel digest): what is due.
         Index(
             "ix_outbox_pending_due",

@@ -90,9 +90,9 @@ class Claim:
     message_id: str
 
 
-def _claimable(now: datetime) -> Any:
+def _claimable(now: datetime, channel: str = "email") -> Any:
     return and_(
-        Outbox.channel == "email",
+        Outbox.channel == channel,
         or_(
             and_(Outbox.status == "pending", Outbox.next_attempt_at <= now),
             and_(Outbox.status == "sending", Outbox.lease_until <= now),
@@ -107,15 +107,17 @@ def claim(
     domain: str,
     ids: list[int] | None = None,
     limit: int = 50,
+    channel: str = "email",
 ) -> list[Claim]:
-    """Claim up to ``limit`` due e-mails (only ``ids`` if given); return what this caller owns."""
+    """Claim up to ``limit`` due rows of ``channel`` (e-mails; webhooks, engine.notify.webhooks),
+    only ``ids`` if given; return what this caller owns."""
     claims: list[Claim] = []
     with unit_of_work(session_factory) as session:
         if ids is None:
             # Two queries so each uses its partial index (pending by due time, sending by lease).
             pending = select(Outbox.id).where(
                 Outbox.status == "pending",
-                Outbox.channel == "email",
+                Outbox.channel == channel,
                 Outbox.next_attempt_at <= now,
             )
             stale = select(Outbox.id).where(Outbox.status == "sending", Outbox.lease_until <= now)
@@ -128,7 +130,7 @@ def claim(
         for outbox_id in candidates[:limit]:
             result = session.execute(
                 update(Outbox)
-                .where(Outbox.id == outbox_id, _claimable(now))
+                .where(Outbox.id == outbox_id, _claimable(now, channel))
                 .values(
                     status="sending",
                     lease_until=now + timedelta(seconds=lease_seconds),

@@ -165,7 +165,7 @@ def test_completing_a_task_someone_finished_shows_a_clear_409_page(
         headers={"X-CSRFToken": token},
     )
     assert api.status_code == 409
-    assert api.get_json()["error"]["code"] == "conflict"
+    assert api.get_json()["code"] == "conflict"
 
 
 def test_form_without_csrf_token_is_refused(client: FlaskClient, world: World) -> None:

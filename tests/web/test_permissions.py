@@ -216,7 +216,7 @@ def test_pages_and_api_refuse_anonymous_callers(client: FlaskClient, world: Worl
     assert client.get("/tasks/mine").status_code == 302
     response = client.get("/api/v1/tasks/mine")
     assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "unauthorized"
+    assert response.get_json()["code"] == "unauthorized"
     bad = client.get("/api/v1/tasks/mine", headers={"Authorization": "Bearer tdkt_nope"})
     assert bad.status_code == 401
 

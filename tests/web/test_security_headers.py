@@ -116,4 +116,4 @@ def test_405_from_the_api_names_the_allowed_methods(client: FlaskClient) -> None
     response = client.delete("/api/v1/tasks/mine")
     assert response.status_code == 405
     assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "OPTIONS"}
-    assert response.get_json()["error"]["code"] == "method_not_allowed"
+    assert response.get_json()["code"] == "method_not_allowed"

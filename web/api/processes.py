@@ -8,42 +8,72 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, g, request
+from pydantic import Field
 
-from engine.models import User
 from engine.workflow import operations
-from web.api import MAX_JSON_BYTES, bp
+from web.api import schemas
+from web.api.base import api_user, body, dump, operation
 from web.context import db
 
-
-def _caller() -> User:
-    user: User = g.api_user
-    return user
+TAG = "processes"
 
 
-@bp.get("/processes")
+class Startable(schemas.Model):
+    process_id: str
+    name: str
+    version: int
+    form: list[dict[str, Any]]
+
+
+class StartableList(schemas.Model):
+    items: list[Startable]
+
+
+class StartRequest(schemas.Model):
+    data: dict[str, Any] = Field(
+        default_factory=dict, max_length=100, description="Values of the start form's fields"
+    )
+
+
+class Started(schemas.Model):
+    instance_id: int
+    process_id: str
+    status: str
+
+
+@operation(
+    "GET",
+    "/processes",
+    "list_startable_processes",
+    TAG,
+    "The processes I may start, each with its start form",
+    response=StartableList,
+)
 def process_list() -> dict[str, Any]:
-    """The processes the caller may start, each with its start form."""
-    return {
-        "items": [
-            {
-                "process_id": p.process_id,
-                "name": p.name,
-                "version": p.version,
-                "form": p.form,
-            }
-            for p in operations.startable(db(), _caller())
-        ]
-    }
+    return dump(
+        StartableList(
+            items=[
+                Startable(process_id=p.process_id, name=p.name, version=p.version, form=p.form)
+                for p in operations.startable(db(), api_user())
+            ]
+        )
+    )
 
 
-@bp.post("/processes/<process_id>/start")
+@operation(
+    "POST",
+    "/processes/<process_id>/start",
+    "start_process",
+    TAG,
+    "Start a process with its start form's data",
+    response=Started,
+    status=201,
+    errors=(403, 404, 422),
+    body=StartRequest,
+)
 def process_start(process_id: str) -> tuple[dict[str, Any], int]:
-    """Start ``process_id`` with ``{"data": {field: value}}`` (the start form's fields)."""
-    if (request.content_length or 0) > MAX_JSON_BYTES:
-        abort(413)
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("data", {}), dict):
-        abort(400)
-    instance = operations.start_with_form(db(), process_id, _caller(), payload.get("data", {}))
-    return {"instance_id": instance.id, "process_id": process_id, "status": instance.status}, 201
+    data = body(StartRequest)
+    instance = operations.start_with_form(db(), process_id, api_user(), data.data)
+    return dump(
+        Started(instance_id=instance.id, process_id=process_id, status=instance.status)
+    ), 201

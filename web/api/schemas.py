@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from engine.models import Attachment, Comment, Dossier, HumanTask
 from engine.read import queries
@@ -19,16 +19,17 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ErrorBody(Model):
+class Problem(Model):
+    """An RFC 9457 problem: every error the API answers (application/problem+json)."""
+
+    type: str = Field(description="urn:tdkt:problem:<code>, one per code")
+    title: str = Field(description="What kind of problem, in the request's language")
+    status: int = Field(description="The HTTP status")
+    detail: str = Field(description="What went wrong this time, in the request's language")
     code: str = Field(description="Stable machine-readable code, e.g. not_found, conflict")
-    message: str = Field(description="What went wrong, for people")
     fields: dict[str, str] | None = Field(
-        default=None, description="Per-field messages when code is validation_failed"
+        default=None, description="Per-field or per-parameter messages"
     )
-
-
-class ErrorResponse(Model):
-    error: ErrorBody
 
 
 class DossierSummary(Model):
@@ -58,7 +59,8 @@ class DossierSummary(Model):
 
 
 class Choice(Model):
-    value: str
+    #: A person or unit picker's choices are ids; a select's are text.
+    value: str | int
     label: str
 
 
@@ -82,8 +84,8 @@ class Task(Model):
     candidate_role: str | None
     candidate_unit_id: int | None
     assignee_id: int | None
-    created_at: datetime
-    due_at: datetime | None
+    created_at: AwareDatetime
+    due_at: AwareDatetime | None
     due_state: Literal["overdue", "soon", "ok"] | None
     dossier: DossierSummary | None
 
@@ -140,11 +142,11 @@ class Step(Model):
     candidate_role: str | None
     candidate_unit_id: int | None
     assignee_id: int | None
-    due_at: datetime | None
+    due_at: AwareDatetime | None
 
 
 class TimelineItem(Model):
-    at: datetime
+    at: AwareDatetime
     action: str
     actor_id: int | None
     actor_name: str | None
@@ -157,7 +159,7 @@ class AttachmentInfo(Model):
     content_type: str
     size: int
     sha256: str
-    uploaded_at: datetime
+    uploaded_at: AwareDatetime
 
     @classmethod
     def of(cls, a: Attachment) -> AttachmentInfo:
@@ -176,7 +178,7 @@ class CommentInfo(Model):
     author_id: int
     author_name: str
     body: str
-    created_at: datetime
+    created_at: AwareDatetime
 
     @classmethod
     def of(cls, c: Comment) -> CommentInfo:
@@ -221,3 +223,17 @@ class BallotRequest(Model):
 class BallotReceipt(Model):
     task_id: int
     submitted: Literal[True]
+
+
+def page_of(model: type[BaseModel]) -> type[BaseModel]:
+    """Return the ``{"items": [model], "meta": PageInfo}`` model of a list of ``model``."""
+    return create_model(
+        f"{model.__name__}Page",
+        __base__=Model,
+        items=(list[model], ...),  # type: ignore[valid-type]
+        meta=(PageInfo, ...),
+    )
+
+
+class Reason(Model):
+    reason: str = Field(min_length=1, max_length=2000, description="Why, for the audit trail")
