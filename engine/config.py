@@ -72,6 +72,10 @@ class Settings(BaseModel):
     smtp_starttls: bool = False
     mail_from: str = "tdkt@localhost"
     upload_max_mb: int = Field(default=20, ge=1, le=1024)
+    file_store: str = Field(
+        default="database",
+        description="Where files live: 'database' or an absolute path on a mount every host shares",
+    )
     trusted_proxies: int = Field(
         default=0, ge=0, le=10, description="Reverse-proxy hops whose X-Forwarded-For is believed"
     )
@@ -88,6 +92,14 @@ class Settings(BaseModel):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
+
+    @field_validator("file_store")
+    @classmethod
+    def _file_store(cls, value: str) -> str:
+        value = value.strip()
+        if value != "database" and not Path(value).is_absolute():
+            raise ValueError("expected 'database' or an absolute folder path every host mounts")
+        return value
 
     @field_validator("database_url")
     @classmethod

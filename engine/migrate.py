@@ -10,6 +10,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
+from engine.config import Settings
 from engine.models import Base
 
 
@@ -22,11 +23,16 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database schema to ``revision`` (default: the newest)."""
+def upgrade(engine: Engine, revision: str = "head", settings: Settings | None = None) -> None:
+    """Bring the database schema to ``revision`` (default: the newest).
+
+    ``settings`` (default: from the environment) tell a data migration where local files are
+    (revision 0017 moves TDKT_DATA_DIR's attachments and documents into the file store).
+    """
     with engine.begin() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
+        config.attributes["settings"] = settings
         command.upgrade(config, revision)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.documents.jobs import documents_dir, run_document
+from engine.documents.jobs import run_document
 from tasks.celery_app import celery_app, runtime
 
 
@@ -10,4 +10,4 @@ from tasks.celery_app import celery_app, runtime
 def render(document_id: int) -> None:
     """Render the requested document ``document_id`` (idempotent: a finished one is skipped)."""
     rt = runtime()
-    run_document(rt.session_factory, document_id, documents_dir(rt.settings.data_dir))
+    run_document(rt.session_factory, document_id, rt.files)

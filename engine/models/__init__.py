@@ -5,6 +5,7 @@ from engine.models.base import Base
 from engine.models.campaign import Campaign
 from engine.models.content import Attachment, Comment
 from engine.models.documents import GeneratedDocument
+from engine.models.files import FileBlob, FileChunk
 from engine.models.dossier import (
     AwardRecord,
     CouncilSession,
@@ -46,6 +47,8 @@ __all__ = [
     "CouncilSession",
     "CouncilTerm",
     "Dossier",
+    "FileBlob",
+    "FileChunk",
     "GeneratedDocument",
     "HumanTask",
     "Notification",
