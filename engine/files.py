@@ -119,7 +119,7 @@ def too_large(max_bytes: int) -> ValidationFailed:
 def _chunks(head: bytes, stream: IO[bytes], max_bytes: int | None) -> Iterator[bytes]:
     """Yield ``head`` and then ``stream`` in pieces, raising once ``max_bytes`` is passed."""
     size = 0
-    chunk = head or stream.read(CHUNK_BYTES)
+    chunk = head + stream.read(CHUNK_BYTES - len(head)) if len(head) < CHUNK_BYTES else head
     while chunk:
         size += len(chunk)
         if max_bytes is not None and size > max_bytes:

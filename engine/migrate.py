@@ -36,6 +36,15 @@ def upgrade(engine: Engine, revision: str = "head", settings: Settings | None = 
         command.upgrade(config, revision)
 
 
+def downgrade(engine: Engine, revision: str, settings: Settings | None = None) -> None:
+    """Take the database schema back to ``revision`` (e.g. "-1" or "0010")."""
+    with engine.begin() as connection:
+        config = alembic_config(engine)
+        config.attributes["connection"] = connection
+        config.attributes["settings"] = settings
+        command.downgrade(config, revision)
+
+
 def schema_differences(engine: Engine) -> list[Any]:
     """Return the differences between the models and the migrated database (empty when equal)."""
     with engine.connect() as connection:
