@@ -153,9 +153,19 @@ class Settings(BaseModel):
         return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def resolved_secret_key(self) -> str:
-        """Return the secret key, generating and keeping one in the data folder if none is set."""
+        """Return the secret key, generating and keeping one in the data folder if none is set.
+
+        In the production shape (TDKT_DATABASE_URL set: several hosts may serve the same users)
+        a key of its own per host would sign every user out whenever the balancer switches them,
+        so the key must be set explicitly, the same on every host: ConfigError otherwise.
+        """
         if self.secret_key:
             return self.secret_key
+        if self.database_url is not None:
+            raise ConfigError(
+                "TDKT_SECRET_KEY: required when TDKT_DATABASE_URL is set; give every web host the"
+                " same key (or TDKT_SECRET_KEY_FILE)"
+            )
         path = self.data_dir / "secret_key"
         if path.exists():
             return path.read_text().strip()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from engine.config import Settings
@@ -43,6 +45,33 @@ def downgrade(engine: Engine, revision: str, settings: Settings | None = None) -
         config.attributes["connection"] = connection
         config.attributes["settings"] = settings
         command.downgrade(config, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the revision the database is at (None: never migrated)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """Return the newest revision of the packaged migrations."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def history() -> list[tuple[str, str | None, str]]:
+    """Return (revision, down revision, first line of its message), oldest first."""
+    script = ScriptDirectory.from_config(alembic_config())
+    rows = [
+        (str(rev.revision), _down(rev.down_revision), (rev.doc or "").splitlines()[0])
+        for rev in script.walk_revisions()
+    ]
+    return list(reversed(rows))
+
+
+def _down(value: str | Sequence[str] | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return ",".join(value)
 
 
 def schema_differences(engine: Engine) -> list[Any]:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import socket
+import time
 import uuid
 from typing import Any
 
@@ -17,6 +20,7 @@ import redis
 from celery.beat import PersistentScheduler
 
 from engine.redis_service import client_url
+from tasks import health
 
 log = logging.getLogger(__name__)
 
@@ -79,14 +83,32 @@ class LockedScheduler(PersistentScheduler):
         super().__init__(*args, **kwargs)
         ttl = int(self.app.conf.get("tdkt_beat_lock_seconds", 30))
         self.lock = BeatLock(self.app.conf.broker_url, ttl)
+        self._last_beat = 0.0
+        self._last_held: bool | None = None
 
     def tick(self, *args: Any, **kwargs: Any) -> float:
         # Tick at least three times per lock period so the holder renews in time.
         renew_every = self.lock.ttl / 3
-        if not self.lock.hold():
+        held = self.lock.hold()
+        self._heartbeat(held)
+        if not held:
             return renew_every
         return float(min(super().tick(*args, **kwargs), renew_every))
+
+    def _heartbeat(self, held: bool) -> None:
+        now = time.monotonic()
+        if held != self._last_held or now - self._last_beat >= health.BEAT_EVERY:
+            self._last_beat, self._last_held = now, held
+            health.record(
+                self.app.conf.broker_url,
+                health.BEATS_KEY,
+                f"beat@{socket.gethostname()}:{os.getpid()}",
+                holds_lock=held,
+            )
 
     def close(self) -> None:
         super().close()
         self.lock.release()
+        health.forget(
+            self.app.conf.broker_url, health.BEATS_KEY, f"beat@{socket.gethostname()}:{os.getpid()}"
+        )

@@ -3,6 +3,15 @@
 :func:`init_celery` binds the app to a :class:`~engine.runtime.Runtime` (the web process's, or
 the worker's and beat's own, built by ``tdkt worker``/``tdkt beat``); every task reads it back
 with :func:`runtime`.
+
+``celery -A tasks.celery_app worker`` works too: Celery asks this module for ``app``, and that
+name (:func:`__getattr__`, nothing at import time) builds the worker's runtime from the
+``TDKT_*`` environment, so the broker is TDKT_REDIS_URL and every task is registered.
+
+Queues (:data:`QUEUES`): ``timers`` (the timer sweep and the heartbeat), ``notifications``
+(reminders, digests, e-mail) and ``documents`` (document rendering and imports), so a long
+import never delays a timer. A worker takes all three unless ``--queues`` says otherwise. Every
+task has a soft and a hard time limit (:data:`TIME_LIMITS`).
 """
 
 from __future__ import annotations
@@ -16,6 +25,27 @@ from engine.redis_service import celery_url
 from engine.runtime import Runtime
 
 celery_app = Celery("tdkt")
+
+#: The queues; ``tdkt worker --queues`` picks some (default: all).
+QUEUES = ("timers", "notifications", "documents")
+#: Task name prefix → queue. A task not listed goes to ``documents`` (the default queue).
+ROUTES = {
+    "tasks.timers.*": {"queue": "timers"},
+    "tasks.health.*": {"queue": "timers"},
+    "tasks.notify.*": {"queue": "notifications"},
+    "tasks.documents.*": {"queue": "documents"},
+    "tasks.imports.*": {"queue": "documents"},
+}
+#: (soft, hard) time limits in seconds by queue: the soft one raises SoftTimeLimitExceeded in
+#: the task (its unit of work rolls back), the hard one kills the pool process.
+TIME_LIMITS = {"timers": (240, 300), "notifications": (240, 300), "documents": (1500, 1800)}
+
+
+def time_limits(queue: str) -> dict[str, int]:
+    """Return the ``soft_time_limit``/``time_limit`` options of a task on ``queue``."""
+    soft, hard = TIME_LIMITS[queue]
+    return {"soft_time_limit": soft, "time_limit": hard}
+
 
 _bound: list[Runtime] = []
 
@@ -74,6 +104,29 @@ def init_celery(rt: Runtime) -> Celery:
         # A dead Redis must not hold up a web request that queues an e-mail after commit.
         broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
         include=["tasks.health", "tasks.documents", "tasks.notify", "tasks.timers"],
+        task_default_queue="documents",
+        task_routes=ROUTES,
+        # The fallback for a task that names no limits of its own.
+        task_soft_time_limit=TIME_LIMITS["documents"][0],
+        task_time_limit=TIME_LIMITS["documents"][1],
+        worker_send_task_events=False,
     )
     _bound[:] = [rt]
     return celery_app
+
+
+def from_environment() -> Celery:
+    """Return the app bound to a runtime built from the environment (unless bound already)."""
+    if not _bound:
+        from engine.config import load_settings
+        from tasks.worker import build_celery_runtime
+
+        build_celery_runtime(load_settings())
+    return celery_app
+
+
+def __getattr__(name: str) -> Any:
+    # `celery -A tasks.celery_app` asks for `app`: configure from the environment then.
+    if name == "app":
+        return from_environment()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from engine.documents.jobs import run_document
-from tasks.celery_app import celery_app, runtime
+from tasks.celery_app import celery_app, runtime, time_limits
 
 
-@celery_app.task(name="tasks.documents.render", acks_late=True)
+@celery_app.task(name="tasks.documents.render", acks_late=True, **time_limits("documents"))
 def render(document_id: int) -> None:
     """Render the requested document ``document_id`` (idempotent: a finished one is skipped)."""
     rt = runtime()

@@ -49,8 +49,10 @@ def create_app(
     rt, celery = build_celery_runtime(settings)
     app = Flask(__name__)
     if settings.trusted_proxies:
-        # Only the hops we run append to X-Forwarded-For; a client's own header is never read.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
+        # Only the hops we run append to X-Forwarded-For/-Proto/-Host; a client's own header
+        # is never read. Proto and host make url_for and secure cookies see https behind TLS.
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     secure = bool(settings.base_url and settings.base_url.startswith("https://"))
     app.config.update(
         SECRET_KEY=settings.resolved_secret_key(),

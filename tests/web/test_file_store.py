@@ -106,7 +106,11 @@ def test_an_oversized_upload_keeps_nothing(
     client = small.test_client()
     sign_in(client, world.users["head_a"])
     response = _post_file(
-        client, f"/tasks/{world.task.id}/attachments", BIG_PDF + BIG_PDF[9:], "x.pdf", follow_redirects=True
+        client,
+        f"/tasks/{world.task.id}/attachments",
+        BIG_PDF + BIG_PDF[9:],
+        "x.pdf",
+        follow_redirects=True,
     )
     small.extensions["tdkt"].dispose()
     assert response.status_code == 200
