@@ -25,7 +25,7 @@ from sqlalchemy.exc import ArgumentError
 
 ENV_PREFIX = "TDKT_"
 #: Settings that may be read from a file named by ``TDKT_<NAME>_FILE``.
-SECRET_SETTINGS = ("secret_key", "database_url", "redis_url", "smtp_password")
+SECRET_SETTINGS = ("secret_key", "database_url", "redis_url", "smtp_password", "metrics_token")
 
 
 class ConfigError(Exception):
@@ -52,6 +52,12 @@ class Settings(BaseModel):
     base_url: str | None = None
     web_workers: int = Field(default=2, ge=1, le=64)
     log_level: str = "INFO"
+    log_format: str = Field(default="json", pattern="^(json|text)$", description="json or text")
+    metrics_token: str | None = Field(default=None, description="Bearer token for /metrics")
+    metrics_networks: str = Field(
+        default="127.0.0.0/8,::1/128",
+        description="Comma-separated networks that may read /metrics without the token",
+    )
     max_returns: int = Field(default=10, ge=1, le=200)
     workflow_cache: int = Field(
         default=256, ge=0, le=100_000, description="Instances kept deserialized per process"
@@ -99,6 +105,21 @@ class Settings(BaseModel):
         value = value.strip()
         if value != "database" and not Path(value).is_absolute():
             raise ValueError("expected 'database' or an absolute folder path every host mounts")
+        return value
+
+    @field_validator("metrics_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        import ipaddress
+
+        try:
+            for part in value.split(","):
+                if part.strip():
+                    ipaddress.ip_network(part.strip(), strict=False)
+        except ValueError:
+            raise ValueError(
+                "expected comma-separated networks such as 10.0.0.0/8,::1/128"
+            ) from None
         return value
 
     @field_validator("database_url")

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from engine.config import Settings
 from engine.models import Base
@@ -47,9 +47,14 @@ def downgrade(engine: Engine, revision: str, settings: Settings | None = None) -
         command.downgrade(config, revision)
 
 
-def current_revision(engine: Engine) -> str | None:
-    """Return the revision the database is at (None: never migrated)."""
-    with engine.connect() as connection:
+def current_revision(target: Engine | Connection) -> str | None:
+    """Return the revision the database is at (None: never migrated).
+
+    Give a session's connection where one is open (SQLite allows one transaction at a time).
+    """
+    if isinstance(target, Connection):
+        return MigrationContext.configure(target).get_current_revision()
+    with target.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 

@@ -19,8 +19,15 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import (
+    before_task_publish,
+    setup_logging,
+    task_postrun,
+    task_prerun,
+    worker_process_init,
+)
 
+from engine import logs
 from engine.redis_service import celery_url
 from engine.runtime import Runtime
 
@@ -62,6 +69,41 @@ def _fresh_pool_in_child(**_kwargs: Any) -> None:
     """Give each forked pool process its own connections (never the parent's sockets)."""
     if _bound:
         _bound[-1].engine.dispose(close=False)
+
+
+#: The message header that carries the request id of whoever queued the task.
+REQUEST_ID_HEADER = "tdkt_request_id"
+
+
+@before_task_publish.connect
+def _carry_request_id(headers: dict[str, Any] | None = None, **_kwargs: Any) -> None:
+    """Put the queuing request's id into the task message (a web request's log context)."""
+    request_id = logs.current().get("request_id")
+    if headers is not None and request_id:
+        headers[REQUEST_ID_HEADER] = request_id
+
+
+@task_prerun.connect
+def _bind_task(task: Any = None, task_id: str | None = None, **_kwargs: Any) -> None:
+    logs.clear()
+    request_id = getattr(task.request, REQUEST_ID_HEADER, None) if task is not None else None
+    if request_id is None and task is not None:
+        request_id = (task.request.headers or {}).get(REQUEST_ID_HEADER)
+    logs.bind(request_id=request_id, celery_task=task_id)
+
+
+@task_postrun.connect
+def _unbind_task(**_kwargs: Any) -> None:
+    logs.clear()
+
+
+@setup_logging.connect
+def _json_logs(**_kwargs: Any) -> None:
+    """Worker and beat log JSON lines like the web (Celery's own set-up is skipped)."""
+    settings = _bound[-1].settings if _bound else None
+    logs.configure(
+        settings.log_level if settings else "INFO", settings.log_format if settings else "json"
+    )
 
 
 def init_celery(rt: Runtime) -> Celery:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from typing import Any
 
@@ -11,6 +10,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
+from engine import logs
 from engine.config import Settings, load_settings
 from engine.db import DatabaseUnavailable, check_connection
 from engine.domain import sessions
@@ -34,6 +34,7 @@ from web import (
     inputs,
     nav,
     notifications,
+    ops,
     security,
 )
 from web.context import close_session, db
@@ -73,7 +74,8 @@ def create_app(
     )
     app.config.update(config_override or {})
     app.extensions["tdkt"] = rt
-    logging.basicConfig(level=settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
+    ops.init_app(app)  # first: the request id and the clock start before any other hook
 
     inputs.register_converters(app)  # before the blueprints: their <int:...> rules use it
     inputs.init_app(app)

@@ -5,7 +5,6 @@ from engine.models.base import Base
 from engine.models.campaign import Campaign
 from engine.models.content import Attachment, Comment
 from engine.models.documents import GeneratedDocument
-from engine.models.files import FileBlob, FileChunk
 from engine.models.dossier import (
     AwardRecord,
     CouncilSession,
@@ -14,6 +13,7 @@ from engine.models.dossier import (
     RuleSetting,
     SealedBallot,
 )
+from engine.models.files import FileBlob, FileChunk
 from engine.models.notify import (
     CalendarOverrideDay,
     Notification,

@@ -59,4 +59,4 @@ def index() -> str:
     return render_template("admin/index.html", full=full)
 
 
-from web.admin import calendar, campaigns, org, rules, versions  # noqa: E402, F401 - views on bp
+from web.admin import calendar, campaigns, org, rules, status, versions  # noqa: E402, F401 - views on bp
