@@ -2,7 +2,8 @@
 
 Any number of ``tdkt beat`` processes may run (a stand-by on another machine, or one started by
 mistake); each asks for the lock on every tick. The holder renews it; the others wait and take
-over within one lock period after the holder dies. The lock is atomic: ``SET key token NX EX``
+over within one lock period after the holder dies: a stand-by waits exactly until the holder's
+lock would lapse (its remaining TTL), then asks again. The lock is atomic: ``SET key token NX EX``
 to take it, a compare-and-expire script to renew it, a compare-and-delete script to release it.
 """
 
@@ -51,6 +52,8 @@ class BeatLock:
         self.key = key
         self.token = uuid.uuid4().hex
         self.held = False
+        #: Seconds until the current holder's lock lapses, as last seen by a stand-by.
+        self.lapses_in: float | None = None
 
     def hold(self) -> bool:
         """Take or renew the lock; return whether this process holds it now."""
@@ -58,6 +61,9 @@ class BeatLock:
             if self.held and self.client.eval(_RENEW, 1, self.key, self.token, self.ttl):
                 return True
             acquired = bool(self.client.set(self.key, self.token, nx=True, ex=self.ttl))
+            if not acquired:
+                left = int(self.client.pttl(self.key))
+                self.lapses_in = left / 1000 if left > 0 else 0.0
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             # Without Redis nothing can be queued anyway; do not schedule blind.
             acquired = False
@@ -92,7 +98,12 @@ class LockedScheduler(PersistentScheduler):
         held = self.lock.hold()
         self._heartbeat(held)
         if not held:
-            return renew_every
+            # A stand-by asks again just after the holder's lock would lapse, so it takes over
+            # within TDKT_BEAT_LOCK_SECONDS of the holder's last renewal (not a third later).
+            lapses_in = self.lock.lapses_in
+            if lapses_in is None:
+                return renew_every
+            return max(0.05, min(renew_every, lapses_in + 0.05))
         return float(min(super().tick(*args, **kwargs), renew_every))
 
     def _heartbeat(self, held: bool) -> None:
