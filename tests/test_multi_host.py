@@ -134,13 +134,24 @@ class Forwarder:
 
     def start(self) -> None:
         self.thread.start()
-        for address in self.listen:
+        self.servers = [
             asyncio.run_coroutine_threadsafe(
                 asyncio.start_server(self._handle, address, self.port), self.loop
             ).result(10)
+            for address in self.listen
+        ]
 
     def stop(self) -> None:
+        async def close() -> None:
+            for server in self.servers:
+                server.close()
+                await server.wait_closed()
+
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(close(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
 
 
 @dataclass
@@ -172,7 +183,14 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait("redis", lambda: redis.Redis(port=self.port).ping(), 20)
+        _wait("redis", self.ping, 20)
+
+    def ping(self) -> bool:
+        client = redis.Redis(port=self.port)
+        try:
+            return bool(client.ping())
+        finally:
+            client.close()
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -490,6 +508,7 @@ def _scenario(
             .where(HumanTask.element_id == "unit_review", HumanTask.status == "completed")
         )
         assert reviewed == len(dossier_ids)
+    client.close()
     for reader in readers:  # after the kills, every file still served by both hosts
         for attachment_id in served:
             reader.request(f"/attachments/{attachment_id}")
