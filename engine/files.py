@@ -46,6 +46,9 @@ from sqlalchemy import (
     table,
     update,
 )
+from sqlalchemy import (
+    insert as sa_insert,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -86,7 +89,7 @@ class FileStore(Protocol):
         self,
         stream: IO[bytes],
         *,
-        session: Session | None = None,
+        session: Session | Connection | None = None,
         max_bytes: int | None = None,
         head: bytes = b"",
     ) -> StoredFile:
@@ -251,16 +254,17 @@ class DatabaseStore:
     ) -> StoredFile:
         digest = hashlib.sha256()
         temp = f"tmp-{uuid.uuid4().hex}"
+        insert_chunk = sa_insert(FileChunk)
         size = seq = 0
         for chunk in _chunks(head, stream, max_bytes):
             digest.update(chunk)
-            conn.execute(FileChunk.__table__.insert().values(key=temp, seq=seq, data=chunk))
+            conn.execute(insert_chunk.values(key=temp, seq=seq, data=chunk))
             size += len(chunk)
             seq += 1
         key = digest.hexdigest()
         insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
         added = conn.execute(
-            insert(FileBlob.__table__)
+            insert(FileBlob)
             .values(key=key, size=size, chunks=seq)
             .on_conflict_do_nothing(index_elements=["key"])
         )
@@ -301,7 +305,7 @@ class DirectoryStore:
         self,
         stream: IO[bytes],
         *,
-        session: Session | None = None,
+        session: Session | Connection | None = None,
         max_bytes: int | None = None,
         head: bytes = b"",
     ) -> StoredFile:

@@ -16,6 +16,7 @@ task has a soft and a hard time limit (:data:`TIME_LIMITS`).
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from celery import Celery
@@ -48,10 +49,9 @@ ROUTES = {
 TIME_LIMITS = {"timers": (240, 300), "notifications": (240, 300), "documents": (1500, 1800)}
 
 
-def time_limits(queue: str) -> dict[str, int]:
-    """Return the ``soft_time_limit``/``time_limit`` options of a task on ``queue``."""
-    soft, hard = TIME_LIMITS[queue]
-    return {"soft_time_limit": soft, "time_limit": hard}
+#: Each task names its queue's limits: ``soft_time_limit=SOFT[q], time_limit=HARD[q]``.
+SOFT = {queue: limits[0] for queue, limits in TIME_LIMITS.items()}
+HARD = {queue: limits[1] for queue, limits in TIME_LIMITS.items()}
 
 
 _bound: list[Runtime] = []
@@ -161,9 +161,11 @@ def from_environment() -> Celery:
     """Return the app bound to a runtime built from the environment (unless bound already)."""
     if not _bound:
         from engine.config import load_settings
-        from tasks.worker import build_celery_runtime
 
-        build_celery_runtime(load_settings())
+        # tasks.worker (the composition of the worker's runtime) imports this module; it is
+        # reached only when Celery's own command line asks for the app, never at import time.
+        worker = importlib.import_module("tasks.worker")
+        worker.build_celery_runtime(load_settings())
     return celery_app
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from engine.documents.jobs import run_document
-from tasks.celery_app import celery_app, runtime, time_limits
+from tasks.celery_app import HARD, SOFT, celery_app, runtime
 
 
-@celery_app.task(name="tasks.documents.render", acks_late=True, **time_limits("documents"))
+@celery_app.task(
+    name="tasks.documents.render",
+    acks_late=True,
+    soft_time_limit=SOFT["documents"],
+    time_limit=HARD["documents"],
+)
 def render(document_id: int) -> None:
     """Render the requested document ``document_id`` (idempotent: a finished one is skipped)."""
     rt = runtime()

@@ -25,7 +25,7 @@ import redis
 from celery.signals import worker_ready, worker_shutdown
 
 from engine.redis_service import RedisUnavailable, client_url
-from tasks.celery_app import celery_app, runtime, time_limits
+from tasks.celery_app import HARD, SOFT, celery_app, runtime
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,12 @@ BEATS_KEY = "tdkt:beats"
 BEAT_EVERY = 10.0
 
 
-@celery_app.task(name="tasks.health.heartbeat", acks_late=True, **time_limits("timers"))
+@celery_app.task(
+    name="tasks.health.heartbeat",
+    acks_late=True,
+    soft_time_limit=SOFT["timers"],
+    time_limit=HARD["timers"],
+)
 def heartbeat() -> float:
     """Record that a worker ran a beat-scheduled task just now; return the time recorded."""
     now = time.time()
@@ -104,12 +109,13 @@ def background_status(url: str, now: float | None = None) -> dict[str, Any]:
     finally:
         client.close()
 
-    def rows(raw: dict[bytes, bytes]) -> list[dict[str, Any]]:
+    def rows(raw: Any) -> list[dict[str, Any]]:
         out = []
         for name, value in sorted(raw.items()):
             facts = json.loads(value)
             age = round(now - float(facts["at"]), 1)
-            out.append({"name": name.decode(), **facts, "age": age, "alive": age < 3 * BEAT_EVERY})
+            label = name.decode() if isinstance(name, bytes) else str(name)
+            out.append({"name": label, **facts, "age": age, "alive": age < 3 * BEAT_EVERY})
         return out
 
     return {

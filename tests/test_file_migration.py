@@ -74,7 +74,9 @@ def test_the_upgrade_moves_local_files_into_the_database_and_the_downgrade_back(
     with store.open(sha) as stream:
         assert stream.read() == attachment
     with engine.connect() as conn:
-        paths = dict(conn.execute(text("SELECT id, file_path FROM generated_document")).all())
+        paths: dict[int, str] = dict(
+            conn.execute(text("SELECT id, file_path FROM generated_document")).all()
+        )
         blobs = conn.scalars(select(FileBlob.key)).all()
     assert paths == {1: hashlib.sha256(document).hexdigest(), 2: "2-mat.docx"}, "missing: kept"
     assert sorted(blobs) == sorted([sha, paths[1]])

@@ -1,4 +1,4 @@
-"""gunicorn settings for a production web host: ``gunicorn -c python:web.gunicorn_conf web.wsgi:app``.
+"""gunicorn settings of a web host: ``gunicorn -c python:web.gunicorn_conf web.wsgi:app``.
 
 Worker processes come from TDKT_WEB_WORKERS (the same variable ``tdkt run`` reads). With
 PROMETHEUS_MULTIPROC_DIR set (an empty folder private to this host), /metrics sums the request

@@ -183,7 +183,7 @@ class FiguresCollector(Collector):
         up = GaugeMetricFamily("tdkt_redis_up", "Whether Redis answers (1) or not (0).")
         try:
             lengths = queue_lengths(self.rt.redis_url)
-            status = background_status(self.rt.redis_url)
+            beats = background_status(self.rt.redis_url)
         except (redis.ConnectionError, redis.TimeoutError, RedisUnavailable):
             up.add_metric([], 0)
             yield up
@@ -202,7 +202,7 @@ class FiguresCollector(Collector):
             labels=["kind", "name"],
         )
         for kind in ("workers", "beats"):
-            for row in status[kind]:
+            for row in beats[kind]:
                 age.add_metric([kind[:-1], row["name"]], row["age"])
         yield age
 

@@ -55,17 +55,16 @@ def read_figures(session: Session, now: datetime) -> Figures:
     )
     if oldest is not None:
         figures.timer_lag_seconds = max(0.0, (now - oldest).total_seconds())
-    figures.outbox = {
-        status: count
-        for status, count in session.execute(
-            select(Outbox.status, func.count()).group_by(Outbox.status)
-        )
-    }
+    figures.outbox = dict(
+        session.execute(select(Outbox.status, func.count()).group_by(Outbox.status))
+    )
     for status, created, finished in session.execute(
         select(
             GeneratedDocument.status, GeneratedDocument.created_at, GeneratedDocument.finished_at
         ).where(GeneratedDocument.finished_at.is_not(None))
     ):
+        if finished is None:
+            continue
         count, total = figures.document_jobs.get(status, (0, 0.0))
         figures.document_jobs[status] = (count + 1, total + (finished - created).total_seconds())
     return figures

@@ -57,7 +57,8 @@ def test_a_document_in_a_directory_store_is_named_by_its_bytes(
     run_document(session_factory, document.id, store)
     with session_factory() as session:
         done = session.get(GeneratedDocument, document.id)
-        assert done is not None and done.file_path is not None
+        assert done is not None
+        assert done.file_path is not None
         assert store.path(done.file_path).is_file()
         stream = document_file(done, store)
         assert stream is not None

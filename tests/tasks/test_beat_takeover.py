@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -44,7 +45,7 @@ def _holder(client: redis.Redis) -> int | None:
     return int(max(holding, key=lambda f: f["at"])["pid"]) if holding else None
 
 
-def _wait(predicate, timeout: float):  # type: ignore[no-untyped-def]
+def _wait(predicate: Any, timeout: float) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

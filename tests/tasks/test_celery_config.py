@@ -14,7 +14,8 @@ PROBE = """
 import json
 from celery.app.utils import find_app
 app = find_app("tasks.celery_app")
-tasks = {n: [t.soft_time_limit, t.time_limit] for n, t in app.tasks.items() if n.startswith("tasks.")}
+tasks = {n: [t.soft_time_limit, t.time_limit]
+         for n, t in app.tasks.items() if n.startswith("tasks.")}
 route = {n: app.amqp.router.route({}, n)["queue"].name for n in tasks}
 print(json.dumps({"broker": app.conf.broker_url, "tasks": tasks, "route": route}))
 """

@@ -47,7 +47,8 @@ def test_livez_and_readyz_answer(client: FlaskClient) -> None:
     assert client.get("/livez").json == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json is not None and ready.json["status"] == "ready"
+    assert ready.json is not None
+    assert ready.json["status"] == "ready"
 
 
 def test_readyz_stays_200_without_redis_while_healthz_says_503(
@@ -63,7 +64,8 @@ def test_readyz_stays_200_without_redis_while_healthz_says_503(
     client = app.test_client()
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json is not None and ready.json["redis"].startswith("unavailable")
+    assert ready.json is not None
+    assert ready.json["redis"].startswith("unavailable")
     assert client.get("/healthz").status_code == 503
     assert client.get("/livez").status_code == 200
     app.extensions["tdkt"].dispose()
@@ -144,7 +146,9 @@ def test_log_lines_are_json_with_ids_and_never_the_form(app: Flask, world: World
     assert line["request_id"] == "req-from-proxy-0001"
     assert line["user_id"] == str(world.users["head_a"].id)
     assert line["dossier_id"] == world.dossier.id
-    assert line["level"] == "INFO" and line["time"] and line["status"] == 302
+    assert line["level"] == "INFO"
+    assert line["time"]
+    assert line["status"] == 302
     assert "7731" not in out.getvalue(), "form contents are never logged"
 
 
@@ -156,7 +160,9 @@ def test_a_queued_task_carries_the_request_id(app: Flask, world: World) -> None:
     with app.test_request_context(headers={"X-Request-ID": "req-queues-a-task"}):
         app.preprocess_request()
         deliver_outbox.apply_async((12345,), retry=False)
-    message = json.loads(client.lpop("notifications") or b"{}")
+    raw = client.lpop("notifications")
+    assert isinstance(raw, bytes)
+    message = json.loads(raw)
     client.close()
     assert message["headers"]["task"] == "tasks.notify.deliver_outbox"
     assert message["headers"]["tdkt_request_id"] == "req-queues-a-task"
@@ -167,11 +173,13 @@ def test_the_status_page_shows_workers_and_beats(app: Flask, world: World) -> No
     health.record(rt.redis_url, health.WORKERS_KEY, "celery@web-a", queues=["timers"], host="a")
     health.record(rt.redis_url, health.BEATS_KEY, "beat@b:42", holds_lock=True)
     admin = app.test_client()
+    assert world.driver is not None
     sign_in(admin, world.driver.user("admin"))
     page = admin.get("/admin/status")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "celery@web-a" in text and "beat@b:42" in text
+    assert "celery@web-a" in text
+    assert "beat@b:42" in text
     assert "Giữ khóa lập lịch" in text
     secretariat = app.test_client()
     sign_in(secretariat, world.users["secretariat"])

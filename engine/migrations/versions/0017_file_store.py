@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import engine.models.base
+from engine.config import Settings
 
 revision: str = "0017"
 down_revision: str | None = "0010"
@@ -59,10 +60,12 @@ def downgrade() -> None:
     op.drop_table("file_blob")
 
 
-def _settings() -> object:
-    settings = op.get_context().config.attributes.get("settings")
+def _settings() -> Settings:
+    config = op.get_context().config
+    settings = config.attributes.get("settings") if config is not None else None
     if settings is None:
         from engine.config import load_settings
 
         settings = load_settings()
+    assert isinstance(settings, Settings)
     return settings
