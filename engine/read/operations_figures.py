@@ -55,9 +55,8 @@ def read_figures(session: Session, now: datetime) -> Figures:
     )
     if oldest is not None:
         figures.timer_lag_seconds = max(0.0, (now - oldest).total_seconds())
-    figures.outbox = dict(
-        session.execute(select(Outbox.status, func.count()).group_by(Outbox.status))
-    )
+    rows = session.execute(select(Outbox.status, func.count()).group_by(Outbox.status)).all()
+    figures.outbox = {str(status): int(count) for status, count in rows}
     for status, created, finished in session.execute(
         select(
             GeneratedDocument.status, GeneratedDocument.created_at, GeneratedDocument.finished_at
