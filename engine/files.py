@@ -263,12 +263,14 @@ class DatabaseStore:
             seq += 1
         key = digest.hexdigest()
         insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        added = conn.execute(
+        # RETURNING says whether this insert added the row (rowcount is not reliable here).
+        added = conn.scalar(
             insert(FileBlob)
             .values(key=key, size=size, chunks=seq)
             .on_conflict_do_nothing(index_elements=["key"])
+            .returning(FileBlob.key)
         )
-        if added.rowcount:
+        if added is not None:
             conn.execute(update(FileChunk).where(FileChunk.key == temp).values(key=key))
         else:  # the same bytes are stored already
             conn.execute(delete(FileChunk).where(FileChunk.key == temp))
