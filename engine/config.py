@@ -25,7 +25,7 @@ from sqlalchemy.exc import ArgumentError
 
 ENV_PREFIX = "TDKT_"
 #: Settings that may be read from a file named by ``TDKT_<NAME>_FILE``.
-SECRET_SETTINGS = ("secret_key", "database_url", "redis_url", "smtp_password")
+SECRET_SETTINGS = ("secret_key", "database_url", "redis_url", "smtp_password", "metrics_token")
 
 
 class ConfigError(Exception):
@@ -55,6 +55,12 @@ class Settings(BaseModel):
         default=4, ge=1, le=64, description="Threads per gunicorn worker (gthread)"
     )
     log_level: str = "INFO"
+    log_format: str = Field(default="json", pattern="^(json|text)$", description="json or text")
+    metrics_token: str | None = Field(default=None, description="Bearer token for /metrics")
+    metrics_networks: str = Field(
+        default="127.0.0.0/8,::1/128",
+        description="Comma-separated networks that may read /metrics without the token",
+    )
     max_returns: int = Field(default=10, ge=1, le=200)
     workflow_cache: int = Field(
         default=256, ge=0, le=100_000, description="Instances kept deserialized per process"
@@ -75,6 +81,10 @@ class Settings(BaseModel):
     smtp_starttls: bool = False
     mail_from: str = "tdkt@localhost"
     upload_max_mb: int = Field(default=20, ge=1, le=1024)
+    file_store: str = Field(
+        default="database",
+        description="Where files live: 'database' or an absolute path on a mount every host shares",
+    )
     trusted_proxies: int = Field(
         default=0, ge=0, le=10, description="Reverse-proxy hops whose X-Forwarded-For is believed"
     )
@@ -94,6 +104,29 @@ class Settings(BaseModel):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
+
+    @field_validator("file_store")
+    @classmethod
+    def _file_store(cls, value: str) -> str:
+        value = value.strip()
+        if value != "database" and not Path(value).is_absolute():
+            raise ValueError("expected 'database' or an absolute folder path every host mounts")
+        return value
+
+    @field_validator("metrics_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        import ipaddress
+
+        try:
+            for part in value.split(","):
+                if part.strip():
+                    ipaddress.ip_network(part.strip(), strict=False)
+        except ValueError:
+            raise ValueError(
+                "expected comma-separated networks such as 10.0.0.0/8,::1/128"
+            ) from None
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -147,9 +180,19 @@ class Settings(BaseModel):
         return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def resolved_secret_key(self) -> str:
-        """Return the secret key, generating and keeping one in the data folder if none is set."""
+        """Return the secret key, generating and keeping one in the data folder if none is set.
+
+        In the production shape (TDKT_DATABASE_URL set: several hosts may serve the same users)
+        a key of its own per host would sign every user out whenever the balancer switches them,
+        so the key must be set explicitly, the same on every host: ConfigError otherwise.
+        """
         if self.secret_key:
             return self.secret_key
+        if self.database_url is not None:
+            raise ConfigError(
+                "TDKT_SECRET_KEY: required when TDKT_DATABASE_URL is set; give every web host the"
+                " same key (or TDKT_SECRET_KEY_FILE)"
+            )
         path = self.data_dir / "secret_key"
         if path.exists():
             return path.read_text().strip()

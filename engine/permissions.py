@@ -34,7 +34,7 @@ MANAGER_ROLES = frozenset({"director", "secretariat", "admin"})
 #: Roles that file a dossier for any unit; a unit clerk files for their own units only.
 FILE_FOR_ANY_UNIT_ROLES = frozenset({"secretariat", "admin"})
 
-Section = Literal["org", "versions", "rules", "outbox", "campaigns", "calendar"]
+Section = Literal["org", "versions", "rules", "outbox", "campaigns", "calendar", "system"]
 _ADMINS = frozenset({"admin"})
 _ADMINS_AND_SECRETARIAT = frozenset({"admin", "secretariat"})
 #: Who may use which part of administration: the organisation, workflow versions, rules and the
@@ -47,6 +47,8 @@ ADMINISTRATION: dict[Section, frozenset[str]] = {
     "outbox": _ADMINS,
     "campaigns": _ADMINS_AND_SECRETARIAT,
     "calendar": _ADMINS_AND_SECRETARIAT,
+    # The system status page: web hosts' view of workers, beats, queues and the file store.
+    "system": _ADMINS,
 }
 
 

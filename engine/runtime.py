@@ -25,6 +25,7 @@ from engine.calendar import ProcessCalendar
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.domain import conflicts, council, dossiers
+from engine.files import FileStore, build_store
 from engine.notify import subscribers, webhooks
 from engine.redis_service import start_embedded
 from engine.wiring import Dispatcher, Wiring
@@ -104,6 +105,8 @@ class Runtime:
     session_factory: sessionmaker[Session]
     redis_url: str
     wiring: Wiring
+    #: Where attachments, generated documents and import uploads live (TDKT_FILE_STORE).
+    files: FileStore
 
     def dispose(self) -> None:
         """Close every pooled database connection."""
@@ -149,7 +152,9 @@ def build_runtime(
     redis_url = settings.redis_url or start_embedded(settings.data_dir)
     factory = make_session_factory(engine, wiring)
     listen(factory)
-    runtime = Runtime(settings, engine, factory, redis_url, wiring)
+    runtime = Runtime(
+        settings, engine, factory, redis_url, wiring, build_store(settings.file_store, engine)
+    )
     runtime.refresh_calendar()
     # Pool nothing opened at start-up: Celery and gunicorn fork after this, and a connection
     # shared by two processes corrupts both (SQLAlchemy docs, "Using Connection Pools with

@@ -2,7 +2,8 @@
 
 Any number of ``tdkt beat`` processes may run (a stand-by on another machine, or one started by
 mistake); each asks for the lock on every tick. The holder renews it; the others wait and take
-over within one lock period after the holder dies. The lock is atomic: ``SET key token NX EX``
+over within one lock period after the holder dies: a stand-by waits exactly until the holder's
+lock would lapse (its remaining TTL), then asks again. The lock is atomic: ``SET key token NX EX``
 to take it, a compare-and-expire script to renew it, a compare-and-delete script to release it.
 """
 
@@ -10,6 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import socket
+import time
 import uuid
 from typing import Any
 
@@ -17,6 +21,7 @@ import redis
 from celery.beat import PersistentScheduler
 
 from engine.redis_service import client_url
+from tasks import health
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,8 @@ class BeatLock:
         self.key = key
         self.token = uuid.uuid4().hex
         self.held = False
+        #: Seconds until the current holder's lock lapses, as last seen by a stand-by.
+        self.lapses_in: float | None = None
 
     def hold(self) -> bool:
         """Take or renew the lock; return whether this process holds it now."""
@@ -54,6 +61,9 @@ class BeatLock:
             if self.held and self.client.eval(_RENEW, 1, self.key, self.token, self.ttl):
                 return True
             acquired = bool(self.client.set(self.key, self.token, nx=True, ex=self.ttl))
+            if not acquired:
+                left = int(self.client.pttl(self.key))
+                self.lapses_in = left / 1000 if left > 0 else 0.0
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             # Without Redis nothing can be queued anyway; do not schedule blind.
             acquired = False
@@ -79,14 +89,37 @@ class LockedScheduler(PersistentScheduler):
         super().__init__(*args, **kwargs)
         ttl = int(self.app.conf.get("tdkt_beat_lock_seconds", 30))
         self.lock = BeatLock(self.app.conf.broker_url, ttl)
+        self._last_beat = 0.0
+        self._last_held: bool | None = None
 
     def tick(self, *args: Any, **kwargs: Any) -> float:
         # Tick at least three times per lock period so the holder renews in time.
         renew_every = self.lock.ttl / 3
-        if not self.lock.hold():
-            return renew_every
+        held = self.lock.hold()
+        self._heartbeat(held)
+        if not held:
+            # A stand-by asks again just after the holder's lock would lapse, so it takes over
+            # within TDKT_BEAT_LOCK_SECONDS of the holder's last renewal (not a third later).
+            lapses_in = self.lock.lapses_in
+            if lapses_in is None:
+                return renew_every
+            return max(0.05, min(renew_every, lapses_in + 0.05))
         return float(min(super().tick(*args, **kwargs), renew_every))
+
+    def _heartbeat(self, held: bool) -> None:
+        now = time.monotonic()
+        if held != self._last_held or now - self._last_beat >= health.BEAT_EVERY:
+            self._last_beat, self._last_held = now, held
+            health.record(
+                self.app.conf.broker_url,
+                health.BEATS_KEY,
+                f"beat@{socket.gethostname()}:{os.getpid()}",
+                holds_lock=held,
+            )
 
     def close(self) -> None:
         super().close()
         self.lock.release()
+        health.forget(
+            self.app.conf.broker_url, health.BEATS_KEY, f"beat@{socket.gethostname()}:{os.getpid()}"
+        )

@@ -13,12 +13,17 @@ from engine import notify
 from engine.models.base import utcnow
 from engine.notify import webhooks
 from engine.notify.outbox import MailSettings, deliver_due
-from tasks.celery_app import celery_app, runtime
+from tasks.celery_app import HARD, SOFT, celery_app, runtime
 
 log = logging.getLogger(__name__)
 
 
-@celery_app.task(name="tasks.notify.sweep_reminders", acks_late=True)
+@celery_app.task(
+    name="tasks.notify.sweep_reminders",
+    acks_late=True,
+    soft_time_limit=SOFT["notifications"],
+    time_limit=HARD["notifications"],
+)
 def sweep_reminders() -> dict[str, int]:
     """Send the reminders and escalations that have come due, then build due daily digests."""
     rt = runtime()
@@ -38,7 +43,12 @@ def sweep_reminders() -> dict[str, int]:
     return {"tasks": result.tasks, "sent": result.sent, "failed": result.failed, "digests": digests}
 
 
-@celery_app.task(name="tasks.notify.deliver_outbox", acks_late=True)
+@celery_app.task(
+    name="tasks.notify.deliver_outbox",
+    acks_late=True,
+    soft_time_limit=SOFT["notifications"],
+    time_limit=HARD["notifications"],
+)
 def deliver_outbox(outbox_id: int | None = None) -> dict[str, int]:
     """Send one outbox row (after its commit) or, without an id, every due one (the beat
     sweep): e-mails over SMTP, webhook deliveries over HTTP (engine.notify.webhooks)."""

@@ -7,14 +7,19 @@ import time
 
 from engine.models.base import utcnow
 from engine.workflow.operations import fire_due_timers
-from tasks.celery_app import celery_app, runtime
+from tasks.celery_app import HARD, SOFT, celery_app, runtime
 
 log = logging.getLogger(__name__)
 
 BATCH = 100
 
 
-@celery_app.task(name="tasks.timers.sweep_timers", acks_late=True)
+@celery_app.task(
+    name="tasks.timers.sweep_timers",
+    acks_late=True,
+    soft_time_limit=SOFT["timers"],
+    time_limit=HARD["timers"],
+)
 def sweep_timers() -> int:
     """Fire every timer that is due; return how many instances advanced."""
     rt = runtime()

@@ -62,3 +62,21 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path: Path) -> None:
     assert first != other
     assert len(first) >= 48
     assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+
+
+def test_the_production_shape_refuses_to_start_without_a_shared_secret_key(
+    tmp_path: Path,
+) -> None:
+    settings = load_settings(
+        {"TDKT_DATA_DIR": str(tmp_path), "TDKT_DATABASE_URL": "postgresql://tdkt@db/tdkt"}
+    )
+    with pytest.raises(ConfigError, match="TDKT_SECRET_KEY: required when TDKT_DATABASE_URL"):
+        settings.resolved_secret_key()
+    assert not (tmp_path / "secret_key").exists(), "no host keeps a key of its own"
+
+
+def test_the_file_store_is_the_database_or_an_absolute_folder() -> None:
+    assert load_settings({}).file_store == "database"
+    assert load_settings({"TDKT_FILE_STORE": "/srv/tdkt-files"}).file_store == "/srv/tdkt-files"
+    with pytest.raises(ConfigError, match="TDKT_FILE_STORE: expected 'database' or an absolute"):
+        load_settings({"TDKT_FILE_STORE": "files"})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from datetime import timedelta
 from typing import Any
@@ -12,6 +11,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
+from engine import logs
 from engine.config import Settings, load_settings
 from engine.db import DatabaseUnavailable, check_connection
 from engine.domain import sessions
@@ -35,6 +35,7 @@ from web import (
     inputs,
     nav,
     notifications,
+    ops,
     saved_filters,
     security,
     start,
@@ -52,8 +53,10 @@ def create_app(
     rt, celery = build_celery_runtime(settings)
     app = Flask(__name__)
     if settings.trusted_proxies:
-        # Only the hops we run append to X-Forwarded-For; a client's own header is never read.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
+        # Only the hops we run append to X-Forwarded-For/-Proto/-Host; a client's own header
+        # is never read. Proto and host make url_for and secure cookies see https behind TLS.
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     secure = bool(settings.base_url and settings.base_url.startswith("https://"))
     app.config.update(
         SECRET_KEY=settings.resolved_secret_key(),
@@ -74,7 +77,8 @@ def create_app(
     )
     app.config.update(config_override or {})
     app.extensions["tdkt"] = rt
-    logging.basicConfig(level=settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
+    ops.init_app(app)  # first: the request id and the clock start before any other hook
 
     inputs.register_converters(app)  # before the blueprints: their <int:...> rules use it
     inputs.init_app(app)

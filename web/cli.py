@@ -69,28 +69,115 @@ def db_group() -> None:
     """Database schema."""
 
 
-@db_group.command("upgrade")
-def db_upgrade() -> None:
-    """Apply every Alembic migration to the configured database."""
-    from engine.migrate import upgrade
+def _db_engine(settings: Settings) -> Any:
+    """The configured database's engine, connection checked (no Redis needed for the schema)."""
+    from engine.db import make_engine
 
-    runtime = _checked_runtime(_settings())
-    upgrade(runtime.engine)
-    click.echo("database schema is up to date")
+    engine = make_engine(settings.db_url)
+    try:
+        check_connection(engine)
+    except DatabaseUnavailable as exc:
+        where = "TDKT_DATABASE_URL" if settings.database_url else "the SQLite file in TDKT_DATA_DIR"
+        raise StartupError(f"{where}: cannot connect to the database: {exc}") from None
+    return engine
+
+
+def _rev(revision: str | None) -> str:
+    return revision or "empty (no revision)"
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply the Alembic migrations up to REVISION (default: head) to the configured database."""
+    from alembic.util import CommandError
+
+    from engine.migrate import current_revision, upgrade
+
+    settings = _settings()
+    engine = _db_engine(settings)
+    before = current_revision(engine)
+    try:
+        upgrade(engine, revision, settings)
+    except CommandError as exc:
+        raise StartupError(f"cannot upgrade to {revision!r}: {exc}") from None
+    after = current_revision(engine)
+    engine.dispose()
+    if before == after:
+        click.echo(f"database already at {_rev(after)}: nothing to apply")
+    else:
+        click.echo(f"database upgraded from {_rev(before)} to {_rev(after)}")
+
+
+@db_group.command("downgrade", context_settings={"ignore_unknown_options": True})
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Undo migrations down to REVISION (a revision id, or -1 for one step back)."""
+    from alembic.util import CommandError
+
+    from engine.migrate import current_revision, downgrade
+
+    settings = _settings()
+    engine = _db_engine(settings)
+    before = current_revision(engine)
+    try:
+        downgrade(engine, revision, settings)
+    except CommandError as exc:
+        raise StartupError(f"cannot downgrade to {revision!r}: {exc}") from None
+    after = current_revision(engine)
+    engine.dispose()
+    if before == after:
+        click.echo(f"database already at {_rev(after)}: nothing to undo")
+    else:
+        click.echo(f"database downgraded from {_rev(before)} to {_rev(after)}")
+
+
+@db_group.command("current")
+def db_current() -> None:
+    """Print the revision the database is at, and whether it is the newest."""
+    from engine.migrate import current_revision, head_revision
+
+    engine = _db_engine(_settings())
+    current, head = current_revision(engine), head_revision()
+    engine.dispose()
+    if current == head:
+        click.echo(f"{current} (head)")
+    else:
+        click.echo(f"{_rev(current)} (head is {head}: run tdkt db upgrade)")
+
+
+@db_group.command("history")
+def db_history() -> None:
+    """List the migrations, oldest first, marking the one the database is at."""
+    from engine.migrate import current_revision, history
+
+    engine = _db_engine(_settings())
+    current = current_revision(engine)
+    engine.dispose()
+    for revision, down, message in history():
+        mark = "*" if revision == current else " "
+        click.echo(f"{mark} {revision} (after {down or '-'}): {message}")
 
 
 @db_group.command("check")
 def db_check() -> None:
-    """Exit non-zero if the models and the migrated schema disagree."""
-    from engine.migrate import schema_differences
+    """Exit non-zero if the database is behind the migrations or disagrees with the models."""
+    from engine.migrate import current_revision, head_revision, schema_differences
 
-    runtime = _checked_runtime(_settings())
-    diffs = schema_differences(runtime.engine)
+    engine = _db_engine(_settings())
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        engine.dispose()
+        raise StartupError(
+            f"database at {_rev(current)}, migrations at {head}: run tdkt db upgrade"
+        )
+    diffs = schema_differences(engine)
+    engine.dispose()
     if diffs:
         for diff in diffs:
             click.echo(f"differs: {diff}", err=True)
         raise StartupError("models and migrations disagree: add an Alembic revision")
-    click.echo("models and migrations agree")
+    click.echo(f"database at {head} (head); models and migrations agree")
 
 
 @cli.group("demo")
@@ -329,22 +416,54 @@ def token_create(username: str, name: str, scope: str, expires_days: int | None)
     click.echo("Keep it secret: it is shown only now.", err=True)
 
 
+def _queues(value: str) -> list[str]:
+    from tasks.celery_app import QUEUES
+
+    names = [q.strip() for q in value.split(",") if q.strip()]
+    unknown = sorted(set(names) - set(QUEUES))
+    if not names or unknown:
+        raise click.BadParameter(
+            f"expected a comma-separated list of {', '.join(QUEUES)}"
+            + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+        )
+    return names
+
+
 @cli.command("worker")
 @click.option("--concurrency", "-c", default=1, show_default=True, help="Worker processes.")
-def worker(concurrency: int) -> None:
+@click.option(
+    "--hostname",
+    "-n",
+    default=None,
+    help="Node name, unique per worker (default celery@<host>; %h is the host name).",
+)
+@click.option(
+    "--queues",
+    "-Q",
+    default="timers,notifications,documents",
+    show_default=True,
+    help="Queues to consume: timers, notifications, documents (imports).",
+)
+def worker(concurrency: int, hostname: str | None, queues: str) -> None:
     """Run a Celery worker."""
+    chosen = _queues(queues)
+    if concurrency < 1:
+        raise click.BadParameter("must be at least 1", param_hint="--concurrency")
     rt, celery = _celery_runtime()
-    celery.worker_main(
-        [
-            "worker",
-            "--loglevel",
-            rt.settings.log_level,
-            "--concurrency",
-            str(concurrency),
-            "--without-gossip",
-            "--without-mingle",
-        ]
-    )
+    argv = [
+        "worker",
+        "--loglevel",
+        rt.settings.log_level,
+        "--concurrency",
+        str(concurrency),
+        "--queues",
+        ",".join(chosen),
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    if hostname:
+        argv += ["--hostname", hostname]
+    celery.worker_main(argv)
 
 
 @cli.command("beat")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
+from urllib.parse import quote
 
-from flask import Blueprint, url_for
+from flask import Blueprint, Response, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from engine.files import iter_file
 from engine.models import User
 from engine.read.queries import ListFilters, Page
 from web.extensions import login_manager
@@ -81,3 +83,18 @@ def form_data(fields: list[dict[str, Any]], form: MultiDict[str, str]) -> dict[s
 #: The sorts of the inboxes and of the dossier list (their pages and their saved filters).
 INBOX_SORTS = ("due", "-due", "waiting", "-waiting", "nominee", "-nominee", "dossier", "-dossier")
 DOSSIER_SORTS = ("-updated", "updated", "nominee", "-nominee", "id", "-id")
+
+
+def file_response(
+    stream: IO[bytes], filename: str, mimetype: str, size: int | None, etag: str | None = None
+) -> Response:
+    """Stream a stored file (engine.files) as a download, chunk by chunk, never whole in memory."""
+    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}
+    if size is not None:
+        headers["Content-Length"] = str(size)
+    response = Response(iter_file(stream), mimetype=mimetype, headers=headers)
+    response.direct_passthrough = True
+    if etag:
+        response.set_etag(etag)
+    response.cache_control.no_cache = True
+    return response

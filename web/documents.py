@@ -22,14 +22,14 @@ from engine.documents.context import (
 )
 from engine.documents.jobs import (
     BACKGROUND_THRESHOLD,
-    documents_dir,
+    document_file,
     request_document,
-    stored_file,
 )
 from engine.documents.render import KINDS, agency_info, render_document
 from engine.domain.rules.titles import title_codes, title_name
 from engine.models import Campaign, CouncilSession, GeneratedDocument
 from tasks.documents import render
+from web.common import file_response
 from web.context import db, runtime
 from web.reporting import require_manager
 
@@ -153,8 +153,8 @@ def status(document_id: int) -> str:
 @bp.get("/<int:document_id>/download")
 def download(document_id: int) -> Response:
     document = _own_document(document_id)
-    path = stored_file(document, documents_dir(runtime().settings.data_dir))
-    if path is None or document.filename is None:
+    stream = document_file(document, runtime().files)
+    if stream is None or document.filename is None:
         abort(404)
     kind = KINDS[document.kind]
     mimetype = (
@@ -162,4 +162,6 @@ def download(document_id: int) -> Response:
         if kind.template is None
         else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    return _download(document.filename, mimetype, path.read_bytes())
+    return file_response(
+        stream, document.filename, mimetype, runtime().files.size(document.file_path or "")
+    )

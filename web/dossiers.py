@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
@@ -14,10 +14,10 @@ from engine import permissions
 from engine.db import as_id
 from engine.domain import content, dossier_facts, dossiers
 from engine.errors import Conflict, EngineError, NotFound, ValidationFailed
-from engine.models import Attachment, Campaign
+from engine.models import Campaign
 from engine.read import queries
 from web import saved_filters
-from web.common import DOSSIER_SORTS, actor, page_links, require_login, sort_link
+from web.common import DOSSIER_SORTS, actor, file_response, page_links, require_login, sort_link
 from web.context import db, runtime
 from web.i18n import localize_diagram
 
@@ -235,23 +235,10 @@ def comment(dossier_id: int) -> Response:
 
 @bp.get("/attachments/<int:attachment_id>")
 def download(attachment_id: int) -> Any:
-    session = db()
-    attachment = session.get(Attachment, attachment_id)
-    if attachment is None:
-        abort(404)
     try:
-        permissions.visible_dossier(session, actor(), attachment.dossier_id)
+        attachment, stream = content.attachment_file(db(), runtime().files, actor(), attachment_id)
     except NotFound:
         abort(404)
-    store = content.AttachmentStore(runtime().settings.data_dir / "attachments")
-    path = store.path(attachment.sha256)
-    if not path.is_file():
-        abort(404)
-    return send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-        etag=attachment.sha256,
-        max_age=0,
+    return file_response(
+        stream, attachment.filename, attachment.content_type, attachment.size, attachment.sha256
     )

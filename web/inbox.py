@@ -210,7 +210,7 @@ def upload(task_id: int) -> Any:
     try:
         content.add_attachment(
             db(),
-            content.AttachmentStore(settings.data_dir / "attachments"),
+            runtime().files,
             task_id,
             actor(),
             upload.filename,

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import logging
-import os
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.documents.context import DocumentInputError
 from engine.documents.render import KINDS, render_document
+from engine.files import FileMissing, FileStore
 from engine.models import GeneratedDocument
 from engine.models.base import utcnow
 from engine.text import N_
@@ -43,8 +44,8 @@ def request_document(
 def _claim(factory: sessionmaker[Session], document_id: int) -> bool:
     """Mark the document running; false when it is done or failed already (a repeated task).
 
-    A document left ``running`` by a worker that died is claimed again: rendering writes the
-    same file, so a second run is harmless.
+    A document left ``running`` by a worker that died is claimed again: rendering stores the
+    same bytes under the same key, so a second run is harmless.
     """
     with unit_of_work(factory) as session:
         claimed = session.execute(
@@ -58,8 +59,8 @@ def _claim(factory: sessionmaker[Session], document_id: int) -> bool:
         return bool(claimed.rowcount)  # type: ignore[attr-defined]
 
 
-def run_document(factory: sessionmaker[Session], document_id: int, out_dir: Path) -> None:
-    """Render a requested document, recording progress, and store it under ``out_dir``."""
+def run_document(factory: sessionmaker[Session], document_id: int, store: FileStore) -> None:
+    """Render a requested document, recording progress, and put the file in ``store``."""
     if not _claim(factory, document_id):
         log.info("document %s is already finished; nothing to do", document_id)
         return
@@ -83,11 +84,16 @@ def run_document(factory: sessionmaker[Session], document_id: int, out_dir: Path
                         )
 
             rendered = render_document(session, document.kind, document.params, progress)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        relative = f"{document_id}-{rendered.filename}"
-        partial = out_dir / f".{relative}.part"
-        partial.write_bytes(rendered.content)
-        os.replace(partial, out_dir / relative)
+        # The file and the row saying "done" commit together (one unit of work).
+        with unit_of_work(factory) as session:
+            stored = store.put(io.BytesIO(rendered.content), session=session)
+            _finish(
+                session,
+                document_id,
+                status="done",
+                filename=rendered.filename,
+                file_path=stored.key,
+            )
     except Exception as exc:
         message = (
             str(exc)
@@ -95,13 +101,12 @@ def run_document(factory: sessionmaker[Session], document_id: int, out_dir: Path
             else N_("Lỗi khi tạo văn bản: %(exc)s", exc=exc)
         )
         log.exception("document %s failed", document_id)
-        _finish(factory, document_id, status="failed", error=message)
-        return
-    _finish(factory, document_id, status="done", filename=rendered.filename, file_path=relative)
+        with unit_of_work(factory) as session:
+            _finish(session, document_id, status="failed", error=message)
 
 
-def _finish(factory: sessionmaker[Session], document_id: int, **values: Any) -> None:
-    with unit_of_work(factory) as session:
+def _finish(session: Session, document_id: int, **values: Any) -> None:
+    with unit_of_work(session):
         session.execute(
             update(GeneratedDocument)
             .where(GeneratedDocument.id == document_id)
@@ -109,14 +114,16 @@ def _finish(factory: sessionmaker[Session], document_id: int, **values: Any) -> 
         )
 
 
-def stored_file(document: GeneratedDocument, out_dir: Path) -> Path | None:
-    """Return the rendered file of a finished document, if it is still there."""
+def document_file(document: GeneratedDocument, store: FileStore) -> IO[bytes] | None:
+    """Return a stream of a finished document's file (close it after use), if it is stored."""
     if document.status != "done" or not document.file_path:
         return None
-    path = out_dir / document.file_path
-    return path if path.is_file() else None
+    try:
+        return store.open(document.file_path)
+    except FileMissing:
+        return None
 
 
-def documents_dir(data_dir: Path) -> Path:
-    """Return where rendered documents are stored: ``TDKT_DATA_DIR/documents``."""
+def legacy_documents_dir(data_dir: Path) -> Path:
+    """Return where documents were kept before the file store (revision 0017 moves them in)."""
     return data_dir / "documents"

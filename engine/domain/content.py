@@ -6,17 +6,14 @@ encloses it) and raises EngineError subclasses the web maps to pages and JSON.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from sqlalchemy.orm import Session
 
-from engine import permissions
+from engine import files, permissions
 from engine.errors import Forbidden, NotFound, ValidationFailed
+from engine.files import FileStore
 from engine.models import Attachment, AuditEvent, Comment, HumanTask, User
 from engine.text import N_
 from engine.unit_of_work import unit_of_work
@@ -41,86 +38,26 @@ ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
 }
 MAX_COMMENT_CHARS = 5000
-_CHUNK = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class AttachmentStore:
-    """Files named by the SHA-256 of their bytes, so the same file is stored once."""
-
-    root: Path
-
-    def path(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256
-
-    def put(self, head: bytes, stream: IO[bytes], max_bytes: int) -> tuple[str, int]:
-        """Store ``head`` then the rest of ``stream``; return (sha256, size).
-
-        Raises ValidationFailed, keeping nothing, when the file exceeds ``max_bytes``.
-        """
-        self.root.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        size = 0
-        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".upload-")
-        try:
-            with os.fdopen(fd, "wb") as tmp:
-                chunk = head
-                while chunk:
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise ValidationFailed(
-                            N_("Tệp quá lớn."),
-                            {
-                                "file": N_(
-                                    "Tệp vượt quá %(max_bytes)s MB.",
-                                    max_bytes=max_bytes // (1024 * 1024),
-                                )
-                            },
-                        )
-                    digest.update(chunk)
-                    tmp.write(chunk)
-                    chunk = stream.read(_CHUNK)
-            sha = digest.hexdigest()
-            target = self.path(sha)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.exists():
-                os.unlink(tmp_name)
-            else:
-                os.replace(tmp_name, target)
-            return sha, size
-        except BaseException:
-            if os.path.exists(tmp_name):
-                os.unlink(tmp_name)
-            raise
 
 
 def _check_type(filename: str, head: bytes) -> str:
-    ext = Path(filename).suffix.lower()
-    allowed = ALLOWED_TYPES.get(ext)
-    if allowed is None:
-        kinds = ", ".join(sorted(e.lstrip(".") for e in ALLOWED_TYPES))
-        raise ValidationFailed(
-            N_("Loại tệp không được phép."), {"file": f"Chỉ nhận các loại tệp: {kinds}."}
-        )
-    content_type, magics = allowed
-    if not head.startswith(magics):
-        raise ValidationFailed(
-            N_("Nội dung tệp không khớp với phần mở rộng."),
-            {"file": N_("Nội dung tệp không khớp với phần mở rộng.")},
-        )
-    return content_type
+    return files.check_type(filename, head, ALLOWED_TYPES)
 
 
 def add_attachment(
     session: Session,
-    store: AttachmentStore,
+    store: FileStore,
     task_id: int,
     actor: User,
     filename: str,
     stream: IO[bytes],
     max_bytes: int,
 ) -> Attachment:
-    """Attach a file to the task's dossier; only whoever may act on the open task may."""
+    """Attach a file to the task's dossier; only whoever may act on the open task may.
+
+    The bytes go to ``store`` (the runtime's file store, ``runtime.files``) in the same unit of
+    work as the row when the store is the database.
+    """
     filename = Path(filename.replace("\\", "/")).name.strip()[:255]
     if not filename:
         raise ValidationFailed(N_("Chưa chọn tệp."), {"file": N_("Chưa chọn tệp.")})
@@ -130,9 +67,10 @@ def add_attachment(
             raise NotFound(N_("Việc này không gắn với hồ sơ nào."))
         if not permissions.may_act(actor, task):
             raise Forbidden(N_("Bạn không xử lý việc này nên không thể đính kèm tệp."))
-        head = stream.read(16)
+        head = stream.read(files.HEAD_BYTES)
         content_type = _check_type(filename, head)
-        sha, size = store.put(head, stream, max_bytes)
+        stored = store.put(stream, session=session, max_bytes=max_bytes, head=head)
+        sha, size = stored.key, stored.size
         attachment = Attachment(
             dossier_id=task.dossier_id,
             task_id=task.id,
@@ -197,3 +135,18 @@ def _audit(
             summary=summary,
         )
     )
+
+
+def attachment_file(
+    session: Session, store: FileStore, actor: User, attachment_id: int
+) -> tuple[Attachment, IO[bytes]]:
+    """Return an attachment the actor may see and a stream of its bytes (close it after use).
+
+    NotFound when there is no such attachment, the actor may not see its dossier, or its bytes
+    are not in the store.
+    """
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound("Không tìm thấy tệp đính kèm.")
+    permissions.visible_dossier(session, actor, attachment.dossier_id)
+    return attachment, store.open(attachment.sha256)

@@ -20,6 +20,7 @@ from engine.models.dossier import (
     RuleSetting,
     SealedBallot,
 )
+from engine.models.files import FileBlob, FileChunk
 from engine.models.notify import (
     CalendarOverrideDay,
     Notification,
@@ -62,6 +63,8 @@ __all__ = [
     "CouncilTerm",
     "DisciplineRecord",
     "Dossier",
+    "FileBlob",
+    "FileChunk",
     "GeneratedDocument",
     "HumanTask",
     "IdempotencyRecord",

@@ -83,9 +83,7 @@ def test_each_role_gets_what_it_may_and_nothing_else(
     with unit_of_work(session_factory) as s:
         token = create_token(s, s.merge(user))
         head = s.merge(world.users["head_a"])
-        store = content.AttachmentStore(
-            client.application.extensions["tdkt"].settings.data_dir / "attachments"
-        )
+        store = client.application.extensions["tdkt"].files
         attachment = content.add_attachment(
             s, store, world.task.id, head, "bien-ban.pdf", io.BytesIO(b"%PDF-1.4 x"), 1 << 20
         )

@@ -181,7 +181,7 @@ def test_documents_page_generates_a_small_list_at_once(
 def test_a_background_document_shows_progress_then_downloads(
     app: Flask, client: FlaskClient, agency: World
 ) -> None:
-    from engine.documents.jobs import documents_dir, request_document, run_document
+    from engine.documents.jobs import request_document, run_document
 
     rt = app.extensions["tdkt"]
     with unit_of_work(rt.session_factory) as session:
@@ -193,7 +193,7 @@ def test_a_background_document_shows_progress_then_downloads(
     row = client.get(f"/documents/{document.id}/status").get_data(as_text=True)
     assert 'hx-trigger="every 2s"' in row
     assert "<progress" in row
-    run_document(rt.session_factory, document.id, documents_dir(rt.settings.data_dir))
+    run_document(rt.session_factory, document.id, rt.files)
     row = client.get(f"/documents/{document.id}/status").get_data(as_text=True)
     assert "hx-trigger" not in row
     assert f'href="/documents/{document.id}/download"' in row

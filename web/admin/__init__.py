@@ -67,6 +67,7 @@ from web.admin import (  # noqa: E402, F401 - views on bp
     org,
     process_groups,
     rules,
+    status,
     tokens,
     versions,
     webhooks,

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, request, send_file, url_for
+from flask import Response, request, url_for
 from pydantic import Field
 
 from engine import permissions
 from engine.domain import content
-from engine.errors import NotFound, ValidationFailed
-from engine.models import Attachment
+from engine.errors import ValidationFailed
+from engine.files import FileStore
 from engine.read import queries
 from web.api import schemas
 from web.api.base import api_user, body, dump, operation
 from web.api.params import ID
+from web.common import file_response
 from web.context import db, runtime
 
 TAG = "content"
@@ -35,8 +36,8 @@ class CommentRequest(schemas.Model):
     )
 
 
-def _store() -> content.AttachmentStore:
-    return content.AttachmentStore(runtime().settings.data_dir / "attachments")
+def _store() -> FileStore:
+    return runtime().files
 
 
 @operation(
@@ -94,21 +95,10 @@ def upload_attachment(task_id: int) -> tuple[dict[str, Any], int, dict[str, str]
     media="application/octet-stream",
 )
 def download_attachment(attachment_id: int) -> Response:
-    session = db()
-    attachment = session.get(Attachment, attachment_id)
-    if attachment is None:
-        raise NotFound("Không tìm thấy tệp.")
-    permissions.visible_dossier(session, api_user(), attachment.dossier_id)
-    path = _store().path(attachment.sha256)
-    if not path.is_file():
-        abort(404)
-    return send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-        etag=attachment.sha256,
-        max_age=0,
+    # The same check and stream as the page's download (web/dossiers.py), from the file store.
+    attachment, stream = content.attachment_file(db(), _store(), api_user(), attachment_id)
+    return file_response(
+        stream, attachment.filename, attachment.content_type, attachment.size, attachment.sha256
     )
 
 

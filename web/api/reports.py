@@ -7,14 +7,14 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from flask import Response, request, send_file, url_for
+from flask import Response, request, url_for
 from pydantic import AwareDatetime, Field
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from engine import permissions
 from engine.documents.context import DocumentInputError, document_number, dossier_ids_for
-from engine.documents.jobs import documents_dir, request_document, stored_file
+from engine.documents.jobs import document_file, request_document
 from engine.documents.render import KINDS, agency_info
 from engine.domain.awards import AwardQuery, ImportFileError, import_awards, search_awards
 from engine.errors import Forbidden, NotFound, ValidationFailed
@@ -34,6 +34,7 @@ from web.api.base import (
     parsed,
 )
 from web.api.params import ID
+from web.common import file_response
 from web.context import db, runtime
 from web.reporting import calendar, day_bounds
 
@@ -465,7 +466,13 @@ def get_document(document_id: int) -> dict[str, Any]:
 )
 def download_document(document_id: int) -> Response:
     document = _own(document_id)
-    path = stored_file(document, documents_dir(runtime().settings.data_dir))
-    if path is None or document.filename is None:
-        raise NotFound("Văn bản chưa sẵn sàng.")
-    return send_file(path, as_attachment=True, download_name=document.filename, max_age=0)
+    files = runtime().files
+    stream = document_file(document, files)
+    if stream is None or document.filename is None:
+        raise NotFound(N_("Văn bản chưa sẵn sàng."))
+    mimetype = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if KINDS[document.kind].template is None
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    return file_response(stream, document.filename, mimetype, files.size(document.file_path or ""))
