@@ -19,6 +19,11 @@ POT = ROOT / "build" / "messages.pot"
 PO = ROOT / "web" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 EN: dict[str, str] = {
+    "Cán bộ, công chức": "Staff",
+    "Khen thưởng đã có": "Award history",
+    "Kỷ luật": "Discipline",
+    "Sáng kiến, đề tài": "Initiatives and research",
+    "Đánh giá, xếp loại hằng năm": "Yearly ratings",
     "Văn bản chưa sẵn sàng.": "The document is not ready yet.",
     "%(LAW_2022)s Điều 22": "%(LAW_2022)s Article 22",
     "%(LAW_2022)s Điều 23": "%(LAW_2022)s Article 23",

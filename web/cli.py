@@ -73,6 +73,9 @@ def _db_engine(settings: Settings) -> Any:
     """The configured database's engine, connection checked (no Redis needed for the schema)."""
     from engine.db import make_engine
 
+    if settings.database_url is None:
+        # The embedded shape: the SQLite file lives in the data folder, made on first use.
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.db_url)
     try:
         check_connection(engine)

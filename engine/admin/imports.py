@@ -40,18 +40,18 @@ from engine.models import (
 )
 from engine.models.agency import IMPORT_KINDS
 from engine.models.base import utcnow
-from engine.text import search_key
+from engine.text import N_, search_key
 from engine.unit_of_work import unit_of_work
 
 Progress = Callable[[int, int], None]
 
 KIND_NAMES = {
-    "units": "Đơn vị",
-    "staff": "Cán bộ, công chức",
-    "ratings": "Đánh giá, xếp loại hằng năm",
-    "discipline": "Kỷ luật",
-    "initiatives": "Sáng kiến, đề tài",
-    "awards": "Khen thưởng đã có",
+    "units": N_("Đơn vị"),
+    "staff": N_("Cán bộ, công chức"),
+    "ratings": N_("Đánh giá, xếp loại hằng năm"),
+    "discipline": N_("Kỷ luật"),
+    "initiatives": N_("Sáng kiến, đề tài"),
+    "awards": N_("Khen thưởng đã có"),
 }
 
 

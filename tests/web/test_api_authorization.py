@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.domain import content
 from engine.domain.tokens import create_token
 from engine.unit_of_work import unit_of_work
+from tests.common.decided import AGREE_ALL
 from tests.common.worlds import World
 
-SEE = {"clerk_a", "head_a", "secretariat", "council", "director", "admin"}
+# The dossier waits for its unit review: a council member reads it only from its posting on.
+SEE = {"clerk_a", "head_a", "secretariat", "director", "admin"}
 MANAGERS = {"secretariat", "director", "admin"}
 ROLES = (
     "clerk_a",
@@ -104,12 +106,18 @@ def test_each_role_gets_what_it_may_and_nothing_else(
 def test_a_document_is_only_its_requesters(
     client: FlaskClient, world: World, session_factory: sessionmaker[Session]
 ) -> None:
+    # A draft Quyết định takes the dossiers the council passed for the director's decision.
+    proc = world.procedure
+    proc.unit_review(world.dossier.id)
+    proc.completeness(world.dossier.id)
+    proc.end_posting()
+    proc.hold_session({world.dossier.id: AGREE_ALL})
     with unit_of_work(session_factory) as s:
         director = create_token(s, s.merge(world.users["director"]))
         secretariat = create_token(s, s.merge(world.users["secretariat"]))
     asked = client.post(
         "/api/v1/documents",
-        json={"kind": "submission", "campaign_id": world.procedure.campaign_id},
+        json={"kind": "decision", "campaign_id": world.procedure.campaign_id},
         headers={"Authorization": f"Bearer {director}"},
     )
     assert asked.status_code == 202, asked.get_data(as_text=True)

@@ -29,6 +29,7 @@ def _registration(session_factory: sessionmaker[Session]) -> WorkflowSpec:
     with session_factory() as session:
         spec = specs.latest_spec(session, "tdkt_registration")
         assert spec is not None
+        _ = spec.sources  # deferred (filing never reads it); the test reads it detached
         session.expunge(spec)
         return spec
 
@@ -156,7 +157,7 @@ def test_an_administrator_renames_a_task_in_the_modeler_and_deploys_a_new_versio
             page.click("#modeler-check")
             expect(page.locator("#modeler-report")).to_contain_text("Kiểm tra đạt")
             page.click("#modeler-deploy")
-            expect(page.locator("h1")).to_contain_text("tdkt_registration · phiên bản 2")
+            expect(page.locator("h1")).to_contain_text("Đăng ký thi đua của đơn vị · phiên bản 2")
             page.screenshot(path=str(ARTIFACTS / "modeler-deployed.png"), full_page=True)
             page.click("a.btn--link:has-text('Phiên bản quy trình')")
             row = page.locator("table tbody tr", has_text="tdkt_registration").first
@@ -205,7 +206,7 @@ def test_an_administrator_edits_a_dmn_cell_in_the_modeler_and_deploys_it(
             page.click("#modeler-check")
             expect(page.locator("#modeler-report")).to_contain_text("Kiểm tra đạt")
             page.click("#modeler-deploy")
-            expect(page.locator("h1")).to_contain_text("tdkt_nomination · phiên bản 2")
+            expect(page.locator("h1")).to_contain_text("Hồ sơ đề nghị khen thưởng · phiên bản 2")
             page.screenshot(path=str(ARTIFACTS / "modeler-dmn-deployed.png"), full_page=True)
         finally:
             browser.close()
@@ -257,7 +258,7 @@ def test_a_clerk_starts_a_camunda_process_from_the_start_page_and_the_head_acts_
             head = login("truongphong.qlkh")
             head.click("a.nav-link:has-text('Việc của nhóm')")
             row = head.locator("#inbox tbody tr", has_text="Trưởng đơn vị xét duyệt").first
-            row.locator("a:has-text('Xử lý')").click()
+            row.locator("button:has-text('Nhận và xử lý'), a:has-text('Xử lý')").first.click()
             expect(head.locator("h1")).to_have_text("Trưởng đơn vị xét duyệt")
             head.check("#f-approved")
             head.fill("#f-nhan_xet", "Đồng ý đề nghị")

@@ -87,7 +87,7 @@ def test_spiff_arena_lanes_are_mapped_on_the_admin_page_then_deploy_with_warning
         "read by this engine"
     ) in page
     row = re.search(
-        rf"<code>{SPIFF_PROCESS}</code></td>\s*<td[^>]*><a href=\"/admin/versions/(\d+)\"", page
+        rf'<tr data-process="{SPIFF_PROCESS}">.*?<a href="/admin/versions/(\d+)"', page, re.DOTALL
     )
     assert row is not None
     version = client.get(f"/admin/versions/{row.group(1)}").get_data(as_text=True)
