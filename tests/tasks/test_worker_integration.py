@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -194,7 +195,9 @@ def test_overdue_task_is_emailed_once_even_when_two_sweeps_start_together(
     overdue = by_to[f"Nông Thị Hoa <{org.clerk_a.email}>"]
     escalated = by_to[f"Lương Văn Minh <{org.head_a.email}>"]
     assert str(overdue["Subject"]).startswith("[TĐKT] Quá hạn ")
-    assert str(overdue["Subject"]).endswith(" ngày làm việc: Chuẩn bị hồ sơ")
+    # The subject names the task and the dossier it is about.
+    assert " ngày làm việc: Chuẩn bị hồ sơ — " in str(overdue["Subject"])
+    assert re.search(r"\(#\d+\)$", str(overdue["Subject"]))
     assert str(escalated["Subject"]).startswith("[TĐKT] Báo cáo việc quá hạn ")
     for message in (overdue, escalated):
         assert f"{BASE_URL}/tasks/{task_id}" in text_of(message)
