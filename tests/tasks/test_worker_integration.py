@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
-import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
