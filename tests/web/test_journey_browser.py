@@ -99,7 +99,8 @@ def test_a_dossier_from_filing_to_the_directors_decision_without_dead_ends(
             expect(clerk.locator(".flash--success")).to_be_visible()
             # The "returned" notice names the dossier.
             clerk.goto(f"{base}/notifications")
-            expect(clerk.locator("body")).to_contain_text(f"Hồ sơ #{dossier_id} bị trả lại")
+            returned = clerk.locator("tr", has_text="Trả lại hồ sơ").first
+            expect(returned).to_contain_text(f"(#{dossier_id})")
 
             # The head approves this time.
             _claim_and_open(head, NOMINEE)
