@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, abort, current_app
+from flask_babel import LazyString
 from flask_login import current_user
 
 from engine import permissions
@@ -62,8 +63,22 @@ def xlsx_response(
     title: str,
     footer: Sequence[Any] | None = None,
 ) -> Response:
-    """Return a download of ``rows`` as XLSX (see :func:`export_xlsx`)."""
-    content = export_xlsx(headers, rows, title, heading=title, footer=footer)
+    """Return a download of ``rows`` as XLSX (see :func:`export_xlsx`).
+
+    Lazily translated texts (headers, labels) are rendered in the reader's language first:
+    a spreadsheet cell holds plain text.
+    """
+
+    def cell(value: Any) -> Any:
+        return str(value) if isinstance(value, LazyString) else value
+
+    content = export_xlsx(
+        [str(h) for h in headers],
+        [[cell(v) for v in row] for row in rows],
+        str(title),
+        heading=str(title),
+        footer=[cell(v) for v in footer] if footer is not None else None,
+    )
     return Response(
         content,
         mimetype=XLSX_MIMETYPE,
