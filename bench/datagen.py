@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+import bench  # noqa: F401 - gives the processes a throw-away secret key
 from engine.domain import dossiers as dossier_domain
 from engine.models import (
     AuditEvent,

@@ -57,6 +57,7 @@ from dataclasses import replace
 import time_machine
 from sqlalchemy import event, select, text
 
+import bench  # noqa: F401 - gives the processes a throw-away secret key
 from engine.config import Settings, load_settings
 from engine.db import make_engine, make_session_factory
 from engine.domain import dossiers as dossier_domain

@@ -31,6 +31,7 @@ from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+import bench  # noqa: F401 - gives the processes a throw-away secret key
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
 from engine.models import HumanTask, ProcessInstance, WorkflowSpec
