@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-import bench  # noqa: F401 - gives the processes a throw-away secret key
+import bench
 from engine.domain import dossiers as dossier_domain
 from engine.models import (
     AuditEvent,
@@ -549,7 +549,6 @@ def _eligible_like(factory: sessionmaker[Session], staff: list[User]) -> int:
 
 
 def main() -> None:
-    from engine.config import load_settings
     from engine.migrate import upgrade
     from engine.runtime import build_runtime
     from tests.common.procedure import deploy_demo
@@ -559,7 +558,7 @@ def main() -> None:
         print("bench/datagen.py: set TDKT_DATABASE_URL to a scratch PostgreSQL database.")
         return
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    runtime = build_runtime(load_settings({}, database_url=url))
+    runtime = build_runtime(bench.settings(database_url=url))
     with runtime.engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))

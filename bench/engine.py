@@ -57,8 +57,8 @@ from dataclasses import replace
 import time_machine
 from sqlalchemy import event, select, text
 
-import bench  # noqa: F401 - gives the processes a throw-away secret key
-from engine.config import Settings, load_settings
+import bench
+from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.domain import dossiers as dossier_domain
 from engine.migrate import upgrade
@@ -88,8 +88,8 @@ SCRIPT_ENGINE: list[Any] = []
 def _settings() -> Settings:
     url = os.environ.get("TDKT_DATABASE_URL")
     if url:
-        return load_settings({}, database_url=url)
-    return load_settings({}, data_dir=tempfile.mkdtemp(prefix="tdkt-bench-"))
+        return bench.settings(database_url=url)
+    return bench.settings(data_dir=tempfile.mkdtemp(prefix="tdkt-bench-"))
 
 
 def _database(settings: Settings) -> Any:

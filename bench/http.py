@@ -28,6 +28,7 @@ from typing import Any
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import bench
 from bench import datagen, serving
 
 CLIENTS = (1, 4, 16)
@@ -38,14 +39,13 @@ def _work(url: str) -> list[tuple[int, str, dict[str, Any]]]:
     """Load the database; return the open tasks to complete as (task id, token, data)."""
     from sqlalchemy import select
 
-    from engine.config import load_settings
     from engine.domain.tokens import create_token
     from engine.models import HumanTask
     from engine.runtime import build_runtime
     from tests.common.procedure import deploy_demo
 
     serving.rebuild_schema(url)
-    runtime = build_runtime(load_settings({}, database_url=url))
+    runtime = build_runtime(bench.settings(database_url=url))
     factory = runtime.session_factory
     campaign_id = deploy_demo(factory)
     size = int(os.environ.get("TDKT_BENCH_HTTP_DOSSIERS", "3000"))

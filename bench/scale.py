@@ -29,6 +29,7 @@ from typing import Any
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import bench
 from bench import datagen, serving
 
 ROLES = {
@@ -82,7 +83,6 @@ def _measure(client: serving.Client, path: str) -> dict[str, float] | None:
 
 
 def run_size(url: str, size: int) -> dict[tuple[str, str], dict[str, float]]:
-    from engine.config import load_settings
     from engine.runtime import build_runtime
     from tests.common.procedure import deploy_demo
 
@@ -90,7 +90,7 @@ def run_size(url: str, size: int) -> dict[tuple[str, str], dict[str, float]]:
         print(f"\n== {serving.dossier_count(url):,} dossiers (kept from the last run)")
     else:
         serving.rebuild_schema(url)
-        runtime = build_runtime(load_settings({}, database_url=url))
+        runtime = build_runtime(bench.settings(database_url=url))
         campaign_id = deploy_demo(runtime.session_factory)
         loaded = datagen.load(
             runtime.engine, runtime.session_factory, size, campaign_id=campaign_id, progress=False
@@ -148,11 +148,10 @@ def _filing(url: str) -> None:
     the operations at this size, for new nominees (goal: <= 20 ms, flat with size)."""
     from sqlalchemy import func, select
 
-    from engine.config import load_settings
     from engine.models import Campaign, User
     from engine.runtime import build_runtime
 
-    runtime = build_runtime(load_settings({}, database_url=url))
+    runtime = build_runtime(bench.settings(database_url=url))
     factory = runtime.session_factory
     with factory() as session:
         users = datagen._users(session)

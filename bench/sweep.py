@@ -31,7 +31,7 @@ from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-import bench  # noqa: F401 - gives the processes a throw-away secret key
+import bench
 from engine.db import make_engine, make_session_factory
 from engine.migrate import upgrade
 from engine.models import HumanTask, ProcessInstance, WorkflowSpec
@@ -45,10 +45,9 @@ WORKERS = 2
 
 def _wired_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory wired as every real process's (engine.runtime.build_wiring)."""
-    from engine.config import load_settings
     from engine.runtime import build_wiring, listen
 
-    factory = make_session_factory(engine, build_wiring(load_settings({})))
+    factory = make_session_factory(engine, build_wiring(bench.settings()))
     listen(factory)
     return factory
 
