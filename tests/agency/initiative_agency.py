@@ -47,7 +47,8 @@ INITIATIVES = (
     f"{SO_HOA},Sáng kiến,2022,anh@so.test,Cơ sở,12/QĐ-SKHCN,15/12/2022,Sở Khoa học và Công nghệ\n"
     f"{THAM_DINH},Sáng kiến,2021,anh@so.test,Cơ sở,7/QĐ-SKHCN,10/12/2021,Sở Khoa học và Công nghệ\n"
     f"{LUU_TRU},Đề tài,2022,anh@so.test; binh@so.test,Cấp tỉnh,88/QĐ-UBND,20/12/2022,UBND tỉnh\n"
-    f"{THANH_TRA},Sáng kiến,2022,chi@so.test,Cơ sở,13/QĐ-SKHCN,15/12/2022,Sở Khoa học và Công nghệ\n"
+    f"{THANH_TRA},Sáng kiến,2022,chi@so.test,Cơ sở,13/QĐ-SKHCN,15/12/2022,"
+    "Sở Khoa học và Công nghệ\n"
 )
 AWARDS = (
     "Họ tên / Tên tập thể,Loại,Đơn vị,Hình thức khen thưởng,Năm\n"

@@ -16,7 +16,8 @@ from engine.documents.context import nominee_rows
 from engine.domain import dossiers, initiatives, nominees, sessions
 from engine.domain.rules.legal_basis import citation
 from engine.errors import Conflict, Forbidden, ValidationFailed
-from engine.models import AuditEvent, Dossier, User
+from engine.models import AuditEvent, Dossier, HumanTask, User
+from engine.workflow import operations
 from tests.agency import initiative_agency as ia
 
 ND91_CSTDCS = "Luật TĐKT 2003 (sửa đổi 2013) Điều 23; NĐ 91/2017 Điều 9 khoản 3"
@@ -169,11 +170,29 @@ def test_one_initiative_backs_one_dossier_of_a_title_per_nominee(
     assert [a.title for a in initiatives.attached(db_session, again.id)] == [ia.LUU_TRU]
 
 
-def test_a_dossier_that_left_preparation_takes_no_change(
+def test_the_clerks_submission_judges_by_the_attached_initiatives_then_takes_no_change(
     db_session: Session, world: ia.World
 ) -> None:
     dossier = _file(db_session, world)
-    dossiers.withdraw_dossier(db_session, world.clerk, dossier.id, "Nhầm đối tượng")
+    assert dossier.eligibility["eligible"] is True  # by every initiative of the person
+    initiatives.set_attached(db_session, world.clerk, dossier.id, [world.initiatives[ia.THAM_DINH]])
+    task = db_session.scalars(
+        select(HumanTask).where(
+            HumanTask.dossier_id == dossier.id,
+            HumanTask.element_id == "prepare_dossier",
+            HumanTask.status == "ready",
+        )
+    ).one()
+    # The real workflow's submission: the eligibility gateway reads the attached initiatives.
+    operations.complete(
+        db_session,
+        task.id,
+        world.clerk,
+        {"achievement_report": "Báo cáo thành tích năm 2022", "initiative": None},
+    )
+    db_session.refresh(dossier)
+    assert dossier.status == "blocked"
+    assert "năm 2022 chưa có sáng kiến nào được công nhận" in dossier.eligibility["unmet"][0]
     with pytest.raises(Conflict):
         initiatives.set_attached(
             db_session, world.clerk, dossier.id, [world.initiatives[ia.SO_HOA]]
@@ -231,7 +250,9 @@ def test_the_page_offers_the_choice_and_refuses_bad_input_with_a_message(
     _login(client, world.clerk)
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
     assert 'id="initiatives-form"' in page
-    assert ia.SO_HOA in page and "12/QĐ-SKHCN" in page and ia.THANH_TRA not in page
+    assert ia.SO_HOA in page
+    assert "12/QĐ-SKHCN" in page
+    assert ia.THANH_TRA not in page
 
     bad = client.post(f"/dossiers/{dossier.id}/initiatives", data={"initiative_id": "abc"})
     assert bad.status_code == 422
