@@ -28,13 +28,23 @@ def world(db_session: Session) -> ia.World:
     return ia.build(db_session)
 
 
-def _file(session: Session, world: ia.World, title: str = "CSTDCS", **nominee: int) -> Dossier:
+def _file(
+    session: Session,
+    world: ia.World,
+    title: str = "CSTDCS",
+    *,
+    nominee_user_id: int | None = None,
+    nominee_unit_id: int | None = None,
+) -> Dossier:
+    if nominee_unit_id is None and nominee_user_id is None:
+        nominee_user_id = world.anh.id
     return dossiers.file_dossier(
         session,
         world.clerk,
         campaign_id=world.campaign.id,
         title_code=title,
-        **(nominee or {"nominee_user_id": world.anh.id}),
+        nominee_user_id=nominee_user_id,
+        nominee_unit_id=nominee_unit_id,
     )
 
 
