@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from engine import permissions
 from engine.db import as_id
-from engine.domain import content, dossier_facts, dossiers
+from engine.domain import content, dossier_facts, dossiers, initiatives
 from engine.errors import Conflict, EngineError, NotFound, ValidationFailed
 from engine.models import Campaign
 from engine.read import queries
@@ -141,6 +141,7 @@ def _detail_page(
     user = actor()
     dossier = permissions.visible_dossier(session, user, dossier_id)
     steps = queries.open_steps(session, dossier.id)
+    may_attach = initiatives.may_attach(user, dossier) and initiatives.attachable(dossier)
     return render_template(
         "dossier.html",
         dossier=dossier,
@@ -156,6 +157,11 @@ def _detail_page(
         and dossier_facts.withdrawable(dossier),
         may_override=permissions.may_override_eligibility(user)
         and dossier_facts.overridable(dossier),
+        initiatives=initiatives.attached(session, dossier.id),
+        initiative_choices=initiatives.candidates(session, dossier) if may_attach else [],
+        may_attach=may_attach,
+        initiative_kinds=initiatives.KIND_NAMES,
+        initiative_levels=initiatives.LEVEL_NAMES,
         action_errors=action_errors or {},
         action_values=action_values or {},
     )
@@ -197,6 +203,35 @@ def override(dossier_id: int) -> Response | tuple[str, int]:
         dossiers.override_eligibility,
         _("Đã cho phép ngoại lệ; hồ sơ được xét tiếp."),
     )
+
+
+@bp.post("/dossiers/<int:dossier_id>/initiatives")
+def attach_initiatives(dossier_id: int) -> Response | tuple[str, int]:
+    """Make the ticked initiatives the dossier's (the nominee's own; engine.domain.initiatives)."""
+    permissions.visible_dossier(db(), actor(), dossier_id)
+    raw = request.form.getlist("initiative_id")
+    chosen = [as_id(value) for value in raw]
+    if any(value is None for value in chosen):
+        message = _("Chọn sáng kiến, đề tài trong danh sách.")
+        return _detail_page(dossier_id, {"initiatives": message}), 422
+    try:
+        attached = initiatives.set_attached(
+            db(), actor(), dossier_id, [value for value in chosen if value is not None]
+        )
+    except ValidationFailed as exc:
+        message = exc.field_errors.get("initiatives") or exc.message
+        return _detail_page(dossier_id, {"initiatives": message}), 422
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("dossiers.detail", dossier_id=dossier_id))
+    flash(
+        _(
+            "Đã cập nhật sáng kiến, đề tài của hồ sơ (%(count)s) và kiểm tra lại điều kiện.",
+            count=len(attached),
+        ),
+        "success",
+    )
+    return redirect(url_for("dossiers.detail", dossier_id=dossier_id) + "#initiatives")
 
 
 @bp.get("/dossiers/<int:dossier_id>/diagram.bpmn")

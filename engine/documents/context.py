@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.domain import council as council_domain
+from engine.domain import initiatives as initiatives_domain
 from engine.domain.rules.titles import TITLES, is_emulation_title, title_codes, title_name
 from engine.models import (
     Campaign,
@@ -98,6 +99,7 @@ def nominee_rows(
 ) -> list[NomineeRow]:
     """Return the nominee list rows, reporting progress per dossier."""
     units = {u.id: u.name for u in session.scalars(select(OrgUnit))}
+    attached = initiatives_domain.attached_by_dossier(session, [d.id for d in dossiers])
     rows = []
     for index, dossier in enumerate(dossiers, start=1):
         rows.append(
@@ -107,7 +109,7 @@ def nominee_rows(
                 position=dossier.nominee_position or "",
                 unit=units.get(dossier.unit_id, ""),
                 title=title_name(dossier.title_code),
-                achievements=(dossier.achievements or "").strip(),
+                achievements=_achievements(dossier, attached.get(dossier.id, [])),
                 kind=dossier.nominee_kind,
                 title_code=dossier.title_code,
             )
@@ -115,6 +117,16 @@ def nominee_rows(
         if progress:
             progress(index, len(dossiers))
     return rows
+
+
+def _achievements(dossier: Dossier, initiatives: Sequence[str]) -> str:
+    """The achievement summary, then the initiatives and research the dossier rests on."""
+    text = (dossier.achievements or "").strip()
+    if initiatives:
+        lines = "\n".join(f"- {line}" for line in initiatives)
+        text = f"{text}\n" if text else ""
+        text += f"Sáng kiến, đề tài:\n{lines}"
+    return text
 
 
 def _by_title(rows: Sequence[NomineeRow]) -> list[dict[str, str]]:

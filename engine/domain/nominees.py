@@ -24,6 +24,7 @@ from engine.models import (
     AwardRecord,
     DisciplineRecord,
     Dossier,
+    DossierInitiative,
     Initiative,
     InitiativeAuthor,
     OrgUnit,
@@ -101,8 +102,13 @@ def nominee_facts(session: Session, dossier: Dossier) -> tuple[frozenset[str], r
     awards: list[rules.AwardRecord] = []
     years: list[rules.YearFacts] = []
     individual = dossier.nominee_kind == "individual" and dossier.nominee_user_id is not None
+    # The initiatives the clerk attached, when any: only they count (and a year's figure from
+    # the ratings is not added to them). Otherwise every recognised initiative of the person.
+    chosen = attached_by_year(session, dossier.id) if dossier.id is not None else None
     recognised = (
-        initiatives_by_year(session, dossier.nominee_user_id)
+        chosen
+        if chosen is not None
+        else initiatives_by_year(session, dossier.nominee_user_id)
         if individual and dossier.nominee_user_id is not None
         else {}
     )
@@ -120,12 +126,14 @@ def nominee_facts(session: Session, dossier: Dossier) -> tuple[frozenset[str], r
             awards.append(rules.AwardRecord(year=year, title_code=title_code))
         else:
             count, widest = recognised.get(year, (0, None))
+            if chosen is not None:
+                initiatives, scope = 0, None
             years.append(
                 rules.YearFacts(
                     year=year,
                     rating=rating,
                     initiatives=initiatives + count,
-                    initiative_scope=_wider(scope, widest),
+                    initiative_scope=wider(scope, widest),
                     disciplined=year in disciplined,
                 )
             )
@@ -135,7 +143,8 @@ def nominee_facts(session: Session, dossier: Dossier) -> tuple[frozenset[str], r
 _SCOPE_ORDER = {None: 0, "unit": 1, "province": 2, "national": 3}
 
 
-def _wider(a: str | None, b: str | None) -> Any:
+def wider(a: str | None, b: str | None) -> Any:
+    """Return the wider of two scopes of effect (None is the narrowest)."""
     return a if _SCOPE_ORDER.get(a, 0) >= _SCOPE_ORDER.get(b, 0) else b
 
 
@@ -148,7 +157,24 @@ def initiatives_by_year(session: Session, user_id: int) -> dict[int, tuple[int, 
         .where(InitiativeAuthor.user_id == user_id)
     ):
         count, widest = result.get(year, (0, None))
-        result[year] = (count + 1, _wider(widest, scope))
+        result[year] = (count + 1, wider(widest, scope))
+    return result
+
+
+def attached_by_year(session: Session, dossier_id: int) -> dict[int, tuple[int, str | None]] | None:
+    """Return {year: (count, widest scope)} of the initiatives attached to the dossier
+    (engine.domain.initiatives); None when none is attached."""
+    rows = session.execute(
+        select(Initiative.year, Initiative.scope)
+        .join(DossierInitiative, DossierInitiative.initiative_id == Initiative.id)
+        .where(DossierInitiative.dossier_id == dossier_id)
+    ).all()
+    if not rows:
+        return None
+    result: dict[int, tuple[int, str | None]] = {}
+    for year, scope in rows:
+        count, widest = result.get(year, (0, None))
+        result[year] = (count + 1, wider(widest, scope))
     return result
 
 

@@ -2,6 +2,7 @@
 
 from engine.models.agency import (
     DisciplineRecord,
+    DossierInitiative,
     ImportJob,
     Initiative,
     InitiativeAuthor,
@@ -63,6 +64,7 @@ __all__ = [
     "CouncilTerm",
     "DisciplineRecord",
     "Dossier",
+    "DossierInitiative",
     "FileBlob",
     "FileChunk",
     "GeneratedDocument",

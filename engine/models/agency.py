@@ -90,6 +90,23 @@ class InitiativeAuthor(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
 
 
+class DossierInitiative(Base):
+    """An initiative or research a dossier rests on, chosen by the unit's clerk from the
+    nominee's own (docs/agency-import.md, "Attaching initiatives to a dossier")."""
+
+    __tablename__ = "dossier_initiative"
+    __table_args__ = (
+        Index("uq_dossier_initiative", "dossier_id", "initiative_id", unique=True),
+        Index("ix_dossier_initiative_initiative", "initiative_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"))
+    attached_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    attached_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ImportJob(Base):
     """An upload to import: parsed and previewed by a worker (the diff), then applied.
 

@@ -90,5 +90,6 @@ def test_each_basis_cites_its_own_law() -> None:
     assert citation("ND91_2017", "LDTT").startswith("Luật TĐKT 2003 (sửa đổi 2013) Điều 24")
     assert citation("ND98_2023", "LDTT").startswith("Luật TĐKT 2022 Điều 24; NĐ 98/2023")
     assert citation("ND152_2025", "BKT").startswith("Luật TĐKT 2022 Điều 74; NĐ 152/2025")
-    assert "[chưa xác nhận]" in citation("ND98_2023", "CSTDCS")
+    assert "[chưa xác nhận]" in citation("ND98_2023", "LDTT")
+    assert "[chưa xác nhận]" not in citation("ND98_2023", "CSTDCS")
     assert "[chưa xác nhận]" not in citation("ND98_2023", "TTLDXS")

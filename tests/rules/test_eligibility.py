@@ -58,16 +58,25 @@ def test_ldtt_is_not_for_a_collective():
 
 
 @pytest.mark.parametrize("basis", LAW_2022_BASES)
-def test_dieu_23_cstdcs_excellent_without_initiative_is_left_to_a_person(basis):
-    # Whether excellent completion stands in for the initiative under Luật 2022 Điều 23 is not
-    # confirmed (docs/legal-basis.md): unmet, with a reason asking the secretariat to verify.
+def test_dieu_23_cstdcs_excellent_completion_stands_for_the_initiative(basis):
+    # Luật 2022 Điều 23 khoản 2: "Hoàn thành xuất sắc nhiệm vụ hoặc có sáng kiến …"
+    # (confirmed, docs/legal-basis.md): no initiative is needed when duties were excellent.
     history = History(awards=awards("LDTT", Y), years=rated("excellent", Y))
     result = check_eligibility("CSTDCS", basis, person(), history)
-    assert not result.eligible
+    assert result.eligible
+    assert (
+        citation(basis, "CSTDCS")
+        == f"Luật TĐKT 2022 Điều 23; {'NĐ 98/2023' if basis == 'ND98_2023' else 'NĐ 152/2025'}"
+    )
+
+
+@pytest.mark.parametrize("basis", LAW_2022_BASES)
+def test_dieu_23_cstdcs_good_completion_without_initiative_is_unmet(basis):
+    history = History(awards=awards("LDTT", Y), years=rated("good", Y))
+    result = check_eligibility("CSTDCS", basis, person(), history)
     assert result.unmet == [
-        f"Năm {Y} hoàn thành xuất sắc nhiệm vụ nhưng chưa có sáng kiến, đề tài được công nhận; "
-        "chưa xác nhận được hoàn thành xuất sắc có thay cho sáng kiến theo Điều 23 hay không: "
-        f"thư ký Hội đồng phải xác minh ({citation(basis, 'CSTDCS')})"
+        f"Năm {Y} chưa hoàn thành xuất sắc nhiệm vụ và chưa có sáng kiến, đề tài được công "
+        f"nhận ({citation(basis, 'CSTDCS')})"
     ]
 
 

@@ -10,7 +10,7 @@ from flask import Response, url_for
 from pydantic import AwareDatetime, Field
 
 from engine import permissions
-from engine.domain import dossier_facts, dossiers
+from engine.domain import dossier_facts, dossiers, initiatives
 from engine.domain.dossiers import MAX_ACHIEVEMENTS_CHARS
 from engine.models import Dossier
 from engine.read import queries
@@ -58,7 +58,25 @@ class CouncilResultInfo(schemas.Model):
     reason: str
 
 
+class InitiativeInfo(schemas.Model):
+    """An initiative or research the dossier rests on (read-only: chosen on the dossier page)."""
+
+    id: int
+    kind: str = Field(description="initiative (sáng kiến) | research (đề tài)")
+    title: str
+    year: int
+    level: str = Field(description="The recognising level: co_so | bo_tinh | toan_quoc")
+    scope: str = Field(description="Its scope of effect: unit | province | national")
+    decision_no: str | None
+    decision_date: date | None
+    issued_by: str | None
+    authors: list[str]
+
+
 class DossierFull(schemas.DossierDetail):
+    initiatives: list[InitiativeInfo] = Field(
+        description="The nominee's initiatives and research attached to the dossier"
+    )
     council_result: CouncilResultInfo | None
     may_withdraw: bool
     may_override: bool
@@ -123,6 +141,21 @@ def dossier_answer(dossier_id: int, status: int = 200) -> Response:
         timeline=_timeline(d.id),
         attachments=[schemas.AttachmentInfo.of(a) for a in queries.attachments(session, d.id)],
         comments=[schemas.CommentInfo.of(c) for c in queries.comments(session, d.id)],
+        initiatives=[
+            InitiativeInfo(
+                id=i.id,
+                kind=i.kind,
+                title=i.title,
+                year=i.year,
+                level=i.level,
+                scope=i.scope,
+                decision_no=i.decision_no,
+                decision_date=i.decision_date,
+                issued_by=i.issued_by,
+                authors=list(i.authors),
+            )
+            for i in initiatives.attached(session, d.id)
+        ],
         council_result=CouncilResultInfo(**result.__dict__) if result else None,
         may_withdraw=permissions.may_withdraw(user, d) and dossier_facts.withdrawable(d),
         may_override=permissions.may_override_eligibility(user) and dossier_facts.overridable(d),

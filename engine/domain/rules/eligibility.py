@@ -199,23 +199,22 @@ def _cstdcs(c: _Checker, basis: str) -> None:
             ),
         )
         return
-    # Luật 2022 Điều 23: an initiative or accepted research qualifies. Whether excellent
-    # completion alone may stand in for it is not confirmed (docs/legal-basis.md): such a
-    # nominee is reported unmet for a person to verify, never passed on a guess.
+    # Luật 2022 Điều 23 khoản 2: excellent completion of duties, or a recognised initiative or
+    # accepted research (confirmed, docs/legal-basis.md): either one meets it.
     has_initiative = c.initiatives([y]) >= 1
     excellent = c.rating_at_least(y, "excellent")
-    reason = (
-        f"Năm {y} hoàn thành xuất sắc nhiệm vụ nhưng chưa có sáng kiến, đề tài được công nhận; "
-        "chưa xác nhận được hoàn thành xuất sắc có thay cho sáng kiến theo Điều 23 hay không: "
-        "thư ký Hội đồng phải xác minh"
-        if excellent
-        else f"Năm {y} chưa có sáng kiến, đề tài được công nhận"
-    )
     c.add(
-        f"Năm {y}: có sáng kiến/đề tài được công nhận",
+        N_(
+            "Năm %(y)s: hoàn thành xuất sắc nhiệm vụ hoặc có sáng kiến/đề tài được công nhận",
+            y=y,
+        ),
         c.cite,
-        has_initiative,
-        reason,
+        excellent or has_initiative,
+        N_(
+            "Năm %(y)s chưa hoàn thành xuất sắc nhiệm vụ và chưa có sáng kiến, đề tài được công "
+            "nhận",
+            y=y,
+        ),
     )
 
 

@@ -137,7 +137,7 @@ ARTICLES: dict[tuple[str, str], Article] = {
     (LAW_2003, "BKTTG"): Article("Điều 71"),
     (LAW_2003, "HCLD3"): Article("Điều 45"),
     (LAW_2022, "LDTT"): Article("Điều 24"),
-    (LAW_2022, "CSTDCS"): Article("Điều 23"),
+    (LAW_2022, "CSTDCS"): Article("Điều 23", confirmed=True),
     (LAW_2022, "CSTDT"): Article("Điều 22"),
     (LAW_2022, "TTLDTT"): Article("Điều 28"),
     (LAW_2022, "TTLDXS"): Article("Điều 27", confirmed=True),
