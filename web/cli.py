@@ -509,15 +509,19 @@ def run(host: str | None, port: int | None) -> None:
     host = host or settings.host
     port = port or settings.port
     env = dict(os.environ, TDKT_REDIS_URL=runtime.redis_url, PYTHONUNBUFFERED="1")
+    # The gunicorn processes add up their request figures for /metrics here (emptied at start).
+    web_env = dict(env)
+    web_env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(settings.data_dir / "metrics"))
     python = sys.executable
     manager = Manager()
     manager.add_process(
         "web",
-        # gthread: each worker's threads overlap the database's waits (bench/http.py).
-        f"{python} -m gunicorn --worker-class gthread --workers {settings.web_workers} "
-        f"--threads {settings.web_threads} --bind {host}:{port} "
-        "--access-logfile - web.wsgi:app",
-        env=env,
+        # The settings of every web host (gthread, one JSON access line per request), with
+        # this run's processes, threads and address.
+        f"{python} -m gunicorn --config python:web.gunicorn_conf "
+        f"--workers {settings.web_workers} --threads {settings.web_threads} "
+        f"--bind {host}:{port} web.wsgi:app",
+        env=web_env,
     )
     manager.add_process("worker", f"{python} -m web.cli worker", env=env)
     manager.add_process("beat", f"{python} -m web.cli beat", env=env)
