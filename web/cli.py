@@ -89,50 +89,42 @@ def _rev(revision: str | None) -> str:
     return revision or "empty (no revision)"
 
 
+def _migrate(direction: str, revision: str) -> None:
+    """Move the configured database to ``revision`` (``upgrade`` or ``downgrade``); say what
+    changed, or that nothing did."""
+    from alembic.util import CommandError
+
+    from engine import migrate
+
+    settings = _settings()
+    engine = _db_engine(settings)
+    before = migrate.current_revision(engine)
+    move = migrate.upgrade if direction == "upgrade" else migrate.downgrade
+    try:
+        move(engine, revision, settings)
+    except CommandError as exc:
+        raise StartupError(f"cannot {direction} to {revision!r}: {exc}") from None
+    after = migrate.current_revision(engine)
+    engine.dispose()
+    if before == after:
+        nothing = "apply" if direction == "upgrade" else "undo"
+        click.echo(f"database already at {_rev(after)}: nothing to {nothing}")
+    else:
+        click.echo(f"database {direction}d from {_rev(before)} to {_rev(after)}")
+
+
 @db_group.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Apply the Alembic migrations up to REVISION (default: head) to the configured database."""
-    from alembic.util import CommandError
-
-    from engine.migrate import current_revision, upgrade
-
-    settings = _settings()
-    engine = _db_engine(settings)
-    before = current_revision(engine)
-    try:
-        upgrade(engine, revision, settings)
-    except CommandError as exc:
-        raise StartupError(f"cannot upgrade to {revision!r}: {exc}") from None
-    after = current_revision(engine)
-    engine.dispose()
-    if before == after:
-        click.echo(f"database already at {_rev(after)}: nothing to apply")
-    else:
-        click.echo(f"database upgraded from {_rev(before)} to {_rev(after)}")
+    _migrate("upgrade", revision)
 
 
 @db_group.command("downgrade", context_settings={"ignore_unknown_options": True})
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     """Undo migrations down to REVISION (a revision id, or -1 for one step back)."""
-    from alembic.util import CommandError
-
-    from engine.migrate import current_revision, downgrade
-
-    settings = _settings()
-    engine = _db_engine(settings)
-    before = current_revision(engine)
-    try:
-        downgrade(engine, revision, settings)
-    except CommandError as exc:
-        raise StartupError(f"cannot downgrade to {revision!r}: {exc}") from None
-    after = current_revision(engine)
-    engine.dispose()
-    if before == after:
-        click.echo(f"database already at {_rev(after)}: nothing to undo")
-    else:
-        click.echo(f"database downgraded from {_rev(before)} to {_rev(after)}")
+    _migrate("downgrade", revision)
 
 
 @db_group.command("current")
