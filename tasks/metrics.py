@@ -42,9 +42,7 @@ def _client(url: str) -> redis.Redis:
     key = (os.getpid(), url)
     client = _clients.get(key)
     if client is None:
-        client = redis.Redis.from_url(
-            client_url(url), socket_connect_timeout=1, socket_timeout=1
-        )
+        client = redis.Redis.from_url(client_url(url), socket_connect_timeout=1, socket_timeout=1)
         _clients[key] = client
     return client
 
@@ -95,7 +93,7 @@ def read_task_figures(url: str) -> dict[str, TaskFigures]:
         client.close()
     per_task: dict[str, dict[str, float]] = {}
     for name, value in raw.items():
-        task, _, what = name.decode().partition("\t")
+        task, _, what = (name.decode() if isinstance(name, bytes) else name).partition("\t")
         per_task.setdefault(task, {})[what] = float(value)
     figures = {}
     for task, values in sorted(per_task.items()):

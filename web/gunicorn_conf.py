@@ -38,7 +38,11 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": ["drop"], "propagate": False},
     },
     "handlers": {
-        "tdkt": {"class": "logging.StreamHandler", "formatter": "tdkt", "stream": "ext://sys.stderr"},
+        "tdkt": {
+            "class": "logging.StreamHandler",
+            "formatter": "tdkt",
+            "stream": "ext://sys.stderr",
+        },
         "drop": {"class": "logging.NullHandler"},
     },
     "formatters": {

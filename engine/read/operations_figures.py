@@ -1,5 +1,6 @@
 """What an operator watches, read from the database: tasks by step, overdue tasks, timer lag, the
-e-mail outbox, the background documents and the import jobs. /metrics (web.ops) and the admin status page read it.
+e-mail outbox, the background documents and the import jobs. /metrics (web.ops) and the admin
+status page read it.
 
 Figures come from the database, not from one process's memory, so every web host reports the
 same numbers whichever one the scraper reaches.

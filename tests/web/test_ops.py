@@ -210,7 +210,11 @@ def test_import_jobs_and_celery_tasks_are_timed_by_name_and_failures_counted(
     name, content = agency.build().files["units"]
     sent = admin.post(
         "/admin/imports",
-        data={"csrf_token": csrf_token(admin), "kind": "units", "file": (io.BytesIO(content), name)},
+        data={
+            "csrf_token": csrf_token(admin),
+            "kind": "units",
+            "file": (io.BytesIO(content), name),
+        },
         content_type="multipart/form-data",
     )
     assert sent.status_code == 302
