@@ -36,6 +36,7 @@ def _missing(url: str) -> None:
     """GET a page that does not exist: 404."""
     with pytest.raises(urllib.error.HTTPError) as raised:
         urllib.request.urlopen(url, timeout=5)  # noqa: S310 - our own server
+    raised.value.close()
     assert raised.value.code == 404
 
 
@@ -139,6 +140,12 @@ def test_the_deployed_web_logs_one_json_access_line_per_request_and_sums_its_pro
         for _ in range(6):  # new connections: both worker processes answer some
             _missing(f"http://127.0.0.1:{port}/{marker}")
         metrics = _get(f"http://127.0.0.1:{port}/metrics")
+        # Without TDKT_TRUSTED_PROXIES nobody's X-Forwarded-Proto counts, gunicorn's neither.
+        claimed = urllib.request.Request(
+            f"http://127.0.0.1:{port}/login", headers={"X-Forwarded-Proto": "https"}
+        )
+        with urllib.request.urlopen(claimed, timeout=10) as response:  # noqa: S310 - our own
+            assert "Strict-Transport-Security" not in response.headers
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)

@@ -49,8 +49,10 @@ logconfig_dict = {
         "tdkt": {"()": "engine.logs.formatter", "fmt": os.environ.get("TDKT_LOG_FORMAT", "json")}
     },
 }
-# Behind the reverse proxy; the proxy's own address is the only peer gunicorn talks to.
-forwarded_allow_ips = "*"
+# gunicorn itself believes no X-Forwarded-* header from anyone: the application's ProxyFix does,
+# for exactly TDKT_TRUSTED_PROXIES hops (docs/operations.md, TLS behind a proxy). With "*" any
+# client reaching a web host's port directly could claim https.
+forwarded_allow_ips = ""
 timeout = 60
 graceful_timeout = 30
 
