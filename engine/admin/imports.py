@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from engine import audit
 from engine.admin.common import require
@@ -961,7 +961,8 @@ def _finish(factory: sessionmaker[Session], job_id: int, **values: Any) -> None:
     """End the job's run with ``values``; record under ``report["runs"][mode]`` how it ended
     and the seconds from its request to now (what /metrics reports as the job's duration)."""
     with unit_of_work(factory) as session:
-        job = session.get(ImportJob, job_id)
+        # The file itself is not read again (it may be dropped below).
+        job = session.get(ImportJob, job_id, options=[defer(ImportJob.content)])
         if job is None:
             return
         now = utcnow()
