@@ -12,17 +12,22 @@ Queues (:data:`QUEUES`): ``timers`` (the timer sweep and the heartbeat), ``notif
 (reminders, digests, e-mail) and ``documents`` (document rendering and imports), so a long
 import never delays a timer. A worker takes all three unless ``--queues`` says otherwise. Every
 task has a soft and a hard time limit (:data:`TIME_LIMITS`).
+
+Every run is timed and every failure counted by task name (the signals below, into Redis:
+:mod:`tasks.metrics`), so /metrics on any web host shows what every worker host did.
 """
 
 from __future__ import annotations
 
 import importlib
+import time
 from typing import Any
 
 from celery import Celery
 from celery.signals import (
     before_task_publish,
     setup_logging,
+    task_failure,
     task_postrun,
     task_prerun,
     worker_process_init,
@@ -31,6 +36,7 @@ from celery.signals import (
 from engine import logs
 from engine.redis_service import celery_url
 from engine.runtime import Runtime
+from tasks import metrics
 
 celery_app = Celery("tdkt")
 
@@ -83,8 +89,14 @@ def _carry_request_id(headers: dict[str, Any] | None = None, **_kwargs: Any) -> 
         headers[REQUEST_ID_HEADER] = request_id
 
 
+#: When each run in this process started (task id → perf_counter), for its duration.
+_started: dict[str, float] = {}
+
+
 @task_prerun.connect
 def _bind_task(task: Any = None, task_id: str | None = None, **_kwargs: Any) -> None:
+    if task_id is not None:
+        _started[task_id] = time.perf_counter()
     logs.clear()
     request_id = getattr(task.request, REQUEST_ID_HEADER, None) if task is not None else None
     if request_id is None and task is not None:
@@ -93,8 +105,20 @@ def _bind_task(task: Any = None, task_id: str | None = None, **_kwargs: Any) -> 
 
 
 @task_postrun.connect
-def _unbind_task(**_kwargs: Any) -> None:
+def _unbind_task(task: Any = None, task_id: str | None = None, **_kwargs: Any) -> None:
+    """Forget the run's log context; add its duration to the task's figures (tasks.metrics)."""
     logs.clear()
+    started = _started.pop(task_id, None) if task_id is not None else None
+    if started is not None and task is not None and _bound:
+        metrics.record_run(_bound[-1].redis_url, task.name, time.perf_counter() - started)
+
+
+@task_failure.connect
+def _count_failure(sender: Any = None, **_kwargs: Any) -> None:
+    """Count a failed run: an exception, or a time limit (the hard one in the main process)."""
+    name = getattr(sender, "name", None)
+    if name and _bound:
+        metrics.record_failure(_bound[-1].redis_url, name)
 
 
 @setup_logging.connect

@@ -89,50 +89,42 @@ def _rev(revision: str | None) -> str:
     return revision or "empty (no revision)"
 
 
+def _migrate(direction: str, revision: str) -> None:
+    """Move the configured database to ``revision`` (``upgrade`` or ``downgrade``); say what
+    changed, or that nothing did."""
+    from alembic.util import CommandError
+
+    from engine import migrate
+
+    settings = _settings()
+    engine = _db_engine(settings)
+    before = migrate.current_revision(engine)
+    move = migrate.upgrade if direction == "upgrade" else migrate.downgrade
+    try:
+        move(engine, revision, settings)
+    except CommandError as exc:
+        raise StartupError(f"cannot {direction} to {revision!r}: {exc}") from None
+    after = migrate.current_revision(engine)
+    engine.dispose()
+    if before == after:
+        nothing = "apply" if direction == "upgrade" else "undo"
+        click.echo(f"database already at {_rev(after)}: nothing to {nothing}")
+    else:
+        click.echo(f"database {direction}d from {_rev(before)} to {_rev(after)}")
+
+
 @db_group.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Apply the Alembic migrations up to REVISION (default: head) to the configured database."""
-    from alembic.util import CommandError
-
-    from engine.migrate import current_revision, upgrade
-
-    settings = _settings()
-    engine = _db_engine(settings)
-    before = current_revision(engine)
-    try:
-        upgrade(engine, revision, settings)
-    except CommandError as exc:
-        raise StartupError(f"cannot upgrade to {revision!r}: {exc}") from None
-    after = current_revision(engine)
-    engine.dispose()
-    if before == after:
-        click.echo(f"database already at {_rev(after)}: nothing to apply")
-    else:
-        click.echo(f"database upgraded from {_rev(before)} to {_rev(after)}")
+    _migrate("upgrade", revision)
 
 
 @db_group.command("downgrade", context_settings={"ignore_unknown_options": True})
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     """Undo migrations down to REVISION (a revision id, or -1 for one step back)."""
-    from alembic.util import CommandError
-
-    from engine.migrate import current_revision, downgrade
-
-    settings = _settings()
-    engine = _db_engine(settings)
-    before = current_revision(engine)
-    try:
-        downgrade(engine, revision, settings)
-    except CommandError as exc:
-        raise StartupError(f"cannot downgrade to {revision!r}: {exc}") from None
-    after = current_revision(engine)
-    engine.dispose()
-    if before == after:
-        click.echo(f"database already at {_rev(after)}: nothing to undo")
-    else:
-        click.echo(f"database downgraded from {_rev(before)} to {_rev(after)}")
+    _migrate("downgrade", revision)
 
 
 @db_group.command("current")
@@ -509,15 +501,19 @@ def run(host: str | None, port: int | None) -> None:
     host = host or settings.host
     port = port or settings.port
     env = dict(os.environ, TDKT_REDIS_URL=runtime.redis_url, PYTHONUNBUFFERED="1")
+    # The gunicorn processes add up their request figures for /metrics here (emptied at start).
+    web_env = dict(env)
+    web_env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(settings.data_dir / "metrics"))
     python = sys.executable
     manager = Manager()
     manager.add_process(
         "web",
-        # gthread: each worker's threads overlap the database's waits (bench/http.py).
-        f"{python} -m gunicorn --worker-class gthread --workers {settings.web_workers} "
-        f"--threads {settings.web_threads} --bind {host}:{port} "
-        "--access-logfile - web.wsgi:app",
-        env=env,
+        # The settings of every web host (gthread, one JSON access line per request), with
+        # this run's processes, threads and address.
+        f"{python} -m gunicorn --config python:web.gunicorn_conf "
+        f"--workers {settings.web_workers} --threads {settings.web_threads} "
+        f"--bind {host}:{port} web.wsgi:app",
+        env=web_env,
     )
     manager.add_process("worker", f"{python} -m web.cli worker", env=env)
     manager.add_process("beat", f"{python} -m web.cli beat", env=env)

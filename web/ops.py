@@ -9,8 +9,10 @@
 - ``/metrics``: Prometheus text. Allowed to a bearer token (TDKT_METRICS_TOKEN) or to a client
   address in TDKT_METRICS_NETWORKS; anyone else gets 404. Request latency is counted in each
   process; under gunicorn with PROMETHEUS_MULTIPROC_DIR set, the processes' figures are summed
-  (web/gunicorn_conf.py removes a dead worker's). The rest is read at scrape time from the
-  database (engine.read.operations_figures) and Redis (queue lengths, heartbeats).
+  (web/gunicorn_conf.py removes a dead worker's). The rest is read at scrape time, the same
+  from every web host: from the database (engine.read.operations_figures: tasks, timers, the
+  outbox, document and import job durations) and from Redis (queue lengths, heartbeats, and
+  each Celery task name's runs, seconds and failures that every worker adds: tasks.metrics).
 
 Every request also gets a request id (X-Request-ID, kept from the proxy when it is sane) bound
 to its log lines and to the Celery tasks it queues (engine.logs, tasks.celery_app).
@@ -34,6 +36,7 @@ from prometheus_client import CollectorRegistry, Histogram, generate_latest, mul
 from prometheus_client.core import (
     CounterMetricFamily,
     GaugeMetricFamily,
+    HistogramMetricFamily,
     Metric,
     SummaryMetricFamily,
 )
@@ -48,6 +51,7 @@ from engine.redis_service import RedisUnavailable, check_redis, client_url
 from engine.runtime import Runtime
 from tasks.celery_app import QUEUES
 from tasks.health import background_status
+from tasks.metrics import TaskFigures, read_task_figures
 
 log = logging.getLogger("tdkt.access")
 bp = Blueprint("ops", __name__)
@@ -180,10 +184,19 @@ class FiguresCollector(Collector):
             count, total = figures.document_jobs.get(status, (0, 0.0))
             jobs.add_metric([status], count_value=count, sum_value=total)
         yield jobs
+        imports = SummaryMetricFamily(
+            "tdkt_import_job_duration_seconds",
+            "Import runs (a preview, an apply) from request to finish, by kind, mode and outcome.",
+            labels=["kind", "mode", "status"],
+        )
+        for (kind, mode, status), (count, total) in sorted(figures.import_jobs.items()):
+            imports.add_metric([kind, mode, status], count_value=count, sum_value=total)
+        yield imports
         up = GaugeMetricFamily("tdkt_redis_up", "Whether Redis answers (1) or not (0).")
         try:
             lengths = queue_lengths(self.rt.redis_url)
             beats = background_status(self.rt.redis_url)
+            runs = read_task_figures(self.rt.redis_url)
         except (redis.ConnectionError, redis.TimeoutError, RedisUnavailable):
             up.add_metric([], 0)
             yield up
@@ -205,6 +218,26 @@ class FiguresCollector(Collector):
             for row in beats[kind]:
                 age.add_metric([kind[:-1], row["name"]], row["age"])
         yield age
+        yield from _task_families(runs)
+
+
+def _task_families(runs: dict[str, TaskFigures]) -> Iterator[Metric]:
+    """Every Celery task name's runs, seconds and failures, summed over the worker hosts."""
+    durations = HistogramMetricFamily(
+        "tdkt_celery_task_duration_seconds",
+        "Celery task runs (every worker host), start to end, by task name.",
+        labels=["task"],
+    )
+    failures = CounterMetricFamily(
+        "tdkt_celery_task_failures",
+        "Celery task runs that failed (an exception or a time limit), by task name.",
+        labels=["task"],
+    )
+    for task, figures in runs.items():
+        durations.add_metric([task], buckets=figures.buckets, sum_value=figures.seconds)
+        failures.add_metric([task], figures.failures)
+    yield durations
+    yield failures
 
 
 def _start() -> None:

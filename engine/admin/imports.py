@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from engine import audit
 from engine.admin.common import require
@@ -891,6 +891,10 @@ def confirm_import(session: Session, actor: User, job_id: int) -> ImportJob:
             raise Conflict("Chỉ áp dụng được lần nhập đã xem trước và chưa áp dụng.")
         job.mode, job.status, job.done_rows = "apply", "queued", 0
         job.requested_by = actor.id
+        # The apply run is timed from now (the preview's from the upload: created_at).
+        report = dict(job.report or {})
+        runs = {**(report.get("runs") or {}), "apply": {"requested_at": utcnow().isoformat()}}
+        job.report = {**report, "runs": runs}
     return job
 
 
@@ -954,10 +958,28 @@ def run_import_job(factory: sessionmaker[Session], job_id: int, limits: Limits =
 
 
 def _finish(factory: sessionmaker[Session], job_id: int, **values: Any) -> None:
+    """End the job's run with ``values``; record under ``report["runs"][mode]`` how it ended
+    and the seconds from its request to now (what /metrics reports as the job's duration)."""
     with unit_of_work(factory) as session:
-        session.execute(
-            update(ImportJob).where(ImportJob.id == job_id).values(finished_at=utcnow(), **values)
+        # The file itself is not read again (it may be dropped below).
+        job = session.get(ImportJob, job_id, options=[defer(ImportJob.content)])
+        if job is None:
+            return
+        now = utcnow()
+        kept = job.report or {}
+        report = dict(values.pop("report", None) or kept)
+        runs = dict(kept.get("runs") or {})
+        run = dict(runs.get(job.mode) or {})
+        requested = (
+            datetime.fromisoformat(run["requested_at"]) if "requested_at" in run else job.created_at
         )
+        seconds = max(0.0, (now - requested).total_seconds())
+        runs[job.mode] = {**run, "status": values["status"], "seconds": round(seconds, 3)}
+        report["runs"] = runs
+        for name, value in values.items():
+            setattr(job, name, value)
+        job.report = report
+        job.finished_at = now
 
 
 def recent_jobs(session: Session, limit: int = 20) -> list[ImportJob]:

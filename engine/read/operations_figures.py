@@ -1,5 +1,6 @@
 """What an operator watches, read from the database: tasks by step, overdue tasks, timer lag, the
-e-mail outbox and the background documents. /metrics (web.ops) and the admin status page read it.
+e-mail outbox, the background documents and the import jobs. /metrics (web.ops) and the admin
+status page read it.
 
 Figures come from the database, not from one process's memory, so every web host reports the
 same numbers whichever one the scraper reaches.
@@ -13,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.models import GeneratedDocument, HumanTask, Outbox, ProcessInstance
+from engine.models import GeneratedDocument, HumanTask, ImportJob, Outbox, ProcessInstance
 
 
 @dataclass
@@ -28,6 +29,9 @@ class Figures:
     outbox: dict[str, int] = field(default_factory=dict)
     #: Finished background documents: count and total seconds by status (done, failed).
     document_jobs: dict[str, tuple[int, float]] = field(default_factory=dict)
+    #: Finished import runs (a preview, an apply), request to finish: count and total seconds
+    #: by (kind, mode, status); status is previewed, applied or failed.
+    import_jobs: dict[tuple[str, str, str], tuple[int, float]] = field(default_factory=dict)
 
 
 def read_figures(session: Session, now: datetime) -> Figures:
@@ -66,4 +70,15 @@ def read_figures(session: Session, now: datetime) -> Figures:
             continue
         count, total = figures.document_jobs.get(status, (0, 0.0))
         figures.document_jobs[status] = (count + 1, total + (finished - created).total_seconds())
+    # Each job keeps how its preview and its apply ended (engine.admin.imports._finish); only
+    # that small part of the report is read, never the rows.
+    for kind, runs in session.execute(
+        select(ImportJob.kind, ImportJob.report["runs"]).where(ImportJob.finished_at.is_not(None))
+    ):
+        for mode, run in (runs or {}).items():
+            if not isinstance(run, dict) or "seconds" not in run:
+                continue
+            key = (kind, mode, str(run["status"]))
+            count, total = figures.import_jobs.get(key, (0, 0.0))
+            figures.import_jobs[key] = (count + 1, total + float(run["seconds"]))
     return figures

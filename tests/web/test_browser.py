@@ -8,61 +8,28 @@ Screenshots of every step are kept in test-artifacts/ (git-ignored).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy.orm import Session, sessionmaker
 
-from engine.demo import COUNCIL, DEMO_PASSWORD
+from engine.demo import COUNCIL
 from engine.workflow import operations
-from tests.common.procedure import START, Procedure, deployed
-from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.common.procedure import START, Procedure
+from tests.web.live_server import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Roles,
+    live_server,
+    ticking_world,
+)
+
+# Roles and ticking_world live in tests.web.live_server; still importable from here.
+__all__ = ["Roles", "ticking_world"]
 
 NOMINEE = "Lục Thu Hà"
-
-
-@pytest.fixture
-def ticking_world(app: Flask, session_factory: sessionmaker[Session]) -> Iterator[Procedure]:
-    """The deployed demo agency at START, with a clock that runs (the browser waits on it)."""
-    with deployed(session_factory, tick=True) as built:
-        yield built
-
-
-class Roles:
-    """Open one browser context per role, logged in through the log-in form."""
-
-    def __init__(self, browser: Any, base: str, errors: list[str]) -> None:
-        self.browser, self.base, self.errors = browser, base, errors
-        self.shots = 0
-
-    def login(self, username: str) -> Any:
-        from playwright.sync_api import expect
-
-        context = self.browser.new_context(
-            viewport={"width": 1280, "height": 900}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
-        )
-        page = context.new_page()
-        page.on("pageerror", lambda exc: self.errors.append(f"{username}: {exc}"))
-        page.on(
-            "console",
-            lambda msg: (
-                self.errors.append(f"{username}: {msg.text}") if msg.type == "error" else None
-            ),
-        )
-        page.on("dialog", lambda dialog: dialog.accept())
-        page.goto(f"{self.base}/login")
-        page.fill("#username", username)
-        page.fill("#password", DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        expect(page.locator("h1")).to_have_text("Việc của tôi")
-        return page
-
-    def shot(self, page: Any, name: str) -> None:
-        self.shots += 1
-        page.screenshot(path=str(ARTIFACTS / f"{self.shots:02d}-{name}.png"), full_page=True)
 
 
 def _open_task(page: Any, box: str, name: str) -> None:

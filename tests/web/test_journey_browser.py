@@ -17,8 +17,14 @@ from flask import Flask
 from engine.demo import COUNCIL, DEMO_ACCOUNTS
 from engine.workflow import operations
 from tests.common.procedure import START, Procedure
-from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server
-from tests.web.test_browser import Roles, ticking_world
+from tests.web.live_server import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Roles,
+    live_server,
+    ticking_world,
+)
 
 __all__ = ["ticking_world"]
 

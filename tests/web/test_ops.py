@@ -184,3 +184,58 @@ def test_the_status_page_shows_workers_and_beats(app: Flask, world: World) -> No
     secretariat = app.test_client()
     sign_in(secretariat, world.users["secretariat"])
     assert secretariat.get("/admin/status").status_code == 403
+
+
+def test_import_jobs_and_celery_tasks_are_timed_by_name_and_failures_counted(
+    app: Flask, world: World
+) -> None:
+    """A real upload through the admin page, the real import task run by Celery's tracer (the
+    signals a worker's pool process fires), then /metrics: the figures moved."""
+    from tasks import imports as import_task
+    from tests.common import agency
+
+    scraper = app.test_client()
+
+    def scrape() -> str:
+        response = scraper.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    before = scrape()
+    assert "tdkt_import_job_duration_seconds_count{" not in before
+    assert 'tdkt_celery_task_duration_seconds_count{task="tasks.imports.run"}' not in before
+    admin = app.test_client()
+    assert world.driver is not None
+    sign_in(admin, world.driver.user("admin"))
+    name, content = agency.build().files["units"]
+    sent = admin.post(
+        "/admin/imports",
+        data={
+            "csrf_token": csrf_token(admin),
+            "kind": "units",
+            "file": (io.BytesIO(content), name),
+        },
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 302
+    job_id = int(sent.headers["Location"].rsplit("/", 1)[1])
+    # The page queued the job on the documents queue (nobody consumes it in this test).
+    assert _metric(scrape(), "tdkt_celery_queue_length", queue="documents") == 1
+    import_task.run.apply((job_id,))
+    applied = admin.post(f"/admin/imports/{job_id}/apply", data={"csrf_token": csrf_token(admin)})
+    assert applied.status_code == 302
+    import_task.run.apply((job_id,))
+    # A run that raises (no job id given) is a failure of that task name.
+    assert import_task.run.apply(()).failed()
+    after = scrape()
+    run = {"task": "tasks.imports.run"}
+    # Three runs (the preview, the apply, the failed one), one of them failed.
+    assert _metric(after, "tdkt_celery_task_duration_seconds_count", **run) == 3
+    assert _metric(after, "tdkt_celery_task_duration_seconds_sum", **run) > 0
+    assert _metric(after, "tdkt_celery_task_duration_seconds_bucket", le="+Inf", **run) == 3
+    assert _metric(after, "tdkt_celery_task_failures_total", **run) == 1
+    for mode, status in (("preview", "previewed"), ("apply", "applied")):
+        labels = {"kind": "units", "mode": mode, "status": status}
+        assert _metric(after, "tdkt_import_job_duration_seconds_count", **labels) == 1
+        assert _metric(after, "tdkt_import_job_duration_seconds_sum", **labels) >= 0
+    assert 'tdkt_document_job_duration_seconds_count{status="done"} 0.0' in after
