@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 from html import escape, unescape
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, redirect, request, session
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response
 
-from engine.text import Message
+from engine.text import from_data, localize
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -36,19 +37,45 @@ def translate(text: object) -> str:
     """Return ``text`` in the reader's language.
 
     An engine :class:`~engine.text.Message` is looked up by its catalogue id and its parameters
-    (translated too) are filled in after; any other text is looked up as it is, so a name from a
-    BPMN file or a label the engine keeps finds its English, and unknown text stays as it is.
+    (translated too) are filled in after; a :class:`~engine.text.Localized` text (a holiday's
+    name) brings its own English; any other text is looked up as it is, so a name from a BPMN
+    file or a label the engine keeps finds its English, and unknown text stays as it is. A
+    message stored as data (``engine.text.message_data``) is read back first.
     """
-    if isinstance(text, Message):
-        params = {
-            key: translate(value) if isinstance(value, Message) else value
-            for key, value in text.params.items()
-        }
-        return str(gettext(text.msgid, **params) if params else gettext(text.msgid))
-    if text is None:
-        return ""
-    value = str(text)
-    return str(gettext(value)) if value.strip() else value
+    return localize(from_data(text), gettext, current_language())
+
+
+def current_language() -> str:
+    """Return the language the page is shown in ("vi" or "en")."""
+    locale = get_locale()
+    return locale.language if locale is not None else "vi"
+
+
+def translated_list(items: object) -> list[str]:
+    """Return stored texts (messages kept as data, or plain texts of older rows) translated."""
+    if not isinstance(items, list | tuple):
+        return []
+    return [translate(item) for item in items]
+
+
+def eligibility_view(data: object) -> dict[str, Any]:
+    """Return a dossier's stored eligibility with its texts in the reader's language.
+
+    ``unmet_messages`` / ``checked_messages`` (messages kept as data) are shown when present;
+    a dossier checked before they were kept shows its Vietnamese ``unmet`` / ``checked`` as
+    they are. The API and the dossier page both read it.
+    """
+    stored = dict(data) if isinstance(data, dict) else {}
+    view: dict[str, Any] = {
+        k: v for k, v in stored.items() if k not in ("unmet_messages", "checked_messages")
+    }
+    for key in ("unmet", "checked"):
+        kept = stored.get(f"{key}_messages")
+        if isinstance(kept, list) and len(kept) == len(stored.get(key) or []):
+            view[key] = translated_list(kept)
+        elif key in stored:
+            view[key] = translated_list(stored.get(key))
+    return view
 
 
 @bp.get("/lang/<code>")
@@ -161,6 +188,7 @@ def localize_diagram(xml: str) -> str:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_filter(translate, "tr")
+    app.add_template_filter(eligibility_view, "eligibility_view")
     app.add_template_global(translate, "tr")
     app.add_template_filter(role_name, "role_name")
     app.add_template_filter(kind_name, "kind_name")
