@@ -73,7 +73,9 @@ def from_data(value: object) -> object:
     before messages were kept, or typed by a person, comes back as it is)."""
     if isinstance(value, Mapping) and isinstance(value.get("msgid"), str):
         params = value.get("params")
-        values = {str(k): from_data(v) for k, v in params.items()} if isinstance(params, Mapping) else {}
+        values = (
+            {str(k): from_data(v) for k, v in params.items()} if isinstance(params, Mapping) else {}
+        )
         try:
             return Message(value["msgid"], values)
         except (KeyError, TypeError, ValueError):
@@ -88,7 +90,9 @@ def localize(text: object, gettext: Callable[[str], str], language: str = "vi") 
     finds its English; unknown text stays as it is)."""
     if isinstance(text, Message):
         params = {
-            key: localize(value, gettext, language) if isinstance(value, Message | Localized) else value
+            key: localize(value, gettext, language)
+            if isinstance(value, Message | Localized)
+            else value
             for key, value in text.params.items()
         }
         found = gettext(text.msgid)

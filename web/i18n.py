@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
 from html import escape, unescape
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, redirect, request, session
@@ -30,7 +30,20 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return str(chosen)
+    kept = _user_language()
+    if kept in LANGUAGES:
+        return str(kept)
     return request.accept_languages.best_match(list(LANGUAGES), default="vi") or "vi"
+
+
+def _user_language() -> str | None:
+    """Return the language the signed-in user chose earlier (kept on the user), if any."""
+    from flask_login import current_user
+
+    if not getattr(current_user, "is_authenticated", False):
+        return None
+    user = getattr(current_user, "user", None)
+    return getattr(user, "language", None)
 
 
 def translate(text: object) -> str:
@@ -80,10 +93,17 @@ def eligibility_view(data: object) -> dict[str, Any]:
 
 @bp.get("/lang/<code>")
 def set_language(code: str) -> Response:
+    """Switch the pages' language; a signed-in user keeps it (their e-mails follow it too)."""
+    from flask_login import current_user
+
+    from engine import notify
     from web.auth import safe_next
+    from web.context import db
 
     if code in LANGUAGES:
         session["lang"] = code
+        if getattr(current_user, "is_authenticated", False):
+            notify.set_language(db(), current_user.id, code)
     return redirect(safe_next(request.args.get("next")) or "/")
 
 

@@ -503,7 +503,7 @@ def check_eligibility(
         _SIMPLE[title_code](checker, legal_basis)
     # "<reason> (<citation>)": the reason is a message shown in the reader's language, the
     # citation names the law as it is (a neutral template, not in the catalogue).
-    unmet = [
+    unmet: list[str] = [
         Message("%(reason)s (%(citation)s)", {"reason": c.reason, "citation": c.citation})
         for c in checker.checked
         if not c.met

@@ -269,7 +269,8 @@ def tally_session(
         passed = base > 0 and agree >= needed
         if passed:
             reason = N_(
-                "Đạt %(agree)s/%(base)s phiếu đồng ý (yêu cầu %(rule)s: tối thiểu %(needed)s phiếu)",
+                "Đạt %(agree)s/%(base)s phiếu đồng ý (yêu cầu %(rule)s: tối thiểu %(needed)s "
+                "phiếu)",
                 agree=agree,
                 base=base,
                 rule=rule.describe(),
