@@ -88,7 +88,28 @@ def eligibility_view(data: object) -> dict[str, Any]:
             view[key] = translated_list(kept)
         elif key in stored:
             view[key] = translated_list(stored.get(key))
+    view["unmet_items"] = _unmet_items(stored)
     return view
+
+
+def _unmet_items(stored: dict[str, Any]) -> list[dict[str, str]]:
+    """Return each unmet criterion as its reason (in the reader's language) and its citation
+    (the law's text, as it is); a reason stored as plain text has no separate citation."""
+    kept = stored.get("unmet_messages")
+    plain = stored.get("unmet") or []
+    if not isinstance(kept, list) or len(kept) != len(plain):
+        return [{"reason": translate(text), "citation": ""} for text in plain]
+    items = []
+    for data in kept:
+        message = from_data(data)
+        params = getattr(message, "params", {})
+        if "reason" in params and "citation" in params:
+            items.append(
+                {"reason": translate(params["reason"]), "citation": str(params["citation"])}
+            )
+        else:
+            items.append({"reason": translate(message), "citation": ""})
+    return items
 
 
 @bp.get("/lang/<code>")
