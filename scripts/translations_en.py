@@ -19,6 +19,7 @@ POT = ROOT / "build" / "messages.pot"
 PO = ROOT / "web" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 EN: dict[str, str] = {
+    "%(citation)s [chưa xác nhận]": "%(citation)s [not confirmed]",
     "%(name)s chỉ lưu lịch sử, không xét tại Sở": "%(name)s is kept as history only and is not judged by the department",
     "Bước trả lại: %(step)s": "Returned at: %(step)s",
     "Chưa chọn: giao diện theo ngôn ngữ của trình duyệt, thư điện tử bằng tiếng Việt.": "Not chosen yet: pages follow your browser's language, e-mails are in Vietnamese.",

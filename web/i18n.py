@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, redirect, request, session
 from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response
 
-from engine.text import from_data, localize
+from engine.text import Message, from_data, localize
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -92,6 +92,11 @@ def eligibility_view(data: object) -> dict[str, Any]:
     return view
 
 
+def _citation(citation: object) -> str:
+    """A law's citation as it is; only its "not confirmed" note is a message."""
+    return translate(citation) if isinstance(citation, Message) else str(citation)
+
+
 def _unmet_items(stored: dict[str, Any]) -> list[dict[str, str]]:
     """Return each unmet criterion as its reason (in the reader's language) and its citation
     (the law's text, as it is); a reason stored as plain text has no separate citation."""
@@ -105,7 +110,7 @@ def _unmet_items(stored: dict[str, Any]) -> list[dict[str, str]]:
         params = getattr(message, "params", {})
         if "reason" in params and "citation" in params:
             items.append(
-                {"reason": translate(params["reason"]), "citation": str(params["citation"])}
+                {"reason": translate(params["reason"]), "citation": _citation(params["citation"])}
             )
         else:
             items.append({"reason": translate(message), "citation": ""})

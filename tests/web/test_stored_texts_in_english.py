@@ -58,6 +58,8 @@ def test_eligibility_and_council_reasons_in_english_on_the_page_and_in_the_api(
     assert "province-wide effect" in reasons
     assert not VIETNAMESE.search(re.sub(r"<[^>]+>", " ", reasons)), reasons
     assert '<cite class="citation">' in page  # the law is cited as it is
+    assert "[not confirmed]" in page
+    assert "[chưa xác nhận]" not in page
     vietnamese = client.get(f"/dossiers/{ineligible}", headers={"Accept-Language": "vi"})
     assert "Chưa đủ 3 năm liên tục đạt Chiến sĩ thi đua cơ sở" in vietnamese.get_data(as_text=True)
 
