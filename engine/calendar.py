@@ -49,7 +49,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.models import CalendarOverrideDay
-from engine.text import N_
+from engine.text import N_, Localized
 
 __all__ = [
     "DEFAULT_TZ",
@@ -101,7 +101,13 @@ class _PackageYear:
 def _package_year(year: int) -> _PackageYear:
     """Return the package's holidays and swapped-in working Saturdays for ``year`` (cached)."""
     vn = holidays.country_holidays("VN", years=year, language="vi")
-    names = {d: str(name) for d, name in vn.items() if d.year == year}
+    # The package names VN's holidays in English too: each name carries it for English readers.
+    english = holidays.country_holidays("VN", years=year, language="en_US")
+    names: dict[date, str] = {
+        d: Localized(str(name), {"en": str(english.get(d) or name)})
+        for d, name in vn.items()
+        if d.year == year
+    }
     # The set also carries swaps of other years (the package adds cross-year ones everywhere).
     workdays = frozenset(d for d in vn.weekend_workdays if d.year == year and d not in names)
     return _PackageYear(names=names, weekend_workdays=workdays)

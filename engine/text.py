@@ -9,7 +9,7 @@ keeps its catalogue id and parameters, so the web shows it in the reader's langu
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from engine.errors import ValidationFailed
 
@@ -39,6 +39,75 @@ def N_(msgid: str, /, **params: object) -> str:
     :class:`Message` in it.
     """
     return Message(msgid, params)
+
+
+class Localized(str):
+    """Text that brings its own translations (a holiday's name from the ``holidays`` package):
+    the Vietnamese as a ``str``, and the other languages' text by language code."""
+
+    __slots__ = ("translations",)
+    translations: dict[str, str]
+
+    def __new__(cls, text: str, translations: Mapping[str, str] | None = None) -> Localized:
+        self = super().__new__(cls, text)
+        self.translations = dict(translations or {})
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Localized, (str(self), self.translations))
+
+
+def message_data(text: object) -> object:
+    """Return ``text`` in a form JSON keeps: a :class:`Message` as ``{"msgid", "params"}`` (its
+    parameters likewise), anything else as it is. :func:`from_data` reads it back, so a message
+    stored in the database is shown in the reader's language, not only in its Vietnamese."""
+    if isinstance(text, Message):
+        return {"msgid": text.msgid, "params": {k: message_data(v) for k, v in text.params.items()}}
+    if isinstance(text, str):
+        return str(text)
+    return text
+
+
+def from_data(value: object) -> object:
+    """Return what :func:`message_data` stored: a :class:`Message` again (a plain text stored
+    before messages were kept, or typed by a person, comes back as it is)."""
+    if isinstance(value, Mapping) and isinstance(value.get("msgid"), str):
+        params = value.get("params")
+        values = (
+            {str(k): from_data(v) for k, v in params.items()} if isinstance(params, Mapping) else {}
+        )
+        try:
+            return Message(value["msgid"], values)
+        except (KeyError, TypeError, ValueError):
+            return str(value["msgid"])
+    return value
+
+
+def localize(text: object, gettext: Callable[[str], str], language: str = "vi") -> str:
+    """Return ``text`` in the language of ``gettext`` (one catalogue's lookup): a
+    :class:`Message` by its id with its parameters (those that are messages too) filled in after,
+    a :class:`Localized` text by ``language``, any other text looked up as it is (a BPMN name
+    finds its English; unknown text stays as it is)."""
+    if isinstance(text, Message):
+        params = {
+            key: localize(value, gettext, language)
+            if isinstance(value, Message | Localized)
+            else value
+            for key, value in text.params.items()
+        }
+        found = gettext(text.msgid)
+        if not params:
+            return str(found)
+        try:
+            return str(found % params)
+        except (KeyError, TypeError, ValueError):
+            return str(text.msgid % params)
+    if isinstance(text, Localized):
+        return text.translations.get(language) or str(text)
+    if text is None:
+        return ""
+    value = str(text)
+    return str(gettext(value)) if value.strip() else value
 
 
 def joined(separator: str, items: list[str]) -> str:

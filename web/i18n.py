@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from html import escape, unescape
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, redirect, request, session
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response
 
-from engine.text import Message
+from engine.text import Message, from_data, localize
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -29,34 +30,106 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return str(chosen)
+    kept = _user_language()
+    if kept in LANGUAGES:
+        return str(kept)
     return request.accept_languages.best_match(list(LANGUAGES), default="vi") or "vi"
+
+
+def _user_language() -> str | None:
+    """Return the language the signed-in user chose earlier (kept on the user), if any."""
+    from flask_login import current_user
+
+    if not getattr(current_user, "is_authenticated", False):
+        return None
+    user = getattr(current_user, "user", None)
+    return getattr(user, "language", None)
 
 
 def translate(text: object) -> str:
     """Return ``text`` in the reader's language.
 
     An engine :class:`~engine.text.Message` is looked up by its catalogue id and its parameters
-    (translated too) are filled in after; any other text is looked up as it is, so a name from a
-    BPMN file or a label the engine keeps finds its English, and unknown text stays as it is.
+    (translated too) are filled in after; a :class:`~engine.text.Localized` text (a holiday's
+    name) brings its own English; any other text is looked up as it is, so a name from a BPMN
+    file or a label the engine keeps finds its English, and unknown text stays as it is. A
+    message stored as data (``engine.text.message_data``) is read back first.
     """
-    if isinstance(text, Message):
-        params = {
-            key: translate(value) if isinstance(value, Message) else value
-            for key, value in text.params.items()
-        }
-        return str(gettext(text.msgid, **params) if params else gettext(text.msgid))
-    if text is None:
-        return ""
-    value = str(text)
-    return str(gettext(value)) if value.strip() else value
+    return localize(from_data(text), gettext, current_language())
+
+
+def current_language() -> str:
+    """Return the language the page is shown in ("vi" or "en")."""
+    locale = get_locale()
+    return locale.language if locale is not None else "vi"
+
+
+def translated_list(items: object) -> list[str]:
+    """Return stored texts (messages kept as data, or plain texts of older rows) translated."""
+    if not isinstance(items, list | tuple):
+        return []
+    return [translate(item) for item in items]
+
+
+def eligibility_view(data: object) -> dict[str, Any]:
+    """Return a dossier's stored eligibility with its texts in the reader's language.
+
+    ``unmet_messages`` / ``checked_messages`` (messages kept as data) are shown when present;
+    a dossier checked before they were kept shows its Vietnamese ``unmet`` / ``checked`` as
+    they are. The API and the dossier page both read it.
+    """
+    stored = dict(data) if isinstance(data, dict) else {}
+    view: dict[str, Any] = {
+        k: v for k, v in stored.items() if k not in ("unmet_messages", "checked_messages")
+    }
+    for key in ("unmet", "checked"):
+        kept = stored.get(f"{key}_messages")
+        if isinstance(kept, list) and len(kept) == len(stored.get(key) or []):
+            view[key] = translated_list(kept)
+        elif key in stored:
+            view[key] = translated_list(stored.get(key))
+    view["unmet_items"] = _unmet_items(stored)
+    return view
+
+
+def _citation(citation: object) -> str:
+    """A law's citation as it is; only its "not confirmed" note is a message."""
+    return translate(citation) if isinstance(citation, Message) else str(citation)
+
+
+def _unmet_items(stored: dict[str, Any]) -> list[dict[str, str]]:
+    """Return each unmet criterion as its reason (in the reader's language) and its citation
+    (the law's text, as it is); a reason stored as plain text has no separate citation."""
+    kept = stored.get("unmet_messages")
+    plain = stored.get("unmet") or []
+    if not isinstance(kept, list) or len(kept) != len(plain):
+        return [{"reason": translate(text), "citation": ""} for text in plain]
+    items = []
+    for data in kept:
+        message = from_data(data)
+        params = getattr(message, "params", {})
+        if "reason" in params and "citation" in params:
+            items.append(
+                {"reason": translate(params["reason"]), "citation": _citation(params["citation"])}
+            )
+        else:
+            items.append({"reason": translate(message), "citation": ""})
+    return items
 
 
 @bp.get("/lang/<code>")
 def set_language(code: str) -> Response:
+    """Switch the pages' language; a signed-in user keeps it (their e-mails follow it too)."""
+    from flask_login import current_user
+
+    from engine import notify
     from web.auth import safe_next
+    from web.context import db
 
     if code in LANGUAGES:
         session["lang"] = code
+        if getattr(current_user, "is_authenticated", False):
+            notify.set_language(db(), current_user.id, code)
     return redirect(safe_next(request.args.get("next")) or "/")
 
 
@@ -161,6 +234,7 @@ def localize_diagram(xml: str) -> str:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_filter(translate, "tr")
+    app.add_template_filter(eligibility_view, "eligibility_view")
     app.add_template_global(translate, "tr")
     app.add_template_filter(role_name, "role_name")
     app.add_template_filter(kind_name, "kind_name")

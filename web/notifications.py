@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -44,12 +53,17 @@ def unread_counter(user: User) -> dict[str, int]:
 
 @bp.get("/notifications")
 def index() -> str:
+    return _index()
+
+
+def _index() -> str:
     return render_template(
         "notifications/index.html",
         items=notify.recent_items(db(), current_user.id),
         kind_labels=KIND_LABELS,
         kind_tones=KIND_TONES,
         email_mode=current_user.email_mode,
+        language=current_user.language,
     )
 
 
@@ -85,6 +99,19 @@ def email_mode() -> Response:
         else _("Đã chọn nhận thư ngay khi có thông báo."),
         "success",
     )
+    return redirect(url_for("notifications.index"))
+
+
+@bp.post("/notifications/language")
+def language() -> Response | tuple[str, int]:
+    """Keep the user's language: the pages and the e-mails follow it."""
+    code = request.form.get("language", "")
+    if code not in notify.LANGUAGES:
+        flash(_("Chọn một ngôn ngữ."), "danger")
+        return _index(), 422
+    notify.set_language(db(), current_user.id, code)
+    session["lang"] = code
+    flash(_("Đã lưu ngôn ngữ của giao diện và thư điện tử."), "success")
     return redirect(url_for("notifications.index"))
 
 

@@ -8,6 +8,7 @@ trail recorded it. Who may do those is engine.permissions'; the operations thems
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from engine import permissions
 from engine.domain.rules import titles
 from engine.models import AuditEvent, Campaign, Dossier, OrgUnit, User
+from engine.text import from_data
 
 #: Stages in which a dossier may still be withdrawn (before the council has its result).
 WITHDRAWABLE_STAGES = frozenset({"prepare", "unit_review", "completeness", "posting", "council"})
@@ -90,6 +92,13 @@ def _date(value: Any) -> date | None:
         return None
 
 
+def _reason(payload: Mapping[str, Any]) -> str:
+    kept = from_data(payload.get("reason_text"))
+    if isinstance(kept, str) and kept:
+        return kept
+    return str(payload.get("reason") or "")
+
+
 def council_result(session: Session, dossier_id: int) -> CouncilResult | None:
     """Return the latest council result delivered to the dossier, from its audit trail."""
     events = session.scalars(
@@ -108,6 +117,8 @@ def council_result(session: Session, dossier_id: int) -> CouncilResult | None:
             agree=int(payload.get("agree", 0)),
             disagree=int(payload.get("disagree", 0)),
             members=int(payload.get("members", 0)),
-            reason=str(payload.get("reason") or ""),
+            # A message kept as data (shown in the reader's language); a result delivered before
+            # it was kept has only its Vietnamese text.
+            reason=_reason(payload),
         )
     return None

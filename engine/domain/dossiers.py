@@ -137,10 +137,7 @@ def file_dossier(
         session.add(dossier)
         session.flush()
         result = nominees.check(session, dossier)
-        dossier.eligibility = {
-            **result.to_task_data(),
-            "checked": [c.description for c in result.checked],
-        }
+        dossier.eligibility = result.to_record()
         _start_nomination(session, dossier, actor)
         audit.record(
             session,
@@ -317,8 +314,7 @@ def refresh_eligibility(
     overridden = bool(dossier.eligibility.get("overridden"))
     dossier.eligibility = {
         **dossier.eligibility,
-        **result.to_task_data(overridden),
-        "checked": [c.description for c in result.checked],
+        **result.to_record(overridden),
     }
     return {"eligibility": result.to_task_data(overridden)}
 

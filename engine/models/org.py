@@ -64,6 +64,10 @@ class User(Base):
     email_mode: Mapped[str] = mapped_column(
         String(10), default="immediate", server_default="immediate"
     )
+    #: The language the user chose with the switch or on the notifications page ("vi", "en"):
+    #: pages and e-mails follow it; None until chosen (pages follow the browser's
+    #: Accept-Language, e-mails are Vietnamese).
+    language: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[OrgUnit | None] = relationship()

@@ -10,6 +10,7 @@ The runtime plugs :func:`engine.notify.subscribers.on_events` in (engine/runtime
 """
 
 from engine.notify.core import (
+    LANGUAGES,
     NotifyConfig,
     configure,
     current_config,
@@ -22,6 +23,7 @@ from engine.notify.core import (
     recent_items,
     send_after_commit,
     set_email_mode,
+    set_language,
     unread_count,
 )
 from engine.notify.outbox import (
@@ -47,6 +49,7 @@ from engine.notify.reminders import (
 )
 
 __all__ = [
+    "LANGUAGES",
     "LadderCopy",
     "MailSettings",
     "NotifyConfig",
@@ -76,5 +79,6 @@ __all__ = [
     "schedule_task",
     "send_after_commit",
     "set_email_mode",
+    "set_language",
     "unread_count",
 ]

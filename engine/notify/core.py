@@ -15,8 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from gettext import NullTranslations
+from pathlib import Path
 from typing import Any
 
+from babel.support import Translations
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy import bindparam, exists, insert, or_, select
 from sqlalchemy.orm import Session
@@ -35,11 +38,15 @@ from engine.models import (
 )
 from engine.models.base import utcnow
 from engine.models.org import UNIT_SCOPED_ROLES
+from engine.text import localize
 from engine.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
 _OUTBOX_IDS = "tdkt_outbox_ids"
+
+#: The languages a user may choose for pages and e-mails (Vietnamese is the agency's own).
+LANGUAGES = ("vi", "en")
 
 
 @dataclass(frozen=True)
@@ -93,13 +100,41 @@ def forget_after_rollback(session: Session) -> None:
 # --- texts -----------------------------------------------------------------------------------
 
 
-@cache
-def templates() -> Environment:
-    """Return the e-mail and notification templates, the one environment for both modules.
+#: The catalogue the web shows its pages with (``make translations``); e-mails use it too, read
+#: by Babel in the worker (which runs no Flask app).
+CATALOGUE = Path(__file__).resolve().parents[2] / "web" / "translations"
 
-    ``.html`` templates (the HTML parts of e-mails) are rendered with autoescape on, so a name,
-    subject, body or link goes in escaped; ``.txt`` templates (subjects, bodies, the plain-text
-    parts) are plain text and stay unescaped.
+
+@cache
+def translations(language: str) -> NullTranslations:
+    """Return the catalogue of ``language`` (Vietnamese, the messages' own: none)."""
+    if language not in LANGUAGES or language == "vi":
+        return NullTranslations()
+    return Translations.load(str(CATALOGUE), [language])
+
+
+def language_of(user: Any) -> str:
+    """Return the language a user's notifications and e-mails are written in: the one the user
+    chose, else Vietnamese (the agency's official language)."""
+    chosen = getattr(user, "language", None)
+    return chosen if chosen in LANGUAGES else "vi"
+
+
+def in_language(text: object, language: str) -> str:
+    """Return an engine message (or a BPMN name, a title's name) in ``language``."""
+    return localize(text, translations(language).gettext, language)
+
+
+@cache
+def templates(language: str = "vi") -> Environment:
+    """Return the e-mail and notification templates in ``language``, the one environment of
+    both modules for that language.
+
+    The templates' texts are ``_()`` messages of the web's catalogue (``make translations``
+    extracts them); a task's name (a BPMN name) and a title's name are shown through ``tr`` and
+    ``title_name`` in the same language. ``.html`` templates (the HTML parts of e-mails) are
+    rendered with autoescape on, so a name, subject, body or link goes in escaped; ``.txt``
+    templates (subjects, bodies, the plain-text parts) are plain text and stay unescaped.
     """
     # The templates are files of the package: without auto_reload=False every get_template
     # stat()s its file again (~5600 stat calls in bench/engine.py --profile).
@@ -111,16 +146,27 @@ def templates() -> Environment:
         autoescape=select_autoescape(
             enabled_extensions=("html",), disabled_extensions=("txt",), default=True
         ),
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+
+    def tr(text: object) -> str:
+        return in_language(text, language)
+
+    def name_of_title(code: str) -> str:
+        return in_language(title_name(code), language)
+
     # A notice names its dossier by title, not code, and links to it (_about.txt, _task.txt).
-    env.filters["title_name"] = title_name
+    env.filters["tr"] = tr
+    env.filters["title_name"] = name_of_title
     env.globals["dossier_link"] = dossier_link
+    env.globals["language"] = language
     return env
 
 
-def compose(kind: str, **context: Any) -> tuple[str, str]:
-    """Return the Vietnamese subject (the template's first line) and body of ``kind``."""
-    text = templates().get_template(f"{kind}.txt").render(**context)
+def compose(kind: str, language: str = "vi", **context: Any) -> tuple[str, str]:
+    """Return the subject (the template's first line) and body of ``kind`` in ``language``."""
+    text = templates(language).get_template(f"{kind}.txt").render(**context)
     subject, _, body = text.strip().partition("\n")
     return subject.strip(), body.strip()
 
@@ -282,7 +328,7 @@ def notify(
     now = now or utcnow()
     notes = []
     for user in users:
-        subject, body = compose(kind, user=user, link=link, **context)
+        subject, body = compose(kind, language_of(user), user=user, link=link, **context)
         notes.append(
             {
                 "user_id": user.id,
@@ -480,3 +526,13 @@ def set_email_mode(session: Session, user_id: int, mode: str) -> None:
         user = session.get(User, user_id)
         if user is not None:
             user.email_mode = mode
+
+
+def set_language(session: Session, user_id: int, language: str) -> None:
+    """Keep the user's chosen language: their pages and e-mails follow it."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
+    with unit_of_work(session):
+        user = session.get(User, user_id)
+        if user is not None and user.language != language:
+            user.language = language

@@ -35,7 +35,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.calendar import WorkingCalendar
 from engine.config import Settings
 from engine.models import Notification, Outbox, User
-from engine.notify.core import current_config, next_digest_at, send_after_commit, templates
+from engine.notify.core import (
+    current_config,
+    in_language,
+    language_of,
+    next_digest_at,
+    send_after_commit,
+    templates,
+)
 from engine.text import N_
 from engine.unit_of_work import unit_of_work
 
@@ -160,6 +167,7 @@ def build_message(
     row = session.get_one(Outbox, outbox_id)
     user = session.get_one(User, row.user_id)
     config = current_config()
+    language = language_of(user)
     context: dict[str, Any] = {"user": user, "settings_link": f"{config.base_url}/notifications"}
     if row.notification_id is not None:
         note = session.get_one(Notification, row.notification_id)
@@ -177,7 +185,10 @@ def build_message(
         day = WorkingCalendar(tz=config.tz).local_date(row.created_at).strftime("%d/%m/%Y")
         context.update(notes=notes, day=day)
         subject, template = (
-            N_("[TĐKT] Tổng hợp %(count)s thông báo ngày %(day)s", count=len(notes), day=day),
+            in_language(
+                N_("[TĐKT] Tổng hợp %(count)s thông báo ngày %(day)s", count=len(notes), day=day),
+                language,
+            ),
             "digest",
         )
     message = EmailMessage(policy=MAIL_POLICY)
@@ -185,9 +196,11 @@ def build_message(
     message["From"] = mail_from
     message["To"] = formataddr((user.full_name, user.email))
     message["Message-ID"] = message_id
-    message.set_content(templates().get_template(f"{template}.txt").render(**context))
+    # The notifications were written in the recipient's language (engine.notify.core.notify);
+    # the letter around them is too.
+    message.set_content(templates(language).get_template(f"{template}.txt").render(**context))
     message.add_alternative(
-        templates().get_template(f"{template}.html").render(**context), subtype="html"
+        templates(language).get_template(f"{template}.html").render(**context), subtype="html"
     )
     return message
 

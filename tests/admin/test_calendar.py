@@ -98,6 +98,22 @@ def test_the_page_shows_holidays_and_overrides(
     assert "Làm bù" in page
 
 
+def test_an_english_reader_sees_the_holidays_english_names(
+    client: FlaskClient, world: World
+) -> None:
+    """The holidays package names Vietnam's holidays in English too; an English reader sees
+    those names, a Vietnamese reader the Vietnamese ones."""
+    sign_in(client, world.users["secretariat"])
+    english = client.get("/admin/calendar?year=2026", headers={"Accept-Language": "en"})
+    page = english.get_data(as_text=True)
+    assert "National Day" in page
+    assert "Hung Kings&#39; Commemoration Day" in page or "Hung Kings' Commemoration" in page
+    assert "Quốc khánh" not in page
+    assert "Giỗ Tổ" not in page
+    vietnamese = client.get("/admin/calendar?year=2026", headers={"Accept-Language": "vi"})
+    assert "Quốc khánh" in vietnamese.get_data(as_text=True)
+
+
 def test_a_bad_date_is_shown_next_to_its_field(client: FlaskClient, world: World) -> None:
     sign_in(client, world.users["secretariat"])
     response = post(client, "/admin/calendar", {"day": "31/02/2026", "kind": "off"})

@@ -10,6 +10,7 @@ from engine.domain.rules.tally import (
     seal_hash,
     tally_session,
 )
+from engine.text import from_data
 
 NINETY_ALL = {
     "threshold_percent": 90,
@@ -46,7 +47,11 @@ def run(ballots, *, written=None, dossiers=None, rule=NINETY_ALL, recused=None, 
 def test_dieu_45_nd91_ninety_percent_of_seven_needs_all_seven():
     six = run(ballots_for({1: "agree", 2: "agree", 3: "agree", 4: "agree", 5: "agree",
                            6: "agree", 7: "disagree"}))  # fmt: skip
-    assert six["results"]["10"] == {
+    result = dict(six["results"]["10"])
+    # The reason is kept as a message too (shown in the reader's language): it reads back as the
+    # same Vietnamese.
+    assert from_data(result.pop("reason_text")) == result["reason"]
+    assert result == {
         "selected": False,
         "agree": 6,
         "disagree": 1,
@@ -56,6 +61,27 @@ def test_dieu_45_nd91_ninety_percent_of_seven_needs_all_seven():
     }
     seven = run(ballots_for(dict.fromkeys(range(1, 8), "agree")))
     assert seven["results"]["10"]["selected"] is True
+
+
+def test_reasons_are_messages_an_english_reader_sees_in_english():
+    """The tally's reasons are catalogue messages with their figures as parameters, so the
+    dossier page and the API show them in English to an English reader (the f-strings they were
+    could only be shown in Vietnamese)."""
+    import json
+
+    from babel.support import Translations
+
+    from engine.text import localize
+    from tests.web.page_text import PO
+
+    english = Translations.load(str(PO.parents[2]), ["en"])
+    six = run(ballots_for({1: "agree", 2: "agree", 3: "agree", 4: "agree", 5: "agree",
+                           6: "agree", 7: "disagree"}))  # fmt: skip
+    stored = json.loads(json.dumps(six["results"]["10"]))  # as the audit trail keeps it
+    shown = localize(from_data(stored["reason_text"]), english.gettext, "en")
+    assert shown == (
+        "Not passed: 6/7 votes in favour, required at least 90% of all members (at least 7 votes)"
+    )
 
 
 def test_vote_rule_needed_uses_exact_arithmetic():

@@ -98,6 +98,47 @@ def test_a_user_chooses_the_daily_digest(
         assert s.get_one(User, org.clerk_a.id).email_mode == "digest"
 
 
+def test_the_language_switch_is_kept_on_the_user_and_follows_them_to_a_new_browser(
+    app: Flask, session_factory: sessionmaker[Session], org: World
+) -> None:
+    """Picking EN with the switch is kept on the user (their e-mails follow it); a browser that
+    asks for Vietnamese then shows the user's choice; before any choice Accept-Language decides."""
+    first = app.test_client()
+    _login(first, session_factory, org.clerk_a)
+    page = first.get("/notifications", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="en">' in page  # nobody chose: the browser's language
+    with session_factory() as s:
+        assert s.get_one(User, org.clerk_a.id).language is None
+    assert first.get("/lang/en?next=/notifications").status_code == 302
+    with session_factory() as s:
+        assert s.get_one(User, org.clerk_a.id).language == "en"
+    second = app.test_client()
+    _login(second, session_factory, org.clerk_a)
+    page = second.get("/notifications", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Language of pages and e-mails" in page
+
+
+def test_a_user_sets_the_language_of_their_emails_on_the_notifications_page(
+    app: Flask, client: FlaskClient, session_factory: sessionmaker[Session], org: World
+) -> None:
+    _login(client, session_factory, org.clerk_a)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Ngôn ngữ của giao diện và thư điện tử" in page
+    token = _csrf(page)
+    bad = client.post("/notifications/language", data={"language": "fr", "csrf_token": token})
+    assert bad.status_code == 422
+    assert "Chọn một ngôn ngữ." in bad.get_data(as_text=True)
+    with session_factory() as s:
+        assert s.get_one(User, org.clerk_a.id).language is None
+    client.post("/notifications/language", data={"language": "en", "csrf_token": token})
+    with session_factory() as s:
+        assert s.get_one(User, org.clerk_a.id).language == "en"
+    page = client.get("/notifications").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Your e-mails are written in the language you chose." in page
+
+
 def test_failed_emails_are_listed_for_administrators_and_can_be_retried(
     app: Flask,
     client: FlaskClient,

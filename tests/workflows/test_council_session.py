@@ -3,6 +3,7 @@
 import pytest
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 
+from engine.text import from_data
 from tests.workflows.spiff_helper import Run
 
 MEMBERS = [{"user_id": i, "name": f"Thành viên {i}"} for i in range(1, 8)]
@@ -56,7 +57,10 @@ def test_session_tallies_and_throws_council_result():
         "disagree": 1,
         "members": 6,
         "reason": results["42"]["reason"],
+        "reason_text": results["42"]["reason_text"],
     }
+    # The reason travels as a message too (the dossier's readers see it in their language).
+    assert from_data(results["42"]["reason_text"]) == results["42"]["reason"]
     events = run.thrown()
     assert len(events) == 1
     assert events[0].event_definition.name == "council_result"

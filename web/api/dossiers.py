@@ -28,6 +28,7 @@ from web.api.base import (
 )
 from web.api.params import ID, list_params
 from web.context import db
+from web.i18n import eligibility_view, translate
 
 TAG = "dossiers"
 
@@ -123,7 +124,7 @@ def dossier_answer(dossier_id: int, status: int = 200) -> Response:
         legal_basis=d.legal_basis,
         nominee_position=d.nominee_position,
         achievements=d.achievements,
-        eligibility=d.eligibility,
+        eligibility=eligibility_view(d.eligibility),
         decision_no=d.decision_no,
         decision_date=d.decision_date,
         open_steps=[
@@ -156,11 +157,17 @@ def dossier_answer(dossier_id: int, status: int = 200) -> Response:
             )
             for i in initiatives.attached(session, d.id)
         ],
-        council_result=CouncilResultInfo(**result.__dict__) if result else None,
+        council_result=(
+            CouncilResultInfo(**(result.__dict__ | {"reason": translate(result.reason)}))
+            if result
+            else None
+        ),
         may_withdraw=permissions.may_withdraw(user, d) and dossier_facts.withdrawable(d),
         may_override=permissions.may_override_eligibility(user) and dossier_facts.overridable(d),
     )
     response = with_etag(dump(detail), dossier_etag(d), status)
+    # Eligibility and council reasons are in the request's language.
+    response.vary.add("Accept-Language")
     if status == 201:
         response.headers["Location"] = url_for("api.get_dossier", dossier_id=d.id)
     return response

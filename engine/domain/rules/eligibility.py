@@ -15,7 +15,7 @@ from typing import Literal
 
 from engine.domain.rules.legal_basis import LAW_2003, citation, get_basis
 from engine.domain.rules.titles import get_title
-from engine.text import N_
+from engine.text import N_, Message, message_data
 
 Rating = Literal["excellent", "good", "complete", "incomplete"]
 _RATING_ORDER: dict[str, int] = {"incomplete": 0, "complete": 1, "good": 2, "excellent": 3}
@@ -113,6 +113,17 @@ class EligibilityResult:
         """Return the ``eligibility`` value a nomination instance starts with."""
         return {"eligible": self.eligible, "unmet": list(self.unmet), "overridden": overridden}
 
+    def to_record(self, overridden: bool = False) -> dict[str, object]:
+        """Return what a dossier keeps of the check: the task data, the criteria checked, and
+        the unmet reasons and criteria as messages (``unmet_messages``, ``checked_messages``:
+        ``engine.text.message_data``) so that each reader sees them in their own language."""
+        return {
+            **self.to_task_data(overridden),
+            "checked": [c.description for c in self.checked],
+            "unmet_messages": [message_data(text) for text in self.unmet],
+            "checked_messages": [message_data(c.description) for c in self.checked],
+        }
+
 
 class _Checker:
     def __init__(self, nominee: Nominee, history: History, basis: str, title: str) -> None:
@@ -165,10 +176,10 @@ class _Checker:
 def _not_disciplined(c: _Checker) -> None:
     facts = c.history.facts(c.year)
     c.add(
-        f"Không bị kỷ luật trong năm {c.year}",
+        N_("Không bị kỷ luật trong năm %(year)s", year=c.year),
         c.cite,
         facts is None or not facts.disciplined,
-        f"Năm {c.year} đang chịu hình thức kỷ luật",
+        N_("Năm %(year)s đang chịu hình thức kỷ luật", year=c.year),
     )
 
 
@@ -180,7 +191,7 @@ def _ldtt(c: _Checker, basis: str) -> None:
 def _cstdcs(c: _Checker, basis: str) -> None:
     y = c.year
     c.add(
-        f"Đạt danh hiệu Lao động tiên tiến năm {y}",
+        N_("Đạt danh hiệu Lao động tiên tiến năm %(y)s", y=y),
         c.cite,
         c.holds("LDTT", y),
         N_(
@@ -189,7 +200,7 @@ def _cstdcs(c: _Checker, basis: str) -> None:
     )
     if c.law == LAW_2003:
         c.add(
-            f"Có sáng kiến được công nhận năm {y} (bắt buộc)",
+            N_("Có sáng kiến được công nhận năm %(y)s (bắt buộc)", y=y),
             c.cite,
             c.initiatives([y]) >= 1,
             N_(
@@ -228,31 +239,42 @@ def _cstdt(c: _Checker, basis: str) -> None:
     last = y if cstdcs(y) else y - 1
     window = range(last - 2, last + 1)
     c.add(
-        "Ba lần liên tục đạt danh hiệu Chiến sĩ thi đua cơ sở",
+        N_("Ba lần liên tục đạt danh hiệu Chiến sĩ thi đua cơ sở"),
         c.cite,
         c.consecutive(cstdcs, 3, last),
-        f"Chưa đủ 3 năm liên tục đạt Chiến sĩ thi đua cơ sở "
-        f"(đã xét các năm {window.start}–{window.stop - 1})",
+        N_(
+            "Chưa đủ 3 năm liên tục đạt Chiến sĩ thi đua cơ sở (đã xét các năm %(first)s–%(last)s)",
+            first=window.start,
+            last=window.stop - 1,
+        ),
     )
     wide = any(
         (f := c.history.facts(year)) is not None and f.initiative_scope in ("province", "national")
         for year in window
     )
     c.add(
-        "Có sáng kiến/đề tài có phạm vi ảnh hưởng trong toàn tỉnh",
+        N_("Có sáng kiến/đề tài có phạm vi ảnh hưởng trong toàn tỉnh"),
         c.cite,
         wide,
-        f"Chưa có sáng kiến, đề tài được công nhận có phạm vi ảnh hưởng trong toàn tỉnh "
-        f"trong các năm {window.start}–{window.stop - 1}",
+        N_(
+            "Chưa có sáng kiến, đề tài được công nhận có phạm vi ảnh hưởng trong toàn tỉnh "
+            "trong các năm %(first)s–%(last)s",
+            first=window.start,
+            last=window.stop - 1,
+        ),
     )
 
 
 def _no_disciplined_member(c: _Checker, stats: UnitStats) -> None:
     c.add(
-        "Không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên",
+        N_("Không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên"),
         c.cite,
         stats.disciplined == 0,
-        f"Có {stats.disciplined} cá nhân bị kỷ luật trong năm {c.year}",
+        N_(
+            "Có %(count)s cá nhân bị kỷ luật trong năm %(year)s",
+            count=stats.disciplined,
+            year=c.year,
+        ),
     )
 
 
@@ -263,17 +285,21 @@ def _ttldtt(c: _Checker, basis: str, stats: UnitStats | None) -> None:
     # Luật 2003 (sửa đổi 2013) Điều 28: over 50 % LĐTT and nobody disciplined (warning or more).
     if stats is None:
         c.add(
-            "Số liệu của tập thể (quân số, LĐTT, kỷ luật)",
+            N_("Số liệu của tập thể (quân số, LĐTT, kỷ luật)"),
             c.cite,
             False,
-            "Chưa có số liệu của tập thể để kiểm tra tỷ lệ LĐTT",
+            N_("Chưa có số liệu của tập thể để kiểm tra tỷ lệ LĐTT"),
         )
         return
     c.add(
-        "Trên 50% cá nhân đạt danh hiệu Lao động tiên tiến",
+        N_("Trên 50% cá nhân đạt danh hiệu Lao động tiên tiến"),
         c.cite,
         stats.members > 0 and stats.ldtt * 2 > stats.members,
-        f"Mới có {stats.ldtt}/{stats.members} cá nhân đạt Lao động tiên tiến (yêu cầu trên 50%)",
+        N_(
+            "Mới có %(count)s/%(members)s cá nhân đạt Lao động tiên tiến (yêu cầu trên 50%%)",
+            count=stats.ldtt,
+            members=stats.members,
+        ),
     )
     _no_disciplined_member(c, stats)
 
@@ -293,14 +319,21 @@ def _ttldxs(c: _Checker, basis: str, stats: UnitStats | None) -> None:
         N_("100% cá nhân trong tập thể hoàn thành nhiệm vụ"),
         citation,
         stats.members > 0 and stats.complete_duties == stats.members,
-        f"Mới có {stats.complete_duties}/{stats.members} cá nhân hoàn thành nhiệm vụ "
-        "(yêu cầu 100%)",
+        N_(
+            "Mới có %(count)s/%(members)s cá nhân hoàn thành nhiệm vụ (yêu cầu 100%%)",
+            count=stats.complete_duties,
+            members=stats.members,
+        ),
     )
     c.add(
         N_("Ít nhất 70% cá nhân đạt danh hiệu Lao động tiên tiến"),
         citation,
         stats.members > 0 and stats.ldtt * 100 >= 70 * stats.members,
-        f"Mới có {stats.ldtt}/{stats.members} cá nhân đạt Lao động tiên tiến (yêu cầu từ 70%)",
+        N_(
+            "Mới có %(count)s/%(members)s cá nhân đạt Lao động tiên tiến (yêu cầu từ 70%%)",
+            count=stats.ldtt,
+            members=stats.members,
+        ),
     )
     c.add(
         N_("Có cá nhân đạt danh hiệu Chiến sĩ thi đua cơ sở"),
@@ -329,7 +362,11 @@ def _bkt(c: _Checker, basis: str) -> None:
             N_("Hai năm liên tục hoàn thành xuất sắc nhiệm vụ"),
             citation,
             c.consecutive(excellent, 2, y),
-            f"Chưa hoàn thành xuất sắc nhiệm vụ 2 năm liên tục ({y - 1}–{y})",
+            N_(
+                "Chưa hoàn thành xuất sắc nhiệm vụ 2 năm liên tục (%(first)s–%(y)s)",
+                first=y - 1,
+                y=y,
+            ),
         )
         return
 
@@ -345,8 +382,12 @@ def _bkt(c: _Checker, basis: str) -> None:
         ),
         citation,
         two_cstdcs or excellent_with_initiatives,
-        f"Chưa có 2 lần liên tục đạt Chiến sĩ thi đua cơ sở, cũng chưa có 2 năm liên tục "
-        f"({y - 1}–{y}) hoàn thành xuất sắc nhiệm vụ kèm 2 sáng kiến được công nhận",
+        N_(
+            "Chưa có 2 lần liên tục đạt Chiến sĩ thi đua cơ sở, cũng chưa có 2 năm liên tục "
+            "(%(first)s–%(y)s) hoàn thành xuất sắc nhiệm vụ kèm 2 sáng kiến được công nhận",
+            first=y - 1,
+            y=y,
+        ),
     )
 
 
@@ -383,7 +424,10 @@ def _since_award(
     if c.nominee.kind == "individual":
         count = sum(1 for year in years if c.holds("CSTDCS", year))
         c.add(
-            f"Trong thời gian đó có 3 lần đạt Chiến sĩ thi đua cơ sở (từ {since + 1})",
+            N_(
+                "Trong thời gian đó có 3 lần đạt Chiến sĩ thi đua cơ sở (từ %(since)s)",
+                since=since + 1,
+            ),
             citation,
             count >= 3,
             N_(
@@ -407,11 +451,11 @@ def _since_award(
 
 
 def _bkttg(c: _Checker, basis: str) -> None:
-    _since_award(c, "BKT", "Bằng khen của Chủ tịch UBND tỉnh", "good", c.cite)
+    _since_award(c, "BKT", N_("Bằng khen của Chủ tịch UBND tỉnh"), "good", c.cite)
 
 
 def _hcld3(c: _Checker, basis: str) -> None:
-    _since_award(c, "BKTTG", "Bằng khen của Thủ tướng", "excellent", c.cite)
+    _since_award(c, "BKTTG", N_("Bằng khen của Thủ tướng"), "excellent", c.cite)
 
 
 _SIMPLE: dict[str, Callable[[_Checker, str], None]] = {
@@ -435,10 +479,10 @@ def check_eligibility(
     """Check every prerequisite of the title and list the unmet ones in Vietnamese."""
     title = get_title(title_code)
     if not title.processed:
-        raise ValueError(f"{title.name} chỉ lưu lịch sử, không xét tại Sở")
+        raise ValueError(N_("%(name)s chỉ lưu lịch sử, không xét tại Sở", name=title.name))
     checker = _Checker(nominee, history, legal_basis, title_code)
     checker.add(
-        f"Đối tượng phù hợp với danh hiệu {title.name}",
+        N_("Đối tượng phù hợp với danh hiệu %(name)s", name=title.name),
         checker.cite,
         nominee.kind in title.nominee_kinds,
         N_(
@@ -453,5 +497,11 @@ def check_eligibility(
         _ttldtt(checker, legal_basis, unit_stats)
     else:
         _SIMPLE[title_code](checker, legal_basis)
-    unmet = [f"{c.reason} ({c.citation})" for c in checker.checked if not c.met]
+    # "<reason> (<citation>)": the reason is a message shown in the reader's language, the
+    # citation names the law as it is (a neutral template, not in the catalogue).
+    unmet: list[str] = [
+        Message("%(reason)s (%(citation)s)", {"reason": c.reason, "citation": c.citation})
+        for c in checker.checked
+        if not c.met
+    ]
     return EligibilityResult(eligible=not unmet, unmet=unmet, checked=checker.checked)

@@ -159,4 +159,6 @@ def citation(basis_code: str, title_code: str) -> str:
     text = f"{basis.law} {article.law_article}; {basis.decree}"
     if article.decree_article:
         text += f" {article.decree_article}"
-    return text if article.confirmed else f"{text} [chưa xác nhận]"
+    # The laws' names and articles are cited as they are; the note that an article is not yet
+    # confirmed is a message (shown in the reader's language).
+    return text if article.confirmed else N_("%(citation)s [chưa xác nhận]", citation=text)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
-from engine.text import N_
+from engine.text import N_, message_data
 
 Vote = Literal["agree", "disagree", "recuse"]
 VOTES: frozenset[str] = frozenset({"agree", "disagree", "recuse"})
@@ -85,9 +85,14 @@ class VoteRule:
 
     def describe(self) -> str:
         """Return the threshold in words for a reason or the minutes."""
-        op = N_("trên") if self.threshold_strict else N_("từ")
-        over = N_("tổng số thành viên") if self.threshold_base == "all_members" else N_("số có mặt")
-        return f"{op} {_fmt(self.threshold_percent)}% {over}"
+        percent = _fmt(self.threshold_percent)
+        if self.threshold_base == "all_members":
+            if self.threshold_strict:
+                return N_("trên %(percent)s%% tổng số thành viên", percent=percent)
+            return N_("từ %(percent)s%% tổng số thành viên", percent=percent)
+        if self.threshold_strict:
+            return N_("trên %(percent)s%% số có mặt", percent=percent)
+        return N_("từ %(percent)s%% số có mặt", percent=percent)
 
 
 def _fmt(value: Fraction) -> str:
@@ -114,6 +119,8 @@ class DossierResult:
             "disagree": self.disagree,
             "members": self.members,
             "reason": self.reason,
+            # The reason as a message (engine.text.message_data): shown in the reader's language.
+            "reason_text": message_data(self.reason),
         }
 
 
@@ -243,9 +250,12 @@ def tally_session(
         key = str(dossier["dossier_id"])
         rule = rules[key]
         if len(participants) * 100 < rule.quorum_percent * total:
-            undecided[key] = (
-                f"Không đủ số thành viên tham gia biểu quyết: {len(participants)}/{total}, "
-                f"yêu cầu từ {_fmt(rule.quorum_percent)}%"
+            undecided[key] = N_(
+                "Không đủ số thành viên tham gia biểu quyết: %(participants)s/%(total)s, yêu cầu "
+                "từ %(quorum)s%%",
+                participants=len(participants),
+                total=total,
+                quorum=_fmt(rule.quorum_percent),
             )
             continue
         recused_here = {str(u) for u in (recused or {}).get(key, [])} & member_set
@@ -258,14 +268,22 @@ def tally_session(
         needed = rule.needed(base)
         passed = base > 0 and agree >= needed
         if passed:
-            reason = (
-                f"Đạt {agree}/{base} phiếu đồng ý (yêu cầu {rule.describe()}: "
-                f"tối thiểu {needed} phiếu)"
+            reason = N_(
+                "Đạt %(agree)s/%(base)s phiếu đồng ý (yêu cầu %(rule)s: tối thiểu %(needed)s "
+                "phiếu)",
+                agree=agree,
+                base=base,
+                rule=rule.describe(),
+                needed=needed,
             )
         else:
-            reason = (
-                f"Không đạt tỷ lệ phiếu: {agree}/{base} phiếu đồng ý, yêu cầu {rule.describe()} "
-                f"(tối thiểu {needed} phiếu)"
+            reason = N_(
+                "Không đạt tỷ lệ phiếu: %(agree)s/%(base)s phiếu đồng ý, yêu cầu %(rule)s (tối "
+                "thiểu %(needed)s phiếu)",
+                agree=agree,
+                base=base,
+                rule=rule.describe(),
+                needed=needed,
             )
         results[key] = DossierResult(passed, agree, disagree, base, reason)
         minutes_rows[key] = {
@@ -326,9 +344,13 @@ def _apply_quotas(
                     group=group,
                 )
             else:
-                reason = (
-                    f"Vượt chỉ tiêu {limit} của nhóm {group}: xếp thứ {rank} theo số phiếu "
-                    f"đồng ý ({result.agree})"
+                reason = N_(
+                    "Vượt chỉ tiêu %(limit)s của nhóm %(group)s: xếp thứ %(rank)s theo số phiếu "
+                    "đồng ý (%(agree)s)",
+                    limit=limit,
+                    group=group,
+                    rank=rank,
+                    agree=result.agree,
                 )
             results[key] = DossierResult(
                 False, result.agree, result.disagree, result.members, reason
