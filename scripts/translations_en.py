@@ -1223,6 +1223,16 @@ EN: dict[str, str] = {
     "— Chưa gán —": "— Not mapped —",
     "— Chọn —": "— Choose —",
     "— Không có —": "— None —",
+    "Bạn không có quyền nhập loại dữ liệu này.": "You may not import this kind of data.",
+    "Các lần nhập": "Imports",
+    "Các lần nhập của bạn": "Your imports",
+    "Giới hạn: %(mb)s MB, %(rows)s dòng dữ liệu.": "Limits: %(mb)s MB, %(rows)s data rows.",
+    "Hệ thống đọc và kiểm tra tệp trong nền; mở một lần nhập để xem tiến độ, kết quả kiểm tra từng dòng và xác nhận nhập.": "The file is read and checked in the background; open an import to follow its progress, see the row-by-row report and confirm it.",
+    "Hệ thống đọc và kiểm tra tệp trong nền; xem kết quả từng dòng rồi xác nhận để nhập.": "The file is read and checked in the background; review the row-by-row report, then confirm to import.",
+    "Không tìm thấy lần nhập #%(job_id)s.": "Import #%(job_id)s not found.",
+    "Tải lên và kiểm tra": "Upload and check",
+    "Đang nhập các dòng hợp lệ.": "Importing the valid rows.",
+    "Đã nhận tệp; hệ thống đang đọc và kiểm tra, trang này cập nhật tiến độ.": "File received; it is being read and checked, this page shows the progress.",
 }
 EN_PLURAL: dict[str, tuple[str, str]] = {
     "%(num)d hồ sơ": ("%(num)d dossier", "%(num)d dossiers"),
