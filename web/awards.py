@@ -19,7 +19,7 @@ from engine.admin import imports
 from engine.domain.awards import AwardQuery, search_awards
 from engine.domain.rules.titles import KIND_NAMES, title_codes, title_name
 from engine.errors import Conflict, NotFound, ValidationFailed
-from engine.read.queries import page_arg, year_arg
+from engine.read.queries import MAX_QUERY, page_arg, year_arg
 from engine.read.stats import AwardStatistics, award_statistics, award_summary
 from web.admin import imports as import_views
 from web.common import actor
@@ -46,12 +46,29 @@ LOOKUP_HEADERS = [
 
 
 def _query(args: MultiDict[str, str]) -> AwardQuery:
+    """Parse the look-up's filters strictly: an unknown kind or title, or a text longer than
+    MAX_QUERY, raises ValidationFailed naming the parameter (never a silently ignored filter)."""
+    errors: dict[str, str] = {}
+    for name in ("q", "unit"):
+        if len(args.get(name, "").strip()) > MAX_QUERY:
+            errors[name] = _(
+                "Từ khóa tìm kiếm (%(name)s) dài quá %(n)s ký tự.", name=name, n=MAX_QUERY
+            )
+    kind = args.get("kind", "").strip()
+    if kind and kind not in KIND_NAMES:
+        errors["kind"] = _("Loại (kind) phải là một trong: %(kinds)s.", kinds=", ".join(KIND_NAMES))
+    title = args.get("title", "").strip()
+    if title and title not in title_codes():
+        errors["title"] = _("Danh hiệu (title) không có trong danh mục.")
+    try:
+        year = year_arg(args, "year")
+    except ValidationFailed as exc:
+        errors.update(exc.field_errors)
+        year = None
+    if errors:
+        raise ValidationFailed(" ".join(errors.values()), errors)
     return AwardQuery(
-        name=args.get("q", ""),
-        kind=args.get("kind", ""),
-        unit=args.get("unit", ""),
-        year=year_arg(args, "year"),
-        title_code=args.get("title", ""),
+        name=args.get("q", ""), kind=kind, unit=args.get("unit", ""), year=year, title_code=title
     )
 
 
