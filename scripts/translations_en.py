@@ -1233,6 +1233,11 @@ EN: dict[str, str] = {
     "Tải lên và kiểm tra": "Upload and check",
     "Đang nhập các dòng hợp lệ.": "Importing the valid rows.",
     "Đã nhận tệp; hệ thống đang đọc và kiểm tra, trang này cập nhật tiến độ.": "File received; it is being read and checked, this page shows the progress.",
+    "Danh hiệu (title) không có trong danh mục.": "The title (title) is not in the catalogue.",
+    "Loại (kind) phải là một trong: %(kinds)s.": "The kind (kind) must be one of: %(kinds)s.",
+    "Ngày (%(name)s) phải có dạng YYYY-MM-DD.": "The date (%(name)s) must be written YYYY-MM-DD.",
+    "Từ khóa tìm kiếm (%(name)s) dài quá %(n)s ký tự.": "The search text (%(name)s) is longer than %(n)s characters.",
+    "Việc vừa xong": "The task just completed",
 }
 EN_PLURAL: dict[str, tuple[str, str]] = {
     "%(num)d hồ sơ": ("%(num)d dossier", "%(num)d dossiers"),

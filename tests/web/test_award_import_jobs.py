@@ -76,9 +76,7 @@ def test_the_upload_records_a_job_and_imports_nothing_until_the_worker_and_the_c
     assert f'action="/awards/import/{job_id}/apply"' in page
     listed = client.get("/awards/import").get_data(as_text=True)
     assert f'data-job="{job_id}"' in listed
-    confirm = client.post(
-        f"/awards/import/{job_id}/apply", data={"csrf_token": csrf_token(client)}
-    )
+    confirm = client.post(f"/awards/import/{job_id}/apply", data={"csrf_token": csrf_token(client)})
     assert confirm.status_code == 302
     assert queued == [job_id, job_id]
     run_import_job(session_factory, job_id)
@@ -188,12 +186,14 @@ def test_the_limits_answer_with_a_message(
     sign_in(client, world.users["director"])
     assert _upload(client, GOOD, name="").status_code == 400
     small = imports.Limits(max_bytes=100)
-    monkeypatch.setitem(imports.request_import.__kwdefaults__, "limits", small)
+    defaults = imports.request_import.__kwdefaults__
+    assert defaults is not None
+    monkeypatch.setitem(defaults, "limits", small)
     too_big = _upload(client, GOOD * 5)
     assert too_big.status_code == 422
     assert "vượt giới hạn 100 byte" in too_big.get_data(as_text=True)
     assert queued == []
-    monkeypatch.setitem(imports.request_import.__kwdefaults__, "limits", imports.Limits())
+    monkeypatch.setitem(defaults, "limits", imports.Limits())
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))
