@@ -15,6 +15,7 @@ from engine.db import as_id
 from engine.domain import council, dossier_facts
 from engine.errors import Conflict, ValidationFailed
 from engine.models import Campaign, HumanTask, ProcessInstance
+from engine.read import queries
 from web.common import actor, require_login
 from web.context import db
 
@@ -45,7 +46,11 @@ def _page(values: dict[str, Any], errors: dict[str, str] | None = None, status: 
 
 @bp.get("/council")
 def index() -> Any:
-    return _page({"campaign_id": request.args.get("campaign_id", "")})
+    if not permissions.may_open_council_session(actor()):
+        abort(403)
+    # A malformed campaign is 422 naming it, never silently the first campaign.
+    campaign_id = queries.row_id_arg(request.args, "campaign_id", _("Đợt thi đua"))
+    return _page({"campaign_id": str(campaign_id or "")})
 
 
 @bp.post("/council")

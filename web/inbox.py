@@ -36,7 +36,7 @@ def inbox(box: queries.Box) -> str:
     supervising = box == "group" and queries.supervises(user)
     page = queries.inbox(db(), user, box, filters, with_claimed=supervising)
     reassignable = [r.task for r in page.items if permissions.may_reassign(user, r.task)]
-    done, following = _following(request.args.get("done"))
+    done, following = _following(queries.row_id_arg(request.args, "done", _("Việc vừa xong")))
     return render_template(
         "inbox.html",
         box=box,
@@ -56,10 +56,9 @@ def inbox(box: queries.Box) -> str:
     )
 
 
-def _following(arg: str | None) -> tuple[HumanTask | None, list[queries.TaskRow]]:
-    """Return the task just completed (``?done=<id>``) and the ready tasks it led to that the
-    user may do now, as inbox rows."""
-    done_id = as_id(arg) if arg else None
+def _following(done_id: int | None) -> tuple[HumanTask | None, list[queries.TaskRow]]:
+    """Return the task just completed (``?done=<id>``, a row id or 422) and the ready tasks it
+    led to that the user may do now, as inbox rows."""
     if done_id is None:
         return None, []
     session = db()

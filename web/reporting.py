@@ -9,11 +9,13 @@ from urllib.parse import quote
 
 from flask import Response, abort, current_app
 from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from engine import permissions
 from engine.calendar import WorkingCalendar
 from engine.documents.xlsx import XLSX_MIMETYPE, export_xlsx
+from engine.errors import ValidationFailed
 
 
 def require_manager() -> Response | None:
@@ -31,19 +33,26 @@ def calendar() -> WorkingCalendar:
     return WorkingCalendar()
 
 
-def parse_date(value: str | None, default: date) -> date:
-    """Return an ISO date from a query parameter, or ``default`` when missing or malformed."""
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
+def parse_date(args: Any, name: str, default: date) -> date:
+    """Return the ISO date (YYYY-MM-DD) in query parameter ``name``, or ``default`` when absent
+    or empty; anything else raises ValidationFailed naming it (never silently the default)."""
+    value = str(args.get(name) or "").strip()
+    if not value:
         return default
+    try:
+        if not value.isascii():
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        message = _("Ngày (%(name)s) phải có dạng YYYY-MM-DD.", name=name)
+        raise ValidationFailed(message, {name: message}) from None
 
 
 def period(args: Any, days: int = 90) -> tuple[date, date]:
     """Return the (from, to) dates of a page's ``from``/``to`` parameters (last ``days`` days)."""
     today = date.today()
-    start = parse_date(args.get("from"), today - timedelta(days=days))
-    end = parse_date(args.get("to"), today)
+    start = parse_date(args, "from", today - timedelta(days=days))
+    end = parse_date(args, "to", today)
     return (start, end) if start <= end else (end, start)
 
 

@@ -123,8 +123,14 @@ def _csrf(page: str) -> str:
 
 
 def test_award_upload_reports_rows_then_statistics_and_look_up(
-    client: FlaskClient, agency: World
+    client: FlaskClient, agency: World, app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from engine.admin.imports import run_import_job
+    from web.admin import imports as import_views
+
+    queued: list[int] = []
+    monkeypatch.setattr(import_views, "_enqueue", queued.append)  # the test is the worker
+    factory = app.extensions["tdkt"].session_factory
     _log_in(client, agency, "thuky")
     token = _csrf(client.get("/awards/import").get_data(as_text=True))
     bad = "Họ tên,Loại,Danh hiệu,Năm\nNông Văn Thắng,cá nhân,LDTT,2024\n,cá nhân,LDTT,2024\n"
@@ -133,8 +139,10 @@ def test_award_upload_reports_rows_then_statistics_and_look_up(
         data={"csrf_token": token, "file": (io.BytesIO(bad.encode()), "a.csv")},
         content_type="multipart/form-data",
     )
-    page = response.get_data(as_text=True)
-    assert "chưa nhập dòng nào" in page
+    assert response.status_code == 302
+    run_import_job(factory, queued[-1])
+    page = client.get(f"/awards/import/{queued[-1]}").get_data(as_text=True)
+    assert "Dòng lỗi: <strong>1</strong>" in page
     assert "thiếu họ tên / tên tập thể" in page
     good = bad.splitlines()[:2]
     response = client.post(
@@ -142,7 +150,12 @@ def test_award_upload_reports_rows_then_statistics_and_look_up(
         data={"csrf_token": token, "file": (io.BytesIO("\n".join(good).encode()), "a.csv")},
         content_type="multipart/form-data",
     )
-    assert "Đã nhập 1 dòng" in response.get_data(as_text=True)
+    run_import_job(factory, queued[-1])
+    client.post(f"/awards/import/{queued[-1]}/apply", data={"csrf_token": token})
+    run_import_job(factory, queued[-1])
+    page = client.get(f"/awards/import/{queued[-1]}").get_data(as_text=True)
+    assert 'data-status="applied"' in page
+    assert "Mới: <strong>1</strong>" in page
     stats = client.get("/awards/statistics?from=2024&to=2024").get_data(as_text=True)
     assert "Năm 2024, có 1 lượt tập thể, cá nhân được khen thưởng" in stats
     export = _xlsx_rows(client.get("/awards/statistics.xlsx?from=2024&to=2024").data)

@@ -1,10 +1,14 @@
-"""Imports of an agency's spreadsheets: upload, the diff a worker computes, then apply."""
+"""Imports of an agency's spreadsheets: upload, the diff a worker computes, then apply.
+
+The job page's context (:func:`job_context`) and :func:`_enqueue` are shared with the award
+history's own import page (web.awards), which runs award imports the same way for the managers.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from engine.admin import imports
@@ -61,24 +65,31 @@ def imports_upload() -> Any:
     return redirect(url_for("admin.import_job", job_id=job.id))
 
 
-def _job(job_id: int) -> ImportJob:
-    job = db().get(ImportJob, job_id)
-    if job is None:
-        abort(404)
-    return job
+#: Rows of the diff a job page lists (the others are counted).
+SHOWN_ROWS = 500
+
+
+def job_context(job: ImportJob) -> dict[str, Any]:
+    """Return what ``_import_job.html`` needs besides its URLs: the job, the rows that change
+    or are refused (the first SHOWN_ROWS), how many more there are, the kinds' names."""
+    shown = [r for r in (job.report or {}).get("rows", []) if r["status"] != "unchanged"]
+    return {
+        "job": job,
+        "rows": shown[:SHOWN_ROWS],
+        "hidden": max(0, len(shown) - SHOWN_ROWS),
+        "kind_names": imports.KIND_NAMES,
+    }
 
 
 @bp.get("/imports/<int:job_id>")
 @section("org")
 def import_job(job_id: int) -> str:
-    job = _job(job_id)
-    shown = [r for r in (job.report or {}).get("rows", []) if r["status"] != "unchanged"]
+    job = imports.visible_job(db(), actor(), job_id)
     return render_template(
         "admin/import_job.html",
-        job=job,
-        rows=shown[:500],
-        hidden=max(0, len(shown) - 500),
-        kind_names=imports.KIND_NAMES,
+        **job_context(job),
+        job_url=url_for("admin.import_job", job_id=job.id),
+        apply_url=url_for("admin.import_apply", job_id=job.id),
         message=None,
     )
 
@@ -86,7 +97,6 @@ def import_job(job_id: int) -> str:
 @bp.post("/imports/<int:job_id>/apply")
 @section("org")
 def import_apply(job_id: int) -> Response:
-    _job(job_id)
     try:
         imports.confirm_import(db(), actor(), job_id)
     except Conflict as exc:
