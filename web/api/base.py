@@ -270,6 +270,20 @@ def check_if_match(current: str) -> None:
     )
 
 
+def if_match(tag_of: Callable[[Any], str]) -> Callable[[Any], None] | None:
+    """Return the If-Match check for an engine operation to run on the row it has just locked
+    (engine.workflow.operations.Precondition), ``tag_of`` giving that row's ETag; None when
+    the request has no If-Match. Checked after the lock, in the operation's transaction, a
+    change made after the client read the resource is a 412, never a lost update."""
+    if request.headers.get("If-Match") is None:
+        return None
+
+    def check(row: Any) -> None:
+        check_if_match(tag_of(row))
+
+    return check
+
+
 def json_response(payload: dict[str, Any], status: int = 200) -> Response:
     """Return ``payload`` as an application/json response."""
     return Response(json.dumps(payload), status=status, mimetype="application/json")
