@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session, aliased
 from engine import audit, events, permissions, wiring
 from engine.errors import Conflict, DeployError, Forbidden, NotFound, ValidationFailed
 from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
-from engine.models.org import UNIT_SCOPED_ROLES
 from engine.models.base import utcnow
+from engine.models.org import UNIT_SCOPED_ROLES
 from engine.text import MAX_REASON_CHARS, N_, bounded
 from engine.unit_of_work import unit_of_work
 from engine.workflow import forms, projection, specs, spiff, step_context, stepping
@@ -30,6 +30,7 @@ from engine.workflow.timers import fire_due_timers
 __all__ = [
     "DeployCheck",
     "MigrationCheck",
+    "Precondition",
     "cancel",
     "check_migration",
     "check_texts",
@@ -38,7 +39,6 @@ __all__ = [
     "deliver_message",
     "deploy",
     "deploy_texts",
-    "Precondition",
     "fire_due_timers",
     "lock_dossier",
     "migrate",
