@@ -4,13 +4,16 @@ paging, strict parameters, ETag/If-Match, Idempotency-Key and token scopes."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from engine.domain.tokens import create_token, revoke
 from engine.models import ApiToken, Dossier, HumanTask
@@ -163,6 +166,68 @@ def test_if_match_with_an_old_etag_is_412_and_the_current_one_works(
     ok = client.post(d + "/withdraw", json={"reason": "Rút"}, headers={**clerk, "If-Match": tag})
     assert ok.status_code == 200
     assert ok.get_json()["status"] == "withdrawn"
+
+
+@contextmanager
+def _changed_just_before_the_lock(entity: type[Any], change: Any) -> Iterator[list[bool]]:
+    """Run ``change`` (an UPDATE) once, just before the operation's locking SELECT of
+    ``entity``: what a concurrent request committing between the API's read and its lock does
+    (on SQLite the one write transaction stands in for it; it rolls back with the refusal)."""
+    fired: list[bool] = []
+
+    def before_lock(state: ORMExecuteState) -> None:
+        statement = state.statement
+        if fired or not state.is_select or getattr(statement, "_for_update_arg", None) is None:
+            return
+        if statement.column_descriptions[0]["entity"] is not entity:  # type: ignore[attr-defined]
+            return
+        fired.append(True)
+        state.session.execute(change)
+
+    # On every session: the request's comes from the application's own factory.
+    event.listen(Session, "do_orm_execute", before_lock)
+    try:
+        yield fired
+    finally:
+        event.remove(Session, "do_orm_execute", before_lock)
+
+
+def test_if_match_is_checked_on_the_locked_row_so_a_change_before_the_lock_is_412(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    head = _token(session_factory, world, "head_a")
+    url = f"/api/v1/tasks/{world.task.id}"
+    etag = client.get(url, headers=head).headers["ETag"]
+    other = world.users["head_b"].id
+    taken = update(HumanTask).where(HumanTask.id == world.task.id).values(assignee_id=other)
+    with _changed_just_before_the_lock(HumanTask, taken) as fired:
+        claim = client.post(url + "/claim", headers={**head, "If-Match": etag})
+    assert fired
+    # Before: the tag matched the row read before the lock and the claim met a 409.
+    assert claim.status_code == 412, claim.get_data(as_text=True)
+
+    clerk = _token(session_factory, world, "clerk_a")
+    d = f"/api/v1/dossiers/{world.dossier.id}"
+    tag = client.get(d, headers=clerk).headers["ETag"]
+    moved = (
+        update(Dossier)
+        .where(Dossier.id == world.dossier.id)
+        .values(updated_at=datetime.now(UTC) + timedelta(seconds=1))
+    )
+    with _changed_just_before_the_lock(Dossier, moved) as fired:
+        withdraw = client.post(
+            d + "/withdraw", json={"reason": "Rút"}, headers={**clerk, "If-Match": tag}
+        )
+    assert fired
+    # Before: the withdrawal went through over the change it had not seen (a lost update).
+    assert withdraw.status_code == 412, withdraw.get_data(as_text=True)
+    with session_factory() as s:
+        assert s.get_one(Dossier, world.dossier.id).status == "active"
+    fresh = client.get(d, headers=clerk).headers["ETag"]
+    done = client.post(
+        d + "/withdraw", json={"reason": "Rút"}, headers={**clerk, "If-Match": fresh}
+    )
+    assert done.status_code == 200
 
 
 def test_a_retried_complete_with_its_idempotency_key_gets_the_first_answer(
