@@ -18,7 +18,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
-from engine.models import Dossier, GeneratedDocument, HumanTask, User
+from engine.models import Dossier, GeneratedDocument, HumanTask, ImportJob, User
 from engine.models.org import UNIT_SCOPED_ROLES
 from engine.text import N_
 
@@ -70,6 +70,26 @@ def may_administer(user: User, section: Section | None = None) -> bool:
 def may_see_reports(user: User) -> bool:
     """Return whether ``user`` may open the manager pages (dashboard, awards, documents)."""
     return _holds_any(user, MANAGER_ROLES)
+
+
+#: Kinds of spreadsheet import the managers (MANAGER_ROLES) run themselves, from the award
+#: history page; administrators (the "org" section) import every kind.
+MANAGER_IMPORT_KINDS = frozenset({"awards"})
+
+
+def may_import(user: User, kind: str) -> bool:
+    """Return whether ``user`` may upload (and apply) an import of ``kind``."""
+    if not user.active:
+        return False
+    return may_administer(user, "org") or (kind in MANAGER_IMPORT_KINDS and may_see_reports(user))
+
+
+def may_follow_import(user: User, job: ImportJob) -> bool:
+    """Return whether ``user`` may see an import job's progress and report and confirm it:
+    administrators every job, a manager the award imports he asked for himself."""
+    if may_administer(user, "org"):
+        return True
+    return job.requested_by == user.id and may_import(user, job.kind)
 
 
 #: Unit roles that see their own units' figures on the dashboard ("Tổng hợp"), scoped to them.

@@ -6,7 +6,9 @@ row-by-row report, and a diff (``new`` / ``changed`` / ``unchanged`` / ``invalid
 before anything is written. :func:`apply_import` writes the diff in one unit of work and audits
 it; importing the same file again changes nothing. Uploads from the admin pages run as
 background jobs (:func:`request_import`, :func:`run_import_job`), the CLI runs the same
-functions inline.
+functions inline. Administrators import every kind; the managers (director, secretariat) import
+the award history from its own page and follow only their own award jobs
+(``engine.permissions.may_import``, ``may_follow_import``).
 """
 
 from __future__ import annotations
@@ -21,13 +23,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import audit
-from engine.admin.common import require
+from engine import audit, permissions
 from engine.domain import awards as award_import
-from engine.errors import Conflict, NotFound, ValidationFailed
+from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.models import (
     DisciplineRecord,
     ImportJob,
@@ -768,6 +769,12 @@ def _check_kind(kind: str) -> None:
         )
 
 
+def _require_import(actor: User, kind: str) -> None:
+    """Raise Forbidden unless ``actor`` may import ``kind`` (engine.permissions.may_import)."""
+    if not permissions.may_import(actor, kind):
+        raise Forbidden(N_("Bạn không có quyền nhập loại dữ liệu này."))
+
+
 def _awards_result(report: award_import.ImportReport, applied: bool) -> ImportResult:
     status = {"new": "new", "exists": "unchanged", "invalid": "invalid"}
     return ImportResult(
@@ -811,7 +818,7 @@ def apply_import(
     invalid unless ``partial``. ``actor`` None: the command line (an operator on the server)."""
     _check_kind(kind)
     if actor is not None:
-        require(actor, "org")
+        _require_import(actor, kind)
     with unit_of_work(session):
         if kind == "awards":
             check_limits(content, filename, limits)
@@ -857,9 +864,10 @@ def request_import(
     """Record an upload to preview (status queued, committed); the caller enqueues its id.
 
     The byte limit is checked here, before the file is stored; the rest in the worker.
+    Administrators import every kind, the managers the award history (``may_import``).
     """
-    require(actor, "org")
     _check_kind(kind)
+    _require_import(actor, kind)
     if len(content) > limits.max_bytes:
         message = f"Tệp {len(content):,} byte vượt giới hạn {limits.max_bytes:,} byte."
         raise ValidationFailed(message, {"file": message})
@@ -881,12 +889,10 @@ def request_import(
 
 
 def confirm_import(session: Session, actor: User, job_id: int) -> ImportJob:
-    """Ask for a previewed job to be applied (queued again in mode ``apply``)."""
-    require(actor, "org")
+    """Ask for a previewed job to be applied (queued again in mode ``apply``); NotFound for a
+    job ``actor`` may not follow (``may_follow_import``)."""
     with unit_of_work(session):
-        job = session.get(ImportJob, job_id)
-        if job is None:
-            raise NotFound(f"Không tìm thấy lần nhập #{job_id}.")
+        job = visible_job(session, actor, job_id)
         if job.status != "previewed":
             raise Conflict("Chỉ áp dụng được lần nhập đã xem trước và chưa áp dụng.")
         job.mode, job.status, job.done_rows = "apply", "queued", 0
@@ -960,6 +966,28 @@ def _finish(factory: sessionmaker[Session], job_id: int, **values: Any) -> None:
         )
 
 
-def recent_jobs(session: Session, limit: int = 20) -> list[ImportJob]:
-    """Return the latest import jobs, newest first (for the admin page)."""
-    return list(session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(limit)))
+def visible_job(session: Session, actor: User, job_id: int) -> ImportJob:
+    """Return import job ``job_id``, or raise NotFound when it does not exist or ``actor`` may
+    not follow it (another manager's job, a kind he does not import)."""
+    job = session.get(ImportJob, job_id)
+    if job is None or not permissions.may_follow_import(actor, job):
+        raise NotFound(N_("Không tìm thấy lần nhập #%(job_id)s.", job_id=job_id))
+    return job
+
+
+def recent_jobs(
+    session: Session,
+    limit: int = 20,
+    *,
+    viewer: User | None = None,
+    kind: str | None = None,
+) -> list[ImportJob]:
+    """Return the latest import jobs, newest first: all of them (the admin page), or those of
+    ``kind`` and those ``viewer`` may follow (an administrator: all; a manager: his own)."""
+    query: Select[tuple[ImportJob]] = select(ImportJob)
+    if kind is not None:
+        query = query.where(ImportJob.kind == kind)
+    if viewer is not None and not permissions.may_administer(viewer, "org"):
+        kinds = [k for k in IMPORT_KINDS if permissions.may_import(viewer, k)]
+        query = query.where(ImportJob.requested_by == viewer.id, ImportJob.kind.in_(kinds))
+    return list(session.scalars(query.order_by(ImportJob.id.desc()).limit(limit)))
