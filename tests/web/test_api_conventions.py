@@ -106,6 +106,7 @@ def test_every_get_refuses_an_unknown_parameter(
     for name in ("task_id", "dossier_id", "attachment_id", "document_id", "session_id"):
         path = path.replace(f"<int:{name}>", "1")
     path = path.replace("<int:notification_id>", "1").replace("<int:token_id>", "1")
+    path = path.replace("<int:job_id>", "1")
     response = client.get("/api/v1" + path, query_string={"bogus": "1"}, headers=h)
     assert response.status_code == 400, (path, response.get_data(as_text=True))
     assert response.get_json()["fields"] == {"bogus": "Tham số không được hỗ trợ."}
@@ -116,7 +117,7 @@ def test_every_list_bounds_per_page_and_page(
     client: FlaskClient, world: World, session_factory: sessionmaker[Session], op: object
 ) -> None:
     h = _token(session_factory, world, "admin" if "admin" in op.rule else "director")  # type: ignore[attr-defined]
-    url = "/api/v1" + op.rule  # type: ignore[attr-defined]
+    url = "/api/v1" + op.rule.replace("<int:job_id>", "1")  # type: ignore[attr-defined]
     for args in ({"per_page": "0"}, {"per_page": "101"}, {"page": "0"}, {"page": "x"}):
         response = client.get(url, query_string=args, headers=h)
         assert response.status_code == 400, (url, args)

@@ -204,6 +204,22 @@ def per_page_arg() -> int:
     return int(value)
 
 
+def choice_arg(name: str, choices: Sequence[str]) -> str | None:
+    """Return query parameter ``name`` (None when absent or empty); a value not in ``choices``
+    is a 400 naming it."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    if value not in choices:
+        message = _(
+            "Giá trị của %(name)s phải là một trong: %(choices)s.",
+            name=name,
+            choices=", ".join(choices),
+        )
+        raise InvalidParameters(message, {name: message})
+    return value
+
+
 def page_and_size() -> tuple[int, int]:
     """Return the page number and size of a list that has no other filters."""
     number: int = parsed(lambda: queries.page_arg(request.args))
