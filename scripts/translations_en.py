@@ -1223,6 +1223,16 @@ EN: dict[str, str] = {
     "— Chưa gán —": "— Not mapped —",
     "— Chọn —": "— Choose —",
     "— Không có —": "— None —",
+    "Bạn không có quyền nhập dữ liệu.": "You may not import data.",
+    "Bạn không có quyền nhập loại dữ liệu này.": "You may not import this kind of data.",
+    "Chỉ lãnh đạo, Thường trực Hội đồng và quản trị xem được số liệu này.": "Only the leadership, the council secretariat and administrators see these figures.",
+    "Chọn loại dữ liệu: %(kinds)s.": "Choose the kind of data: %(kinds)s.",
+    "Cán bộ": "Staff member",
+    "Giá trị của %(name)s phải là một trong: %(choices)s.": "%(name)s must be one of: %(choices)s.",
+    "Không tìm thấy lần nhập #%(job_id)s.": "Import #%(job_id)s not found.",
+    "Năm bắt đầu (from) phải không lớn hơn năm kết thúc (to).": "The first year (from) must not be after the last (to).",
+    "Tác giả": "Author",
+    "partial phải là true hoặc false.": "partial must be true or false.",
 }
 EN_PLURAL: dict[str, tuple[str, str]] = {
     "%(num)d hồ sơ": ("%(num)d dossier", "%(num)d dossiers"),

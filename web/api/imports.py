@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from flask import Response, request, url_for
+from flask_babel import gettext as _
 from pydantic import AwareDatetime, Field
 
 from engine import permissions
@@ -106,17 +107,18 @@ def _accepted(job: ImportJob) -> tuple[dict[str, Any], int, dict[str, str]]:
 
 def _may_import_some(user: User) -> None:
     if not any(permissions.may_import(user, k) for k in IMPORT_KINDS):
-        raise Forbidden("Bạn không có quyền nhập dữ liệu.")
+        raise Forbidden(_("Bạn không có quyền nhập dữ liệu."))
 
 
 def request_job(kind: str, partial: bool) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Queue the uploaded file as an import job of ``kind`` (POST /imports, /awards/import)."""
     user = api_user()
     if not permissions.may_import(user, kind) and kind in IMPORT_KINDS:
-        raise Forbidden("Bạn không có quyền nhập loại dữ liệu này.")
+        raise Forbidden(_("Bạn không có quyền nhập loại dữ liệu này."))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise ValidationFailed("Chọn tệp .xlsx hoặc .csv.", {"file": "Chọn tệp .xlsx hoặc .csv."})
+        message = _("Chọn tệp .xlsx hoặc .csv.")
+        raise ValidationFailed(message, {"file": message})
     job = imports.request_import(db(), user, kind, upload.filename, upload.read(), partial=partial)
     _enqueue(job.id)
     return _accepted(job)
@@ -125,7 +127,8 @@ def request_job(kind: str, partial: bool) -> tuple[dict[str, Any], int, dict[str
 def partial_field() -> bool:
     value = request.form.get("partial", "false").strip().lower()
     if value not in ("", "0", "1", "true", "false", "on", "off"):
-        raise ValidationFailed("partial phải là true hoặc false.", {"partial": "true hoặc false."})
+        message = _("partial phải là true hoặc false.")
+        raise ValidationFailed(message, {"partial": message})
     return value in ("1", "true", "on")
 
 
@@ -150,7 +153,7 @@ FORM = {
 def request_import() -> tuple[dict[str, Any], int, dict[str, str]]:
     kind = request.form.get("kind", "").strip()
     if kind not in IMPORT_KINDS:
-        message = "Chọn loại dữ liệu: " + ", ".join(IMPORT_KINDS) + "."
+        message = _("Chọn loại dữ liệu: %(kinds)s.", kinds=", ".join(IMPORT_KINDS))
         raise ValidationFailed(message, {"kind": message})
     return request_job(kind, partial_field())
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, Literal
 
 from flask import Response, request
+from flask_babel import gettext as _
 from pydantic import Field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -40,7 +41,7 @@ INITIATIVE_KINDS = ("initiative", "research")
 
 def _manager() -> None:
     if not permissions.may_see_reports(api_user()):
-        raise Forbidden("Chỉ lãnh đạo, Thường trực Hội đồng và quản trị xem được số liệu này.")
+        raise Forbidden(_("Chỉ lãnh đạo, Thường trực Hội đồng và quản trị xem được số liệu này."))
 
 
 def _id(name: str, label: str) -> int | None:
@@ -54,7 +55,7 @@ def _years(column: Any) -> list[Any]:
     first = parsed(lambda: queries.year_arg(request.args, "from"))
     last = parsed(lambda: queries.year_arg(request.args, "to"))
     if first is not None and last is not None and first > last:
-        message = "Năm bắt đầu (from) phải không lớn hơn năm kết thúc (to)."
+        message = _("Năm bắt đầu (from) phải không lớn hơn năm kết thúc (to).")
         raise InvalidParameters(message, {"from": message})
     found = []
     if year is not None:
@@ -116,8 +117,8 @@ class Rating(schemas.Model):
 )
 def list_ratings() -> Response:
     _manager()
-    user_id = _id("user", "Cán bộ")
-    unit_id = _id("unit", "Đơn vị")
+    user_id = _id("user", _("Cán bộ"))
+    unit_id = _id("unit", _("Đơn vị"))
     kind = choice_arg("kind", ("individual", "collective"))
     rating = choice_arg("rating", RATINGS)
     query = select(PerformanceRecord, User).outerjoin(User, User.id == PerformanceRecord.user_id)
@@ -196,8 +197,8 @@ class InitiativeInfo(schemas.Model):
 def list_initiatives() -> Response:
     _manager()
     session = db()
-    user_id = _id("user", "Tác giả")
-    unit_id = _id("unit", "Đơn vị")
+    user_id = _id("user", _("Tác giả"))
+    unit_id = _id("unit", _("Đơn vị"))
     kind = choice_arg("kind", INITIATIVE_KINDS)
     level = choice_arg("level", INITIATIVE_LEVELS)
     scope = choice_arg("scope", INITIATIVE_SCOPES)
