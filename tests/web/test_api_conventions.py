@@ -4,6 +4,7 @@ paging, strict parameters, ETag/If-Match, Idempotency-Key and token scopes."""
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -380,3 +381,35 @@ def test_the_admin_page_creates_shows_once_and_revokes_a_token(
     assert "Đã thu hồi" in client.get("/admin/tokens").get_data(as_text=True)
     sign_in(client, world.users["secretariat"])
     assert client.get("/admin/tokens").status_code == 403
+
+
+def test_if_match_waits_for_a_concurrent_change_and_then_refuses_it_on_postgresql(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    """Two sessions for real: another holds the task's row, changes it and commits while the
+    claim waits for the lock; the claim then compares If-Match with the committed row: 412."""
+    import threading
+
+    if session_factory.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("row locks of two sessions: PostgreSQL (TDKT_TEST_DATABASE_URL)")
+    head = _token(session_factory, world, "head_a")
+    url = f"/api/v1/tasks/{world.task.id}"
+    etag = client.get(url, headers=head).headers["ETag"]
+    holding, answered = threading.Event(), {}
+    other = world.users["head_b"].id
+
+    def claim() -> None:
+        holding.wait(10)
+        answered["claim"] = client.post(url + "/claim", headers={**head, "If-Match": etag})
+
+    thread = threading.Thread(target=claim)
+    thread.start()
+    with unit_of_work(session_factory) as s:
+        s.scalars(select(HumanTask).where(HumanTask.id == world.task.id).with_for_update()).one()
+        holding.set()
+        time.sleep(1.0)  # the claim reads, then waits on the lock held here
+        s.execute(update(HumanTask).where(HumanTask.id == world.task.id).values(assignee_id=other))
+    thread.join(30)
+    assert answered["claim"].status_code == 412, answered["claim"].get_data(as_text=True)
+    with session_factory() as s:
+        assert s.get_one(HumanTask, world.task.id).assignee_id == other
