@@ -77,6 +77,40 @@ class CampaignOpened:
     campaign_id: int
 
 
+@dataclass(frozen=True)
+class TaskOverdue:
+    """The reminder sweep found an open task past its due time, for the first time."""
+
+    task_id: int
+
+
+@dataclass(frozen=True)
+class DossierSubmitted:
+    """The unit sent the dossier up: a step of the unit's lanes (clerk, head) completed and the
+    dossier now waits on the agency (in the standard procedure: the unit head approved it at
+    the unit's review and the secretariat's completeness check opened). ``task_id``: that step."""
+
+    dossier_id: int
+    task_id: int
+    by_id: int | None
+
+
+@dataclass(frozen=True)
+class CouncilSessionClosed:
+    """The council session's tally was counted and the session closed.
+
+    Counts only: ``results`` maps each decided dossier id to its counts and outcome (agree,
+    disagree, blank, recused, base, needed, selected, reason), ``undecided`` a dossier id to why
+    (no quorum). Never a sheet, a member or who voted how.
+    """
+
+    council_session_id: int
+    members: int
+    participants: int
+    results: dict[int, dict[str, object]]
+    undecided: dict[int, str]
+
+
 Event = (
     TaskReady
     | TaskAssigned
@@ -85,6 +119,9 @@ Event = (
     | DossierDecided
     | DueDatesMoved
     | CampaignOpened
+    | TaskOverdue
+    | DossierSubmitted
+    | CouncilSessionClosed
 )
 Subscriber = Callable[[Session, list[Event]], None]
 

@@ -1350,6 +1350,14 @@ EN: dict[str, str] = {
     "Ngày (%(name)s) phải có dạng YYYY-MM-DD.": "The date (%(name)s) must be written YYYY-MM-DD.",
     "Từ khóa tìm kiếm (%(name)s) dài quá %(n)s ký tự.": "The search text (%(name)s) is longer than %(n)s characters.",
     "Việc vừa xong": "The task just completed",
+    "Bạn không có quyền nhập dữ liệu.": "You may not import data.",
+    "Chỉ lãnh đạo, Thường trực Hội đồng và quản trị xem được số liệu này.": "Only the leadership, the council secretariat and administrators see these figures.",
+    "Chọn loại dữ liệu: %(kinds)s.": "Choose the kind of data: %(kinds)s.",
+    "Cán bộ": "Staff member",
+    "Giá trị của %(name)s phải là một trong: %(choices)s.": "%(name)s must be one of: %(choices)s.",
+    "Năm bắt đầu (from) phải không lớn hơn năm kết thúc (to).": "The first year (from) must not be after the last (to).",
+    "Tác giả": "Author",
+    "partial phải là true hoặc false.": "partial must be true or false.",
 }
 EN_PLURAL: dict[str, tuple[str, str]] = {
     "%(num)d hồ sơ": ("%(num)d dossier", "%(num)d dossiers"),

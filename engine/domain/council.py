@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import permissions, wiring
+from engine import events, permissions, wiring
 from engine.domain import nominees, rule_settings
 from engine.domain.rules import tally as tally_rules
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -341,6 +341,20 @@ def tally(
     )
     council_session.status = "closed"
     result["minutes"]["seal_hash"] = council_session.seal_hash
+    minutes = result["minutes"]
+    # Counts and outcomes only (the minutes never hold a sheet or a member's vote).
+    events.publish(
+        session,
+        [
+            events.CouncilSessionClosed(
+                council_session_id,
+                members=int(minutes["members"]),
+                participants=int(minutes["participants"]),
+                results={int(k): dict(v) for k, v in minutes["dossiers"].items()},
+                undecided={int(k): str(v) for k, v in minutes["undecided"].items()},
+            )
+        ],
+    )
     return result
 
 

@@ -209,17 +209,23 @@ def _running_instance(session: Session, dossier_id: int) -> ProcessInstance:
     return instance
 
 
-def withdraw_dossier(session: Session, actor: User, dossier_id: int, reason: str) -> Dossier:
-    """Withdraw a dossier before the council session (the unit's decision), with a reason."""
+def withdraw_dossier(
+    session: Session,
+    actor: User,
+    dossier_id: int,
+    reason: str,
+    precondition: operations.Precondition | None = None,
+) -> Dossier:
+    """Withdraw a dossier before the council session (the unit's decision), with a reason.
+
+    ``precondition`` is checked on the locked dossier (operations.lock_dossier)."""
     if not reason or not reason.strip():
         raise ValidationFailed(
             N_("Vui lòng nêu lý do rút hồ sơ."), {"reason": N_("Nêu lý do rút hồ sơ.")}
         )
     reason = bounded(reason, "reason", N_("Lý do rút hồ sơ"), MAX_REASON_CHARS)
     with unit_of_work(session):
-        dossier = session.get(Dossier, dossier_id)
-        if dossier is None:
-            raise NotFound(f"Không tìm thấy hồ sơ #{dossier_id}.")
+        dossier = operations.lock_dossier(session, dossier_id, precondition)
         if not permissions.may_withdraw(actor, dossier):
             raise Forbidden(N_("Chỉ đơn vị lập hồ sơ (hoặc Thường trực Hội đồng) được rút hồ sơ."))
         instance = _running_instance(session, dossier_id)
@@ -234,7 +240,13 @@ def withdraw_dossier(session: Session, actor: User, dossier_id: int, reason: str
     return dossier
 
 
-def override_eligibility(session: Session, actor: User, dossier_id: int, reason: str) -> Dossier:
+def override_eligibility(
+    session: Session,
+    actor: User,
+    dossier_id: int,
+    reason: str,
+    precondition: operations.Precondition | None = None,
+) -> Dossier:
     """Let an ineligible dossier go on (administrator only), recording who, when and why.
 
     Before the clerk submits the dossier the override is simply noted; a dossier already
@@ -246,9 +258,7 @@ def override_eligibility(session: Session, actor: User, dossier_id: int, reason:
         raise ValidationFailed(N_("Vui lòng nêu lý do."), {"reason": N_("Nêu lý do cho phép.")})
     reason = bounded(reason, "reason", "Lý do", MAX_REASON_CHARS)
     with unit_of_work(session):
-        dossier = session.get(Dossier, dossier_id)
-        if dossier is None:
-            raise NotFound(f"Không tìm thấy hồ sơ #{dossier_id}.")
+        dossier = operations.lock_dossier(session, dossier_id, precondition)
         if dossier.eligibility.get("eligible"):
             raise Conflict(N_("Hồ sơ đủ điều kiện; không cần cho phép ngoại lệ."))
         dossier.eligibility = {

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import wiring
+from engine import events, wiring
 from engine.calendar import WorkingCalendar, load_calendar
 from engine.models import Dossier, HumanTask, ReminderLadderRow, ReminderSent
 from engine.models.base import utcnow
@@ -305,6 +305,7 @@ def _remind(
         ],
     )
     recorded = set(sent_before) | {o.key for o in fresh}
+    _publish_overdue(session, task, [o for o in fresh if o.key in inserted])
     for occurrence in fresh:
         if not (occurrence.key in inserted and occurrence.key in chosen):
             continue
@@ -331,6 +332,30 @@ def _remind(
         sent += 1
     schedule_task(session, task, calendar, ladders, recorded)
     return sent
+
+
+def _publish_overdue(session: Session, task: HumanTask, inserted: list[RungOccurrence]) -> None:
+    """Publish TaskOverdue once per task: when this sweep recorded the task's first rung that
+    came due after its due time (``task.overdue`` for integrators).
+
+    Ladder-independent and race-free: a rung's row is inserted by one sweep only, and the
+    recorded ``fires_at`` of earlier rows tells whether an earlier sweep saw it overdue already.
+    """
+    assert task.due_at is not None
+    late = [o.key for o in inserted if o.fires_at > task.due_at]
+    if not late:
+        return
+    seen_before = session.scalar(
+        select(
+            exists().where(
+                ReminderSent.task_id == task.id,
+                ReminderSent.fires_at > task.due_at,
+                ReminderSent.rung_key.not_in(late),
+            )
+        )
+    )
+    if not seen_before:
+        events.publish(session, [events.TaskOverdue(task.id)])
 
 
 def _remind_batch(

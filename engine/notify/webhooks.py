@@ -8,7 +8,8 @@ and :func:`deliver_due` claims it like an e-mail (one claim, a lease, retries wi
 Each POST carries ``X-TDKT-Event``, ``X-TDKT-Delivery``, ``X-TDKT-Timestamp`` (Unix seconds)
 and ``X-TDKT-Signature: sha256=<hex>``, the HMAC-SHA256 of ``<timestamp>.<body>`` under the
 endpoint's secret (docs/api.md has the check). Payloads carry ids, names, stages and outcomes;
-never a vote: no event is emitted from a ballot, and a council result is not a payload.
+never a vote: no event is emitted from a ballot, and ``council_session.closed`` carries the
+tally's counts per dossier (as the minutes do), never a sheet, a member or who voted how.
 """
 
 from __future__ import annotations
@@ -30,7 +31,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit, events
 from engine.errors import NotFound, ValidationFailed
-from engine.models import Dossier, HumanTask, Outbox, User, WebhookDelivery, WebhookEndpoint
+from engine.models import (
+    CouncilSession,
+    Dossier,
+    HumanTask,
+    Outbox,
+    User,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from engine.models.base import utcnow
 from engine.notify.core import send_after_commit
 from engine.notify.outbox import MAX_BACKOFF, claim
@@ -42,10 +51,25 @@ CHANNEL = "webhook"
 EVENT_TYPES = (
     "task.created",
     "task.completed",
+    "task.overdue",
+    "dossier.submitted",
     "dossier.returned",
     "dossier.decided",
     "dossier.awarded",
+    "council_session.closed",
     "webhook.test",
+)
+#: The per-dossier figures of ``council_session.closed``: counts and the outcome, nothing else.
+COUNCIL_RESULT_FIELDS = (
+    "agree",
+    "disagree",
+    "blank",
+    "recused",
+    "base",
+    "needed",
+    "passed",
+    "selected",
+    "reason",
 )
 MAX_ATTEMPTS = 8
 RETRY_SECONDS = 60.0
@@ -154,6 +178,27 @@ def _dossier_data(dossier: Dossier, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _council_data(session: Session, item: events.CouncilSessionClosed) -> dict[str, Any]:
+    """The closed session's counts per dossier, each figure named in COUNCIL_RESULT_FIELDS."""
+    sitting = session.get(CouncilSession, item.council_session_id)
+    return {
+        "council_session_id": item.council_session_id,
+        "campaign_id": sitting.campaign_id if sitting else None,
+        "meeting_date": sitting.meeting_date.isoformat() if sitting else None,
+        "members": item.members,
+        "participants": item.participants,
+        "results": [
+            {"dossier_id": dossier_id}
+            | {k: figures[k] for k in COUNCIL_RESULT_FIELDS if k in figures}
+            for dossier_id, figures in sorted(item.results.items())
+        ],
+        "undecided": [
+            {"dossier_id": dossier_id, "reason": reason}
+            for dossier_id, reason in sorted(item.undecided.items())
+        ],
+    }
+
+
 def _payloads(session: Session, item: events.Event) -> list[tuple[str, dict[str, Any]]]:
     if isinstance(item, events.TaskReady) and item.new:
         task = session.get(HumanTask, item.task_id)
@@ -163,6 +208,19 @@ def _payloads(session: Session, item: events.Event) -> list[tuple[str, dict[str,
         if task is None:
             return []
         return [("task.completed", {**_task_data(task), "completed_by": item.by_id})]
+    if isinstance(item, events.TaskOverdue):
+        task = session.get(HumanTask, item.task_id)
+        if task is None:
+            return []
+        return [("task.overdue", {**_task_data(task), "assignee_id": task.assignee_id})]
+    if isinstance(item, events.DossierSubmitted):
+        dossier = session.get(Dossier, item.dossier_id)
+        if dossier is None:
+            return []
+        data = _dossier_data(dossier, task_id=item.task_id, submitted_by=item.by_id)
+        return [("dossier.submitted", data)]
+    if isinstance(item, events.CouncilSessionClosed):
+        return [("council_session.closed", _council_data(session, item))]
     if isinstance(item, events.DossierReturned):
         dossier = session.get(Dossier, item.dossier_id)
         if dossier is None:

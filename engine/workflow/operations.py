@@ -9,7 +9,7 @@ state and the exception propagates; the in-memory workflow is thrown away with i
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from engine import audit, events, permissions, wiring
 from engine.errors import Conflict, DeployError, Forbidden, NotFound, ValidationFailed
 from engine.models import Dossier, HumanTask, ProcessInstance, User, WorkflowSpec
 from engine.models.base import utcnow
+from engine.models.org import UNIT_SCOPED_ROLES
 from engine.text import MAX_REASON_CHARS, N_, bounded
 from engine.unit_of_work import unit_of_work
 from engine.workflow import forms, projection, specs, spiff, step_context, stepping
@@ -29,6 +30,7 @@ from engine.workflow.timers import fire_due_timers
 __all__ = [
     "DeployCheck",
     "MigrationCheck",
+    "Precondition",
     "cancel",
     "check_migration",
     "check_texts",
@@ -38,6 +40,7 @@ __all__ = [
     "deploy",
     "deploy_texts",
     "fire_due_timers",
+    "lock_dossier",
     "migrate",
     "reassign",
     "start",
@@ -310,14 +313,70 @@ def _require_ready(task: HumanTask) -> None:
         )
 
 
-def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) -> HumanTask:
-    """Complete a ready task with form ``data``, run the engine to the next wait, save."""
+#: A caller's check on a row just locked, inside the operation's transaction (the API's
+#: If-Match: it raises when the row is no longer the version the caller read). Run after the
+#: lock, so a change between the caller's read and the lock is seen, never overwritten.
+Precondition = Callable[[Any], None]
+
+
+def lock_dossier(
+    session: Session, dossier_id: int, precondition: Precondition | None = None
+) -> Dossier:
+    """Return the dossier locked for the caller's unit of work, freshly read, after checking
+    ``precondition`` on it (NotFound if there is none).
+
+    The dossier's running instance is locked first, in the order an engine step takes them
+    (instance, then the dossier it updates), so a withdrawal and a step cannot deadlock.
+    """
+    session.execute(
+        select(ProcessInstance.id)
+        .where(ProcessInstance.dossier_id == dossier_id, ProcessInstance.status == "running")
+        .with_for_update()
+    ).all()
+    dossier = session.scalars(
+        select(Dossier)
+        .where(Dossier.id == dossier_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if dossier is None:
+        raise NotFound(f"Không tìm thấy hồ sơ #{dossier_id}.")
+    if precondition is not None:
+        precondition(dossier)
+    return dossier
+
+
+def _submitted(instance: ProcessInstance, task: HumanTask, created: Sequence[HumanTask]) -> bool:
+    """Whether completing ``task`` sent the dossier up from its unit: a step of a unit-scoped
+    lane (clerk, unit head) opened work outside the unit only (the agency's next step)."""
+    return (
+        instance.dossier_id is not None
+        and instance.status == "running"
+        and task.candidate_role in UNIT_SCOPED_ROLES
+        and bool(created)
+        and all(row.candidate_role not in UNIT_SCOPED_ROLES for row in created)
+    )
+
+
+def complete(
+    session: Session,
+    task_id: int,
+    actor: User,
+    data: dict[str, Any],
+    precondition: Precondition | None = None,
+) -> HumanTask:
+    """Complete a ready task with form ``data``, run the engine to the next wait, save.
+
+    ``precondition`` is called with the locked task before anything else is checked.
+    """
     with unit_of_work(session):
         # The dossier is held for the step (the session holds unmodified objects weakly).
         task, instance, held, rows = _lock_task_and_open_rows(session, task_id)
         # The locked rows answer the visibility question too: a caller needs no read before.
         if not permissions.may_see_task(actor, task, held):
             raise NotFound(f"Không tìm thấy công việc #{task_id}.")
+        if precondition is not None:
+            precondition(task)
         _require_ready(task)
         if not permissions.may_act(actor, task):
             raise Forbidden(N_("Bạn không có quyền xử lý công việc «%(name)s».", name=task.name))
@@ -344,6 +403,11 @@ def complete(session: Session, task_id: int, actor: User, data: dict[str, Any]) 
                 events.DossierReturned(instance.dossier_id, task.id, decided.reason or "", actor.id)
             )
         changes = stepping.save(session, step, actor.id)
+        created = [r for r, _t in changes.created]
+        if instance.dossier_id is not None and _submitted(instance, task, created):
+            events.publish(
+                session, [events.DossierSubmitted(instance.dossier_id, task.id, actor.id)]
+            )
         summary = forms.audit_summary(task.form, cleaned)
         summary["next"] = [r.element_id for r, _t in changes.created]
         audit.record(
@@ -379,10 +443,14 @@ def _assign(
     return task
 
 
-def claim(session: Session, task_id: int, actor: User) -> HumanTask:
+def claim(
+    session: Session, task_id: int, actor: User, precondition: Precondition | None = None
+) -> HumanTask:
     """Take a ready task for oneself so that others in the group see it is being handled."""
     with unit_of_work(session):
         task, instance, _dossier = _lock_task(session, task_id)
+        if precondition is not None:
+            precondition(task)
         _require_ready(task)
         if task.assignee_id == actor.id:
             return task
@@ -393,10 +461,14 @@ def claim(session: Session, task_id: int, actor: User) -> HumanTask:
         return _assign(session, task, instance, actor.id, actor, "task_claimed")
 
 
-def unclaim(session: Session, task_id: int, actor: User) -> HumanTask:
+def unclaim(
+    session: Session, task_id: int, actor: User, precondition: Precondition | None = None
+) -> HumanTask:
     """Give a claimed task back to its group (its assignee, or whoever may reassign it)."""
     with unit_of_work(session):
         task, instance, _dossier = _lock_task(session, task_id)
+        if precondition is not None:
+            precondition(task)
         _require_ready(task)
         if task.assignee_id is None:
             return task

@@ -4,13 +4,17 @@ paging, strict parameters, ETag/If-Match, Idempotency-Key and token scopes."""
 from __future__ import annotations
 
 import io
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from engine.domain.tokens import create_token, revoke
 from engine.models import ApiToken, Dossier, HumanTask
@@ -103,6 +107,7 @@ def test_every_get_refuses_an_unknown_parameter(
     for name in ("task_id", "dossier_id", "attachment_id", "document_id", "session_id"):
         path = path.replace(f"<int:{name}>", "1")
     path = path.replace("<int:notification_id>", "1").replace("<int:token_id>", "1")
+    path = path.replace("<int:job_id>", "1")
     response = client.get("/api/v1" + path, query_string={"bogus": "1"}, headers=h)
     assert response.status_code == 400, (path, response.get_data(as_text=True))
     assert response.get_json()["fields"] == {"bogus": "Tham số không được hỗ trợ."}
@@ -113,7 +118,7 @@ def test_every_list_bounds_per_page_and_page(
     client: FlaskClient, world: World, session_factory: sessionmaker[Session], op: object
 ) -> None:
     h = _token(session_factory, world, "admin" if "admin" in op.rule else "director")  # type: ignore[attr-defined]
-    url = "/api/v1" + op.rule  # type: ignore[attr-defined]
+    url = "/api/v1" + op.rule.replace("<int:job_id>", "1")  # type: ignore[attr-defined]
     for args in ({"per_page": "0"}, {"per_page": "101"}, {"page": "0"}, {"page": "x"}):
         response = client.get(url, query_string=args, headers=h)
         assert response.status_code == 400, (url, args)
@@ -163,6 +168,68 @@ def test_if_match_with_an_old_etag_is_412_and_the_current_one_works(
     ok = client.post(d + "/withdraw", json={"reason": "Rút"}, headers={**clerk, "If-Match": tag})
     assert ok.status_code == 200
     assert ok.get_json()["status"] == "withdrawn"
+
+
+@contextmanager
+def _changed_just_before_the_lock(entity: type[Any], change: Any) -> Iterator[list[bool]]:
+    """Run ``change`` (an UPDATE) once, just before the operation's locking SELECT of
+    ``entity``: what a concurrent request committing between the API's read and its lock does
+    (on SQLite the one write transaction stands in for it; it rolls back with the refusal)."""
+    fired: list[bool] = []
+
+    def before_lock(state: ORMExecuteState) -> None:
+        statement = state.statement
+        if fired or not state.is_select or getattr(statement, "_for_update_arg", None) is None:
+            return
+        if statement.column_descriptions[0]["entity"] is not entity:  # type: ignore[attr-defined]
+            return
+        fired.append(True)
+        state.session.execute(change)
+
+    # On every session: the request's comes from the application's own factory.
+    event.listen(Session, "do_orm_execute", before_lock)
+    try:
+        yield fired
+    finally:
+        event.remove(Session, "do_orm_execute", before_lock)
+
+
+def test_if_match_is_checked_on_the_locked_row_so_a_change_before_the_lock_is_412(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    head = _token(session_factory, world, "head_a")
+    url = f"/api/v1/tasks/{world.task.id}"
+    etag = client.get(url, headers=head).headers["ETag"]
+    other = world.users["head_b"].id
+    taken = update(HumanTask).where(HumanTask.id == world.task.id).values(assignee_id=other)
+    with _changed_just_before_the_lock(HumanTask, taken) as fired:
+        claim = client.post(url + "/claim", headers={**head, "If-Match": etag})
+    assert fired
+    # Before: the tag matched the row read before the lock and the claim met a 409.
+    assert claim.status_code == 412, claim.get_data(as_text=True)
+
+    clerk = _token(session_factory, world, "clerk_a")
+    d = f"/api/v1/dossiers/{world.dossier.id}"
+    tag = client.get(d, headers=clerk).headers["ETag"]
+    moved = (
+        update(Dossier)
+        .where(Dossier.id == world.dossier.id)
+        .values(updated_at=datetime.now(UTC) + timedelta(seconds=1))
+    )
+    with _changed_just_before_the_lock(Dossier, moved) as fired:
+        withdraw = client.post(
+            d + "/withdraw", json={"reason": "Rút"}, headers={**clerk, "If-Match": tag}
+        )
+    assert fired
+    # Before: the withdrawal went through over the change it had not seen (a lost update).
+    assert withdraw.status_code == 412, withdraw.get_data(as_text=True)
+    with session_factory() as s:
+        assert s.get_one(Dossier, world.dossier.id).status == "active"
+    fresh = client.get(d, headers=clerk).headers["ETag"]
+    done = client.post(
+        d + "/withdraw", json={"reason": "Rút"}, headers={**clerk, "If-Match": fresh}
+    )
+    assert done.status_code == 200
 
 
 def test_a_retried_complete_with_its_idempotency_key_gets_the_first_answer(
@@ -314,3 +381,35 @@ def test_the_admin_page_creates_shows_once_and_revokes_a_token(
     assert "Đã thu hồi" in client.get("/admin/tokens").get_data(as_text=True)
     sign_in(client, world.users["secretariat"])
     assert client.get("/admin/tokens").status_code == 403
+
+
+def test_if_match_waits_for_a_concurrent_change_and_then_refuses_it_on_postgresql(
+    client: FlaskClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    """Two sessions for real: another holds the task's row, changes it and commits while the
+    claim waits for the lock; the claim then compares If-Match with the committed row: 412."""
+    import threading
+
+    if session_factory.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("row locks of two sessions: PostgreSQL (TDKT_TEST_DATABASE_URL)")
+    head = _token(session_factory, world, "head_a")
+    url = f"/api/v1/tasks/{world.task.id}"
+    etag = client.get(url, headers=head).headers["ETag"]
+    holding, answered = threading.Event(), {}
+    other = world.users["head_b"].id
+
+    def claim() -> None:
+        holding.wait(10)
+        answered["claim"] = client.post(url + "/claim", headers={**head, "If-Match": etag})
+
+    thread = threading.Thread(target=claim)
+    thread.start()
+    with unit_of_work(session_factory) as s:
+        s.scalars(select(HumanTask).where(HumanTask.id == world.task.id).with_for_update()).one()
+        holding.set()
+        time.sleep(1.0)  # the claim reads, then waits on the lock held here
+        s.execute(update(HumanTask).where(HumanTask.id == world.task.id).values(assignee_id=other))
+    thread.join(30)
+    assert answered["claim"].status_code == 412, answered["claim"].get_data(as_text=True)
+    with session_factory() as s:
+        assert s.get_one(HumanTask, world.task.id).assignee_id == other

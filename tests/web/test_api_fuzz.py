@@ -21,11 +21,12 @@ from engine.domain.tokens import create_token
 from engine.unit_of_work import unit_of_work
 from tests.common.worlds import World
 
-#: Cases per operation and caller (with a token, without): 36 operations × 2 × 15 ≥ 1,000.
+#: Cases per operation and caller (two tokens, none): 45 operations × 3 × 15 ≥ 1,000.
 CASES = 15
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # ~45 operations × 3 callers; minutes on a loaded machine
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(
     client: FlaskClient, world: World, session_factory: sessionmaker[Session]
 ) -> None:

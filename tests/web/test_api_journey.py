@@ -1,12 +1,13 @@
 """A dossier from filing to award through the API alone (plus the timer sweep under controlled
 time): every reviewer with their own token, a council session with one member absent voting in
-writing, the webhooks received on a local HTTP server with each signature verified."""
+writing, the webhooks received on a local HTTP server with each signature verified (submitted,
+overdue under the reminder sweep, the council session closed with its counts)."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -14,8 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.domain.tokens import create_token
 from engine.notify import webhooks
+from engine.notify.reminders import run_reminder_sweep
 from engine.unit_of_work import unit_of_work
-from tests.common.procedure import Procedure
+from tests.common.procedure import START, Procedure
 from tests.web.test_webhooks import Received, receiver, verify
 
 __all__ = ["receiver"]  # the fixture, used by name
@@ -86,7 +88,15 @@ def test_a_dossier_goes_from_filing_to_award_through_the_api(
         "/admin/webhooks",
         {
             "url": url,
-            "event_types": ["task.created", "task.completed", "dossier.decided", "dossier.awarded"],
+            "event_types": [
+                "task.created",
+                "task.completed",
+                "task.overdue",
+                "dossier.submitted",
+                "dossier.decided",
+                "dossier.awarded",
+                "council_session.closed",
+            ],
         },
         status=201,
     )
@@ -149,6 +159,11 @@ def test_a_dossier_goes_from_filing_to_award_through_the_api(
             "members": len(members),
         }
     ]
+    # The director's decision waits past its due date: the reminder sweep (under controlled
+    # time) tells the integrator once, however many sweeps follow.
+    signing = director.task("director_decision", d)
+    for days in (44, 45, 50):
+        run_reminder_sweep(session_factory, START + timedelta(days=days))
     director.complete(
         "director_decision", d, decision_no="120/QĐ-SKHCN", decision_date="2026-12-30"
     )
@@ -173,3 +188,15 @@ def test_a_dossier_goes_from_filing_to_award_through_the_api(
     assert {"prepare_dossier", "unit_review", "completeness_check", "director_decision"} <= set(
         completed
     )
+    # Sent up by the unit head's approval (not the clerk's preparing step), once.
+    (submitted,) = [b["data"] for b in bodies if b["type"] == "dossier.submitted"]
+    assert (submitted["dossier_id"], submitted["stage"]) == (d, "completeness")
+    assert submitted["submitted_by"] == procedure.user("truongphong.qlkh").id
+    (overdue,) = [b["data"] for b in bodies if b["type"] == "task.overdue"]
+    assert (overdue["task_id"], overdue["element_id"]) == (signing, "director_decision")
+    (closed,) = [b["data"] for b in bodies if b["type"] == "council_session.closed"]
+    assert closed["council_session_id"] == sitting["id"]
+    assert (closed["members"], closed["participants"]) == (len(members), len(members))
+    assert [
+        (r["dossier_id"], r["agree"], r["disagree"], r["selected"]) for r in closed["results"]
+    ] == [(d, len(members), 0, True)]

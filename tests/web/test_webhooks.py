@@ -166,3 +166,140 @@ def test_the_admin_page_registers_sends_a_test_and_shows_the_log(
     assert "webhook.test" in log
     assert ">sent<" in log
     assert secret not in log
+
+
+def _register(client: FlaskClient, admin: dict[str, str], url: str, *types: str) -> str:
+    made = client.post(
+        "/api/v1/admin/webhooks", json={"url": url, "event_types": list(types)}, headers=admin
+    )
+    assert made.status_code == 201, made.get_data(as_text=True)
+    return str(made.get_json()["secret"])
+
+
+def _bodies(received: Received, secret: str, event_type: str) -> list[dict[str, Any]]:
+    found = []
+    for headers, body in received:
+        assert verify(secret, headers, body)
+        payload = json.loads(body)
+        if payload["type"] == event_type:
+            assert headers["x-tdkt-event"] == event_type
+            found.append(payload)
+    return found
+
+
+def test_task_overdue_is_sent_once_when_the_sweep_first_finds_the_task_late(
+    client: FlaskClient,
+    world: World,
+    session_factory: sessionmaker[Session],
+    receiver: tuple[str, Received],
+) -> None:
+    from engine.notify.reminders import run_reminder_sweep
+    from tests.common.procedure import START
+
+    url, received = receiver
+    secret = _register(client, _bearer(session_factory, world, "admin"), url, "task.overdue")
+    task = world.task  # unit review, due 5 working days after START
+    assert task.due_at is not None
+    # Before the due time (the "due soon" and "due day" rungs): not overdue.
+    for day in (3, 6):
+        run_reminder_sweep(session_factory, START + timedelta(days=day))
+        webhooks.deliver_due(session_factory, datetime.now(UTC))
+    assert _bodies(received, secret, "task.overdue") == []
+    # Late: the first sweep after the due time tells it; the following days' sweeps do not.
+    for day in (9, 9, 10, 13, 20):
+        run_reminder_sweep(session_factory, START + timedelta(days=day))
+        webhooks.deliver_due(session_factory, datetime.now(UTC))
+    (overdue,) = _bodies(received, secret, "task.overdue")
+    assert overdue["data"]["task_id"] == task.id
+    assert overdue["data"]["dossier_id"] == world.dossier.id
+    assert overdue["data"]["element_id"] == "unit_review"
+    assert overdue["data"]["due_at"] == task.due_at.isoformat()
+
+
+def test_dossier_submitted_when_the_unit_sends_it_up_not_at_the_clerks_preparing_step(
+    client: FlaskClient,
+    world: World,
+    session_factory: sessionmaker[Session],
+    receiver: tuple[str, Received],
+) -> None:
+    url, received = receiver
+    secret = _register(client, _bearer(session_factory, world, "admin"), url, "dossier.submitted")
+    procedure, d = world.procedure, world.dossier.id
+    # The world's clerk has prepared the dossier already: nothing sent; the unit head approves.
+    webhooks.deliver_due(session_factory, datetime.now(UTC))
+    assert _bodies(received, secret, "dossier.submitted") == []
+    procedure.unit_review(d)
+    # Returned by the secretariat, prepared and approved again: a second submission.
+    procedure.completeness(d, "return", "Thiếu bản sao quyết định")
+    procedure.prepare(d)
+    webhooks.deliver_due(session_factory, datetime.now(UTC))
+    assert len(_bodies(received, secret, "dossier.submitted")) == 1
+    procedure.unit_review(d)
+    webhooks.deliver_due(session_factory, datetime.now(UTC))
+    first, second = _bodies(received, secret, "dossier.submitted")
+    head = procedure.user("truongphong.qlkh")
+    for body in (first, second):
+        assert body["data"]["dossier_id"] == d
+        assert body["data"]["stage"] == "completeness"
+        assert body["data"]["submitted_by"] == head.id
+    assert first["data"]["task_id"] != second["data"]["task_id"]
+
+
+def test_dossier_submitted_is_not_sent_when_the_unit_rejects_or_the_check_blocks(
+    client: FlaskClient,
+    world: World,
+    session_factory: sessionmaker[Session],
+    receiver: tuple[str, Received],
+) -> None:
+    url, received = receiver
+    secret = _register(client, _bearer(session_factory, world, "admin"), url, "dossier.submitted")
+    world.procedure.unit_review(world.dossier.id, "reject", "Chưa đủ thành tích")
+    webhooks.deliver_due(session_factory, datetime.now(UTC))
+    assert _bodies(received, secret, "dossier.submitted") == []
+
+
+def test_council_session_closed_carries_counts_and_outcomes_never_a_vote(
+    client: FlaskClient,
+    world: World,
+    session_factory: sessionmaker[Session],
+    receiver: tuple[str, Received],
+) -> None:
+    url, received = receiver
+    admin = _bearer(session_factory, world, "admin")
+    secret = _register(client, admin, url, "council_session.closed")
+    procedure = world.procedure
+    first = world.dossier.id
+    second = procedure.file("vanthu.qlkh", "cb011", "LDTT")
+    procedure.unit_review(first)
+    procedure.completeness(first)
+    procedure.to_council(second)
+    procedure.end_posting()
+    members = procedure.members()
+    n = len(members)
+    # One member disagrees on the first dossier; the second gets no more than one agree.
+    votes = {
+        first: ["disagree"] + ["agree"] * (n - 1),
+        second: ["agree"] + ["disagree"] * (n - 1),
+    }
+    session_id = procedure.hold_session(votes, absent=1)
+    webhooks.deliver_due(session_factory, datetime.now(UTC))
+    (closed,) = _bodies(received, secret, "council_session.closed")
+    data = closed["data"]
+    assert data["council_session_id"] == session_id
+    assert data["members"] == n
+    assert data["participants"] == n
+    by_dossier = {r["dossier_id"]: r for r in data["results"]}
+    assert set(by_dossier) == {first, second}
+    assert (by_dossier[first]["agree"], by_dossier[first]["disagree"]) == (n - 1, 1)
+    assert by_dossier[first]["selected"] is True
+    assert (by_dossier[second]["agree"], by_dossier[second]["disagree"]) == (1, n - 1)
+    assert by_dossier[second]["selected"] is False
+    for result in data["results"]:
+        assert set(result) <= {"dossier_id", *webhooks.COUNCIL_RESULT_FIELDS}
+    # Nothing in the body names a member, a sheet or a ballot.
+    text = received[-1][1].decode()
+    for word in ("vote", "ballot", "sheet"):
+        assert word not in text
+    for member in members:
+        assert member.username not in text
+        assert f'"{member.id}"' not in text

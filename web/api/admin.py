@@ -3,10 +3,11 @@ revoke. Administrators only; the secretariat reads campaigns."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Callable, Iterable
+from typing import Any, Literal, TypeVar
 
 from flask import Response
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from engine import notify, permissions
 from engine.admin import reads
@@ -19,6 +20,7 @@ from web.api.params import ID
 from web.context import db
 
 TAG = "administration"
+T = TypeVar("T")
 
 
 def _require(section: permissions.Section) -> None:
@@ -26,10 +28,17 @@ def _require(section: permissions.Section) -> None:
         raise Forbidden("Bạn không có quyền quản trị mục này.")
 
 
-def _page(items: list[dict[str, Any]]) -> Response:
+def _listing(
+    section: permissions.Section, rows: Callable[[], Iterable[T]], item: Callable[[T], BaseModel]
+) -> Response:
+    """The body every administration list shares: the section's permission, the page and
+    per_page (strict), the page of ``rows()`` as ``item``s, with Link and X-Total-Count."""
+    _require(section)
     number, per_page = page_and_size()
+    found = list(rows())
     start = (number - 1) * per_page
-    return paged(items[start : start + per_page], len(items), number, per_page)
+    items = [dump(item(row)) for row in found[start : start + per_page]]
+    return paged(items, len(found), number, per_page)
 
 
 class UnitInfo(schemas.Model):
@@ -76,12 +85,10 @@ class FailedMail(schemas.Model):
     paged=True,
 )
 def list_units() -> Response:
-    _require("org")
-    return _page(
-        [
-            dump(UnitInfo(id=u.id, code=u.code, name=u.name, active=u.active))
-            for u in reads.units(db())
-        ]
+    return _listing(
+        "org",
+        lambda: reads.units(db()),
+        lambda u: UnitInfo(id=u.id, code=u.code, name=u.name, active=u.active),
     )
 
 
@@ -100,22 +107,18 @@ def _roles(user: User) -> list[str]:
     paged=True,
 )
 def list_users() -> Response:
-    _require("org")
-    return _page(
-        [
-            dump(
-                UserInfo(
-                    id=u.id,
-                    username=u.username,
-                    full_name=u.full_name,
-                    email=u.email,
-                    unit_id=u.unit_id,
-                    active=u.active,
-                    roles=_roles(u),
-                )
-            )
-            for u in reads.users(db())
-        ]
+    return _listing(
+        "org",
+        lambda: reads.users(db()),
+        lambda u: UserInfo(
+            id=u.id,
+            username=u.username,
+            full_name=u.full_name,
+            email=u.email,
+            unit_id=u.unit_id,
+            active=u.active,
+            roles=_roles(u),
+        ),
     )
 
 
@@ -130,12 +133,10 @@ def list_users() -> Response:
     paged=True,
 )
 def list_campaigns() -> Response:
-    _require("campaigns")
-    return _page(
-        [
-            dump(CampaignInfo(id=c.id, name=c.name, year=c.year, title_codes=list(c.title_codes)))
-            for c in reads.campaigns(db())
-        ]
+    return _listing(
+        "campaigns",
+        lambda: reads.campaigns(db()),
+        lambda c: CampaignInfo(id=c.id, name=c.name, year=c.year, title_codes=list(c.title_codes)),
     )
 
 
@@ -150,21 +151,17 @@ def list_campaigns() -> Response:
     paged=True,
 )
 def list_failed_mail() -> Response:
-    _require("outbox")
-    return _page(
-        [
-            dump(
-                FailedMail(
-                    id=m.id,
-                    user_id=u.id,
-                    username=u.username,
-                    attempts=m.attempts,
-                    last_error=m.last_error,
-                    created_at=m.created_at,
-                )
-            )
-            for m, u in notify.failed_messages(db())
-        ]
+    return _listing(
+        "outbox",
+        lambda: notify.failed_messages(db()),
+        lambda row: FailedMail(
+            id=row[0].id,
+            user_id=row[1].id,
+            username=row[1].username,
+            attempts=row[0].attempts,
+            last_error=row[0].last_error,
+            created_at=row[0].created_at,
+        ),
     )
 
 
@@ -194,21 +191,23 @@ class NewToken(TokenInfo):
     token: str = Field(description="The token itself: shown this once, never again")
 
 
-def token_info(row: ApiToken) -> dict[str, Any]:
-    return dump(
-        TokenInfo(
-            id=row.id,
-            user_id=row.user_id,
-            username=row.user.username,
-            name=row.name,
-            scope=row.scope,
-            created_at=row.created_at,
-            expires_at=row.expires_at,
-            last_used_at=row.last_used_at,
-            revoked_at=row.revoked_at,
-            live=tokens.is_live(row),
-        )
+def token_model(row: ApiToken) -> TokenInfo:
+    return TokenInfo(
+        id=row.id,
+        user_id=row.user_id,
+        username=row.user.username,
+        name=row.name,
+        scope=row.scope,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        last_used_at=row.last_used_at,
+        revoked_at=row.revoked_at,
+        live=tokens.is_live(row),
     )
+
+
+def token_info(row: ApiToken) -> dict[str, Any]:
+    return dump(token_model(row))
 
 
 @operation(
@@ -222,8 +221,7 @@ def token_info(row: ApiToken) -> dict[str, Any]:
     paged=True,
 )
 def list_tokens() -> Response:
-    _require("org")
-    return _page([token_info(t) for t in tokens.all_tokens(db())])
+    return _listing("org", lambda: tokens.all_tokens(db()), token_model)
 
 
 @operation(

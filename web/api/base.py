@@ -204,6 +204,22 @@ def per_page_arg() -> int:
     return int(value)
 
 
+def choice_arg(name: str, choices: Sequence[str]) -> str | None:
+    """Return query parameter ``name`` (None when absent or empty); a value not in ``choices``
+    is a 400 naming it."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    if value not in choices:
+        message = _(
+            "Giá trị của %(name)s phải là một trong: %(choices)s.",
+            name=name,
+            choices=", ".join(choices),
+        )
+        raise InvalidParameters(message, {name: message})
+    return value
+
+
 def page_and_size() -> tuple[int, int]:
     """Return the page number and size of a list that has no other filters."""
     number: int = parsed(lambda: queries.page_arg(request.args))
@@ -268,6 +284,20 @@ def check_if_match(current: str) -> None:
             "hãy đọc lại rồi thử lại."
         )
     )
+
+
+def if_match(tag_of: Callable[[Any], str]) -> Callable[[Any], None] | None:
+    """Return the If-Match check for an engine operation to run on the row it has just locked
+    (engine.workflow.operations.Precondition), ``tag_of`` giving that row's ETag; None when
+    the request has no If-Match. Checked after the lock, in the operation's transaction, a
+    change made after the client read the resource is a 412, never a lost update."""
+    if request.headers.get("If-Match") is None:
+        return None
+
+    def check(row: Any) -> None:
+        check_if_match(tag_of(row))
+
+    return check
 
 
 def json_response(payload: dict[str, Any], status: int = 200) -> Response:

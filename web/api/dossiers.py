@@ -18,9 +18,9 @@ from web.api import schemas
 from web.api.base import (
     api_user,
     body,
-    check_if_match,
     dump,
     etag_of,
+    if_match,
     list_filters,
     operation,
     paged,
@@ -235,9 +235,9 @@ def dossier_detail(dossier_id: int) -> Response:
 
 
 def _act(dossier_id: int, run: Any, reason: str) -> Response:
-    d = permissions.visible_dossier(db(), api_user(), dossier_id)
-    check_if_match(dossier_etag(d))
-    run(db(), api_user(), dossier_id, reason)
+    """Withdraw or override (``run``); If-Match is checked on the dossier once it is locked."""
+    permissions.visible_dossier(db(), api_user(), dossier_id)  # 404 before anything is told
+    run(db(), api_user(), dossier_id, reason, if_match(dossier_etag))
     return dossier_answer(dossier_id)
 
 

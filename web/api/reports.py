@@ -3,7 +3,6 @@ import) and documents (generate, status, download). Directors, the secretariat a
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -16,7 +15,7 @@ from engine import permissions
 from engine.documents.context import DocumentInputError, document_number, dossier_ids_for
 from engine.documents.jobs import document_file, request_document
 from engine.documents.render import KINDS, agency_info
-from engine.domain.awards import AwardQuery, ImportFileError, import_awards, search_awards
+from engine.domain.awards import AwardQuery, search_awards
 from engine.errors import Forbidden, NotFound, ValidationFailed
 from engine.models import GeneratedDocument
 from engine.read import queries, stats
@@ -33,6 +32,7 @@ from web.api.base import (
     paged,
     parsed,
 )
+from web.api.imports import FORM, ImportJobInfo, partial_field, request_job
 from web.api.params import ID
 from web.common import file_response
 from web.context import db, runtime
@@ -243,50 +243,21 @@ def award_statistics() -> dict[str, Any]:
     )
 
 
-class ImportRow(schemas.Model):
-    row: int
-    status: Literal["new", "exists", "invalid"] | str
-    name: str
-    reasons: list[str]
-
-
-class ImportResult(schemas.Model):
-    imported: int
-    committed: bool
-    rows: list[ImportRow]
-
-
 @operation(
     "POST",
     "/awards/import",
     "import_awards",
     TAG_AWARDS,
-    "Import an award list (.xlsx or .csv); nothing is written when a row is invalid unless "
-    "partial=true. Answers the row-by-row report",
-    response=ImportResult,
+    "Import an award list (.xlsx or .csv) as a background job (kind awards): follow get_import "
+    "for the row-by-row report, then apply_import; nothing is written when a row is invalid "
+    "unless partial=true",
+    response=ImportJobInfo,
+    status=202,
     errors=(400, 403, 413, 422),
-    form={
-        "file": {"type": "string", "format": "binary"},
-        "partial": {"type": "boolean", "default": False},
-    },
+    form=FORM,
 )
-def award_import() -> dict[str, Any]:
-    _manager()
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise ValidationFailed("Chọn tệp .xlsx hoặc .csv.", {"file": "Chọn tệp .xlsx hoặc .csv."})
-    partial = request.form.get("partial", "false").lower() in ("1", "true", "on")
-    try:
-        report = import_awards(db(), upload.read(), upload.filename, partial=partial)
-    except ImportFileError as exc:
-        raise ValidationFailed(str(exc), {"file": str(exc)}) from None
-    return dump(
-        ImportResult(
-            imported=report.imported,
-            committed=report.committed,
-            rows=[ImportRow(**asdict(r)) for r in report.rows],
-        )
-    )
+def award_import() -> tuple[dict[str, Any], int, dict[str, str]]:
+    return request_job("awards", partial_field())
 
 
 class DocumentRequest(schemas.Model):

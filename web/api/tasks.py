@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 
 from engine import permissions
 from engine.errors import NotFound, ValidationFailed
@@ -16,9 +16,9 @@ from web.api.base import (
     Param,
     api_user,
     body,
-    check_if_match,
     dump,
     etag_of,
+    if_match,
     list_filters,
     operation,
     paged,
@@ -45,12 +45,6 @@ def task_answer(task_id: int) -> Response:
     row = queries.task_view(db(), user, task_id)  # one statement, fresh after a step
     detail = schemas.TaskDetail.detail(row, permissions.may_act(user, row.task))
     return with_etag(dump(detail), task_etag(row.task))
-
-
-def _visible_matching(task_id: int) -> HumanTask:
-    task = permissions.visible_task(db(), api_user(), task_id)
-    check_if_match(task_etag(task))
-    return task
 
 
 def _inbox(box: queries.Box) -> Response:
@@ -103,6 +97,13 @@ def task_detail(task_id: int) -> Response:
     return task_answer(task_id)
 
 
+def _assignment(task_id: int, run: Any) -> Response:
+    """Claim or unclaim (``run``) a task the caller may see, If-Match checked on the locked row."""
+    permissions.visible_task(db(), api_user(), task_id)  # 404 before anything is told
+    run(db(), task_id, api_user(), if_match(task_etag))
+    return task_answer(task_id)
+
+
 @operation(
     "POST",
     "/tasks/<int:task_id>/claim",
@@ -115,9 +116,7 @@ def task_detail(task_id: int) -> Response:
     if_match=True,
 )
 def claim(task_id: int) -> Response:
-    _visible_matching(task_id)
-    operations.claim(db(), task_id, api_user())
-    return task_answer(task_id)
+    return _assignment(task_id, operations.claim)
 
 
 @operation(
@@ -132,9 +131,7 @@ def claim(task_id: int) -> Response:
     if_match=True,
 )
 def unclaim(task_id: int) -> Response:
-    _visible_matching(task_id)
-    operations.unclaim(db(), task_id, api_user())
-    return task_answer(task_id)
+    return _assignment(task_id, operations.unclaim)
 
 
 @operation(
@@ -151,11 +148,9 @@ def unclaim(task_id: int) -> Response:
 )
 def complete(task_id: int) -> Response:
     data = body(schemas.CompleteRequest)
-    if request.headers.get("If-Match"):
-        _visible_matching(task_id)
-    # Without If-Match nothing is read first: complete() answers NotFound for a task the user
-    # may not see, from the rows it locks.
-    operations.complete(db(), task_id, api_user(), data.data)
+    # Nothing is read first: complete() answers NotFound for a task the user may not see, from
+    # the rows it locks, then checks If-Match on them.
+    operations.complete(db(), task_id, api_user(), data.data, if_match(task_etag))
     return task_answer(task_id)
 
 
