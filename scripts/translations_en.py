@@ -105,6 +105,7 @@ EN: dict[str, str] = {
     "Bỏ điều chỉnh (theo lịch thường)": "Remove the correction (usual calendar)",
     "Bổ sung hồ sơ theo yêu cầu": "Supplement the dossier as requested",
     "Bộ lọc đã lưu": "Saved filters",
+    "Bộ lọc": "Filters",
     "CN": "Sun",
     "Chi tiết": "Details",
     "Chi tiết và lịch sử": "Details and history",
@@ -1227,6 +1228,7 @@ EN: dict[str, str] = {
 EN_PLURAL: dict[str, tuple[str, str]] = {
     "%(num)d hồ sơ": ("%(num)d dossier", "%(num)d dossiers"),
     "Đã nhận %(num)d việc.": ("Claimed %(num)d task.", "Claimed %(num)d tasks."),
+    "(%(num)d đang áp dụng)": ("(%(num)d active)", "(%(num)d active)"),
 }
 
 
