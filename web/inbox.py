@@ -188,7 +188,8 @@ def reassign(task_id: int) -> Response:
     else:
         person = db().get(User, assignee_id)
         name = person.full_name if person else ""
-        flash(_("Đã giao «%(task)s» cho %(name)s.", task=translate(task.name), name=name), "success")
+        task_name = translate(task.name)
+        flash(_("Đã giao «%(task)s» cho %(name)s.", task=task_name, name=name), "success")
     return redirect(url_for("inbox.inbox", box="group"))
 
 

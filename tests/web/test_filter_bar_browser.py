@@ -36,7 +36,8 @@ def _in_first_screen(page: Any, selector: str) -> bool:
     """Whether the element's top edge is inside the window with the page not scrolled."""
     return bool(
         page.evaluate(
-            """s => { window.scrollTo(0, 0); const r = document.querySelector(s).getBoundingClientRect();
+            """s => { window.scrollTo(0, 0);
+                      const r = document.querySelector(s).getBoundingClientRect();
                       return r.height > 0 && r.top >= 0 && r.top < window.innerHeight; }""",
             selector,
         )
