@@ -46,7 +46,11 @@ CLERK, HEAD, SECRETARIAT, DIRECTOR = "vanthu.qlkh", "truongphong.qlkh", "thuky",
 def _english() -> dict[str, str]:
     """The catalogue's English for each Vietnamese message."""
     with PO.open("rb") as handle:
-        return {m.id: m.string for m in read_po(handle) if isinstance(m.id, str) and m.string}
+        return {
+            m.id: m.string
+            for m in read_po(handle)
+            if isinstance(m.id, str) and isinstance(m.string, str) and m.string
+        }
 
 
 @dataclass
