@@ -183,6 +183,8 @@ EN: dict[str, str] = {
     "Bỏ điều chỉnh (theo lịch thường)": "Remove the correction (usual calendar)",
     "Bổ sung hồ sơ theo yêu cầu": "Supplement the dossier as requested",
     "Bộ lọc đã lưu": "Saved filters",
+    "Bộ lọc": "Filters",
+    "Theo «Mốc nhắc theo dõi» của bảng cấp quyết định": "Per the “Follow-up reminder” of the deciding-level table",
     "CN": "Sun",
     "Chi tiết": "Details",
     "Chi tiết và lịch sử": "Details and history",
@@ -410,7 +412,7 @@ EN: dict[str, str] = {
     "Giá trị": "Value",
     "Giám đốc Sở": "Director of the Department",
     "Giám đốc Sở quyết định (đã qua Hội đồng)": "Decided by the director (passed by the council)",
-    "Giám đốc Sở quyết định: Lao động tiên tiến (Luật TĐKT 2022 Điều 24), Chiến sĩ thi đua cơ sở (Điều 23), Tập thể lao động tiên tiến (Điều 28), Giấy khen (Điều 75). follow_up_days không dùng ở nhánh này.": "The director decides: Advanced Worker (2022 Law Article 24), Grassroots Emulation Fighter (Article 23), Advanced Labour Collective (Article 28), Certificate of Commendation (Article 75). follow_up_days is not used on this branch.",
+    "Giám đốc Sở quyết định: Lao động tiên tiến (Luật TĐKT 2022 Điều 24), Chiến sĩ thi đua cơ sở (Điều 23), Tập thể lao động tiên tiến (Điều 28), Giấy khen (Điều 75). Mốc nhắc theo dõi không dùng ở nhánh này.": "The director decides: Advanced Worker (2022 Law Article 24), Grassroots Emulation Fighter (Article 23), Advanced Labour Collective (Article 28), Certificate of Commendation (Article 75). The follow-up reminder is not used on this branch.",
     "Giấy khen của Giám đốc Sở": "Director's Certificate of Commendation",
     "Giữ khóa lập lịch": "Holds the schedule lock",
     "Gán nhóm và làn cho vai trò": "Map groups and lanes to roles",
@@ -1362,6 +1364,7 @@ EN: dict[str, str] = {
 EN_PLURAL: dict[str, tuple[str, str]] = {
     "%(num)d hồ sơ": ("%(num)d dossier", "%(num)d dossiers"),
     "Đã nhận %(num)d việc.": ("Claimed %(num)d task.", "Claimed %(num)d tasks."),
+    "(%(num)d đang áp dụng)": ("(%(num)d active)", "(%(num)d active)"),
 }
 
 

@@ -26,11 +26,12 @@ from engine.documents.jobs import (
     request_document,
 )
 from engine.documents.render import KINDS, agency_info, render_document
-from engine.domain.rules.titles import title_codes, title_name
+from engine.domain.rules.titles import title_codes
 from engine.models import Campaign, CouncilSession, GeneratedDocument
 from tasks.documents import render
 from web.common import file_response
 from web.context import db, runtime
+from web.i18n import title_name, translate
 from web.reporting import require_manager
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -58,7 +59,7 @@ def index() -> str:
     session = db()
     return render_template(
         "documents/index.html",
-        kinds={k: v.name for k, v in KINDS.items() if k != "minutes"},
+        kinds={k: translate(v.name) for k, v in KINDS.items() if k != "minutes"},
         campaigns=session.scalars(select(Campaign).order_by(Campaign.year.desc())).all(),
         councils=session.scalars(
             select(CouncilSession).order_by(CouncilSession.meeting_date.desc())

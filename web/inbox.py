@@ -19,6 +19,7 @@ from engine.workflow import operations
 from web import saved_filters
 from web.common import INBOX_SORTS, actor, form_data, page_links, require_login, sort_link
 from web.context import db, runtime
+from web.i18n import translate
 from web.inputs import chosen_ids
 
 bp = Blueprint("inbox", __name__)
@@ -159,7 +160,7 @@ def complete(task_id: int) -> Any:
     except ValidationFailed as exc:
         flash(exc.message, "error")
         return _render_task(task, {**request.form.to_dict(), **data}, exc.field_errors), 422
-    flash(_("Đã hoàn thành: %(name)s.", name=task.name), "success")
+    flash(_("Đã hoàn thành: %(name)s.", name=translate(task.name)), "success")
     return redirect(url_for("inbox.inbox", box="mine", done=task.id))
 
 
@@ -186,7 +187,8 @@ def reassign(task_id: int) -> Response:
     else:
         person = db().get(User, assignee_id)
         name = person.full_name if person else ""
-        flash(_("Đã giao «%(task)s» cho %(name)s.", task=task.name, name=name), "success")
+        task_name = translate(task.name)
+        flash(_("Đã giao «%(task)s» cho %(name)s.", task=task_name, name=name), "success")
     return redirect(url_for("inbox.inbox", box="group"))
 
 

@@ -3,6 +3,7 @@
  *  - the CSRF header on htmx requests (token from <meta name="csrf-token">),
  *  - confirm dialogs for elements and forms carrying data-confirm="…",
  *  - dismiss buttons on flash messages, print buttons (data-print),
+ *  - the filter bar folded behind its toggle on a phone,
  *  - renderBpmn(): a bpmn-js diagram with completed/current markers and a heat overlay,
  *    also started declaratively from <div data-bpmn-url="…" data-bpmn-state='{…}'>.
  */
@@ -293,7 +294,25 @@
     });
   }
 
+  // The filter bar (_filters.html) is open as served. On a phone it folds behind its "Bộ lọc"
+  // toggle unless a filter is active, so the first task shows on the first screen; on a wider
+  // screen (the toggle hidden by the stylesheet) it is always open.
+  var PHONE = window.matchMedia ? window.matchMedia("(max-width: 40rem)") : null;
+
+  function foldFilterBars() {
+    var narrow = PHONE !== null && PHONE.matches;
+    document.querySelectorAll("details.filter-bar").forEach(function (bar) {
+      var active = Number(bar.getAttribute("data-active-filters") || "0") > 0;
+      bar.open = !narrow || active;
+    });
+  }
+
+  if (PHONE !== null && PHONE.addEventListener) {
+    PHONE.addEventListener("change", foldFilterBars);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    foldFilterBars();
     startDiagrams(document);
     focusableScrollers(document);
   });
