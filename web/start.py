@@ -14,6 +14,7 @@ from engine.errors import ValidationFailed
 from engine.workflow import operations
 from web.common import actor, form_data, require_login
 from web.context import db
+from web.i18n import translate
 
 bp = Blueprint("start", __name__)
 require_login(bp)
@@ -49,5 +50,5 @@ def submit(process_id: str) -> Any:
             "start/form.html", process=process, values=values, errors=exc.field_errors
         )
         return page, 422
-    flash(_("Đã khởi tạo: %(name)s.", name=process.name), "success")
+    flash(_("Đã khởi tạo: %(name)s.", name=translate(process.name)), "success")
     return redirect(url_for("inbox.inbox", box="group"))

@@ -181,3 +181,39 @@ def test_the_api_lists_startable_processes_and_starts_one(
             select(HumanTask).where(HumanTask.instance_id == ok.get_json()["instance_id"])
         ).one()
         assert task.element_id == "Activity_0xw3k7p"
+
+
+def test_a_process_name_the_catalogue_knows_is_shown_in_the_readers_language(
+    client: FlaskClient,
+    procedure: Procedure,
+    session_factory: sessionmaker[Session],
+    tmp_path: Path,
+) -> None:
+    # A designer naming a process after one the catalogue translates ("Đăng ký thi đua của đơn
+    # vị") has it shown in English to an English reader: on the start page, its form and the
+    # flash after starting. A name the catalogue does not know is shown as designed.
+    source = (EXAMPLES / "camunda7_giay_khen.bpmn").read_text("utf-8")
+    renamed = source.replace(
+        'name="Đề nghị tặng Giấy khen (Camunda 7)"', 'name="Đăng ký thi đua của đơn vị"'
+    )
+    assert renamed != source
+    path = tmp_path / "camunda7_giay_khen.bpmn"
+    path.write_text(renamed, "utf-8")
+    with session_factory() as session:
+        operations.deploy(session, [path])
+    sign_in(client, procedure.user("vanthu.qlkh"))
+    client.get("/lang/en")
+    listing = client.get("/processes").get_data(as_text=True)
+    assert (
+        "Unit&#39;s emulation registration" in listing or "Unit's emulation registration" in listing
+    )
+    assert "Đăng ký thi đua của đơn vị" not in listing
+    form = client.get("/processes/de_nghi_giay_khen/start").get_data(as_text=True)
+    assert "Đăng ký thi đua của đơn vị" not in form
+    started = client.post(
+        "/processes/de_nghi_giay_khen/start",
+        data={"csrf_token": csrf_token(client), "ho_ten": "Phạm Minh Đức", "so_nam_cong_tac": "4"},
+        follow_redirects=True,
+    )
+    page = started.get_data(as_text=True)
+    assert "Started: Unit" in page
