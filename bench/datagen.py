@@ -558,7 +558,11 @@ def main() -> None:
         print("bench/datagen.py: set TDKT_DATABASE_URL to a scratch PostgreSQL database.")
         return
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    runtime = build_runtime(load_settings({}, database_url=url))
+    runtime = build_runtime(
+        load_settings(
+            {}, database_url=url, secret_key=os.environ.get("TDKT_SECRET_KEY", "tdkt-bench-key")
+        )
+    )
     with runtime.engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))

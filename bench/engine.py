@@ -87,7 +87,9 @@ SCRIPT_ENGINE: list[Any] = []
 def _settings() -> Settings:
     url = os.environ.get("TDKT_DATABASE_URL")
     if url:
-        return load_settings({}, database_url=url)
+        return load_settings(
+            {}, database_url=url, secret_key=os.environ.get("TDKT_SECRET_KEY", "tdkt-bench-key")
+        )
     return load_settings({}, data_dir=tempfile.mkdtemp(prefix="tdkt-bench-"))
 
 

@@ -45,7 +45,11 @@ def _work(url: str) -> list[tuple[int, str, dict[str, Any]]]:
     from tests.common.procedure import deploy_demo
 
     serving.rebuild_schema(url)
-    runtime = build_runtime(load_settings({}, database_url=url))
+    runtime = build_runtime(
+        load_settings(
+            {}, database_url=url, secret_key=os.environ.get("TDKT_SECRET_KEY", "tdkt-bench-key")
+        )
+    )
     factory = runtime.session_factory
     campaign_id = deploy_demo(factory)
     size = int(os.environ.get("TDKT_BENCH_HTTP_DOSSIERS", "3000"))
