@@ -269,7 +269,9 @@ def _beyond(keys: Sequence[SortKey], values: Sequence[Any], backward: bool) -> C
     clauses = []
     for i, key in enumerate(keys):
         step = key.column < lits[i] if descending[i] else key.column > lits[i]
-        clauses.append(and_(*(k.column == lit for k, lit in zip(keys[:i], lits[:i])), step))
+        clauses.append(
+            and_(*(k.column == lit for k, lit in zip(keys[:i], lits[:i], strict=False)), step)
+        )
     return or_(*clauses)
 
 
@@ -315,8 +317,8 @@ def _page_rows(
     keys: Sequence[SortKey],
     filters: ListFilters,
     total: int,
-) -> tuple[list[Row[Any]], int, str | None, str | None]:
-    """Return one page's rows of ``query`` (the key values appended to each row), its number and
+) -> tuple[list[tuple[Any, ...]], int, str | None, str | None]:
+    """Return one page's rows of ``query`` (without the key values it appends), its number and
     the cursors after and before it: by OFFSET for a page number, by keyset for a cursor.
 
     The last page (a cursor without a position) holds what is left after the full pages, as

@@ -88,13 +88,15 @@ def test_cursor_pages_are_the_offset_pages(
 
     # Backwards from the end: the last page, then each previous cursor.
     page = _read(db_session, user, what, sort, cursor=_cursor(first.last_cursor, sort))
-    assert page.number == pages and page.next_cursor is None
+    assert page.number == pages
+    assert page.next_cursor is None
     back = [_ids(page)]
     while page.prev_cursor is not None:
         page = _read(db_session, user, what, sort, cursor=_cursor(page.prev_cursor, sort))
         back.append(_ids(page))
     assert [i for ids in reversed(back) for i in ids] == everything
-    assert back[-1] == by_offset[0] and page.number == 1
+    assert back[-1] == by_offset[0]
+    assert page.number == 1
 
 
 def test_the_due_order_puts_ties_by_id_and_no_deadline_last(

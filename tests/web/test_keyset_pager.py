@@ -49,7 +49,8 @@ def test_pages_beyond_the_numbered_ones_are_linked_by_cursor(
     monkeypatch.setattr("web.common.NUMBERED_PAGES", 1)
     first = client.get("/tasks/group").get_data(as_text=True)
     following = _link(first, "next")
-    assert "cursor=" in following and "page=" not in following
+    assert "cursor=" in following
+    assert "page=" not in following
     second = client.get(following).get_data(as_text=True)
     assert _rows(second) == by_number[1]
     assert 'aria-current="page">2<' in second
@@ -59,9 +60,11 @@ def test_pages_beyond_the_numbered_ones_are_linked_by_cursor(
     back = client.get(_link(third, "prev")).get_data(as_text=True)
     assert _rows(back) == by_number[1]
     # The first page is linked by number; the last by the end cursor.
-    assert "cursor=" not in _link(back, "prev") and "page=" not in _link(back, "prev")
+    assert "cursor=" not in _link(back, "prev")
+    assert "page=" not in _link(back, "prev")
     last = re.search(r'href="([^"]+)" aria-label="Trang 3"', first)
-    assert last is not None and "cursor=" in last.group(1)
+    assert last is not None
+    assert "cursor=" in last.group(1)
     assert _rows(client.get(html.unescape(last.group(1))).get_data(as_text=True)) == by_number[2]
 
 
@@ -88,7 +91,8 @@ def test_the_api_adds_cursor_links_and_refuses_a_bad_cursor(
     links = first.headers["Link"]
     assert 'page=2&per_page=10>; rel="next"' in links
     found = re.search(r'<http://[^/]+(/api/v1/tasks/group\?[^>]+)>; rel="next-cursor"', links)
-    assert found is not None and 'rel="last-cursor"' in links
+    assert found is not None
+    assert 'rel="last-cursor"' in links
     by_page = client.get("/api/v1/tasks/group?per_page=10&page=2", headers=h).get_json()
     by_cursor = client.get(found.group(1), headers=h).get_json()
     assert by_cursor["items"] == by_page["items"]
