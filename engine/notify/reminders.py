@@ -219,16 +219,12 @@ def _rungs_by_key(ladder: Sequence[Rung]) -> dict[str, tuple[Rung, int]]:
     return {rung.occurrence_key(o): (rung, o) for rung in ladder for o in rung.offsets()}
 
 
-#: Rows per INSERT of reminder_sent (5 parameters each: far below every database's limit).
-_SENT_ROWS_PER_INSERT = 1000
-
-
 def _insert_ignoring_duplicates(
     session: Session, rows: list[dict[str, Any]]
 ) -> set[tuple[int, str]]:
     """Insert reminder_sent rows unless (task, rung) exists, in one statement (per thousand
-    rows); return the (task, rung key) pairs inserted (one another sweep recorded first is left
-    out)."""
+    rows: SQLAlchemy's insertmanyvalues page); return the (task, rung key) pairs inserted (one
+    another sweep recorded first is left out)."""
     if not rows:
         return set()
     dialect = session.get_bind().dialect.name
@@ -236,16 +232,15 @@ def _insert_ignoring_duplicates(
     # A Core INSERT on the table: the ORM-enabled form of INSERT … ON CONFLICT … RETURNING gave
     # no result at all on PostgreSQL (ResourceClosedError) when two sweeps raced for a rung.
     table = ReminderSent.metadata.tables[ReminderSent.__tablename__]
-    inserted: set[tuple[int, str]] = set()
-    for start in range(0, len(rows), _SENT_ROWS_PER_INSERT):
-        statement = (
-            insert(table)
-            .values(rows[start : start + _SENT_ROWS_PER_INSERT])
-            .on_conflict_do_nothing(index_elements=["task_id", "rung_key"])
-            .returning(table.c.task_id, table.c.rung_key)
-        )
-        inserted.update((task_id, key) for task_id, key in session.execute(statement))
-    return inserted
+    # Executemany ("insertmanyvalues": SQLAlchemy sends the rows as multi-row VALUES pages of a
+    # statement compiled once); a .values(rows) statement is compiled again for every batch,
+    # which cost more than the database's work (bench/sweep.py TDKT_BENCH_PROFILE=1).
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["task_id", "rung_key"])
+        .returning(table.c.task_id, table.c.rung_key)
+    )
+    return {(task_id, key) for task_id, key in session.execute(statement, rows)}
 
 
 def remind_task(
