@@ -20,7 +20,9 @@ TDKT_BENCH_ONLY=dashboard,inbox limits the pages to those whose name contains a 
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -44,6 +46,8 @@ PAGES = (
     ("inbox mine", "/tasks/mine", None),
     ("inbox group", "/tasks/group", None),
     ("inbox group p40", "/tasks/group?page=40", None),
+    # The same page reached as the pager links it: the cursor of page 39's "next" link.
+    ("inbox group c40", "next-of:/tasks/group?page=39", None),
     ("dossier list", "/dossiers", None),
     ("search", "/dossiers?q=nguyen", None),
     ("dashboard", "/dashboard/", None),
@@ -51,6 +55,8 @@ PAGES = (
     ("API group", "/api/v1/tasks/group", None),
     ("API mine", "/api/v1/tasks/mine", None),
     ("API dossiers", "/api/v1/dossiers", None),
+    ("API group p40", "/api/v1/tasks/group?page=40", None),
+    ("API group c40", "next-of:/api/v1/tasks/group?page=39", None),
 )
 REPEAT = int(os.environ.get("TDKT_BENCH_REPEAT", "10"))
 #: A page slower than this is asked fewer times (a 20 s dashboard is measured, not waited on).
@@ -58,7 +64,23 @@ BUDGET_SECONDS = 20.0
 ONLY = [w for w in os.environ.get("TDKT_BENCH_ONLY", "").split(",") if w]
 
 
+def _next_of(client: serving.Client, path: str) -> str | None:
+    """Return the "next" link of a page: the pager's rel="next" or the API's next-cursor."""
+    reply = client.get(path)
+    if reply.status != 200:
+        return None
+    link = re.search(r'<[^>]*?(/api/[^>]+)>; rel="next-cursor"', reply.headers.get("Link", ""))
+    if link is None:
+        link = re.search(r'href="([^"]+)" rel="next"', reply.body.decode())
+    return html.unescape(link.group(1)) if link else None
+
+
 def _measure(client: serving.Client, path: str) -> dict[str, float] | None:
+    if path.startswith("next-of:"):
+        found = _next_of(client, path.removeprefix("next-of:"))
+        if found is None:
+            return None
+        path = found
     first = client.get(path)
     if first.status in (403, 404):
         return None

@@ -74,6 +74,8 @@ class Server:
     ) -> Server:
         port = free_port()
         env = dict(os.environ, PYTHONUNBUFFERED="1", TDKT_LOG_LEVEL="WARNING")
+        # The key the loading process used (bench/*.py: load_settings(..., secret_key=...)).
+        env.setdefault("TDKT_SECRET_KEY", "tdkt-bench-key")
         web = [
             PYTHON,
             "-m",

@@ -193,10 +193,12 @@ def bench_due_reminders(url: URL) -> None:
     datagen.load(engine, factory, DUE_DOSSIERS, campaign_id=campaign_id, progress=False)
     now = datetime.now(UTC)
     print(f"reminder sweep with rungs due ({DUE_DOSSIERS:,} dossiers, sweeps of 1,000 tasks):")
-    for _ in range(3):
+    for n in range(3):
+        profiler = _profiler() if n == 0 else None
         start = time.perf_counter()
         result = run_reminder_sweep(factory, now, limit=1000)
         seconds = time.perf_counter() - start
+        _report(profiler)
         if result.tasks == 0:
             break
         print(
@@ -207,17 +209,39 @@ def bench_due_reminders(url: URL) -> None:
     engine.dispose()
 
 
-def _timer_worker(url_text: str, now: datetime, results: Any) -> None:
+#: TDKT_BENCH_PROFILE=1: pyinstrument over the first reminder sweep and one timer process.
+PROFILE = bool(os.environ.get("TDKT_BENCH_PROFILE"))
+
+
+def _profiler() -> Any:
+    if not PROFILE:
+        return None
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.002)
+    profiler.start()
+    return profiler
+
+
+def _report(profiler: Any) -> None:
+    if profiler is not None:
+        profiler.stop()
+        print(profiler.output_text(unicode=True, color=False, show_all=False, short_mode=True))
+
+
+def _timer_worker(url_text: str, now: datetime, results: Any, profile: bool = False) -> None:
     from engine.workflow.operations import fire_due_timers
 
     engine = _engine(make_url(url_text))
     factory = _wired_factory(engine)
     fired = 0
+    profiler = _profiler() if profile else None
     while True:
         count = fire_due_timers(factory, now, limit=100)
         fired += count
         if count == 0:
             break
+    _report(profiler)
     engine.dispose()
     results.put(fired)
 
@@ -266,7 +290,8 @@ def bench_timers(url: URL) -> None:
     results = context.Queue()
     url_text = url.render_as_string(hide_password=False)
     procs = [
-        context.Process(target=_timer_worker, args=(url_text, now, results)) for _ in range(WORKERS)
+        context.Process(target=_timer_worker, args=(url_text, now, results, PROFILE and n == 0))
+        for n in range(WORKERS)
     ]
     start = time.perf_counter()
     for p in procs:
@@ -300,12 +325,21 @@ def bench_timers(url: URL) -> None:
     )
 
 
+#: Which parts run (TDKT_BENCH_PARTS, comma-separated): idle, due, timers.
+PARTS = os.environ.get("TDKT_BENCH_PARTS", "idle,due,timers").split(",")
+
+
 def main() -> None:
     url = _url()
     print(f"database: {url.get_backend_name()} ({url.render_as_string(hide_password=True)})")
-    bench_reminder_sweep(url)
-    bench_due_reminders(url)
-    bench_timers(url)
+    print(f"load average at start: {Path('/proc/loadavg').read_text().split()[:3]}")
+    if "idle" in PARTS:
+        bench_reminder_sweep(url)
+    if "due" in PARTS:
+        bench_due_reminders(url)
+    if "timers" in PARTS:
+        bench_timers(url)
+    print(f"load average at end: {Path('/proc/loadavg').read_text().split()[:3]}")
 
 
 if __name__ == "__main__":

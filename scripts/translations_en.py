@@ -280,6 +280,7 @@ EN: dict[str, str] = {
     "Chủ tịch UBND tỉnh quyết định: Chiến sĩ thi đua cấp tỉnh (Luật TĐKT 2022 Điều 22), Tập thể lao động xuất sắc (Điều 27), Bằng khen của Chủ tịch UBND tỉnh (Điều 74). 20 ngày làm việc là mốc nhắc nội bộ để theo dõi kết quả, không phải thời hạn pháp lý.": "The Provincial People's Committee Chairman decides: Provincial Emulation Fighter (2022 Law Article 22), Excellent Labour Collective (Article 27), the Chairman's Certificate of Merit (Article 74). 20 working days is an internal follow-up reminder, not a legal limit.",
     "Chức danh": "Position",
     "Chức danh không hợp lệ.": "Invalid position.",
+    "Con trỏ trang (cursor) không hợp lệ hoặc không khớp cách sắp xếp; hãy mở lại trang đầu của danh sách.": "The page cursor (cursor) is not valid or does not match the sort; open the list's first page again.",
     "Chức vụ": "Position",
     "Chữ phụ (.muted) vẫn đạt tương phản AA.": "Secondary text (.muted) still meets AA contrast.",
     "Chữ và dấu tiếng Việt": "Vietnamese text and diacritics",

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine.files import iter_file
 from engine.models import User
-from engine.read.queries import ListFilters, Page
+from engine.read.queries import NUMBERED_PAGES, ListFilters, Page
 from web.extensions import login_manager
 
 
@@ -44,12 +44,25 @@ class PageLinks:
 
 
 def page_links(page: Page[Any], filters: ListFilters, endpoint: str, **values: Any) -> PageLinks:
-    return PageLinks(
-        page.number,
-        page.pages,
-        page.total,
-        lambda n: url_for(endpoint, **values, **filters.as_args(page=n if n > 1 else None)),
-    )
+    """The links of a list's pager: the first NUMBERED_PAGES pages by number, the pages next to
+    this one and the last by cursor (keyset paging: a deep page costs what the first does).
+    ``href(n)`` is empty for a page no link reaches."""
+
+    def url(**changes: Any) -> str:
+        return url_for(endpoint, **values, **filters.as_args(**({"page": None} | changes)))
+
+    def href(n: int) -> str:
+        if n <= NUMBERED_PAGES:
+            return url(page=n if n > 1 else None)
+        if n == page.number + 1 and page.next_cursor:
+            return url(cursor=page.next_cursor)
+        if n == page.number - 1 and page.prev_cursor:
+            return url(cursor=page.prev_cursor)
+        if n == page.pages:
+            return url(cursor=page.last_cursor)
+        return ""
+
+    return PageLinks(page.number, page.pages, page.total, href)
 
 
 def sort_link(

@@ -232,6 +232,12 @@ def role_holders(
     """
     memo: dict[tuple[Any, ...], list[User]] | None = session.info.get(HOLDERS_MEMO)
     if memo is not None:
+        if unit_id is None and dossier_id is not None and role in UNIT_SCOPED_ROLES:
+            # A batch holds its dossiers: their unit names the lane, so one read serves every
+            # dossier of the unit (the same holders the dossier's-unit query finds).
+            dossier = session.get(Dossier, dossier_id)
+            if dossier is not None and dossier.unit_id is not None:
+                unit_id, dossier_id = dossier.unit_id, None
         key = (role, unit_id, dossier_id if unit_id is None else None)
         if key not in memo:
             memo[key] = _role_holders(session, role, unit_id, dossier_id)
@@ -326,6 +332,23 @@ def notify(
     if not users:
         return
     now = now or utcnow()
+    notes = notification_rows(
+        users, kind, link, now=now, task_id=task_id, dossier_id=dossier_id, **context
+    )
+    write_notifications(session, users, notes, now)
+
+
+def notification_rows(
+    users: list[User],
+    kind: str,
+    link: str,
+    *,
+    now: datetime,
+    task_id: int | None = None,
+    dossier_id: int | None = None,
+    **context: Any,
+) -> list[dict[str, Any]]:
+    """Return the notification rows :func:`notify` writes for ``users`` (one each, in order)."""
     notes = []
     for user in users:
         subject, body = compose(kind, language_of(user), user=user, link=link, **context)
@@ -341,6 +364,16 @@ def notify(
                 "created_at": now,
             }
         )
+    return notes
+
+
+def write_notifications(
+    session: Session, users: list[User], notes: list[dict[str, Any]], now: datetime
+) -> None:
+    """Insert ``notes`` (``users[i]``'s is ``notes[i]``) in one statement and, if e-mail is on,
+    their outbox rows in another: many notices at once (the reminder sweep's batch)."""
+    if not notes:
+        return
     mailed = [user for user in users if user.email] if _config.email else []
     if not mailed:
         session.execute(_INSERT_NOTIFICATIONS, notes)

@@ -16,22 +16,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import events, wiring
 from engine.calendar import WorkingCalendar, load_calendar
-from engine.models import Dossier, HumanTask, ReminderLadderRow, ReminderSent
+from engine.models import Dossier, HumanTask, ReminderLadderRow, ReminderSent, User
 from engine.models.base import utcnow
 from engine.notify.core import (
     HOLDERS_MEMO,
     current_config,
     escalation_targets,
     holders,
-    notify,
+    notification_rows,
     task_context,
     task_link,
+    write_notifications,
 )
 from engine.notify.ladder import (
     DEFAULT_LADDER,
@@ -217,9 +219,12 @@ def _rungs_by_key(ladder: Sequence[Rung]) -> dict[str, tuple[Rung, int]]:
     return {rung.occurrence_key(o): (rung, o) for rung in ladder for o in rung.offsets()}
 
 
-def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> set[str]:
-    """Insert reminder_sent rows unless (task, rung) exists, in one statement; return the rung
-    keys inserted (a key another sweep recorded first is left out)."""
+def _insert_ignoring_duplicates(
+    session: Session, rows: list[dict[str, Any]]
+) -> set[tuple[int, str]]:
+    """Insert reminder_sent rows unless (task, rung) exists, in one statement (per thousand
+    rows: SQLAlchemy's insertmanyvalues page); return the (task, rung key) pairs inserted (one
+    another sweep recorded first is left out)."""
     if not rows:
         return set()
     dialect = session.get_bind().dialect.name
@@ -227,13 +232,15 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) ->
     # A Core INSERT on the table: the ORM-enabled form of INSERT … ON CONFLICT … RETURNING gave
     # no result at all on PostgreSQL (ResourceClosedError) when two sweeps raced for a rung.
     table = ReminderSent.metadata.tables[ReminderSent.__tablename__]
+    # Executemany ("insertmanyvalues": SQLAlchemy sends the rows as multi-row VALUES pages of a
+    # statement compiled once); a .values(rows) statement is compiled again for every batch,
+    # which cost more than the database's work (bench/sweep.py TDKT_BENCH_PROFILE=1).
     statement = (
         insert(table)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=["task_id", "rung_key"])
-        .returning(table.c.rung_key)
+        .returning(table.c.task_id, table.c.rung_key)
     )
-    return set(session.scalars(statement))
+    return {(task_id, key) for task_id, key in session.execute(statement, rows)}
 
 
 def remind_task(
@@ -249,32 +256,33 @@ def remind_task(
     a late sweep finds several occurrences of the same kind for the same recipients (overdue 1,
     2 and 3 after an outage) all are recorded and only the latest is sent.
     """
-    task = session.scalars(
-        select(HumanTask)
-        .where(
-            HumanTask.id == task_id,
-            HumanTask.completed_at.is_(None),
-            HumanTask.next_reminder_at <= now,
-        )
-        .with_for_update(skip_locked=True)
-    ).one_or_none()
-    if task is None:
-        return 0
-    return _remind(session, task, now, calendar, ladders, _sent_keys(session, task.id))
+    return _remind_batch(session, [task_id], now, calendar, ladders)
 
 
-def _remind(
-    session: Session,
+@dataclass
+class _Due:
+    """One task's fresh rung occurrences, those it sends (the latest of each kind and
+    recipient) and every key recorded once they are in."""
+
+    task: HumanTask
+    fresh: list[RungOccurrence]
+    chosen: set[str]
+    recorded: set[str]
+    by_key: dict[str, tuple[Rung, int]]
+
+
+def _due(
     task: HumanTask,
     now: datetime,
     calendar: WorkingCalendar,
     ladders: dict[str, tuple[Rung, ...]],
     sent_before: set[str],
-) -> int:
-    """:func:`remind_task` of a task already locked, whose sent rung keys are known."""
+) -> _Due | None:
+    """Return what ``task`` (locked) has come due by ``now``; None (and no next rung) for a task
+    that is not waiting on anyone with a deadline."""
     if task.status != "ready" or task.due_at is None:
         task.next_reminder_at = None
-        return 0
+        return None
     ladder = _ladder_for(task.element_id, ladders)
     by_key = _rungs_by_key(ladder)
     fresh = [
@@ -288,74 +296,7 @@ def _remind(
         rung, _ = by_key[occurrence.key]
         latest[(rung.kind, rung.recipient)] = occurrence
     chosen = {o.key for o in latest.values()}
-
-    sent = 0
-    # Every fresh occurrence in one INSERT; one a racing sweep recorded first is not sent again.
-    inserted = _insert_ignoring_duplicates(
-        session,
-        [
-            {
-                "task_id": task.id,
-                "rung_key": o.key,
-                "fires_at": o.fires_at,
-                "sent_at": now,
-                "notified": o.key in chosen,
-            }
-            for o in fresh
-        ],
-    )
-    recorded = set(sent_before) | {o.key for o in fresh}
-    _publish_overdue(session, task, [o for o in fresh if o.key in inserted])
-    for occurrence in fresh:
-        if not (occurrence.key in inserted and occurrence.key in chosen):
-            continue
-        rung, offset = by_key[occurrence.key]
-        kind = _notice_kind(rung, offset)
-        lane = holders(session, task)
-        users = (
-            escalation_targets(session, task) if rung.recipient is Recipient.ESCALATION else lane
-        )
-        context = task_context(session, task) | {
-            "days_overdue": max(offset, 0),
-            "holders": lane,
-        }
-        notify(
-            session,
-            users,
-            kind,
-            task_link(task.id),
-            now=now,
-            task_id=task.id,
-            dossier_id=task.dossier_id,
-            **context,
-        )
-        sent += 1
-    schedule_task(session, task, calendar, ladders, recorded)
-    return sent
-
-
-def _publish_overdue(session: Session, task: HumanTask, inserted: list[RungOccurrence]) -> None:
-    """Publish TaskOverdue once per task: when this sweep recorded the task's first rung that
-    came due after its due time (``task.overdue`` for integrators).
-
-    Ladder-independent and race-free: a rung's row is inserted by one sweep only, and the
-    recorded ``fires_at`` of earlier rows tells whether an earlier sweep saw it overdue already.
-    """
-    assert task.due_at is not None
-    late = [o.key for o in inserted if o.fires_at > task.due_at]
-    if not late:
-        return
-    seen_before = session.scalar(
-        select(
-            exists().where(
-                ReminderSent.task_id == task.id,
-                ReminderSent.fires_at > task.due_at,
-                ReminderSent.rung_key.not_in(late),
-            )
-        )
-    )
-    if not seen_before:
-        events.publish(session, [events.TaskOverdue(task.id)])
+    return _Due(task, fresh, chosen, set(sent_before) | {o.key for o in fresh}, by_key)
 
 
 def _remind_batch(
@@ -365,8 +306,11 @@ def _remind_batch(
     calendar: WorkingCalendar,
     ladders: dict[str, tuple[Rung, ...]],
 ) -> int:
-    """Remind a batch of tasks in one transaction: one statement locks them, one reads their
-    sent rungs, one their dossiers; each lane's holders are read once (HOLDERS_MEMO)."""
+    """Remind a batch of tasks in one transaction, set-based: one statement locks them, one reads
+    their sent rungs, one their dossiers, one their assignees; one INSERT records every fresh
+    rung of the batch (those a racing sweep recorded first are not sent again), one writes every
+    notification (and one their e-mails), and the flush updates every next reminder time in one
+    executemany. Each lane's holders are read once (HOLDERS_MEMO)."""
     tasks = list(
         session.scalars(
             select(HumanTask)
@@ -382,24 +326,114 @@ def _remind_batch(
     if not tasks:
         return 0
     sent_keys: dict[int, set[str]] = {t.id: set() for t in tasks}
-    for task_id, key in session.execute(
-        select(ReminderSent.task_id, ReminderSent.rung_key).where(
+    due_at = {t.id: t.due_at for t in tasks}
+    # Tasks an earlier sweep already found overdue (a rung recorded after the due time): their
+    # task.overdue event is out. The tasks are locked, so no other sweep records rungs meanwhile.
+    overdue_before: set[int] = set()
+    for task_id, key, fires_at in session.execute(
+        select(ReminderSent.task_id, ReminderSent.rung_key, ReminderSent.fires_at).where(
             ReminderSent.task_id.in_(sent_keys)
         )
     ):
         sent_keys[task_id].add(key)
+        due = due_at[task_id]
+        if due is not None and fires_at > due:
+            overdue_before.add(task_id)
     dossier_ids = {t.dossier_id for t in tasks if t.dossier_id is not None}
-    # Held for the batch: task_context's session.get finds each in the identity map.
-    held = list(session.scalars(select(Dossier).where(Dossier.id.in_(dossier_ids))))
+    assignee_ids = {t.assignee_id for t in tasks if t.assignee_id is not None}
+    # Held for the batch: task_context's and holders' session.get find each in the identity map.
+    held: list[Any] = list(session.scalars(select(Dossier).where(Dossier.id.in_(dossier_ids))))
+    if assignee_ids:
+        held += session.scalars(select(User).where(User.id.in_(assignee_ids)))
+    plans = [
+        plan
+        for task in tasks
+        if (plan := _due(task, now, calendar, ladders, sent_keys[task.id])) is not None
+    ]
+    planned = {plan.task.id: plan for plan in plans}
+    inserted = _insert_ignoring_duplicates(
+        session,
+        [
+            {
+                "task_id": plan.task.id,
+                "rung_key": o.key,
+                "fires_at": o.fires_at,
+                "sent_at": now,
+                "notified": o.key in plan.chosen,
+            }
+            for plan in plans
+            for o in plan.fresh
+        ],
+    )
+    # task.overdue, once per task: this sweep recorded its first rung that came after its due
+    # time (ladder-independent; a rung's row is inserted by one sweep only).
+    overdue: list[events.Event] = [
+        events.TaskOverdue(plan.task.id)
+        for plan in plans
+        if plan.task.id not in overdue_before
+        and plan.task.due_at is not None
+        and any(
+            (plan.task.id, o.key) in inserted and o.fires_at > plan.task.due_at for o in plan.fresh
+        )
+    ]
+    if overdue:
+        events.publish(session, overdue)
+    users: list[User] = []
+    notes: list[dict[str, Any]] = []
+    sent = 0
     session.info[HOLDERS_MEMO] = {}
     try:
-        sent = sum(
-            _remind(session, task, now, calendar, ladders, sent_keys[task.id]) for task in tasks
-        )
+        for plan in plans:
+            task = plan.task
+            for occurrence in plan.fresh:
+                key = occurrence.key
+                if not ((task.id, key) in inserted and key in plan.chosen):
+                    continue
+                rung, offset = plan.by_key[key]
+                lane = holders(session, task)
+                told = (
+                    escalation_targets(session, task)
+                    if rung.recipient is Recipient.ESCALATION
+                    else lane
+                )
+                context = task_context(session, task) | {
+                    "days_overdue": max(offset, 0),
+                    "holders": lane,
+                }
+                users += told
+                notes += notification_rows(
+                    told,
+                    _notice_kind(rung, offset),
+                    task_link(task.id),
+                    now=now,
+                    task_id=task.id,
+                    dossier_id=task.dossier_id,
+                    **context,
+                )
+                sent += 1
     finally:
         session.info.pop(HOLDERS_MEMO, None)
+    write_notifications(session, users, notes, now)
+    # Every task's next rung in one UPDATE (executemany), kept as committed in the session so
+    # that the flush does not send its own UPDATE per task.
+    nexts = []
+    for task in tasks:
+        plan = planned.get(task.id)
+        if plan is not None:
+            schedule_task(session, task, calendar, ladders, plan.recorded)
+        nexts.append({"b_id": task.id, "b_next": task.next_reminder_at})
+        set_committed_value(task, "next_reminder_at", task.next_reminder_at)
+    session.execute(_SET_NEXT_REMINDER, nexts, execution_options={"synchronize_session": False})
     del held
     return sent
+
+
+_TASKS = HumanTask.metadata.tables[HumanTask.__tablename__]
+_SET_NEXT_REMINDER = (
+    update(_TASKS)
+    .where(_TASKS.c.id == bindparam("b_id"))
+    .values(next_reminder_at=bindparam("b_next"))
+)
 
 
 def due_tasks_query(now: datetime, limit: int) -> Select[int]:

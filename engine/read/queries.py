@@ -7,13 +7,28 @@ loads a workflow (DESIGN.md, rule 3). Writes belong to engine operations.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Generic, Literal, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    tuple_,
+)
 from sqlalchemy.orm import Session, aliased, defer
 
 from engine import permissions, wiring
@@ -111,10 +126,239 @@ class Page(Generic[T]):
     total: int
     number: int
     per_page: int
+    #: Cursors (``cursor`` argument) to the page after and before this one, None when there is
+    #: none: a page reached by them is read off the order's index, however deep (keyset paging).
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
 
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def last_cursor(self) -> str:
+        """The cursor to the last page (the list's end, read backwards)."""
+        return encode_cursor(BEFORE, [], self.pages)
+
+
+# --- Keyset paging -----------------------------------------------------------------------------
+
+#: Pages up to this one are linked by number (an OFFSET of at most a few pages); beyond, the
+#: links carry a cursor, so page 40 costs what page 1 does.
+NUMBERED_PAGES = 5
+Direction = Literal["after", "before"]
+AFTER: Direction = "after"
+BEFORE: Direction = "before"
+#: The longest cursor accepted (a few keys: far less than this).
+MAX_CURSOR = 1000
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One column of a list's order. Only the first may be ``nullable``; NULLs sort last."""
+
+    column: Any
+    descending: bool = False
+    nullable: bool = False
+
+    def ordered(self) -> Any:
+        term = self.column.desc() if self.descending else self.column.asc()
+        return term.nulls_last() if self.nullable else term
+
+
+class InvalidCursor(ValidationFailed):
+    """A ``cursor`` argument that is not one this list gave out (400, not a form error)."""
+
+    http_status = 400
+
+    def __init__(self) -> None:
+        message = N_(
+            "Con trỏ trang (cursor) không hợp lệ hoặc không khớp cách sắp xếp; "
+            "hãy mở lại trang đầu của danh sách."
+        )
+        super().__init__(message, {"cursor": message})
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in a list: the sort, the key values of the row it follows or precedes, and
+    the number of the page it leads to (shown, not used to read)."""
+
+    sort: str
+    direction: Direction
+    page: int
+    values: tuple[Any, ...]
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def encode_cursor(
+    direction: Direction, values: Sequence[Any], page: int, sort: str | None = None
+) -> str:
+    """Return the ``cursor`` argument of a position (opaque to users: base64url of JSON)."""
+    raw = json.dumps([sort, direction, page, [_plain(v) for v in values]], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def cursor_arg(args: Any, sort: str) -> Cursor | None:
+    """Return the cursor in query argument ``cursor`` (None when absent or empty); one that is
+    malformed, too long or of another sort raises InvalidCursor (400)."""
+    value = str(args.get("cursor") or "").strip()
+    if not value:
+        return None
+    try:
+        if len(value) > MAX_CURSOR or not value.isascii():
+            raise ValueError
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        decoded = json.loads(raw.decode())
+        cursor_sort, direction, page, values = decoded
+        if cursor_sort is not None and cursor_sort != sort:
+            raise ValueError
+        if direction not in (AFTER, BEFORE) or not isinstance(values, list):
+            raise ValueError
+        if type(page) is not int or not 1 <= page <= MAX_PAGE:
+            raise ValueError
+        if direction == AFTER and not values:
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise InvalidCursor() from None
+    return Cursor(sort, direction, page, tuple(values))
+
+
+def _key_values(keys: Sequence[SortKey], cursor: Cursor) -> tuple[Any, ...]:
+    """Return the cursor's values typed as its list's keys (InvalidCursor when they do not fit:
+    another list's cursor, or one edited by hand)."""
+    if not cursor.values:
+        return ()
+    if len(cursor.values) != len(keys):
+        raise InvalidCursor()
+    typed = []
+    for key, value in zip(keys, cursor.values, strict=True):
+        column_type = key.column.type
+        kind = getattr(column_type, "impl_instance", column_type).python_type
+        if value is None:
+            if not key.nullable:
+                raise InvalidCursor()
+        elif kind is datetime:
+            try:
+                value = datetime.fromisoformat(value) if isinstance(value, str) else None
+            except ValueError:
+                value = None
+            if value is None or value.tzinfo is None:
+                raise InvalidCursor()
+        elif kind is int:
+            if type(value) is not int or not is_id(value):
+                raise InvalidCursor()
+        elif not isinstance(value, kind) or (isinstance(value, str) and len(value) > MAX_CURSOR):
+            raise InvalidCursor()
+        typed.append(value)
+    return tuple(typed)
+
+
+def _beyond(keys: Sequence[SortKey], values: Sequence[Any], backward: bool) -> ColumnElement[bool]:
+    """Rows strictly after ``values`` in the order of ``keys`` (before them when ``backward``);
+    every value here is not NULL. One row comparison when the keys all go one way (an index
+    condition), the expanded form otherwise."""
+    lits = [literal(v, k.column.type) for k, v in zip(keys, values, strict=True)]
+    descending = [k.descending != backward for k in keys]
+    if len(keys) > 1 and len(set(descending)) == 1:
+        left, right = tuple_(*(k.column for k in keys)), tuple_(*lits)
+        return left < right if descending[0] else left > right
+    clauses = []
+    for i, key in enumerate(keys):
+        step = key.column < lits[i] if descending[i] else key.column > lits[i]
+        clauses.append(
+            and_(*(k.column == lit for k, lit in zip(keys[:i], lits[:i], strict=False)), step)
+        )
+    return or_(*clauses)
+
+
+def _keyset_rows(
+    session: Session,
+    query: Select[Any],
+    keys: Sequence[SortKey],
+    values: Sequence[Any],
+    backward: bool,
+    limit: int,
+) -> list[Row[Any]]:
+    """Return up to ``limit`` rows of ``query`` after ``values`` in the order of ``keys`` (before
+    them, nearest first, when ``backward``; from the end when ``values`` is empty).
+
+    A nullable first key (NULLs last) splits the list in two segments, its values then its
+    NULLs; each is read by its own statement in the index's order, the second only when the
+    first runs out, so no statement has an OR over NULL that would keep the index from serving
+    the order."""
+    lead, rest = keys[0], keys[1:]
+    segments: list[ColumnElement[bool]]
+    if not values:
+        segments = [lead.column.is_(None), lead.column.is_not(None)] if lead.nullable else [true()]
+    elif not lead.nullable:
+        segments = [_beyond(keys, values, backward)]
+    elif values[0] is None:
+        segments = [and_(lead.column.is_(None), _beyond(rest, values[1:], backward))]
+        segments += [lead.column.is_not(None)] if backward else []
+    else:
+        segments = [and_(lead.column.is_not(None), _beyond(keys, values, backward))]
+        segments += [] if backward else [lead.column.is_(None)]
+    order = [k.column.desc() if k.descending != backward else k.column.asc() for k in keys]
+    rows: list[Row[Any]] = []
+    for segment in segments:
+        rows += session.execute(query.where(segment).order_by(*order).limit(limit - len(rows)))
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def _page_rows(
+    session: Session,
+    query: Select[Any],
+    keys: Sequence[SortKey],
+    filters: ListFilters,
+    total: int,
+) -> tuple[list[tuple[Any, ...]], int, str | None, str | None]:
+    """Return one page's rows of ``query`` (without the key values it appends), its number and
+    the cursors after and before it: by OFFSET for a page number, by keyset for a cursor.
+
+    The last page (a cursor without a position) holds what is left after the full pages, as
+    its OFFSET page does, so the pages before it, read backwards, are the OFFSET pages too."""
+    query = query.add_columns(*(k.column for k in keys))
+    width = len(keys)
+    cursor, size = filters.cursor, filters.per_page
+    if cursor is None:
+        number = filters.page
+        rows = list(
+            session.execute(
+                query.order_by(*(k.ordered() for k in keys))
+                .limit(size + 1)
+                .offset((number - 1) * size)
+            )
+        )
+        more_after, more_before = len(rows) > size, number > 1
+        rows = rows[:size]
+    else:
+        values = _key_values(keys, cursor)
+        number, wanted = cursor.page, size
+        if not values:  # the end: the last page now, with what the full pages leave
+            number = max(1, math.ceil(total / size))
+            wanted = total - (number - 1) * size or size
+        backward = cursor.direction == BEFORE
+        rows = _keyset_rows(session, query, keys, values, backward, wanted + 1)
+        more = len(rows) > wanted
+        rows = rows[:wanted]
+        if backward:
+            rows.reverse()
+            more_after, more_before = bool(values), more and number > 1
+        else:
+            more_after, more_before = more, number > 1
+    sort = filters.sort
+    next_cursor = prev_cursor = None
+    if rows and more_after:
+        next_cursor = encode_cursor(AFTER, rows[-1][-width:], number + 1, sort)
+    if rows and more_before:
+        prev_cursor = encode_cursor(BEFORE, rows[0][-width:], number - 1, sort)
+    return [row[:-width] for row in rows], number, next_cursor, prev_cursor
 
 
 def _invalid(name: str, message: str) -> ValidationFailed:
@@ -169,6 +413,8 @@ class ListFilters:
     sort: str = "due"
     page: int = 1
     per_page: int = PER_PAGE
+    #: A position given out by a page (keyset paging); when set, ``page`` is not used.
+    cursor: Cursor | None = None
 
     @classmethod
     def from_args(cls, args: Any, sorts: Sequence[str]) -> ListFilters:
@@ -212,6 +458,8 @@ class ListFilters:
         )
         if errors:
             raise ValidationFailed(" ".join(errors.values()), errors)
+        # After the other arguments: a cursor belongs to the sort it was given out with.
+        filters.cursor = cursor_arg(args, sort)
         return filters
 
     def unfiltered(self) -> bool:
@@ -230,7 +478,8 @@ class ListFilters:
             "due": self.due,
             "q": self.q or None,
             "sort": self.sort,
-            "page": self.page if self.page > 1 else None,
+            "page": self.page if self.page > 1 and self.cursor is None else None,
+            "cursor": None,
         }
         args.update(changes)
         return {k: v for k, v in args.items() if v is not None}
@@ -280,17 +529,22 @@ def due_state(
     return "soon" if due_at <= (soon_until or soon_limit(WorkingCalendar(), now)) else "ok"
 
 
-TASK_SORTS: dict[str, Callable[[], list[Any]]] = {
+def _keys(column: Any, descending: bool, nullable: bool, tie: Any) -> list[SortKey]:
+    return [SortKey(column, descending, nullable), SortKey(tie)]
+
+
+TASK_SORTS: dict[str, Callable[[], list[SortKey]]] = {
     # NULLS LAST rather than "due_at IS NULL" first: the order of the ix_human_task_*_due
-    # indexes, so a page is read off the index instead of sorting every open task.
-    "due": lambda: [HumanTask.due_at.asc().nulls_last(), HumanTask.id],
-    "-due": lambda: [HumanTask.due_at.is_(None), HumanTask.due_at.desc(), HumanTask.id],
-    "waiting": lambda: [HumanTask.created_at, HumanTask.id],
-    "-waiting": lambda: [HumanTask.created_at.desc(), HumanTask.id],
-    "nominee": lambda: [Dossier.nominee_search, HumanTask.id],
-    "-nominee": lambda: [Dossier.nominee_search.desc(), HumanTask.id],
-    "dossier": lambda: [HumanTask.dossier_id, HumanTask.id],
-    "-dossier": lambda: [HumanTask.dossier_id.desc(), HumanTask.id],
+    # indexes, so a page is read off the index instead of sorting every open task. NULLs last
+    # in every order, on SQLite as on PostgreSQL (a cursor's segments need one place for them).
+    "due": lambda: _keys(HumanTask.due_at, False, True, HumanTask.id),
+    "-due": lambda: _keys(HumanTask.due_at, True, True, HumanTask.id),
+    "waiting": lambda: _keys(HumanTask.created_at, False, False, HumanTask.id),
+    "-waiting": lambda: _keys(HumanTask.created_at, True, False, HumanTask.id),
+    "nominee": lambda: _keys(Dossier.nominee_search, False, True, HumanTask.id),
+    "-nominee": lambda: _keys(Dossier.nominee_search, True, True, HumanTask.id),
+    "dossier": lambda: _keys(HumanTask.dossier_id, False, True, HumanTask.id),
+    "-dossier": lambda: _keys(HumanTask.dossier_id, True, True, HumanTask.id),
 }
 
 
@@ -432,10 +686,8 @@ def inbox(
         total = session.scalar(query.with_only_columns(func.count(HumanTask.id))) or 0
         if cacheable:
             counts[box] = total
-    order = TASK_SORTS.get(filters.sort, TASK_SORTS["due"])()
-    rows = session.execute(
-        query.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
-    ).all()
+    keys = TASK_SORTS.get(filters.sort, TASK_SORTS["due"])()
+    rows, number, next_cursor, prev_cursor = _page_rows(session, query, keys, filters, total)
     items = [
         TaskRow(task, dossier, unit, camp, now=now, soon_until=soon_until)
         for task, dossier, unit, camp in rows
@@ -448,7 +700,7 @@ def inbox(
         for row in items:
             if row.task.assignee_id:
                 row.assignee_name = names.get(row.task.assignee_id)
-    return Page(items, total, filters.page, filters.per_page)
+    return Page(items, total, number, filters.per_page, next_cursor, prev_cursor)
 
 
 def task_row(session: Session, task: HumanTask) -> TaskRow:
@@ -527,13 +779,14 @@ def filter_choices(session: Session, user: User) -> FilterChoices:
 
 # --- Dossiers ----------------------------------------------------------------------------------
 
-DOSSIER_SORTS: dict[str, Callable[[], list[Any]]] = {
-    "-updated": lambda: [Dossier.updated_at.desc(), Dossier.id.desc()],
-    "updated": lambda: [Dossier.updated_at, Dossier.id],
-    "nominee": lambda: [Dossier.nominee_search, Dossier.id],
-    "-nominee": lambda: [Dossier.nominee_search.desc(), Dossier.id],
-    "id": lambda: [Dossier.id],
-    "-id": lambda: [Dossier.id.desc()],
+DOSSIER_SORTS: dict[str, Callable[[], list[SortKey]]] = {
+    # (updated_at, id) both ways: ix_dossier_updated_at_id read forwards or backwards.
+    "-updated": lambda: [SortKey(Dossier.updated_at, True), SortKey(Dossier.id, True)],
+    "updated": lambda: [SortKey(Dossier.updated_at), SortKey(Dossier.id)],
+    "nominee": lambda: _keys(Dossier.nominee_search, False, False, Dossier.id),
+    "-nominee": lambda: _keys(Dossier.nominee_search, True, False, Dossier.id),
+    "id": lambda: [SortKey(Dossier.id)],
+    "-id": lambda: [SortKey(Dossier.id, True)],
 }
 
 
@@ -543,15 +796,10 @@ def dossier_list(session: Session, user: User, filters: ListFilters) -> Page[Dos
     if filters.stage:
         query = query.where(Dossier.stage == filters.stage)
     total = session.scalar(query.with_only_columns(func.count(Dossier.id))) or 0
-    order = DOSSIER_SORTS.get(filters.sort, DOSSIER_SORTS["-updated"])()
-    items = list(
-        session.scalars(
-            query.order_by(*order)
-            .limit(filters.per_page)
-            .offset((filters.page - 1) * filters.per_page)
-        )
-    )
-    return Page(items, total, filters.page, filters.per_page)
+    keys = DOSSIER_SORTS.get(filters.sort, DOSSIER_SORTS["-updated"])()
+    rows, number, next_cursor, prev_cursor = _page_rows(session, query, keys, filters, total)
+    items = [row[0] for row in rows]
+    return Page(items, total, number, filters.per_page, next_cursor, prev_cursor)
 
 
 @dataclass

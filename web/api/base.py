@@ -235,9 +235,12 @@ def list_filters(sorts: Sequence[str]) -> queries.ListFilters:
     return filters
 
 
-def paged(items: list[Any], total: int, number: int, per_page: int) -> Response:
+def paged(
+    items: list[Any], total: int, number: int, per_page: int, page: queries.Page[Any] | None = None
+) -> Response:
     """Return a list page as ``{"items", "meta"}`` with Link (first/prev/next/last) and
-    X-Total-Count headers."""
+    X-Total-Count headers; a keyset ``page`` adds its cursors (next-cursor, prev-cursor,
+    last-cursor), which read a deep page off the order's index instead of an OFFSET."""
     pages = max(1, -(-total // per_page))
     response = json_response(
         {
@@ -245,7 +248,7 @@ def paged(items: list[Any], total: int, number: int, per_page: int) -> Response:
             "meta": {"total": total, "page": number, "pages": pages, "per_page": per_page},
         }
     )
-    args = {k: v for k, v in request.args.items() if k not in PAGE_PARAMS}
+    args = {k: v for k, v in request.args.items() if k not in (*PAGE_PARAMS, "cursor")}
     links = []
     for rel, n in (
         ("first", 1),
@@ -256,6 +259,15 @@ def paged(items: list[Any], total: int, number: int, per_page: int) -> Response:
         if n is not None:
             query = urlencode({**args, "page": n, "per_page": per_page})
             links.append(f'<{request.base_url}?{query}>; rel="{rel}"')
+    if page is not None:
+        for rel, cursor in (
+            ("next-cursor", page.next_cursor),
+            ("prev-cursor", page.prev_cursor),
+            ("last-cursor", page.last_cursor if pages > 1 else None),
+        ):
+            if cursor is not None:
+                query = urlencode({**args, "cursor": cursor, "per_page": per_page})
+                links.append(f'<{request.base_url}?{query}>; rel="{rel}"')
     response.headers["Link"] = ", ".join(links)
     response.headers["X-Total-Count"] = str(total)
     return response

@@ -191,6 +191,7 @@ def dossier_list() -> Response:
         page.total,
         page.number,
         page.per_page,
+        page,
     )
 
 

@@ -28,4 +28,11 @@ def list_params(sorts: tuple[str, ...]) -> tuple[Param, ...]:
             {"type": "string", "enum": list(sorts)},
             f"Sort key (default {sorts[0]}); prefix '-' for descending",
         ),
+        Param(
+            "cursor",
+            {"type": "string", "maxLength": queries.MAX_CURSOR},
+            "A position given out in a Link header (rel next-cursor / prev-cursor / last-cursor):"
+            " the page after or before it, read off the order's index however deep; with it,"
+            " page is not used",
+        ),
     )

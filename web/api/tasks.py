@@ -51,7 +51,7 @@ def _inbox(box: queries.Box) -> Response:
     filters = list_filters(schemas.TASK_SORTS)
     page = queries.inbox(db(), api_user(), box, filters)
     return paged(
-        [dump(schemas.Task.of(r)) for r in page.items], page.total, page.number, page.per_page
+        [dump(schemas.Task.of(r)) for r in page.items], page.total, page.number, page.per_page, page
     )
 
 
