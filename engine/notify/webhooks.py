@@ -240,15 +240,29 @@ def _payloads(session: Session, item: events.Event) -> list[tuple[str, dict[str,
     return []
 
 
+#: The active endpoints, read once per transaction however many times an operation publishes
+#: (a completion that sends a dossier up publishes twice); kept with the transaction they were
+#: read in, so the next transaction reads them again.
+_ENDPOINTS = "tdkt.webhooks.active_endpoints"
+
+
+def _active_endpoints(session: Session) -> list[WebhookEndpoint]:
+    transaction = session.get_transaction()
+    kept = session.info.get(_ENDPOINTS)
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        return list(kept[1])
+    endpoints = list(session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active)))
+    session.info[_ENDPOINTS] = (transaction, endpoints)
+    return endpoints
+
+
 def on_events(session: Session, published: list[events.Event]) -> None:
     """Queue a delivery per subscribed endpoint and event (a subscriber, engine.wiring)."""
     endpoints: list[WebhookEndpoint] | None = None
     for item in published:
         for event_type, data in _payloads(session, item):
             if endpoints is None:
-                endpoints = list(
-                    session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active))
-                )
+                endpoints = _active_endpoints(session)
             for endpoint in endpoints:
                 if event_type in endpoint.event_types:
                     _enqueue(session, endpoint, event_type, data)

@@ -303,3 +303,40 @@ def test_council_session_closed_carries_counts_and_outcomes_never_a_vote(
     for member in members:
         assert member.username not in text
         assert f'"{member.id}"' not in text
+
+
+def test_a_step_that_publishes_twice_reads_the_endpoints_once_and_a_new_one_is_seen_next(
+    client: FlaskClient,
+    world: World,
+    session_factory: sessionmaker[Session],
+    receiver: tuple[str, Received],
+) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    url, received = receiver
+    admin = _bearer(session_factory, world, "admin")
+    submitted = _register(client, admin, url, "dossier.submitted")
+    reads: list[str] = []
+
+    def count(_c: Any, _cur: Any, statement: str, *_rest: Any) -> None:
+        if "FROM webhook_endpoint" in statement:
+            reads.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        # The unit head's approval publishes the step's events, then dossier.submitted.
+        world.procedure.unit_review(world.dossier.id)
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    assert len(reads) == 1
+    # An endpoint registered after that transaction gets the next step's events.
+    completed = _register(client, admin, url, "task.completed")
+    world.procedure.completeness(world.dossier.id, "return", "Thiếu bản sao quyết định")
+    webhooks.deliver_due(session_factory, datetime.now(UTC))
+    by_type: dict[str, int] = {}
+    for headers, body in received:
+        kind = headers["x-tdkt-event"]
+        assert verify(submitted if kind == "dossier.submitted" else completed, headers, body)
+        by_type[kind] = by_type.get(kind, 0) + 1
+    assert by_type == {"dossier.submitted": 1, "task.completed": 1}
