@@ -116,7 +116,8 @@ def test_the_filter_bar_folds_on_a_phone_and_stays_open_on_a_laptop(
             assert phone.evaluate(
                 """s => { const b = document.querySelector(s + ' [data-claim-open]');
                           const r = document.querySelector(s + ' .reassign select');
-                          return !!(b.compareDocumentPosition(r) & Node.DOCUMENT_POSITION_FOLLOWING); }""",
+                          const after = b.compareDocumentPosition(r);
+                          return !!(after & Node.DOCUMENT_POSITION_FOLLOWING); }""",
                 first,
             ), "the reassign controls come before the card's action"
             task_id = phone.locator(claim).get_attribute("data-claim-open")
