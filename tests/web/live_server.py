@@ -4,6 +4,7 @@ with a running clock (:func:`ticking_world`, a fixture to import into the test m
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +45,11 @@ def live_server(app: Flask) -> Iterator[str]:
 
 
 def log_in(
-    page: Any, base: str, username: str, password: str = DEMO_PASSWORD, home: str = "Việc của tôi"
+    page: Any,
+    base: str,
+    username: str,
+    password: str = DEMO_PASSWORD,
+    home: str | re.Pattern[str] = "Việc của tôi",
 ) -> Any:
     """Log ``username`` in through the log-in form of ``base`` and wait for the ``home`` page."""
     from playwright.sync_api import expect
@@ -65,7 +70,7 @@ class Roles:
         self.browser, self.base, self.errors = browser, base, errors
         self.shots = 0
 
-    def login(self, username: str) -> Any:
+    def login(self, username: str, home: str | re.Pattern[str] = "Việc của tôi") -> Any:
         context = self.browser.new_context(
             viewport={"width": 1280, "height": 900}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
         )
@@ -78,7 +83,7 @@ class Roles:
             ),
         )
         page.on("dialog", lambda dialog: dialog.accept())
-        return log_in(page, self.base, username)
+        return log_in(page, self.base, username, home=home)
 
     def shot(self, page: Any, name: str) -> None:
         self.shots += 1

@@ -103,6 +103,31 @@ def test_the_filter_bar_folds_on_a_phone_and_stays_open_on_a_laptop(
             expect(phone.locator("#flt-q")).to_be_hidden()
             assert _in_first_screen(phone, "main table tbody tr:first-child")
             phone.screenshot(path=str(ARTIFACTS / "filter-bar-dossiers-375.png"))
+
+            # The first card's primary action is on the first screen, before the reassign
+            # controls (also in the keyboard's order), and works from the keyboard: it claims
+            # the task and opens it.
+            phone.goto(f"{base}/tasks/group")
+            claim = f"{first} [data-claim-open]"
+            expect(phone.locator(claim)).to_have_text("Nhận và xử lý")
+            assert phone.locator(f"{first} .reassign select").count() == 1, "no reassign shown"
+            phone.screenshot(path=str(ARTIFACTS / "filter-bar-claim-375.png"))
+            assert _in_first_screen(phone, claim), "«Nhận và xử lý» is below the first screen"
+            assert phone.evaluate(
+                """s => { const b = document.querySelector(s + ' [data-claim-open]');
+                          const r = document.querySelector(s + ' .reassign select');
+                          const after = b.compareDocumentPosition(r);
+                          return !!(after & Node.DOCUMENT_POSITION_FOLLOWING); }""",
+                first,
+            ), "the reassign controls come before the card's action"
+            task_id = phone.locator(claim).get_attribute("data-claim-open")
+            phone.locator(claim).focus()
+            phone.keyboard.press("Enter")
+            expect(phone).to_have_url(f"{base}/tasks/{task_id}")
+            expect(phone.locator(".flash--success")).to_be_visible()
+            expect(phone.locator("main form button:has-text('Hoàn thành')")).to_be_visible()
+            phone.goto(f"{base}/tasks/mine")
+            expect(phone.locator(f"#inbox a[href='/tasks/{task_id}']").first).to_be_visible()
             phone.context.close()
 
             # On a laptop the filters are shown as before, without the toggle.

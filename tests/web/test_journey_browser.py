@@ -16,6 +16,7 @@ test-artifacts/journey-*.png.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -46,6 +47,10 @@ __all__ = ["ticking_world"]
 
 NAMES = {a.username: a.full_name for a in DEMO_ACCOUNTS}
 CLERK, HEAD, SECRETARIAT, DIRECTOR = "vanthu.qlkh", "truongphong.qlkh", "thuky", "giamdoc"
+ADMIN = "admin"
+#: The title the province decides that the English pass carries beside its director's title: the
+#: council sends it on "for the province", so it is in the Tờ trình and not in the Quyết định.
+PROVINCE_TITLE = "BKT"
 
 
 @cache
@@ -74,6 +79,10 @@ class Pass:
     reason: str
     minutes_note: str
     place: str
+    #: The nominee of a second dossier, of a title the province decides (None: no such dossier;
+    #: "": the next other person of the clerk's unit, chosen on the filing page).
+    for_province: str | None = None
+    override_reason: str = ""
     data: frozenset[str] = frozenset()
     leaks: dict[str, set[Leak]] = field(default_factory=dict)
     pages: int = 0
@@ -122,6 +131,8 @@ ENGLISH = Pass(
     reason="The unit's review minutes and ballot tally are missing",
     minutes_note="Review minutes no. 06/BB-QLKH",
     place="Meeting room of the Department",
+    for_province="",
+    override_reason="Recognised by the Department's initiative council in 2026",
 )
 
 
@@ -141,12 +152,20 @@ def _xlsx_listed(content: bytes) -> tuple[list[str], str]:
     return [str(v[1]) for v in values[3:] if isinstance(v[0], int)], str(values[-1][1])
 
 
-def _documents(page: Any, run: Pass, world: Procedure, awarded: list[str], tmp: Path) -> None:
+def _documents(
+    page: Any,
+    run: Pass,
+    world: Procedure,
+    awarded: list[str],
+    tmp: Path,
+    for_province: tuple[str, ...] = (),
+) -> None:
     """Make the draft Quyết định, the Tờ trình and the session's Danh sách on the documents
     page, download each and check it holds exactly the dossiers it is about: the director's
-    decision every awarded dossier of the campaign, the Tờ trình to the province none of them
-    (their title is the director's: refused, nothing to download), the list of this pass's
-    council session that session's dossier alone."""
+    decision every awarded dossier of the campaign, the Tờ trình to the province the dossiers
+    the council sent on for the province (``for_province``; with none it is refused, nothing to
+    download), its Danh sách their names, the list of this pass's council session that
+    session's dossiers alone."""
     from playwright.sync_api import expect
 
     page.click("a.nav-link[href^='/dashboard']")
@@ -175,8 +194,38 @@ def _documents(page: Any, run: Pass, world: Procedure, awarded: list[str], tmp: 
     assert f"Điều 1. Công nhận / tặng thưởng cho 0 tập thể và {len(awarded)} cá nhân" in text
     assert sorted(r[1] for r in docx_table_rows(decision, "STT")) == sorted(awarded)
 
-    # The campaign's dossiers are all the director's: the Tờ trình to the Chủ tịch UBND tỉnh
-    # has none of them; it is refused with a message and nothing is downloaded.
+    if for_province:
+        # The Tờ trình to the Chủ tịch UBND tỉnh counts the province's dossiers alone (it names
+        # nobody: its Danh sách for the province does).
+        submission = docx_text(download("submission", "province", "to-trinh.docx", number="7"))
+        assert "Số: 7/TTr-SKHCN" in submission
+        assert f"khen thưởng cho 0 tập thể và {len(for_province)} cá nhân" in submission
+        assert f"- Bằng khen của Chủ tịch UBND tỉnh: {len(for_province)} cá nhân;" in submission
+        assert "Lao động tiên tiến" not in submission
+        listed, total = _xlsx_listed(
+            download("nominee_list_xlsx", "province", "danh-sach-tinh.xlsx")
+        )
+        assert sorted(listed) == sorted(for_province)
+        assert total == f"Tổng cộng: 0 tập thể, {len(for_province)} cá nhân"
+        session_names = [run.nominee, *for_province]
+    else:
+        _no_submission(page, run, world)
+        session_names = [run.nominee]
+
+    day = run.meeting.strftime("%d/%m/%Y")
+    listed, total = _xlsx_listed(
+        download("nominee_list_xlsx", "session", "danh-sach.xlsx", council=day)
+    )
+    assert sorted(listed) == sorted(session_names)
+    assert total == f"Tổng cộng: 0 tập thể, {len(session_names)} cá nhân"
+    run.look(page, "documents-made")
+
+
+def _no_submission(page: Any, run: Pass, world: Procedure) -> None:
+    """The campaign's dossiers are all the director's: the Tờ trình to the Chủ tịch UBND tỉnh
+    has none of them; it is refused with a message and nothing is downloaded."""
+    from playwright.sync_api import expect
+
     page.select_option("#f-kind", "submission")
     page.select_option("#f-scope", "province")
     page.select_option("#f-campaign", str(world.campaign_id))
@@ -190,13 +239,55 @@ def _documents(page: Any, run: Pass, world: Procedure, awarded: list[str], tmp: 
     )
     run.look(page, "no-submission")
 
-    day = run.meeting.strftime("%d/%m/%Y")
-    listed, total = _xlsx_listed(
-        download("nominee_list_xlsx", "session", "danh-sach.xlsx", council=day)
+
+def _for_province(person: Any, run: Pass) -> str:
+    """File a second dossier of the clerk's unit for a title the province decides and bring it
+    to the council beside the first: no demo nominee meets its criteria, so the administrator
+    lets it on (with a reason, on its page) before the clerk prepares it; the head approves it,
+    the secretariat accepts it. Return its id."""
+    from playwright.sync_api import expect
+
+    say = run.say
+    clerk, head, secretariat = person(CLERK), person(HEAD), person(SECRETARIAT)
+    clerk.click(f"a.nav-link:has-text('{say('Hồ sơ')}')")
+    clerk.click("#file-dossier")
+    clerk.select_option("#f-title_code", PROVINCE_TITLE)
+    people = clerk.locator("#f-nominee option[value^='user:']")
+    if not run.for_province:
+        taken = {VIETNAMESE.nominee, run.nominee}
+        run.for_province = next(
+            n for n in (p.split(" — ")[0] for p in people.all_inner_texts()) if n not in taken
+        )
+        run.data = run.data | {run.for_province}
+    nominee = people.filter(has_text=run.for_province).first
+    clerk.select_option("#f-nominee", nominee.get_attribute("value"))
+    clerk.fill("#f-achievements", run.achievements)
+    clerk.click(f"button:has-text('{say('Lập hồ sơ')}')")
+    expect(clerk.locator("#nominee-name")).to_have_text(run.for_province)
+    url = clerk.url
+    admin = person(ADMIN)
+    admin.goto(url)
+    admin.fill("#override-reason", run.override_reason)
+    admin.click(f"#override-form button:has-text('{say('Cho phép ngoại lệ')}')")
+    expect(admin.locator(".flash--success")).to_contain_text(
+        say("Đã cho phép ngoại lệ; hồ sơ được xét tiếp.")
     )
-    assert listed == [run.nominee]
-    assert total == "Tổng cộng: 0 tập thể, 1 cá nhân"
-    run.look(page, "documents-made")
+    run.look(admin, "province-override")
+    clerk.goto(url)
+    clerk.click(f"a.btn:has-text('{say('Xử lý')}')")
+    clerk.fill("#f-achievement_report", run.report)
+    clerk.click(f"button:has-text('{say('Hoàn thành')}')")
+    expect(clerk.locator(".flash--success")).to_be_visible()
+    _claim_and_open(head, run, run.for_province)
+    head.select_option("#f-unit_decision", "approve")
+    head.fill("#f-unit_minutes_no", "07/BB-QLKH")
+    head.click(f"button:has-text('{say('Hoàn thành')}')")
+    expect(head.locator(".flash--success")).to_be_visible()
+    _claim_and_open(secretariat, run, run.for_province)
+    secretariat.select_option("#f-completeness_decision", "accept")
+    secretariat.click(f"button:has-text('{say('Hoàn thành')}')")
+    expect(secretariat.locator(".flash--success")).to_be_visible()
+    return url.rsplit("/", 1)[1]
 
 
 def _journey(roles: Roles, pages: dict[str, Any], run: Pass, world: Procedure) -> str:
@@ -207,8 +298,9 @@ def _journey(roles: Roles, pages: dict[str, Any], run: Pass, world: Procedure) -
 
     def person(username: str) -> Any:
         if username not in pages:
-            page = roles.login(username)
-            if run.lang == "en":
+            # A person who picked English before (in this pass) is shown it at once.
+            page = roles.login(username, home=re.compile(f"^{say('Việc của tôi')}$|^Việc của tôi$"))
+            if run.lang == "en" and page.locator("html").get_attribute("lang") != "en":
                 page.click(".lang-switch a[hreflang=en]")
                 expect(page.locator("html")).to_have_attribute("lang", "en")
             pages[username] = page
@@ -303,20 +395,26 @@ def _journey(roles: Roles, pages: dict[str, Any], run: Pass, world: Procedure) -
     expect(secretariat.locator(f"button:has-text('{say('Hoàn thành')}')")).to_have_count(0)
     run.look(secretariat, "posting-period")
 
-    # The posting period passes: the beat's timer sweep ends it.
+    ids = [dossier_id]
+    if run.for_province is not None:
+        ids.append(_for_province(person, run))
+
+    # The posting period passes: the beat's timer sweep ends it (each dossier's).
     world.clock.move_to(run.posting_ends)
-    assert operations.fire_due_timers(world.factory, datetime.now(UTC)) == 1
+    assert operations.fire_due_timers(world.factory, datetime.now(UTC)) == len(ids)
 
     # The secretariat opens a council session; the opening lists dossiers and members.
     day = run.meeting.strftime("%d/%m/%Y")
     secretariat.click(f"a.nav-link:has-text('{say('Phiên họp Hội đồng')}')")
-    expect(secretariat.locator("#council-dossiers tbody tr")).to_have_count(1)
+    expect(secretariat.locator("#council-dossiers tbody tr")).to_have_count(len(ids))
     run.look(secretariat, "council")
     secretariat.fill("#f-meeting_date", run.meeting.isoformat())
     secretariat.click(f"button:has-text('{say('Mở phiên họp')}')")
     expect(secretariat.locator("h1")).to_have_text(say("Khai mạc phiên họp, điểm danh"))
     expect(secretariat.locator("#council-context")).to_contain_text(day)
     expect(secretariat.locator("#council-dossiers")).to_contain_text(run.nominee)
+    if run.for_province:
+        expect(secretariat.locator("#council-dossiers")).to_contain_text(run.for_province)
     expect(secretariat.locator("#council-members li")).to_have_count(len(COUNCIL))
     expect(secretariat.locator("#f-meeting_date")).to_have_count(0)
     secretariat.fill("#f-meeting_place", run.place)
@@ -339,7 +437,8 @@ def _journey(roles: Roles, pages: dict[str, Any], run: Pass, world: Procedure) -
         row.locator(f"a:has-text('{say('Xử lý')}')").click()
         if username == COUNCIL[0][0]:
             run.look(member, "ballot")
-        member.check(f"tr[data-dossier-id='{dossier_id}'] input[value=agree]")
+        for each in ids:
+            member.check(f"tr[data-dossier-id='{each}'] input[value=agree]")
         member.click(f"button:has-text('{say('Gửi phiếu')}')")
         expect(member.locator(".flash--success")).to_contain_text(say("Đã gửi phiếu bầu."))
         member.context.close()
@@ -349,7 +448,8 @@ def _journey(roles: Roles, pages: dict[str, Any], run: Pass, world: Procedure) -
     _claim_and_open(secretariat, run, NAMES[run.absent])
     expect(secretariat.locator("#ballot-subject")).to_contain_text(NAMES[run.absent])
     run.look(secretariat, "written-ballot")
-    secretariat.check(f"tr[data-dossier-id='{dossier_id}'] input[value=agree]")
+    for each in ids:
+        secretariat.check(f"tr[data-dossier-id='{each}'] input[value=agree]")
     secretariat.click(f"button:has-text('{say('Gửi phiếu')}')")
     done(secretariat)
 
@@ -411,12 +511,14 @@ def test_two_dossiers_from_filing_to_the_directors_decision_in_vietnamese_then_e
                 page.click(".lang-switch a[hreflang=en]")
                 expect(page.locator("html")).to_have_attribute("lang", "en")
             _journey(roles, pages, english, world)
+            assert english.for_province
             _documents(
                 pages[SECRETARIAT],
                 english,
                 world,
                 [vietnamese.nominee, english.nominee],
                 tmp_path,
+                (english.for_province,),
             )
         finally:
             browser.close()
