@@ -191,3 +191,29 @@ def _tables() -> list[Any]:
             "campaign",
         )
     ]
+
+
+def test_the_timed_filing_runs_the_operations_with_actors_chosen_beforehand(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """bench/scale.py times ``advance`` only: who files and submits is chosen beforehand by
+    ``actors`` (a scan of every user, which grows with the generated nominees and once counted
+    in the filing's figure). The clerk files, the unit head's review is then open."""
+    campaign_id = deploy_demo(session_factory)
+    with session_factory() as session:
+        users = datagen._users(session)
+    unit = _clerk_unit(users)
+    assert unit is not None
+    nominee = next(u for u in users.values() if u.unit_id == unit and u.active)
+    people = datagen.actors(users, nominee.id, "unit_review")
+    clerk = datagen._holder(users, "unit_clerk", unit)
+    assert [p.id for p in people] == [clerk.id, clerk.id]  # files, then completes preparation
+    dossier_id = datagen.advance(session_factory, people, campaign_id, nominee.id, "unit_review")
+    with session_factory() as session:
+        tasks = session.scalars(
+            select(HumanTask).where(HumanTask.dossier_id == dossier_id).order_by(HumanTask.id)
+        ).all()
+        assert [(t.element_id, t.status, t.completed_by) for t in tasks] == [
+            ("prepare_dossier", "completed", clerk.id),
+            ("unit_review", "ready", None),
+        ]
