@@ -72,3 +72,31 @@ def test_a_sweep_passes_over_a_held_instance_to_the_next_due_one(
     for instance_id in (first, second):
         saved = db_session.get_one(ProcessInstance, instance_id, populate_existing=True)
         assert (saved.status, saved.next_timer_at) == ("completed", None)
+
+
+@pytest.mark.usefixtures("review_spec")
+def test_a_failing_instance_is_rolled_back_and_not_taken_again_by_the_sweep(
+    session_factory: sessionmaker[Session], db_session: Session, world: World, wiring: Wiring
+) -> None:
+    if session_factory.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("the one-statement lock is PostgreSQL's")
+    calls: list[int] = []
+
+    def fired_count() -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the first firing fails")
+        return len(calls)
+
+    wiring.script_engine.environment.globals["fired_count"] = fired_count
+    operations.deploy(db_session, [DATA / "timed.bpmn"])
+    db_session.commit()
+    first, second = _timed(db_session, world, 0), _timed(db_session, world, 1)
+    later = START + timedelta(days=2)
+    with time_machine.travel(later, tick=True):
+        # The failing (earliest) instance stays due but is not retried in a loop: one pass.
+        assert operations.fire_due_timers(session_factory, later) == 1
+    assert len(calls) == 2
+    failed = db_session.get_one(ProcessInstance, first, populate_existing=True)
+    assert (failed.status, failed.next_timer_at is not None) == ("running", True)
+    assert (_fired(db_session, first), _fired(db_session, second)) == (0, 1)
