@@ -50,7 +50,12 @@ def test_a_sweep_passes_over_a_held_instance_to_the_next_due_one(
     if engine.dialect.name != "postgresql":
         pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite's sweep claims ids under its write lock")
     fired: list[int] = []
-    wiring.script_engine.environment.globals["fired_count"] = lambda: fired.append(1) or len(fired)
+
+    def fired_count() -> int:
+        fired.append(1)
+        return len(fired)
+
+    wiring.script_engine.environment.globals["fired_count"] = fired_count
     operations.deploy(db_session, [DATA / "timed.bpmn"])
     db_session.commit()
     first, second = _timed(db_session, world, 0), _timed(db_session, world, 1)
