@@ -136,7 +136,7 @@ def file_dossier(
         dossier.created_by = actor.id
         session.add(dossier)
         session.flush()
-        result = nominees.check(session, dossier)
+        result = nominees.check(session, dossier, filing=True)
         dossier.eligibility = result.to_record()
         _start_nomination(session, dossier, actor)
         audit.record(

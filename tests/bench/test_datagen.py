@@ -191,3 +191,69 @@ def _tables() -> list[Any]:
             "campaign",
         )
     ]
+
+
+def test_the_timed_filing_runs_the_operations_with_actors_chosen_beforehand(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """bench/scale.py times ``advance`` only: who files and submits is chosen beforehand by
+    ``actors`` (a scan of every user, which grows with the generated nominees and once counted
+    in the filing's figure). The clerk files, the unit head's review is then open."""
+    campaign_id = deploy_demo(session_factory)
+    with session_factory() as session:
+        users = datagen._users(session)
+    unit = _clerk_unit(users)
+    assert unit is not None
+    nominee = next(u for u in users.values() if u.unit_id == unit and u.active)
+    people = datagen.actors(users, nominee.id, "unit_review")
+    clerk = datagen._holder(users, "unit_clerk", unit)
+    assert [p.id for p in people] == [clerk.id, clerk.id]  # files, then completes preparation
+    dossier_id = datagen.advance(session_factory, people, campaign_id, nominee.id, "unit_review")
+    with session_factory() as session:
+        tasks = session.scalars(
+            select(HumanTask).where(HumanTask.dossier_id == dossier_id).order_by(HumanTask.id)
+        ).all()
+        assert [(t.element_id, t.status, t.completed_by) for t in tasks] == [
+            ("prepare_dossier", "completed", clerk.id),
+            ("unit_review", "ready", None),
+        ]
+
+
+def test_filing_does_not_read_the_initiatives_attached_to_the_dossier_it_creates(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """A dossier inserted in the filing's transaction has no attached initiative yet: the
+    eligibility check skips that read (docs/performance.md, filing). Its submission re-reads
+    eligibility and does read them (the clerk may have attached some)."""
+    from sqlalchemy import event
+
+    from engine.domain import dossiers as dossier_domain
+
+    campaign_id = deploy_demo(session_factory)
+    with session_factory() as session:
+        users = datagen._users(session)
+    unit = _clerk_unit(users)
+    nominee = next(u for u in users.values() if u.unit_id == unit and u.active)
+    clerk = datagen._holder(users, "unit_clerk", unit)
+    seen: list[str] = []
+    engine = session_factory.kw["bind"]
+
+    def record(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with session_factory() as session:
+            dossier = dossier_domain.file_dossier(
+                session,
+                clerk,
+                campaign_id=campaign_id,
+                title_code=datagen.TITLE,
+                nominee_user_id=nominee.id,
+                achievements=datagen.ACHIEVEMENTS,
+            )
+            assert dossier.eligibility is not None
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert any("FROM dossier" in s for s in seen)  # the listener saw the filing
+    assert not [s for s in seen if "dossier_initiative" in s]
