@@ -114,3 +114,11 @@ def test_the_check_catches_a_response_that_drifts_from_the_document(spec: OpenAP
     drifted = MockResponse(b'{"items": [{"id": "one"}], "meta": {}}')
     with pytest.raises(Exception, match="not valid for schema"):
         spec.validate_response(request, drifted)
+
+
+def test_every_schema_has_its_own_plain_name() -> None:
+    # Two models of one name in two modules were published as "web__api__dossiers__…".
+    from web.api.openapi import build_document
+
+    names = build_document()["components"]["schemas"]
+    assert [n for n in names if "__" in n] == []

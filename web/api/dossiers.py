@@ -59,7 +59,7 @@ class CouncilResultInfo(schemas.Model):
     reason: str
 
 
-class InitiativeInfo(schemas.Model):
+class AttachedInitiative(schemas.Model):
     """An initiative or research the dossier rests on (read-only: chosen on the dossier page)."""
 
     id: int
@@ -75,7 +75,7 @@ class InitiativeInfo(schemas.Model):
 
 
 class DossierFull(schemas.DossierDetail):
-    initiatives: list[InitiativeInfo] = Field(
+    initiatives: list[AttachedInitiative] = Field(
         description="The nominee's initiatives and research attached to the dossier"
     )
     council_result: CouncilResultInfo | None
@@ -143,7 +143,7 @@ def dossier_answer(dossier_id: int, status: int = 200) -> Response:
         attachments=[schemas.AttachmentInfo.of(a) for a in queries.attachments(session, d.id)],
         comments=[schemas.CommentInfo.of(c) for c in queries.comments(session, d.id)],
         initiatives=[
-            InitiativeInfo(
+            AttachedInitiative(
                 id=i.id,
                 kind=i.kind,
                 title=i.title,
