@@ -20,6 +20,7 @@ from engine.admin.common import (
     text_field,
 )
 from engine.domain import sessions
+from engine.domain.holders import role_holders
 from engine.errors import Conflict, ValidationFailed
 from engine.models import (
     CouncilMember,
@@ -31,7 +32,6 @@ from engine.models import (
     User,
 )
 from engine.models.org import COUNCIL_POSITIONS, UNIT_SCOPED_ROLES
-from engine.notify.core import role_holders
 from engine.text import N_
 from engine.unit_of_work import unit_of_work
 from engine.workflow import operations

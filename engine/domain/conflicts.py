@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.domain.council import is_conflicted
+from engine.domain.holders import role_holders
 from engine.errors import Forbidden
-from engine.models import Dossier, HumanTask, RoleMembership, User
+from engine.models import Dossier, HumanTask, User
 
 #: Who takes a step when every holder of its lane has a conflict: the agency's line of deputies.
 #: Data, not code: (role, agency-wide) of the next holder for each lane.
@@ -32,17 +32,6 @@ NEXT_IN_LINE: dict[str, str] = {
 }
 #: The lanes that review, approve, post or decide; the clerk prepares and members vote.
 GUARDED = frozenset(NEXT_IN_LINE)
-
-
-def _holders(session: Session, role: str, unit_id: int | None) -> list[User]:
-    query = (
-        select(User)
-        .join(RoleMembership, RoleMembership.user_id == User.id)
-        .where(RoleMembership.role_code == role, User.active.is_(True))
-    )
-    if unit_id is not None:
-        query = query.where((RoleMembership.unit_id == unit_id) | RoleMembership.unit_id.is_(None))
-    return list(session.scalars(query).unique())
 
 
 def route_task(session: Session, values: dict[str, Any]) -> None:
@@ -56,7 +45,7 @@ def route_task(session: Session, values: dict[str, Any]) -> None:
     unit_id = values.get("candidate_unit_id")
     seen: list[str] = []
     while role in GUARDED and role not in seen:
-        holders = _holders(session, role, unit_id)
+        holders = role_holders(session, role, unit_id, dossier_id=dossier.id)
         if not holders or not all(is_conflicted(dossier, u.id, u.unit_id) for u in holders):
             break
         seen.append(role)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from engine import wiring
 from engine.calendar import DEFAULT_TZ, WorkingCalendar
+from engine.domain.holders import role_holders
 from engine.domain.rules.titles import title_name
 from engine.models import (
     Dossier,
@@ -193,72 +194,6 @@ def dossier_link(dossier_id: int) -> str:
 
 
 # --- recipients ------------------------------------------------------------------------------
-
-
-# Built once: building the ORM select on every call cost more than running it (role_holders was
-# ~17% of a step in a bench/engine.py profile: cache key and coercion redone each time).
-_HOLDERS = (
-    select(User)
-    .join(RoleMembership, RoleMembership.user_id == User.id)
-    .where(RoleMembership.role_code == bindparam("role"), User.active.is_(True))
-)
-_DOSSIER_UNIT = (
-    select(Dossier.unit_id).where(Dossier.id == bindparam("dossier_id")).scalar_subquery()
-)
-#: Who holds a role in any unit; in one unit (or agency-wide); in a dossier's unit (or
-#: agency-wide), so that the unit and its people come in one query.
-_HOLDERS_ANYWHERE = _HOLDERS.distinct().order_by(User.id)
-
-
-def _holders_in(unit: Any) -> Any:
-    return (
-        _HOLDERS.where(or_(RoleMembership.unit_id == unit, RoleMembership.unit_id.is_(None)))
-        .distinct()
-        .order_by(User.id)
-    )
-
-
-_HOLDERS_OF_UNIT = _holders_in(bindparam("unit_id"))
-_HOLDERS_OF_DOSSIER_UNIT = _holders_in(_DOSSIER_UNIT)
-
-
-def role_holders(
-    session: Session, role: str, unit_id: int | None, *, dossier_id: int | None = None
-) -> list[User]:
-    """Return the active users holding ``role``, by id.
-
-    A unit-scoped role is held for ``unit_id``, else for dossier ``dossier_id``'s unit, by
-    members of that unit and agency-wide members; with neither, by members of any unit.
-    """
-    memo: dict[tuple[Any, ...], list[User]] | None = session.info.get(HOLDERS_MEMO)
-    if memo is not None:
-        if unit_id is None and dossier_id is not None and role in UNIT_SCOPED_ROLES:
-            # A batch holds its dossiers: their unit names the lane, so one read serves every
-            # dossier of the unit (the same holders the dossier's-unit query finds).
-            dossier = session.get(Dossier, dossier_id)
-            if dossier is not None and dossier.unit_id is not None:
-                unit_id, dossier_id = dossier.unit_id, None
-        key = (role, unit_id, dossier_id if unit_id is None else None)
-        if key not in memo:
-            memo[key] = _role_holders(session, role, unit_id, dossier_id)
-        return list(memo[key])
-    return _role_holders(session, role, unit_id, dossier_id)
-
-
-#: A batch that tells many tasks' holders in one transaction (the reminder sweep) puts a dict
-#: here, so each lane's holders are read once per batch; nothing else sets it.
-HOLDERS_MEMO = "tdkt.notify.holders_memo"
-
-
-def _role_holders(
-    session: Session, role: str, unit_id: int | None, dossier_id: int | None
-) -> list[User]:
-    if role in UNIT_SCOPED_ROLES and unit_id is not None:
-        return list(session.scalars(_HOLDERS_OF_UNIT, {"role": role, "unit_id": unit_id}))
-    if role in UNIT_SCOPED_ROLES and dossier_id is not None:
-        params = {"role": role, "dossier_id": dossier_id}
-        return list(session.scalars(_HOLDERS_OF_DOSSIER_UNIT, params))
-    return list(session.scalars(_HOLDERS_ANYWHERE, {"role": role}))
 
 
 def holders(session: Session, task: HumanTask) -> list[User]:

@@ -26,7 +26,6 @@ from engine.calendar import WorkingCalendar, load_calendar
 from engine.models import Dossier, HumanTask, ReminderLadderRow, ReminderSent, User
 from engine.models.base import utcnow
 from engine.notify.core import (
-    HOLDERS_MEMO,
     current_config,
     escalation_targets,
     holders,
@@ -47,6 +46,7 @@ from engine.notify.ladder import (
     schedule,
 )
 from engine.unit_of_work import unit_of_work
+from engine.workflow import step_context
 
 log = logging.getLogger(__name__)
 
@@ -310,7 +310,7 @@ def _remind_batch(
     their sent rungs, one their dossiers, one their assignees; one INSERT records every fresh
     rung of the batch (those a racing sweep recorded first are not sent again), one writes every
     notification (and one their e-mails), and the flush updates every next reminder time in one
-    executemany. Each lane's holders are read once (HOLDERS_MEMO)."""
+    executemany. Each lane's holders are read once (step_context.keeping_reads)."""
     tasks = list(
         session.scalars(
             select(HumanTask)
@@ -381,8 +381,7 @@ def _remind_batch(
     users: list[User] = []
     notes: list[dict[str, Any]] = []
     sent = 0
-    session.info[HOLDERS_MEMO] = {}
-    try:
+    with step_context.keeping_reads(session):
         for plan in plans:
             task = plan.task
             for occurrence in plan.fresh:
@@ -411,8 +410,6 @@ def _remind_batch(
                     **context,
                 )
                 sent += 1
-    finally:
-        session.info.pop(HOLDERS_MEMO, None)
     write_notifications(session, users, notes, now)
     # Every task's next rung in one UPDATE (executemany), kept as committed in the session so
     # that the flush does not send its own UPDATE per task.

@@ -122,6 +122,12 @@ def dump_state(workflow: Any, reached: dict[str, list[Any]]) -> str:
 
 def save(session: Session, step: Step, actor_id: int | None, depth: int = 0) -> projection.Changes:
     """Route thrown messages, project tasks, store state and timers, publish events."""
+    # The new tasks' router and the notifications ask who holds the same lanes: read once.
+    with step_context.keeping_reads(session):
+        return _save(session, step, actor_id, depth)
+
+
+def _save(session: Session, step: Step, actor_id: int | None, depth: int) -> projection.Changes:
     instance, workflow = step.instance, step.workflow
     plugs = wiring.of(session)
     for name, payload in spiff.thrown_messages(workflow):
