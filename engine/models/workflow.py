@@ -100,6 +100,8 @@ class HumanTask(Base):
     __table_args__ = (
         # "My tasks": open tasks assigned to a user, in the inbox's order (due, id), so a page
         # is read off the index (web inbox, API, nav counts).
+        # The included columns let PostgreSQL count a box from the index alone (an index-only
+        # scan): "mine", and the claimed tasks a supervisor may hand on (migration 0020).
         Index(
             "ix_human_task_open_assignee_due",
             "assignee_id",
@@ -107,6 +109,7 @@ class HumanTask(Base):
             "id",
             postgresql_where=OPEN,
             sqlite_where=OPEN,
+            postgresql_include=["candidate_role", "candidate_unit_id", "status"],
         ),
         # "My groups' tasks": open, unclaimed tasks of a role in the inbox's order (the
         # secretariat's 50,000 at 100k dossiers: a page no longer sorts them all).
@@ -117,6 +120,9 @@ class HumanTask(Base):
             "id",
             postgresql_where=UNCLAIMED,
             sqlite_where=UNCLAIMED,
+            # A lane's count from the index alone: 60,000 open tasks of the secretariat at
+            # 100k dossiers were a heap scan of 33,000 blocks (340 ms); index-only, 21 ms.
+            postgresql_include=["candidate_unit_id", "status"],
         ),
         # "My groups' tasks": open tasks a role (scoped to a unit) may claim (inbox, nav counts).
         Index(
@@ -125,9 +131,12 @@ class HumanTask(Base):
             "candidate_unit_id",
             postgresql_where=OPEN,
             sqlite_where=OPEN,
+            postgresql_include=["assignee_id", "status"],
         ),
-        # "Overdue" and the reminder sweep: open tasks by due date (dashboard, tasks/reminders).
-        Index("ix_human_task_open_due", "due_at", postgresql_where=OPEN, sqlite_where=OPEN),
+        # "Overdue" and the reminder sweep: open tasks by due date (dashboard, tasks/reminders);
+        # with the id, also a supervisor's group list (their lanes' tasks or the claimed ones
+        # they may hand on: an OR no lane index serves), read in its order off this index.
+        Index("ix_human_task_open_due", "due_at", "id", postgresql_where=OPEN, sqlite_where=OPEN),
         # The reminder sweep: open tasks whose next rung has come (engine.notify).
         Index(
             "ix_human_task_open_next_reminder",

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -96,16 +98,27 @@ def visible_dossiers(user: User) -> Select[Dossier]:
     return select(Dossier).where(_dossier_visibility(user))
 
 
+def _role_clauses(user: User) -> list[ColumnElement[bool]]:
+    """Tasks of the lanes ``user`` belongs to (permissions.may_be_given, in SQL), one disjoint
+    clause per role: the role everywhere, or in the units ``user`` holds it for."""
+    units: dict[str, set[int] | None] = {}
+    for role, unit in permissions.lanes(user):
+        held = units.setdefault(role, set())
+        if unit is None or held is None:
+            units[role] = None
+        else:
+            held.add(unit)
+    return [
+        HumanTask.candidate_role == role
+        if held is None
+        else and_(HumanTask.candidate_role == role, HumanTask.candidate_unit_id.in_(sorted(held)))
+        for role, held in sorted(units.items())
+    ]
+
+
 def _candidate_clause(user: User) -> ColumnElement[bool]:
     """Open tasks of a lane ``user`` belongs to (permissions.may_be_given, in SQL)."""
-    clauses: list[ColumnElement[bool]] = []
-    for role, unit in permissions.lanes(user):
-        if unit is None:
-            clauses.append(HumanTask.candidate_role == role)
-        else:
-            clauses.append(
-                and_(HumanTask.candidate_role == role, HumanTask.candidate_unit_id == unit)
-            )
+    clauses = _role_clauses(user)
     return or_(*clauses) if clauses else false()
 
 
@@ -618,14 +631,47 @@ def _known_counts(session: Session, user: User) -> dict[str, int]:
     return counts
 
 
+def _box_count(session: Session, user: User, box: Box) -> int:
+    counts = _known_counts(session, user)
+    if box not in counts:
+        counts[box] = session.scalar(_count_query(user, box)) or 0
+    return counts[box]
+
+
+def _count_query(user: User, box: Box) -> Select[Any]:
+    """Count a box in one statement. A group box sums one count per role: each is a range of
+    an open-task index read alone (index-only), where one count over the OR of the lanes
+    made PostgreSQL read the whole index and filter it."""
+    if box == "mine":
+        return _open_tasks(user, box).with_only_columns(func.count())
+    open_unclaimed = (
+        HumanTask.completed_at.is_(None),
+        HumanTask.status == "ready",
+        HumanTask.assignee_id.is_(None),
+    )
+    parts: list[ColumnElement[Any]] = [
+        select(func.count()).where(*open_unclaimed, clause).scalar_subquery()
+        for clause in _role_clauses(user)
+    ]
+    if not parts:
+        return select(literal(0))
+    return select(functools.reduce(operator.add, parts))
+
+
 def task_counts(session: Session, user: User) -> dict[str, int]:
     """Return how many open tasks are ``mine`` and how many my groups may claim (``group``)."""
-    counts = _known_counts(session, user)
-    for box in ("mine", "group"):
-        if box not in counts:
-            query = _open_tasks(user, box).with_only_columns(func.count())
-            counts[box] = session.scalar(query) or 0
-    return dict(counts)
+    return {box: _box_count(session, user, box) for box in ("mine", "group")}
+
+
+def _claimed_count(session: Session, user: User) -> int:
+    """How many claimed open tasks ``user`` may hand on (counted off the assignee index)."""
+    query = select(func.count()).where(
+        HumanTask.completed_at.is_(None),
+        HumanTask.status == "ready",
+        HumanTask.assignee_id.is_not(None),
+        _reassignable_clause(user),
+    )
+    return session.scalar(query) or 0
 
 
 def _apply_dossier_filters(query: Select[Any], filters: ListFilters) -> Select[Any]:
@@ -676,16 +722,15 @@ def inbox(
         query = query.where(
             HumanTask.due_at <= week_limit(wiring.of(session).calendar.current(), now)
         )
-    # The menu's count is the same figure for an unfiltered list: counted once per request
-    # (a supervisor's group list with claimed tasks is another figure).
-    counts = _known_counts(session, user)
-    cacheable = unfiltered and not with_claimed
-    if cacheable and box in counts:
-        total = counts[box]
+    # The menu's count is the same figure for an unfiltered list: counted once per request. A
+    # supervisor's group list is that figure plus the claimed tasks they may hand on (the two
+    # are disjoint): two counts an index answers alone, never one count over the OR.
+    if unfiltered and with_claimed and box == "group":
+        total = _box_count(session, user, box) + _claimed_count(session, user)
+    elif unfiltered:
+        total = _box_count(session, user, box)
     else:
         total = session.scalar(query.with_only_columns(func.count(HumanTask.id))) or 0
-        if cacheable:
-            counts[box] = total
     keys = TASK_SORTS.get(filters.sort, TASK_SORTS["due"])()
     rows, number, next_cursor, prev_cursor = _page_rows(session, query, keys, filters, total)
     items = [
