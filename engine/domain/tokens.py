@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine import audit
@@ -89,20 +89,20 @@ def is_live(row: ApiToken, now: datetime | None = None) -> bool:
     return row.expires_at is None or row.expires_at > now
 
 
+# One statement for the token, its user and the user's roles (every API request asks), built
+# once: building it cost more than running it.
+_BY_HASH = (
+    select(ApiToken)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+    .options(joinedload(ApiToken.user).joinedload(User.memberships))
+)
+
+
 def authenticate_token(session: Session, token: str) -> ApiToken | None:
     """Return the live token row ``token`` names (its user active), or None."""
     if not token.startswith(PREFIX):
         return None
-    # One statement for the token, its user and the user's roles (every API request asks).
-    row = (
-        session.scalars(
-            select(ApiToken)
-            .where(ApiToken.token_hash == hash_token(token))
-            .options(joinedload(ApiToken.user).joinedload(User.memberships))
-        )
-        .unique()
-        .first()
-    )
+    row = session.scalars(_BY_HASH, {"token_hash": hash_token(token)}).unique().first()
     now = utcnow()
     if row is None or not is_live(row, now):
         return None

@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from engine.demo import DEMO_PASSWORD
 from tests.common.procedure import Procedure
-from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server, log_in
 
 AXE_URL = "/static/vendor/axe-core/axe.min.js"
 #: (screenshot name, who, path or a link to follow from the page before): the main pages.
@@ -43,15 +42,6 @@ def _context(browser: Any, width: int) -> Any:
         locale="vi-VN",
         timezone_id="Asia/Ho_Chi_Minh",
     )
-
-
-def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    assert "/login" not in page.url
 
 
 def _open(page: Any, base: str, where: str) -> None:
@@ -105,7 +95,7 @@ def test_main_pages_have_no_serious_accessibility_violation_at_desktop_and_phone
                 if page is None:
                     page = pages[username] = _context(browser, width).new_page()
                     if username:
-                        _log_in(page, base, username)
+                        log_in(page, base, username, home=None)
                 _open(page, base, where)
                 page.screenshot(path=str(ARTIFACTS / f"a11y-{name}-{width}.png"), full_page=True)
                 violations = _serious_violations(page)
@@ -147,7 +137,7 @@ def test_a_clerk_prepares_a_dossier_by_keyboard_alone_on_a_phone_and_a_desktop(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         page = _context(browser, width).new_page()
-        _log_in(page, base, "vanthu.qlkh")
+        log_in(page, base, "vanthu.qlkh", home=None)
         page.goto(f"{base}/tasks/group")
         # The skip link comes first and takes the focus to the content.
         page.keyboard.press("Tab")

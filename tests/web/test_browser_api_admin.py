@@ -12,10 +12,9 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.demo import DEMO_PASSWORD
 from engine.notify import webhooks
 from tests.common.procedure import Procedure, deployed
-from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server, log_in
 from tests.web.test_webhooks import Received, receiver, verify
 
 __all__ = ["receiver"]  # the fixture, used by name
@@ -55,10 +54,7 @@ def test_the_admin_creates_uses_and_revokes_a_token_and_tests_a_webhook(
         )
         try:
             page = browser.new_page(locale="vi-VN")
-            page.goto(f"{base}/login")
-            page.fill("#username", "admin")
-            page.fill("#password", DEMO_PASSWORD)
-            page.click("button[type=submit]")
+            log_in(page, base, "admin", home=None)
             page.goto(f"{base}/admin/tokens")
             expect(page.locator("h1")).to_have_text("Mã truy cập API")
             page.select_option("select[name=user_id]", label="Triệu Quang Hải (truongphong.qlkh)")

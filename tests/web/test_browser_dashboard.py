@@ -11,9 +11,8 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.demo import DEMO_PASSWORD
 from tests.common.procedure import Procedure, deployed
-from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server, log_in
 
 
 @pytest.fixture
@@ -23,15 +22,8 @@ def world(app: Flask, session_factory: sessionmaker[Session]) -> Iterator[Proced
 
 
 def _login(browser: Any, base: str, username: str) -> Any:
-    from playwright.sync_api import expect
-
     page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN").new_page()
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("Việc của tôi")
-    return page
+    return log_in(page, base, username)
 
 
 @pytest.mark.browser

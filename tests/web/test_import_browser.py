@@ -12,7 +12,7 @@ from engine.admin.imports import run_import_job
 from engine.models import ImportJob, OrgUnit
 from tests.common import agency, people
 from tests.common.base import PASSWORD
-from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server, log_in
 from web.admin import imports as import_views
 
 
@@ -40,11 +40,7 @@ def test_an_administrator_uploads_previews_and_applies_an_import(
         try:
             page = browser.new_page(locale="vi-VN")
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{base}/login")
-            page.fill("#username", "quantri")
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(lambda url: "/login" not in url)
+            log_in(page, base, "quantri", PASSWORD, home=None)
             page.goto(f"{base}/admin/imports")
             page.select_option("#f-kind", "units")
             page.set_input_files("#f-file", str(path))
@@ -103,11 +99,7 @@ def test_the_director_uploads_an_award_file_follows_it_and_confirms(
         try:
             page = browser.new_page(locale="vi-VN")
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{base}/login")
-            page.fill("#username", "giamdoc2")
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(lambda url: "/login" not in url)
+            log_in(page, base, "giamdoc2", PASSWORD, home=None)
             page.goto(f"{base}/awards/")
             page.click("a:has-text('Nhập dữ liệu')")
             page.set_input_files("#f-file", str(path))

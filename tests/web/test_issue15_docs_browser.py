@@ -14,13 +14,12 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.demo import DEMO_PASSWORD
 from engine.documents.context import minutes_context
 from engine.models import CouncilMember, User
 from tests.common.decided import decided_dossiers
 from tests.common.procedure import Procedure, deployed
 from tests.documents.test_documents import docx_text
-from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server, log_in
 
 
 @pytest.fixture
@@ -30,19 +29,12 @@ def ticking(app: Flask, session_factory: sessionmaker[Session]) -> Iterator[Proc
 
 
 def _login(browser: Any, base: str, username: str, errors: list[str]) -> Any:
-    from playwright.sync_api import expect
-
     context = browser.new_context(
         viewport={"width": 1366, "height": 900}, locale="vi-VN", accept_downloads=True
     )
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("Việc của tôi")
-    return page
+    return log_in(page, base, username)
 
 
 @pytest.mark.browser

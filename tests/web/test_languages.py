@@ -17,9 +17,8 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.demo import DEMO_PASSWORD
 from tests.common.procedure import Procedure
-from tests.web.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.live_server import CHROMIUM, CHROMIUM_ARGS, live_server, log_in
 from tests.web.page_text import Leak, data_texts, page_leaks
 
 #: One account per role of the demo: administrator, secretariat, director, clerk, unit head,
@@ -38,13 +37,7 @@ def _log_in(browser: Any, base: str, username: str, lang: str, errors: list[str]
     )
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(f"{username}: {exc}"))
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    assert "/login" not in page.url, f"{username} could not log in"
-    return page
+    return log_in(page, base, username, home=None)
 
 
 def _hrefs(page: Any, selector: str) -> list[str]:

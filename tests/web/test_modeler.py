@@ -15,12 +15,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.demo import DEMO_PASSWORD
 from engine.models import HumanTask, WorkflowSpec
 from engine.workflow import operations, specs
 from tests.common.procedure import Procedure, deployed
 from tests.web.conftest import csrf_token, sign_in
-from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.live_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, live_server, log_in
 
 TASK = "Lập và gửi danh sách đăng ký thi đua"
 
@@ -131,10 +130,7 @@ def test_an_administrator_renames_a_task_in_the_modeler_and_deploys_a_new_versio
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.goto(f"{base}/login")
-            page.fill("#username", "admin")
-            page.fill("#password", DEMO_PASSWORD)
-            page.click("button[type=submit]")
+            log_in(page, base, "admin", home=None)
             page.goto(f"{base}/admin/versions/{spec.id}")
             page.click("#open-modeler")
             expect(page.locator("#modeler")).to_have_attribute("data-modeler-ready", "1")
@@ -191,10 +187,7 @@ def test_an_administrator_edits_a_dmn_cell_in_the_modeler_and_deploys_it(
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{base}/login")
-            page.fill("#username", "admin")
-            page.fill("#password", DEMO_PASSWORD)
-            page.click("button[type=submit]")
+            log_in(page, base, "admin", home=None)
             page.goto(f"{base}/admin/versions/{spec_id}/modeler")
             page.click("a:has-text('routing.dmn')")
             expect(page.locator("#modeler")).to_have_attribute("data-modeler-ready", "1")
@@ -237,12 +230,7 @@ def test_a_clerk_starts_a_camunda_process_from_the_start_page_and_the_head_acts_
             def login(username: str) -> Any:
                 page = browser.new_context(locale="vi-VN").new_page()
                 page.on("pageerror", lambda exc: errors.append(str(exc)))
-                page.goto(f"{base}/login")
-                page.fill("#username", username)
-                page.fill("#password", DEMO_PASSWORD)
-                page.click("button[type=submit]")
-                expect(page.locator("h1")).to_have_text("Việc của tôi")
-                return page
+                return log_in(page, base, username)
 
             clerk = login("vanthu.qlkh")
             clerk.click("a.nav-link:has-text('Khởi tạo quy trình')")

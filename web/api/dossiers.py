@@ -59,18 +59,9 @@ class CouncilResultInfo(schemas.Model):
     reason: str
 
 
-class AttachedInitiative(schemas.Model):
+class AttachedInitiative(schemas.InitiativeFields):
     """An initiative or research the dossier rests on (read-only: chosen on the dossier page)."""
 
-    id: int
-    kind: str = Field(description="initiative (sáng kiến) | research (đề tài)")
-    title: str
-    year: int
-    level: str = Field(description="The recognising level: co_so | bo_tinh | toan_quoc")
-    scope: str = Field(description="Its scope of effect: unit | province | national")
-    decision_no: str | None
-    decision_date: date | None
-    issued_by: str | None
     authors: list[str]
 
 
@@ -143,18 +134,7 @@ def dossier_answer(dossier_id: int, status: int = 200) -> Response:
         attachments=[schemas.AttachmentInfo.of(a) for a in queries.attachments(session, d.id)],
         comments=[schemas.CommentInfo.of(c) for c in queries.comments(session, d.id)],
         initiatives=[
-            AttachedInitiative(
-                id=i.id,
-                kind=i.kind,
-                title=i.title,
-                year=i.year,
-                level=i.level,
-                scope=i.scope,
-                decision_no=i.decision_no,
-                decision_date=i.decision_date,
-                issued_by=i.issued_by,
-                authors=list(i.authors),
-            )
+            AttachedInitiative(**schemas.InitiativeFields.fields_of(i), authors=list(i.authors))
             for i in initiatives.attached(session, d.id)
         ],
         council_result=(

@@ -4,7 +4,6 @@ admins (those who see the award history); they come in through the imports."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from flask import Response, request
@@ -161,18 +160,9 @@ class Author(schemas.Model):
     unit_id: int | None
 
 
-class InitiativeInfo(schemas.Model):
+class InitiativeInfo(schemas.InitiativeFields):
     """An initiative (sáng kiến) or research (đề tài) recognised by a decision."""
 
-    id: int
-    kind: Literal["initiative", "research"] | str
-    title: str
-    year: int
-    level: Literal["co_so", "bo_tinh", "toan_quoc"] | str
-    scope: Literal["unit", "province", "national"] | str
-    decision_no: str | None
-    decision_date: date | None
-    issued_by: str | None
     authors: list[Author]
 
 
@@ -232,20 +222,7 @@ def list_initiatives() -> Response:
             Author(user_id=user.id, full_name=user.full_name, unit_id=user.unit_id)
         )
     items = [
-        dump(
-            InitiativeInfo(
-                id=i.id,
-                kind=i.kind,
-                title=i.title,
-                year=i.year,
-                level=i.level,
-                scope=i.scope,
-                decision_no=i.decision_no,
-                decision_date=i.decision_date,
-                issued_by=i.issued_by,
-                authors=by_initiative[i.id],
-            )
-        )
+        dump(InitiativeInfo(**schemas.InitiativeFields.fields_of(i), authors=by_initiative[i.id]))
         for (i,) in rows
     ]
     number, per_page = page_and_size()

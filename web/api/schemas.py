@@ -19,6 +19,32 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class InitiativeFields(Model):
+    """What every answer says of an initiative (sáng kiến) or research (đề tài): the list's
+    items and a dossier's attached ones add their authors, each in its own shape."""
+
+    id: int
+    kind: Literal["initiative", "research"] | str = Field(
+        description="initiative (sáng kiến) | research (đề tài)"
+    )
+    title: str
+    year: int
+    level: Literal["co_so", "bo_tinh", "toan_quoc"] | str = Field(
+        description="The recognising level: co_so | bo_tinh | toan_quoc"
+    )
+    scope: Literal["unit", "province", "national"] | str = Field(
+        description="Its scope of effect: unit | province | national"
+    )
+    decision_no: str | None
+    decision_date: date | None
+    issued_by: str | None
+
+    @staticmethod
+    def fields_of(initiative: object) -> dict[str, Any]:
+        """The shared fields' values of ``initiative`` (a row or a view with those names)."""
+        return {name: getattr(initiative, name) for name in InitiativeFields.model_fields}
+
+
 class Problem(Model):
     """An RFC 9457 problem: every error the API answers (application/problem+json)."""
 
