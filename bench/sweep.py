@@ -12,6 +12,8 @@ saved state is copied into the other instances, so every sweep loads, fires and 
 workflow.
 """
 
+# ruff: noqa: E402 - the path fix below must run before the engine imports
+
 from __future__ import annotations
 
 import multiprocessing
@@ -25,7 +27,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Run as a script, bench/ is first on the path and bench/http.py would hide the standard
+# library's http (urllib, the webhooks): drop it, as the other benchmarks do.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.engine import URL, make_url
