@@ -304,10 +304,15 @@ def _agency(factory: Any) -> tuple[World, list[tuple[int, int]]]:
         session.commit()
     agency = World(users=users, campaign_row=campaign)
     clerks = people.holders(users.values())
+    # Nobody who reviews, checks or decides: a step's holder may not act on their own dossier
+    # (engine.domain.conflicts), and the benchmark's actors are the first holder of each lane.
+    deciders = {role for _element, role, _form in PROCEDURE_STEPS} - {"unit_clerk"}
     candidates = [
         (u.id, u.unit_id)
         for u in users.values()
-        if u.unit_id is not None and ("unit_clerk", u.unit_id) in clerks
+        if u.unit_id is not None
+        and ("unit_clerk", u.unit_id) in clerks
+        and not any(m.role_code in deciders for m in u.memberships)
     ]
     filed = _file(factory, agency, candidates)
     eligible = [d.eligibility["eligible"] for d in filed]
