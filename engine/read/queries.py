@@ -562,9 +562,14 @@ TASK_SORTS: dict[str, Callable[[], list[SortKey]]] = {
 }
 
 
+def _open() -> tuple[ColumnElement[bool], ...]:
+    """An open task, in the terms of the open-task indexes: completed_at IS NULL is their
+    predicate (so they are usable), status is one of their included columns (index-only)."""
+    return (HumanTask.completed_at.is_(None), HumanTask.status == "ready")
+
+
 def _open_tasks(user: User, box: Box, *, with_claimed: bool = False) -> Select[HumanTask]:
-    # completed_at IS NULL matches the partial indexes' predicate, so they are usable.
-    query = select(HumanTask).where(HumanTask.completed_at.is_(None), HumanTask.status == "ready")
+    query = select(HumanTask).where(*_open())
     if box == "mine":
         return query.where(HumanTask.assignee_id == user.id)
     claimable = and_(HumanTask.assignee_id.is_(None), _candidate_clause(user))
@@ -645,13 +650,10 @@ def _count_query(user: User, box: Box) -> Select[Any]:
     made PostgreSQL read the whole index and filter it."""
     if box == "mine":
         return _open_tasks(user, box).with_only_columns(func.count())
-    open_unclaimed = (
-        HumanTask.completed_at.is_(None),
-        HumanTask.status == "ready",
-        HumanTask.assignee_id.is_(None),
-    )
     parts: list[ColumnElement[Any]] = [
-        select(func.count()).where(*open_unclaimed, clause).scalar_subquery()
+        select(func.count())
+        .where(*_open(), HumanTask.assignee_id.is_(None), clause)
+        .scalar_subquery()
         for clause in _role_clauses(user)
     ]
     if not parts:
@@ -667,10 +669,7 @@ def task_counts(session: Session, user: User) -> dict[str, int]:
 def _claimed_count(session: Session, user: User) -> int:
     """How many claimed open tasks ``user`` may hand on (counted off the assignee index)."""
     query = select(func.count()).where(
-        HumanTask.completed_at.is_(None),
-        HumanTask.status == "ready",
-        HumanTask.assignee_id.is_not(None),
-        _reassignable_clause(user),
+        *_open(), HumanTask.assignee_id.is_not(None), _reassignable_clause(user)
     )
     return session.scalar(query) or 0
 

@@ -24,44 +24,41 @@ depends_on: str | Sequence[str] | None = None
 
 OPEN = sa.text("completed_at IS NULL")
 UNCLAIMED = sa.text("completed_at IS NULL AND assignee_id IS NULL")
-#: name -> (columns, predicate, included columns after / before this revision)
-INDEXES: dict[str, tuple[list[str], sa.TextClause, list[str], list[str]]] = {
+#: name -> (columns, predicate, the columns it includes from this revision on; none before)
+INDEXES: dict[str, tuple[list[str], sa.TextClause, list[str]]] = {
     "ix_human_task_open_assignee_due": (
         ["assignee_id", "due_at", "id"],
         OPEN,
         ["candidate_role", "candidate_unit_id", "status"],
-        [],
     ),
     "ix_human_task_unclaimed_role_due": (
         ["candidate_role", "due_at", "id"],
         UNCLAIMED,
         ["candidate_unit_id", "status"],
-        [],
     ),
     "ix_human_task_open_candidate": (
         ["candidate_role", "candidate_unit_id"],
         OPEN,
         ["assignee_id", "status"],
-        [],
     ),
 }
 
 
-def _rebuild(after: bool) -> None:
+def _rebuild(including: bool) -> None:
     with op.batch_alter_table("human_task") as batch:
-        for name, (columns, where, included, before) in INDEXES.items():
+        for name, (columns, where, included) in INDEXES.items():
             batch.drop_index(name, postgresql_where=where, sqlite_where=where)
             batch.create_index(
                 name,
                 columns,
                 postgresql_where=where,
                 sqlite_where=where,
-                postgresql_include=included if after else before,
+                postgresql_include=included if including else [],
             )
 
 
 def upgrade() -> None:
-    _rebuild(after=True)
+    _rebuild(including=True)
     with op.batch_alter_table("human_task") as batch:
         batch.drop_index("ix_human_task_open_due", postgresql_where=OPEN, sqlite_where=OPEN)
         batch.create_index(
@@ -75,4 +72,4 @@ def downgrade() -> None:
         batch.create_index(
             "ix_human_task_open_due", ["due_at"], postgresql_where=OPEN, sqlite_where=OPEN
         )
-    _rebuild(after=False)
+    _rebuild(including=False)
